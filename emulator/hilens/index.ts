@@ -1,0 +1,38 @@
+import type { Route } from "../http";
+import { workspaceRoutes } from "./workspaces";
+import { keyValueRoutes } from "./keyValue";
+
+const configMapRoutes = keyValueRoutes({
+  kind: "configmap",
+  collection: "configmaps",
+  idParam: "config_map_id",
+  wrapper: "configmap",
+  listKey: "configmaps",
+  entriesKey: "configs",
+  maxEntries: 1000,
+  listBounds: { max: 1000, default: 1000 },
+  // §5.4 states no name rule; §5.3 table 5-71 (how deployments reference a config map) does.
+  name: { pattern: /^[a-z][\u4e00-\u9fa5A-Za-z0-9_-]{2,62}[\u4e00-\u9fa5A-Za-z0-9_]$/, max: 64, rule: "must be 4-64 characters, start with a lowercase letter and not end with '-'" },
+  key: { pattern: /^[A-Za-z0-9_-]+$/, max: 63, rule: "may only contain letters, digits, '-' and '_'" },
+  value: { pattern: /^[A-Za-z0-9_-]+$/, max: 10000, rule: "may only contain letters, digits, '-' and '_'" },
+  workspaceBesideWrapper: true,
+});
+
+const secretRoutes = keyValueRoutes({
+  kind: "secret",
+  collection: "secrets",
+  idParam: "secret_id",
+  wrapper: "secret",
+  listKey: "secrets",
+  entriesKey: "secrets",
+  maxEntries: 100,
+  listBounds: { max: 100, default: 100 },
+  name: { pattern: /^[a-z][a-z0-9-]{2,62}[a-z0-9]$/, max: 64, rule: "must be 4-64 lowercase letters, digits or '-', start with a letter and not end with '-'" },
+  key: { pattern: /^[A-Za-z-][A-Za-z0-9._-]*$/, max: 63, rule: "must start with a letter or '-' and contain only letters, digits, '.', '-' and '_'" },
+  value: { pattern: /^[^\^~#$%&<>()[\]{}'"\\]+$/, max: 20480, rule: "contains a forbidden character" },
+  descriptionPattern: /^[^\^~#$%&*<>()[\]{}'"\\]*$/,
+  workspaceBesideWrapper: false,
+});
+
+/** HiLens v3 (§5). Devices, deployments, jobs and tags plug in here. */
+export const hilensRoutes: Route[] = [...workspaceRoutes, ...configMapRoutes, ...secretRoutes];

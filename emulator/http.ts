@@ -1,0 +1,92 @@
+import type { Store } from "./store";
+
+/** An error answered with a documented body; `body` defaults to Huawei's `{error_code, error_msg}`. */
+export class EmuError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly body?: Record<string, unknown>,
+  ) {
+    super(message);
+  }
+}
+
+export interface EmuRequest {
+  method: string;
+  path: string;
+  params: Record<string, string>;
+  query: URLSearchParams;
+  body: any;
+  headers: Record<string, string>;
+  /** The authenticated project (Huawei) or access key (TensorBay). */
+  principal: string;
+  store: Store;
+}
+
+export interface EmuResponse {
+  status?: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export type Handler = (req: EmuRequest) => EmuResponse | Promise<EmuResponse>;
+
+/** Which auth scheme guards a route. */
+export type AuthScheme = "huawei" | "tensorbay" | "none";
+
+export interface Route {
+  method: string;
+  pattern: string;
+  auth: AuthScheme;
+  handler: Handler;
+  /** Renders an EmuError for this route's API family. */
+  errorBody?: (err: EmuError) => unknown;
+}
+
+/** `"GET /v3/{project_id}/ai-mgr/configmaps/{id}"` → route; `{project_id}` must be the caller's project. */
+export function route(spec: string, handler: Handler, auth: AuthScheme = "huawei"): Route {
+  const [method, pattern] = spec.split(" ");
+  return { method, pattern, auth, handler };
+}
+
+export function matchRoute(routes: Route[], method: string, path: string): { route: Route; params: Record<string, string> } | undefined | "method" {
+  let pathMatched = false;
+  for (const r of routes) {
+    const params = matchPattern(r.pattern, path);
+    if (!params) continue;
+    pathMatched = true;
+    if (r.method === method) return { route: r, params };
+  }
+  return pathMatched ? "method" : undefined;
+}
+
+function matchPattern(pattern: string, path: string): Record<string, string> | undefined {
+  const ps = pattern.split("/");
+  const xs = path.split("/");
+  if (ps.length !== xs.length) return undefined;
+  const params: Record<string, string> = {};
+  for (let i = 0; i < ps.length; i++) {
+    const m = /^\{(\w+)\}$/.exec(ps[i]);
+    if (m) {
+      if (!xs[i]) return undefined;
+      params[m[1]] = decodeURIComponent(xs[i]);
+    } else if (ps[i] !== xs[i]) return undefined;
+  }
+  return params;
+}
+
+/** limit/offset paging with the documented bounds. */
+export function page<T>(rows: T[], query: URLSearchParams, bounds: { max: number; default: number }): T[] {
+  const limit = intParam(query, "limit", bounds.default, 1, bounds.max);
+  const offset = intParam(query, "offset", 0, 0, Number.MAX_SAFE_INTEGER);
+  return rows.slice(offset, offset + limit);
+}
+
+export function intParam(query: URLSearchParams, name: string, fallback: number, min: number, max: number): number {
+  const text = query.get(name);
+  if (text === null || text === "") return fallback;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < min || n > max) throw new EmuError(400, "HIL.0400", `Invalid parameter ${name}: must be an integer in [${min}, ${max}].`);
+  return n;
+}

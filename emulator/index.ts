@@ -1,0 +1,2 @@
+export { startEmulator, DEFAULTS } from "./server";
+export type { Emulator, EmulatorOptions, Credential, LoggedRequest } from "./server";

@@ -1,0 +1,173 @@
+import { Pool, errors as undiciErrors } from "undici";
+import { ApiError } from "./errors";
+
+/** One keep-alive pool per origin, shared by every client in the process. */
+const pools = new Map<string, Pool>();
+function poolFor(origin: string): Pool {
+  let pool = pools.get(origin);
+  if (!pool) {
+    pool = new Pool(origin, { connections: 8, keepAliveTimeout: 30_000 });
+    pools.set(origin, pool);
+  }
+  return pool;
+}
+
+export async function closePools(): Promise<void> {
+  const all = [...pools.values()];
+  pools.clear();
+  await Promise.all(all.map((p) => p.close()));
+}
+
+export type QueryValue = string | number | boolean | undefined | null;
+
+export interface HttpRequest {
+  method: string;
+  /** Path without query, not yet percent-encoded per segment. */
+  path: string;
+  query?: Record<string, QueryValue>;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: any;
+}
+
+/** Everything a service family decides: how to authenticate, how errors and payloads look. */
+export interface Family {
+  service: string;
+  /** Adds auth headers; `refresh` asks token auth for a new token (after a 401). */
+  authenticate(req: PreparedRequest, refresh: boolean): Promise<void>;
+  /** Whether a 401 may be cured by `authenticate(req, true)` (token auth). */
+  readonly refreshable: boolean;
+  /** Turns a non-2xx body into `[code, message]`. */
+  errorOf(status: number, body: any): [string, string];
+  /** Unwraps a successful body (for example an envelope). */
+  unwrap(body: any): any;
+  requestIdOf(headers: Record<string, string>, body: any): string | undefined;
+}
+
+export interface PreparedRequest {
+  method: string;
+  url: URL;
+  /** The encoded path as sent on the wire. */
+  wirePath: string;
+  query: Record<string, string>;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+export interface EndpointOptions {
+  maxRetries: number;
+  timeoutMs: number;
+  /** Base backoff; tests lower it. */
+  backoffMs?: number;
+}
+
+const RETRYABLE_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMEDOUT", "UND_ERR_SOCKET", "UND_ERR_CONNECT_TIMEOUT", "UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT"]);
+
+function encodePath(path: string): string {
+  return path.split("/").map((s) => encodeURIComponent(s)).join("/");
+}
+
+function retryAfterMs(headers: Record<string, string>): number | undefined {
+  const value = headers["retry-after"];
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return seconds * 1000;
+  const date = Date.parse(value);
+  return Number.isFinite(date) ? Math.max(0, date - Date.now()) : undefined;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A base URL plus the family that speaks to it: retries, timeouts, auth, error mapping. */
+export class Endpoint {
+  constructor(
+    readonly baseUrl: string,
+    readonly family: Family,
+    readonly options: EndpointOptions,
+  ) {}
+
+  prepare(req: HttpRequest): PreparedRequest {
+    const base = new URL(this.baseUrl);
+    const basePath = base.pathname.replace(/\/$/, "");
+    const wirePath = basePath + encodePath(req.path);
+    const query: Record<string, string> = {};
+    for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined && v !== null) query[k] = String(v);
+    const url = new URL(base.origin + wirePath);
+    for (const [k, v] of Object.entries(query)) url.searchParams.append(k, v);
+    const headers: Record<string, string> = { ...(req.headers ?? {}) };
+    let body: string | undefined;
+    if (req.body !== undefined) {
+      body = JSON.stringify(req.body);
+      headers["Content-Type"] = "application/json";
+    }
+    return { method: req.method, url, wirePath, query, headers, body };
+  }
+
+  async request(req: HttpRequest): Promise<HttpResponse> {
+    const backoff = this.options.backoffMs ?? 250;
+    let refreshed = false;
+    let forceRefresh = false;
+    for (let attempt = 0; ; attempt++) {
+      const prepared = this.prepare(req);
+      await this.family.authenticate(prepared, forceRefresh);
+      forceRefresh = false;
+      let res: HttpResponse;
+      try {
+        res = await this.send(prepared);
+      } catch (err) {
+        const code = (err as { code?: string }).code ?? "";
+        if (attempt < this.options.maxRetries && (RETRYABLE_CODES.has(code) || err instanceof undiciErrors.UndiciError)) {
+          await sleep(jitter(backoff, attempt));
+          continue;
+        }
+        throw new Error(`${this.family.service} ${req.method} ${req.path}: ${(err as Error).message}`);
+      }
+      if (res.status === 401 && this.family.refreshable && !refreshed) {
+        refreshed = forceRefresh = true;
+        continue;
+      }
+      if ((res.status === 429 || res.status >= 500) && attempt < this.options.maxRetries) {
+        await sleep(retryAfterMs(res.headers) ?? jitter(backoff, attempt));
+        continue;
+      }
+      if (res.status >= 400) {
+        const [code, msg] = this.family.errorOf(res.status, res.body);
+        throw new ApiError(this.family.service, req.method, req.path, res.status, code, msg, this.family.requestIdOf(res.headers, res.body));
+      }
+      return { ...res, body: this.family.unwrap(res.body) };
+    }
+  }
+
+  private async send(p: PreparedRequest): Promise<HttpResponse> {
+    const res = await poolFor(p.url.origin).request({
+      method: p.method as "GET",
+      path: p.url.pathname + p.url.search,
+      headers: p.headers,
+      body: p.body,
+      headersTimeout: this.options.timeoutMs,
+      bodyTimeout: this.options.timeoutMs,
+    });
+    const text = await res.body.text();
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(res.headers)) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(", ") : String(v ?? "");
+    let body: any = undefined;
+    if (text) {
+      try {
+        body = JSON.parse(text);
+      } catch {
+        body = text;
+      }
+    }
+    return { status: res.statusCode, headers, body };
+  }
+}
+
+/** Exponential backoff with full jitter, capped at 10 s. */
+function jitter(baseMs: number, attempt: number): number {
+  return Math.random() * Math.min(10_000, baseMs * 2 ** attempt);
+}

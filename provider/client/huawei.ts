@@ -1,0 +1,173 @@
+import { ProviderConfig, huaweiEndpoint } from "../config";
+import { InputError } from "./errors";
+import { Endpoint, Family, HttpRequest, PreparedRequest, QueryValue } from "./http";
+import { authorization, sdkDate } from "./signer";
+
+/** How a request to a Huawei service proves who it is. */
+export interface HuaweiAuth {
+  readonly refreshable: boolean;
+  apply(req: PreparedRequest, refresh: boolean): Promise<void>;
+}
+
+export class AkSkAuth implements HuaweiAuth {
+  readonly refreshable = false;
+  constructor(
+    private readonly accessKey: string,
+    private readonly secretKey: string,
+    private readonly securityToken?: string,
+  ) {}
+
+  async apply(req: PreparedRequest): Promise<void> {
+    req.headers["Host"] = req.url.host;
+    req.headers["X-Sdk-Date"] = sdkDate();
+    if (this.securityToken) req.headers["X-Security-Token"] = this.securityToken;
+    req.headers["Authorization"] = authorization({ method: req.method, path: req.wirePath, query: req.query, headers: { ...req.headers }, body: req.body }, this.accessKey, this.secretKey);
+  }
+}
+
+export class StaticTokenAuth implements HuaweiAuth {
+  readonly refreshable = false;
+  constructor(private readonly token: string) {}
+  async apply(req: PreparedRequest): Promise<void> {
+    req.headers["X-Auth-Token"] = this.token;
+  }
+}
+
+/** IAM password → project-scoped token, cached until shortly before it expires, refreshed once on 401. */
+export class IamPasswordAuth implements HuaweiAuth {
+  readonly refreshable = true;
+  private cached?: { token: string; expiresAt: number };
+  private pending?: Promise<string>;
+  /** How many tokens were issued: lets tests see caching and refresh. */
+  issued = 0;
+
+  constructor(
+    private readonly iam: Endpoint,
+    private readonly user: { name: string; password: string; domain: string },
+    private readonly projectId: string,
+  ) {}
+
+  async apply(req: PreparedRequest, refresh: boolean): Promise<void> {
+    req.headers["X-Auth-Token"] = await this.token(refresh);
+  }
+
+  private async token(refresh: boolean): Promise<string> {
+    if (!refresh && this.cached && this.cached.expiresAt - 60_000 > Date.now()) return this.cached.token;
+    this.pending ??= this.issue().finally(() => (this.pending = undefined));
+    return this.pending;
+  }
+
+  private async issue(): Promise<string> {
+    const res = await this.iam.request({
+      method: "POST",
+      path: "/v3/auth/tokens",
+      body: {
+        auth: {
+          identity: { methods: ["password"], password: { user: { name: this.user.name, password: this.user.password, domain: { name: this.user.domain } } } },
+          scope: { project: { id: this.projectId } },
+        },
+      },
+    });
+    const token = res.headers["x-subject-token"];
+    if (!token) throw new Error("IAM answered without an X-Subject-Token header");
+    const expiresAt = Date.parse(res.body?.token?.expires_at ?? "") || Date.now() + 23 * 3600_000;
+    this.cached = { token, expiresAt };
+    this.issued++;
+    return token;
+  }
+}
+
+/** `{"error_code","error_msg"}` bodies, as every Huawei service (and its API gateway) answers. */
+export function huaweiErrorOf(status: number, body: any): [string, string] {
+  if (body && typeof body === "object") {
+    const code = body.error_code ?? body.code ?? body.error?.code;
+    const msg = body.error_msg ?? body.message ?? body.error?.message;
+    if (code || msg) return [String(code ?? `HTTP.${status}`), String(msg ?? "")];
+  }
+  return [`HTTP.${status}`, typeof body === "string" && body ? body.slice(0, 300) : "no error body"];
+}
+
+function noAuthFamily(service: string): Family {
+  return {
+    service,
+    refreshable: false,
+    authenticate: async () => {},
+    errorOf: huaweiErrorOf,
+    unwrap: (b) => b,
+    requestIdOf: (h) => h["x-request-id"],
+  };
+}
+
+export function huaweiAuth(config: ProviderConfig): HuaweiAuth {
+  if (config.accessKey && config.secretKey) return new AkSkAuth(config.accessKey, config.secretKey, config.securityToken);
+  if (config.authToken) return new StaticTokenAuth(config.authToken);
+  if (config.userName && config.password && config.domainName) {
+    const iam = new Endpoint(huaweiEndpoint(config, "iam"), noAuthFamily("iam"), { maxRetries: config.maxRetries, timeoutMs: config.requestTimeoutMs });
+    return new IamPasswordAuth(iam, { name: config.userName, password: config.password, domain: config.domainName }, requireProjectId(config));
+  }
+  throw new InputError(
+    "edgeai: no Huawei Cloud credentials: set edgeai:accessKey/edgeai:secretKey (HW_ACCESS_KEY/HW_SECRET_KEY), edgeai:authToken (HW_AUTH_TOKEN), or edgeai:userName/password/domainName (HW_USER_NAME/HW_USER_PASSWORD/HW_DOMAIN_NAME)",
+  );
+}
+
+function requireProjectId(config: ProviderConfig): string {
+  if (!config.projectId) throw new InputError("edgeai: projectId is required (edgeai:projectId or HW_PROJECT_ID)");
+  return config.projectId;
+}
+
+export interface HuaweiFamilyOptions {
+  /** Unwraps a success body (Octopus answers inside an envelope). */
+  unwrap?: (body: any) => any;
+  errorOf?: (status: number, body: any) => [string, string];
+}
+
+/**
+ * A client for one Huawei service: fills `{project_id}` in paths, signs or tokens every request,
+ * retries, and maps errors. Octopus and HiLens differ only in `HuaweiFamilyOptions`.
+ */
+export class HuaweiServiceClient {
+  readonly endpoint: Endpoint;
+  readonly projectId: string;
+
+  constructor(config: ProviderConfig, service: "hilens" | "octopus", auth: HuaweiAuth, options: HuaweiFamilyOptions = {}) {
+    this.projectId = requireProjectId(config);
+    const family: Family = {
+      service,
+      refreshable: auth.refreshable,
+      authenticate: (req, refresh) => auth.apply(req, refresh),
+      errorOf: options.errorOf ?? huaweiErrorOf,
+      unwrap: options.unwrap ?? ((b) => b),
+      requestIdOf: (h) => h["x-request-id"] ?? h["x-openstack-request-id"],
+    };
+    this.endpoint = new Endpoint(huaweiEndpoint(config, service), family, { maxRetries: config.maxRetries, timeoutMs: config.requestTimeoutMs });
+  }
+
+  /** `route` is `"METHOD /path/{param}"`; `{project_id}` comes from config, others from `params`. */
+  async call(route: string, params: Record<string, string | number> = {}, options: { query?: Record<string, QueryValue>; body?: unknown } = {}): Promise<any> {
+    const [method, template] = route.split(" ");
+    const path = fillPath(template, { project_id: this.projectId, ...params });
+    const req: HttpRequest = { method, path, query: options.query, body: options.body };
+    return (await this.endpoint.request(req)).body;
+  }
+
+  /** Walks limit/offset pages until `count` (or a short page) says there is no more. */
+  async listAll<T>(route: string, itemsKey: string, options: { params?: Record<string, string | number>; query?: Record<string, QueryValue>; pageSize?: number; countKey?: string } = {}): Promise<T[]> {
+    const pageSize = options.pageSize ?? 100;
+    const items: T[] = [];
+    for (let offset = 0; ; offset += pageSize) {
+      const body = await this.call(route, options.params, { query: { ...options.query, limit: pageSize, offset } });
+      const page: T[] = body?.[itemsKey] ?? [];
+      items.push(...page);
+      const total = Number(body?.[options.countKey ?? "count"]);
+      if (page.length < pageSize || (Number.isFinite(total) && items.length >= total)) return items;
+    }
+  }
+}
+
+export function fillPath(template: string, params: Record<string, string | number>): string {
+  return template.replace(/\{(\w+)\}/g, (_, name: string) => {
+    const value = params[name];
+    if (value === undefined || value === "") throw new InputError(`missing path parameter ${name} for ${template}`);
+    return String(value);
+  });
+}

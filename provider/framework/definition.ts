@@ -1,0 +1,68 @@
+import { z } from "zod";
+import type { ProviderConfig } from "../config";
+import type { HuaweiServiceClient } from "../client/huawei";
+
+export type Service = "hilens" | "octopus" | "tensorbay";
+export type Props = Record<string, unknown>;
+
+/** The clients a resource's API mapping talks through; built lazily from the provider config. */
+export interface Context {
+  readonly config: ProviderConfig;
+  readonly hilens: HuaweiServiceClient;
+  /** Progress for long waits: printed by the engine under the resource. */
+  log(message: string): void;
+}
+
+/** What `read` found: the live values of the inputs (for drift) and the server-side fields. */
+export interface LiveObject<I> {
+  inputs: Partial<I>;
+  state: Props;
+}
+
+export interface ResourceApi<I> {
+  create(ctx: Context, inputs: I): Promise<{ id: string; state: Props }>;
+  /** `undefined` when the object is gone (HTTP 404 or absent from its list). */
+  read(ctx: Context, id: string, inputs: I): Promise<LiveObject<I> | undefined>;
+  /** Omitted when every input is immutable. */
+  update?(ctx: Context, id: string, olds: I, news: I, state: Props): Promise<Props>;
+  delete(ctx: Context, id: string, inputs: I, state: Props): Promise<void>;
+}
+
+/**
+ * One resource, declared once. Validation (`check`), `diff`, CRUD, the typed class, the docs
+ * and `schema.json` are all derived from this.
+ */
+export interface ResourceDefinition<S extends z.ZodObject<any> = z.ZodObject<any>, O extends z.ZodObject<any> = z.ZodObject<any>> {
+  service: Service;
+  /** Type name, e.g. `ConfigMap`: token `edgeai:hilens:ConfigMap`. */
+  name: string;
+  description: string;
+  /** Resource args: the documented request body in camelCase, wrapper objects dropped. Fields carry `.describe()`. */
+  inputs: S;
+  /** Server-side fields added to the outputs. */
+  outputs: O;
+  /** Inputs whose change replaces the object. */
+  immutable: readonly (keyof z.infer<S> & string)[];
+  /** Inputs (and outputs of the same name) that are always secret in state. */
+  secrets?: readonly string[];
+  /** Server-side outputs that are secret. */
+  secretOutputs?: readonly (keyof z.infer<O> & string)[];
+  /** Names are unique server-side, so a replacement that keeps the name must delete first. */
+  uniqueName?: keyof z.infer<S> & string;
+  api: ResourceApi<z.infer<S>>;
+}
+
+export function token(def: Pick<ResourceDefinition, "service" | "name">): string {
+  return `edgeai:${def.service}:${def.name}`;
+}
+
+export function defineResource<S extends z.ZodObject<any>, O extends z.ZodObject<any>>(def: ResourceDefinition<S, O>): ResourceDefinition<S, O> {
+  return def;
+}
+
+/** The input every resource takes: adopt this existing object instead of creating one. */
+export const importIdField = z
+  .string()
+  .min(1)
+  .optional()
+  .describe("ID of an existing object to adopt instead of creating one (our `pulumi import`): `create` reads it, checks that its immutable fields match, and converges the rest.");

@@ -1,0 +1,68 @@
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { ResourceDefinition, token } from "./definition";
+
+/**
+ * The provider object that goes into state. Its methods only `require()` the runtime from the
+ * installed package at call time: serialized, it is a few hundred characters, it captures no
+ * credentials (those come through `configure`), and a fixed runtime also serves old state.
+ * One object per resource type, because the serializer caches per object.
+ */
+function providerObject(type: string): pulumi.dynamic.ResourceProvider {
+  return {
+    async configure(req) {
+      return require("pulumi-edgeai/runtime").configure(req);
+    },
+    async check(olds, news) {
+      return require("pulumi-edgeai/runtime").handlers.check(type, olds, news);
+    },
+    async diff(id, olds, news) {
+      return require("pulumi-edgeai/runtime").handlers.diff(type, id, olds, news);
+    },
+    async create(inputs) {
+      return require("pulumi-edgeai/runtime").handlers.create(type, inputs);
+    },
+    async read(id, props) {
+      return require("pulumi-edgeai/runtime").handlers.read(type, id, props);
+    },
+    async update(id, olds, news) {
+      return require("pulumi-edgeai/runtime").handlers.update(type, id, olds, news);
+    },
+    async delete(id, props) {
+      return require("pulumi-edgeai/runtime").handlers.delete(type, id, props);
+    },
+  };
+}
+
+/** Every level of an input may be a promise or an Output. */
+export type DeepInput<T> = T extends (infer E)[] ? pulumi.Input<DeepInput<E>[]> : T extends object ? pulumi.Input<{ [K in keyof T]: DeepInput<T[K]> }> : pulumi.Input<T>;
+export type ArgsOf<S extends z.ZodObject<any>> = { [K in keyof z.input<S>]: DeepInput<z.input<S>[K]> };
+export type OutputsOf<S extends z.ZodObject<any>, O extends z.ZodObject<any>> = { readonly [K in keyof z.infer<S> | keyof z.infer<O>]-?: pulumi.Output<K extends keyof z.infer<O> ? z.infer<O>[K] : K extends keyof z.infer<S> ? z.infer<S>[K] : never> };
+
+export interface EdgeResourceClass<S extends z.ZodObject<any>, O extends z.ZodObject<any>> {
+  new (name: string, args: ArgsOf<S>, opts?: pulumi.CustomResourceOptions): pulumi.dynamic.Resource & OutputsOf<S, O>;
+  readonly definition: ResourceDefinition<S, O>;
+}
+
+/** The typed resource class of a definition: `new hilens.ConfigMap("cm", {...})`. */
+export function resourceClass<S extends z.ZodObject<any>, O extends z.ZodObject<any>>(def: ResourceDefinition<S, O>): EdgeResourceClass<S, O> {
+  const type = token(def);
+  const provider = providerObject(type);
+  const secrets = [...(def.secrets ?? []), ...(def.secretOutputs ?? [])];
+  const outputKeys = [...Object.keys(def.inputs.shape), ...Object.keys(def.outputs.shape)];
+  class EdgeResource extends pulumi.dynamic.Resource {
+    static readonly definition = def;
+    constructor(name: string, args: ArgsOf<S>, opts?: pulumi.CustomResourceOptions) {
+      const props: Record<string, unknown> = {};
+      for (const key of outputKeys) props[key] = (args as Record<string, unknown>)[key];
+      // Secret inputs are secret even when the program passes plain values.
+      for (const key of def.secrets ?? []) if (props[key] !== undefined) props[key] = pulumi.secret(props[key]);
+      super(provider, name, props, { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), ...secrets] }, `edgeai:${def.service}`, def.name);
+    }
+  }
+  Object.defineProperty(EdgeResource, "name", { value: def.name });
+  return EdgeResource as unknown as EdgeResourceClass<S, O>;
+}
+
+/** Keeps `type` reachable for docs and tests. */
+export { token };

@@ -1,0 +1,49 @@
+import type { HuaweiServiceClient } from "../client/huawei";
+import type { Context, LiveObject, Props, ResourceApi } from "./definition";
+
+/**
+ * A resource that is plain REST (create, get by id, update, delete), declared as a table of
+ * routes in the style of octokit's endpoint list. After create and update the object is read
+ * back, so outputs always hold what the server stored.
+ */
+export interface RestSpec<I> {
+  client(ctx: Context): HuaweiServiceClient;
+  create: string;
+  /** Routes below take `{id}`. */
+  read: string;
+  update?: string;
+  delete: string;
+  createBody(inputs: I): unknown;
+  idOf(created: any): string;
+  updateBody?(inputs: I): unknown;
+  fromBody(body: any): LiveObject<I>;
+  /** Extra path parameters taken from the inputs (for nested routes). */
+  params?(inputs: I): Record<string, string | number>;
+}
+
+export function restApi<I extends Props>(spec: RestSpec<I>): ResourceApi<I> {
+  const params = (inputs: I, id?: string) => ({ ...(spec.params?.(inputs) ?? {}), ...(id ? { id } : {}) });
+  const readState = async (ctx: Context, id: string, inputs: I) => spec.fromBody(await spec.client(ctx).call(spec.read, params(inputs, id))).state;
+  const api: ResourceApi<I> = {
+    async create(ctx, inputs) {
+      const created = await spec.client(ctx).call(spec.create, params(inputs), { body: spec.createBody(inputs) });
+      const id = spec.idOf(created);
+      return { id, state: await readState(ctx, id, inputs) };
+    },
+    async read(ctx, id, inputs) {
+      return spec.fromBody(await spec.client(ctx).call(spec.read, params(inputs, id)));
+    },
+    async delete(ctx, id, inputs) {
+      await spec.client(ctx).call(spec.delete, params(inputs, id));
+    },
+  };
+  if (spec.update) {
+    const route = spec.update;
+    const body = spec.updateBody ?? spec.createBody;
+    api.update = async (ctx, id, _olds, news) => {
+      await spec.client(ctx).call(route, params(news, id), { body: body(news) });
+      return readState(ctx, id, news);
+    };
+  }
+  return api;
+}

@@ -1,0 +1,53 @@
+import { z } from "zod";
+import type { Props, ResourceDefinition } from "./definition";
+import { token } from "./definition";
+
+/** The engine's stand-in for a value not known during preview (pulumi/pulumi sdk/nodejs/runtime/rpc). */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+export function containsUnknown(value: unknown): boolean {
+  if (value === UNKNOWN) return true;
+  if (Array.isArray(value)) return value.some(containsUnknown);
+  if (value && typeof value === "object") return Object.values(value).some(containsUnknown);
+  return false;
+}
+
+function valueAt(root: unknown, path: PropertyKey[]): unknown {
+  let v: any = root;
+  for (const key of path) {
+    if (v === UNKNOWN) return UNKNOWN;
+    v = v?.[key as any];
+  }
+  return v;
+}
+
+function pathText(path: PropertyKey[]): string {
+  return path.map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join("") || "(inputs)";
+}
+
+export interface Failure {
+  property: string;
+  reason: string;
+}
+
+/**
+ * Validates the known part of the inputs. An issue at (or under) a value that is still unknown in
+ * preview is not a failure: a name that is not known yet is not invalid.
+ */
+export function validateInputs(def: ResourceDefinition, inputs: Props): { failures: Failure[]; parsed?: Props } {
+  const result = def.inputs.safeParse(inputs);
+  if (result.success) return { failures: [], parsed: result.data as Props };
+  const failures: Failure[] = [];
+  for (const issue of result.error.issues) {
+    if (containsUnknown(valueAt(inputs, issue.path))) continue;
+    const property = pathText(issue.path);
+    failures.push({ property, reason: `${token(def)}: field "${property}": ${issue.message}` });
+  }
+  return { failures };
+}
+
+/** Shorthands for documented rules, so each message names the rule as the document states it. */
+export const rules = {
+  pattern: (re: RegExp, rule: string) => z.string().regex(re, { message: `must match ${re} (${rule})` }),
+  maxLength: (n: number) => ({ message: `must be at most ${n} characters` }),
+};

@@ -1,0 +1,3 @@
+export { Workspace, workspaceDefinition } from "./workspace";
+export { ConfigMap, configMapDefinition } from "./configMap";
+export { Secret, secretDefinition } from "./secret";

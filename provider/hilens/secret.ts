@@ -1,0 +1,79 @@
+import { z } from "zod";
+import { defineResource, importIdField } from "../framework/definition";
+import { restApi } from "../framework/rest";
+import { resourceClass } from "../framework/resource";
+import { compact, toCamel } from "../framework/case";
+import { rules } from "../framework/validate";
+import { hilensClient, tagsField, workspaceIdField } from "./common";
+
+const FORBIDDEN_DESCRIPTION = /^[^\^~#$%&*<>()[\]{}'"\\]*$/;
+const FORBIDDEN_VALUE = /^[^\^~#$%&<>()[\]{}'"\\]*$/;
+
+// §5.6.2's prose (key/value rules, 20480) is more specific than its table 5-390 (10000, [A-Za-z0-9_-]);
+// we validate by the prose, the rule the service states for this request body.
+const inputs = z.object({
+  name: rules.pattern(/^[a-z][a-z0-9-]{2,62}[a-z0-9]$/, "4-64 characters: lowercase letters, digits and '-', starting with a letter and not ending with '-' (HiLens §5.6.2)").describe("Secret name. Changing it replaces the secret."),
+  secrets: z
+    .array(
+      z.object({
+        key: rules.pattern(/^[A-Za-z-][A-Za-z0-9._-]{0,62}$/, "1-63 characters: starts with a letter or '-', then letters, digits, '.', '-', '_' (HiLens §5.6.2)").describe("Key."),
+        value: z
+          .string()
+          .min(1, { message: "must not be empty" })
+          .max(20480, { message: "must be at most 20480 characters (HiLens §5.6.2)" })
+          .regex(FORBIDDEN_VALUE, { message: "must not contain ^ ~ # $ % & < > ( ) [ ] { } ' \" \\ (HiLens §5.6.2)" })
+          .describe("Value (secret)."),
+      }),
+    )
+    .min(1, { message: "at least one secret is required" })
+    .max(100, { message: "at most 100 secrets (HiLens §5.6.2)" })
+    .describe("The key/value pairs; always secret in state and previews."),
+  description: z
+    .string()
+    .max(255, { message: "must be at most 255 characters (HiLens §5.6.2)" })
+    .regex(FORBIDDEN_DESCRIPTION, { message: "must not contain ^ ~ # $ % & * < > ( ) [ ] { } ' \" \\ (HiLens §5.6.2)" })
+    .optional()
+    .describe("Description."),
+  tags: tagsField,
+  workspaceId: workspaceIdField,
+  importId: importIdField,
+});
+
+const outputs = z.object({
+  id: z.string().describe("Secret ID."),
+  projectId: z.string().optional().describe("Project ID."),
+  createdAt: z.string().optional().describe("Creation time."),
+  updatedAt: z.string().optional().describe("Last update time."),
+});
+
+type Inputs = z.infer<typeof inputs>;
+const body = (i: Inputs) => compact({ secret: compact({ name: i.name, secrets: i.secrets, description: i.description, tags: i.tags }), workspace_id: i.workspaceId });
+
+export const secretDefinition = defineResource({
+  service: "hilens",
+  name: "Secret",
+  description: "A HiLens secret (§5.6): key/value pairs delivered decrypted to the containers of deployments that reference them.",
+  inputs,
+  outputs,
+  immutable: ["name", "workspaceId"],
+  uniqueName: "name",
+  secrets: ["secrets"],
+  api: restApi<Inputs>({
+    client: hilensClient,
+    create: "POST /v3/{project_id}/ai-mgr/secrets",
+    read: "GET /v3/{project_id}/ai-mgr/secrets/{id}",
+    update: "PUT /v3/{project_id}/ai-mgr/secrets/{id}",
+    delete: "DELETE /v3/{project_id}/ai-mgr/secrets/{id}",
+    createBody: body,
+    idOf: (res) => res.secret.id,
+    fromBody: (res) => {
+      const s = toCamel(res.secret);
+      return {
+        inputs: { name: s.name, secrets: s.secrets ?? [], description: s.description ?? undefined, tags: s.tags ?? [], workspaceId: s.workspaceId ?? undefined },
+        state: compact({ id: s.id, projectId: s.projectId, createdAt: s.createdAt, updatedAt: s.updatedAt }),
+      };
+    },
+  }),
+});
+
+export const Secret = resourceClass(secretDefinition);

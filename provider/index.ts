@@ -1,0 +1,2 @@
+export * as hilens from "./hilens";
+export { ApiError } from "./client/errors";
