@@ -1,0 +1,125 @@
+/**
+ * End-to-end harness: the embedded emulator plus real `pulumi` CLI runs (Automation API, local
+ * file backend, passphrase secrets) of test/e2e/program against it.
+ */
+import { mkdtempSync, mkdirSync, copyFileSync, writeFileSync, rmSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { execFileSync } from "node:child_process";
+import { LocalWorkspace, Stack, OutputMap } from "@pulumi/pulumi/automation";
+import { startEmulator, DEFAULTS, Emulator } from "../../emulator";
+
+const ROOT = resolve(__dirname, "../..");
+const PROGRAM = join(ROOT, "test/e2e/program");
+const SCRATCH = join(ROOT, ".pulumi-test");
+
+export interface ResourceSpec {
+  name: string;
+  /** `service.Type`, e.g. `hilens.ConfigMap`. */
+  type: string;
+  args: Record<string, unknown>;
+  opts?: Record<string, unknown>;
+}
+
+export interface TestStack {
+  stack: Stack;
+  emulator: Emulator;
+  dir: string;
+  /** Declares the program's resources; `exports` lists outputs to export per resource name. */
+  declare(resources: ResourceSpec[], exports?: Record<string, string[]>): void;
+  up(): Promise<OutputMap>;
+  previewChanges(): Promise<Record<string, number>>;
+  refresh(): Promise<void>;
+  destroy(): Promise<void>;
+  exportState(): Promise<string>;
+  /** Requests the emulator answered since the call to `mark()`. */
+  mark(): () => { method: string; path: string; status: number }[];
+  /** Combined stdout/stderr of the CLI runs so far (to assert nothing secret was printed). */
+  output: string[];
+}
+
+function requireCli(): void {
+  try {
+    execFileSync("pulumi", ["version"], { stdio: "pipe" });
+  } catch {
+    throw new Error("The real `pulumi` CLI is not on PATH: run the tests with `npm test` (scripts/test.sh builds or finds it).");
+  }
+}
+
+/** One emulator per test file; each stack gets its own program copy, backend and spec. */
+export async function startEmulatorForTests(name: string): Promise<Emulator> {
+  mkdirSync(SCRATCH, { recursive: true });
+  const dataDir = mkdtempSync(join(SCRATCH, `emu-${name}-`));
+  return startEmulator({
+    dataDir,
+    credentials: [
+      { accessKey: DEFAULTS.accessKey, secretKey: DEFAULTS.secretKey, projectId: DEFAULTS.projectId },
+      { accessKey: "OTHERPROJECTACCESSKEY", secretKey: "other-secret-key", projectId: "ffffffffffffffffffffffffffffffff" },
+    ],
+  });
+}
+
+export async function createStack(emulator: Emulator, name: string, extraConfig: Record<string, { value: string; secret?: boolean }> = {}): Promise<TestStack> {
+  requireCli();
+  const dir = mkdtempSync(join(SCRATCH, `${name}-`));
+  copyFileSync(join(PROGRAM, "index.js"), join(dir, "index.js"));
+  copyFileSync(join(PROGRAM, "Pulumi.yaml"), join(dir, "Pulumi.yaml"));
+  const specFile = join(dir, "spec.json");
+  mkdirSync(join(dir, ".state"));
+  const envVars: Record<string, string> = {
+    PULUMI_BACKEND_URL: `file://${join(dir, ".state")}`,
+    PULUMI_CONFIG_PASSPHRASE: "edgeai-e2e-passphrase",
+    PULUMI_SKIP_UPDATE_CHECK: "true",
+    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+    PULUMI_HOME: join(dir, ".pulumi-home"),
+    EDGEAI_SPEC_FILE: specFile,
+  };
+  const ws = await LocalWorkspace.create({ workDir: dir, envVars });
+  const stack = await Stack.create("test", ws);
+  const config: Record<string, { value: string; secret?: boolean }> = {
+    "edgeai:hilensEndpoint": { value: emulator.url },
+    "edgeai:octopusEndpoint": { value: emulator.url },
+    "edgeai:iamEndpoint": { value: emulator.url },
+    "edgeai:tensorbayEndpoint": { value: `${emulator.url}/gatewayv2/tensorbay-open-api` },
+    "edgeai:projectId": { value: DEFAULTS.projectId },
+    "edgeai:accessKey": { value: DEFAULTS.accessKey, secret: true },
+    "edgeai:secretKey": { value: DEFAULTS.secretKey, secret: true },
+    "edgeai:maxRetries": { value: "1" },
+    ...extraConfig,
+  };
+  await stack.setAllConfig(config);
+  const output: string[] = [];
+  const onOutput = (line: string) => output.push(line);
+  writeFileSync(specFile, JSON.stringify({ resources: [] }));
+  return {
+    stack,
+    emulator,
+    dir,
+    output,
+    declare(resources, exports) {
+      writeFileSync(specFile, JSON.stringify({ resources, exports }));
+    },
+    async up() {
+      return (await stack.up({ onOutput })).outputs;
+    },
+    async previewChanges() {
+      return (await stack.preview({ onOutput, diff: true })).changeSummary as Record<string, number>;
+    },
+    async refresh() {
+      await stack.refresh({ onOutput });
+    },
+    async destroy() {
+      await stack.destroy({ onOutput });
+    },
+    async exportState() {
+      return JSON.stringify(await stack.exportStack());
+    },
+    mark() {
+      const start = emulator.requests.length;
+      return () => emulator.requests.slice(start);
+    },
+  };
+}
+
+export function cleanup(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+}
