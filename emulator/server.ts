@@ -6,6 +6,8 @@ import { Store } from "./store";
 import { EmuError, EmuRequest, Route, matchRoute, route } from "./http";
 import { canonicalRequest, parseAuthorization, parseSdkDate, signature } from "../provider/client/signer";
 import { hilensRoutes } from "./hilens";
+import { octopusRoutes } from "./octopus";
+import { tensorbayRoutes } from "./tensorbay";
 
 export interface Credential {
   accessKey: string;
@@ -100,7 +102,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     route("GET /__emulator/requests", () => ({ body: requests }), "none"),
     route("GET /__emulator/count", (req) => ({ body: { count: store.count(req.query.get("project") ?? undefined) } }), "none"),
   ];
-  const routes: Route[] = [iamRoute, ...controlRoutes, ...hilensRoutes];
+  const routes: Route[] = [iamRoute, ...controlRoutes, ...hilensRoutes, ...octopusRoutes, ...tensorbayRoutes];
 
   /** Returns the caller's project, or throws the documented 401/403. */
   function authenticateHuawei(req: IncomingMessage, wirePath: string, query: URLSearchParams, body: string): string {

@@ -1,0 +1,3 @@
+import type { ResourceDefinition } from "../framework/definition";
+
+export const definitions: ResourceDefinition<any, any>[] = [];
