@@ -42,6 +42,16 @@ export interface LoggedRequest {
   code?: string;
 }
 
+/** An injected failure: the next `count` requests whose path matches answer `status` (tests of retries). */
+export interface Fault {
+  pathPattern: string;
+  status: number;
+  count: number;
+  retryAfterSeconds?: number;
+  /** Hold the answer this long first (tests of timeouts). */
+  delayMs?: number;
+}
+
 export const DEFAULTS = {
   port: 8787,
   dataDir: ".edgeai-emulator",
@@ -59,6 +69,8 @@ export interface Emulator {
   store: Store;
   /** Every request answered, oldest first (also appended to `<data>/requests.jsonl`). */
   requests: LoggedRequest[];
+  /** Queues an injected failure (also `POST /__emulator/faults`). */
+  inject(fault: Fault): void;
   close(): Promise<void>;
 }
 
@@ -98,7 +110,9 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     },
     "none",
   );
+  const faults: Fault[] = [];
   const controlRoutes: Route[] = [
+    route("POST /__emulator/faults", (req) => (faults.push(req.body as Fault), { status: 204 }), "none"),
     route("GET /__emulator/requests", () => ({ body: requests }), "none"),
     route("GET /__emulator/count", (req) => ({ body: { count: store.count(req.query.get("project") ?? undefined) } }), "none"),
   ];
@@ -141,6 +155,13 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     const headers: Record<string, string> = { "Content-Type": "application/json", "X-Request-Id": randomBytes(16).toString("hex") };
     let renderError = huaweiError as (e: EmuError) => unknown;
     try {
+      const fault = url.pathname.startsWith("/__emulator/") ? undefined : faults.find((f) => f.count > 0 && new RegExp(f.pathPattern).test(url.pathname));
+      if (fault) {
+        fault.count -= 1;
+        if (fault.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
+        if (fault.retryAfterSeconds !== undefined) headers["Retry-After"] = String(fault.retryAfterSeconds);
+        throw new EmuError(fault.status, fault.status === 429 ? "APIGW.0308" : "HIL.0002", fault.status === 429 ? "The throttling threshold has been reached." : "Internal server error.");
+      }
       const found = matchRoute(routes, req.method ?? "GET", url.pathname);
       if (found === undefined) throw new EmuError(404, "APIGW.0101", "The API does not exist or has not been published in the environment.");
       if (found === "method") throw new EmuError(405, "APIGW.0101", "Method not allowed.");
@@ -192,6 +213,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     port,
     store,
     requests,
+    inject: (fault) => faults.push({ ...fault }),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

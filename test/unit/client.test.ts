@@ -1,0 +1,183 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startEmulator, DEFAULTS, Emulator } from "../../emulator";
+import { HuaweiServiceClient, huaweiAuth, IamPasswordAuth } from "../../provider/client/huawei";
+import { authorization, sdkDate } from "../../provider/client/signer";
+import { ApiError } from "../../provider/client/errors";
+import { resolveConfig, ProviderConfig, ConfigKey } from "../../provider/config";
+
+const OTHER = { accessKey: "OTHERPROJECTACCESSKEY", secretKey: "other-secret", projectId: "ffffffffffffffffffffffffffffffff" };
+let emu: Emulator;
+let dataDir: string;
+
+function config(overrides: Partial<Record<ConfigKey, string>>): ProviderConfig {
+  const base: Partial<Record<ConfigKey, string>> = { hilensEndpoint: emu.url, iamEndpoint: emu.url, projectId: DEFAULTS.projectId, maxRetries: "3", ...overrides };
+  return resolveConfig((k) => base[k], {});
+}
+
+function client(overrides: Partial<Record<ConfigKey, string>> = { accessKey: DEFAULTS.accessKey, secretKey: DEFAULTS.secretKey }, timeoutMs?: number) {
+  const cfg = config(overrides);
+  if (timeoutMs) cfg.requestTimeoutMs = timeoutMs;
+  const c = new HuaweiServiceClient(cfg, "hilens", huaweiAuth(cfg));
+  (c.endpoint.options as { backoffMs?: number }).backoffMs = 10;
+  return c;
+}
+
+const configMap = (name: string) => ({ configmap: { name, configs: [{ key: "k", value: "v" }], tags: [] } });
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), "edgeai-client-"));
+  emu = await startEmulator({ dataDir, credentials: [{ accessKey: DEFAULTS.accessKey, secretKey: DEFAULTS.secretKey, projectId: DEFAULTS.projectId }, OTHER] });
+});
+afterAll(async () => {
+  await emu.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe("Huawei client against the emulator", () => {
+  it("signs with AK/SK and the emulator verifies the signature", async () => {
+    const created = await client().call("POST /v3/{project_id}/ai-mgr/configmaps", {}, { body: configMap("signed-one") });
+    expect(created.configmap.name).toBe("signed-one");
+  });
+
+  it("a wrong secret key gets the gateway's 401 with error_code and error_msg", async () => {
+    const err = await client({ accessKey: DEFAULTS.accessKey, secretKey: "wrong" }).call("GET /v3/{project_id}/ai-mgr/configmaps").catch((e) => e);
+    expect(err).toBeInstanceOf(ApiError);
+    expect(err.status).toBe(401);
+    expect(err.errorCode).toBe("APIGW.0301");
+    expect(err.message).toContain("verify aksk signature fail");
+    expect(err.message).not.toContain("wrong");
+  });
+
+  it("an X-Sdk-Date more than 15 minutes off is refused, even when correctly signed", async () => {
+    const path = `/v3/${DEFAULTS.projectId}/ai-mgr/configmaps`;
+    const send = async (date: Date) => {
+      const headers: Record<string, string> = { host: new URL(emu.url).host, "X-Sdk-Date": sdkDate(date) };
+      headers.Authorization = authorization({ method: "GET", path, headers: { ...headers } }, DEFAULTS.accessKey, DEFAULTS.secretKey);
+      const res = await fetch(emu.url + path, { headers });
+      return { status: res.status, body: await res.json() };
+    };
+    expect((await send(new Date(Date.now() - 14 * 60_000))).status).toBe(200);
+    const stale = await send(new Date(Date.now() - 16 * 60_000));
+    expect(stale.status).toBe(401);
+    expect(stale.body).toEqual({ error_code: "APIGW.0301", error_msg: expect.stringContaining("15 minutes") });
+  });
+
+  it("one project's credentials never see another project's objects", async () => {
+    const mine = await client().call("POST /v3/{project_id}/ai-mgr/configmaps", {}, { body: configMap("isolated-one") });
+    const other = client({ accessKey: OTHER.accessKey, secretKey: OTHER.secretKey, projectId: OTHER.projectId });
+    const err = await other.call("GET /v3/{project_id}/ai-mgr/configmaps/{id}", { id: mine.configmap.id }).catch((e) => e);
+    expect(err.status).toBe(404);
+    const list = await other.call("GET /v3/{project_id}/ai-mgr/configmaps");
+    expect(list.configmaps.map((c: { name: string }) => c.name)).not.toContain("isolated-one");
+    // and a path naming the other project is refused outright
+    const crossed = await client({ accessKey: OTHER.accessKey, secretKey: OTHER.secretKey, projectId: DEFAULTS.projectId }).call("GET /v3/{project_id}/ai-mgr/configmaps").catch((e) => e);
+    expect(crossed.errorCode).toBe("HIL.0004");
+  });
+
+  it("maps a 404 to ApiError with status, error_code, error_msg and request id", async () => {
+    const err = await client().call("GET /v3/{project_id}/ai-mgr/secrets/{id}", { id: "no-such-secret" }).catch((e) => e);
+    expect(err).toBeInstanceOf(ApiError);
+    expect(err.status).toBe(404);
+    expect(err.errorCode).toMatch(/^HIL\./);
+    expect(err.requestId).toMatch(/^[0-9a-f]{32}$/);
+    expect(err.message).toContain("no-such-secret");
+  });
+
+  it("retries 429 (honouring Retry-After) and 5xx, then succeeds", async () => {
+    emu.inject({ pathPattern: "/ai-mgr/workspaces$", status: 429, count: 1, retryAfterSeconds: 1 });
+    emu.inject({ pathPattern: "/ai-mgr/workspaces$", status: 503, count: 2 });
+    const seen = emu.requests.length;
+    const started = Date.now();
+    const list = await client().call("GET /v3/{project_id}/ai-mgr/workspaces");
+    expect(list.count).toBeTypeOf("number");
+    expect(emu.requests.slice(seen).map((r) => r.status)).toEqual([429, 503, 503, 200]);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+  });
+
+  it("gives up after maxRetries and reports the last error", async () => {
+    emu.inject({ pathPattern: "/ai-mgr/workspaces$", status: 500, count: 3 });
+    const err = await client({ accessKey: DEFAULTS.accessKey, secretKey: DEFAULTS.secretKey, maxRetries: "2" }).call("GET /v3/{project_id}/ai-mgr/workspaces").catch((e) => e);
+    expect(err.status).toBe(500);
+    expect(err.errorCode).toBe("HIL.0002");
+  });
+
+  it("retries connection errors", async () => {
+    const dead = client({ accessKey: DEFAULTS.accessKey, secretKey: DEFAULTS.secretKey, hilensEndpoint: "http://127.0.0.1:1", maxRetries: "2" });
+    const err = await dead.call("GET /v3/{project_id}/ai-mgr/workspaces").catch((e) => e);
+    expect(String(err.message)).toMatch(/hilens GET .*ECONNREFUSED|connect/i);
+  });
+
+  it("times out a request that hangs", async () => {
+    emu.inject({ pathPattern: "/ai-mgr/secrets$", status: 500, count: 1, delayMs: 1500 });
+    const err = await client({ accessKey: DEFAULTS.accessKey, secretKey: DEFAULTS.secretKey, maxRetries: "0" }, 300).call("GET /v3/{project_id}/ai-mgr/secrets").catch((e) => e);
+    expect(String(err.message)).toMatch(/timeout/i);
+  });
+
+  it("IAM password auth: one token, cached, refreshed once after a 401", async () => {
+    const cfg = config({ userName: DEFAULTS.userName, password: DEFAULTS.password, domainName: DEFAULTS.domainName });
+    const auth = huaweiAuth(cfg) as IamPasswordAuth;
+    expect(auth).toBeInstanceOf(IamPasswordAuth);
+    const c = new HuaweiServiceClient(cfg, "hilens", auth);
+    await c.call("GET /v3/{project_id}/ai-mgr/workspaces");
+    await c.call("GET /v3/{project_id}/ai-mgr/workspaces");
+    expect(auth.issued).toBe(1);
+    // The service expires the token early; the client gets a 401, takes a new token once, and succeeds.
+    const tokens = emu.requests.filter((r) => r.path === "/v3/auth/tokens").length;
+    expireAllTokens(emu);
+    await c.call("GET /v3/{project_id}/ai-mgr/workspaces");
+    expect(auth.issued).toBe(2);
+    expect(emu.requests.filter((r) => r.path === "/v3/auth/tokens").length).toBe(tokens + 1);
+    expect(emu.requests.at(-3)?.status).toBe(401);
+  });
+
+  it("a wrong IAM password is reported without the password", async () => {
+    const cfg = config({ userName: DEFAULTS.userName, password: "not-the-password", domainName: DEFAULTS.domainName });
+    const err = await new HuaweiServiceClient(cfg, "hilens", huaweiAuth(cfg)).call("GET /v3/{project_id}/ai-mgr/workspaces").catch((e) => e);
+    expect(err.status).toBe(401);
+    expect(err.message).not.toContain("not-the-password");
+  });
+
+  it("pages through limit/offset lists", async () => {
+    const c = client();
+    for (let i = 0; i < 5; i++) await c.call("POST /v3/{project_id}/ai-mgr/secrets", {}, { body: { secret: { name: `paged-${i}-x`, secrets: [{ key: "k", value: "v" }], tags: [] } } });
+    const all = await c.listAll<{ name: string }>("GET /v3/{project_id}/ai-mgr/secrets", "secrets", { pageSize: 2 });
+    expect(all.filter((s) => s.name.startsWith("paged-")).length).toBe(5);
+    expect(emu.requests.filter((r) => r.path.endsWith("/ai-mgr/secrets") && r.query.includes("limit=2")).length).toBe(3);
+  });
+
+  it("persists: a restarted emulator still has every object", async () => {
+    const created = await client().call("POST /v3/{project_id}/ai-mgr/configmaps", {}, { body: configMap("survives-restart") });
+    await emu.close();
+    emu = await startEmulator({ dataDir, credentials: [{ accessKey: DEFAULTS.accessKey, secretKey: DEFAULTS.secretKey, projectId: DEFAULTS.projectId }, OTHER] });
+    const read = await client().call("GET /v3/{project_id}/ai-mgr/configmaps/{id}", { id: created.configmap.id });
+    expect(read.configmap.name).toBe("survives-restart");
+  });
+});
+
+describe("configuration", () => {
+  it("falls back to the Terraform provider's HW_* variables, stack config first", () => {
+    const cfg = resolveConfig((k) => (k === "region" ? "cn-north-4" : undefined), { HW_REGION_NAME: "ap-southeast-1", HW_PROJECT_ID: "p", HW_ACCESS_KEY: "ak", HW_SECRET_KEY: "sk", HW_MAX_RETRIES: "7", HW_HILENS_ENDPOINT: "https://hilens.example.test" });
+    expect(cfg).toMatchObject({ region: "cn-north-4", projectId: "p", accessKey: "ak", secretKey: "sk", maxRetries: 7, endpoints: { hilens: "https://hilens.example.test" } });
+    expect(resolveConfig(() => undefined, {}).maxRetries).toBe(5);
+  });
+
+  it("refuses plain http:// except on loopback", () => {
+    expect(() => resolveConfig((k) => (k === "hilensEndpoint" ? "http://hilens.example.test" : undefined), {})).toThrow(/must use https/);
+    expect(() => resolveConfig((k) => (k === "hilensEndpoint" ? "http://127.0.0.1:8787" : undefined), {})).not.toThrow();
+    expect(() => resolveConfig((k) => (k === "hilensEndpoint" ? "http://localhost:8787" : undefined), {})).not.toThrow();
+  });
+
+  it("defaults endpoints per service and region", () => {
+    const cfg = resolveConfig((k) => ({ region: "cn-north-4", projectId: "p", accessKey: "a", secretKey: "s" })[k as string], {});
+    const c = new HuaweiServiceClient(cfg, "hilens", huaweiAuth(cfg));
+    expect(c.endpoint.baseUrl).toBe("https://hilens.cn-north-4.myhuaweicloud.com");
+  });
+});
+
+function expireAllTokens(e: Emulator) {
+  const data = (e.store as unknown as { data: { tokens: Record<string, { expiresAt: number }> } }).data;
+  for (const t of Object.values(data.tokens)) t.expiresAt = Date.now() - 1;
+}
