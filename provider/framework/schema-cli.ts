@@ -1,0 +1,3 @@
+import { packageSchema } from "./schema";
+
+process.stdout.write(JSON.stringify(packageSchema(), null, 2) + "\n");

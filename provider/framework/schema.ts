@@ -1,0 +1,107 @@
+import { z } from "zod";
+import { CONFIG_KEYS } from "../config";
+import { definitions } from "../registry";
+import { ResourceDefinition, token } from "./definition";
+
+/**
+ * `schema.json` in the Pulumi package schema format, generated from the resource definitions:
+ * the same zod schemas that validate inputs document them.
+ */
+type Json = Record<string, any>;
+
+interface SchemaBuilder {
+  types: Record<string, Json>;
+}
+
+const pascal = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+/** A JSON Schema node (from zod) → a Pulumi property spec; nested objects become named types. */
+function propertyOf(node: Json, typeName: string, b: SchemaBuilder, secret = false): Json {
+  const description = node.description;
+  const base: Json = {};
+  const variants: Json[] | undefined = node.anyOf ?? node.oneOf;
+  if (variants) {
+    const kinds = variants.filter((v) => v.type !== "null").map((v) => propertyOf(v, typeName, b));
+    Object.assign(base, kinds.length === 1 ? kinds[0] : { oneOf: kinds });
+  } else if (node.enum) {
+    Object.assign(base, { type: typeof node.enum[0] === "number" ? "number" : "string" });
+  } else if (node.const !== undefined) {
+    Object.assign(base, { type: typeof node.const === "number" ? "number" : "string" });
+  } else if (node.type === "array") {
+    Object.assign(base, { type: "array", items: propertyOf(node.items ?? {}, typeName, b) });
+  } else if (node.type === "object" && node.properties) {
+    b.types[typeName] = objectType(node, typeName, b);
+    Object.assign(base, { $ref: `#/types/${typeName}` });
+  } else if (node.type === "object") {
+    Object.assign(base, { type: "object", additionalProperties: node.additionalProperties && node.additionalProperties !== true ? propertyOf(node.additionalProperties, typeName, b) : { $ref: "pulumi.json#/Any" } });
+  } else if (node.type === "integer" || node.type === "number" || node.type === "boolean" || node.type === "string") {
+    Object.assign(base, { type: node.type });
+  } else {
+    Object.assign(base, { $ref: "pulumi.json#/Any" });
+  }
+  const rules = constraintsOf(node);
+  if (description || rules) base.description = [description, rules].filter(Boolean).join(" ");
+  if (secret) base.secret = true;
+  if (node.default !== undefined && typeof node.default !== "object") base.default = node.default;
+  return base;
+}
+
+/** The validation rules, spelled out in the docs: users read them before `check` enforces them. */
+function constraintsOf(node: Json): string {
+  const parts: string[] = [];
+  const patterns: string[] = node.allOf ? node.allOf.map((n: Json) => n.pattern).filter(Boolean) : node.pattern ? [node.pattern] : [];
+  for (const p of patterns) parts.push(`pattern \`${p}\``);
+  if (node.minLength !== undefined) parts.push(`min length ${node.minLength}`);
+  if (node.maxLength !== undefined) parts.push(`max length ${node.maxLength}`);
+  if (node.minItems !== undefined) parts.push(`min items ${node.minItems}`);
+  if (node.maxItems !== undefined) parts.push(`max items ${node.maxItems}`);
+  if (node.enum) parts.push(`one of ${node.enum.map((v: unknown) => JSON.stringify(v)).join(", ")}`);
+  return parts.length ? `(Rules: ${parts.join("; ")}.)` : "";
+}
+
+function objectType(node: Json, typeName: string, b: SchemaBuilder): Json {
+  const properties: Json = {};
+  for (const [key, child] of Object.entries<Json>(node.properties)) properties[key] = propertyOf(child, typeName + pascal(key), b);
+  return { type: "object", ...(node.description ? { description: node.description } : {}), properties, required: (node.required ?? []).filter((k: string) => node.properties[k]?.default === undefined) };
+}
+
+function jsonSchema(schema: z.ZodType, io: "input" | "output"): Json {
+  return z.toJSONSchema(schema, { io, unrepresentable: "any" }) as Json;
+}
+
+function resourceSpec(def: ResourceDefinition, b: SchemaBuilder): Json {
+  const prefix = `edgeai:${def.service}:${def.name}`;
+  const typeName = (key: string) => `${prefix}${pascal(key)}`;
+  const secrets = new Set<string>([...(def.secrets ?? []), ...(def.secretOutputs ?? [])]);
+  const inputs = jsonSchema(def.inputs, "input");
+  const outputs = jsonSchema(def.outputs, "output");
+  const inputProperties: Json = {};
+  for (const [key, node] of Object.entries<Json>(inputs.properties)) {
+    inputProperties[key] = propertyOf(node, typeName(key), b, secrets.has(key));
+    if ((def.immutable as readonly string[]).includes(key)) inputProperties[key].willReplaceOnChanges = true;
+  }
+  const properties: Json = { ...inputProperties };
+  for (const [key, node] of Object.entries<Json>(outputs.properties)) properties[key] = propertyOf(node, typeName(key), b, secrets.has(key));
+  const requiredInputs = (inputs.required ?? []).filter((k: string) => inputs.properties[k]?.default === undefined);
+  return { description: def.description, inputProperties, requiredInputs, properties, required: [...new Set([...(outputs.required ?? []), ...requiredInputs])] };
+}
+
+export function packageSchema(): Json {
+  const b: SchemaBuilder = { types: {} };
+  const resources: Json = {};
+  for (const def of [...definitions].sort((x, y) => token(x).localeCompare(token(y)))) resources[token(def)] = resourceSpec(def, b);
+  const variables: Json = {};
+  for (const row of CONFIG_KEYS) variables[row.key] = { type: row.key === "maxRetries" ? "integer" : "string", description: `${row.doc} Environment: ${row.env.join(", ")}.`, ...(row.secret ? { secret: true } : {}) };
+  const types: Json = {};
+  for (const key of Object.keys(b.types).sort()) types[key] = b.types[key];
+  return {
+    name: "edgeai",
+    displayName: "pulumi-edgeai",
+    description: "Huawei HiLens, Huawei Octopus and Graviti TensorBay as code (TypeScript dynamic resources).",
+    keywords: ["pulumi", "huawei", "hilens", "octopus", "tensorbay", "edge-ai"],
+    language: { nodejs: { packageName: "pulumi-edgeai" } },
+    config: { variables },
+    types,
+    resources,
+  };
+}

@@ -1,0 +1,54 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as pulumi from "@pulumi/pulumi";
+
+const created: pulumi.runtime.MockResourceArgs[] = [];
+beforeAll(() => {
+  pulumi.runtime.setMocks(
+    {
+      newResource: (args) => {
+        created.push(args);
+        return { id: `${args.name}-id`, state: { ...args.inputs, id: `${args.name}-id`, createdAt: "2026-11-22T00:00:00Z" } };
+      },
+      call: () => ({}),
+    },
+    "project",
+    "stack",
+    false,
+  );
+});
+afterAll(() => pulumi.runtime.resetOptions("project", "stack"));
+
+function output<T>(o: pulumi.Output<T>): Promise<T> {
+  return new Promise((resolve) => o.apply(resolve));
+}
+
+describe("resource classes (mocked engine)", () => {
+  it("register custom type names under edgeai:<service>:<Type>", async () => {
+    const { hilens } = await import("../../provider");
+    const ws = new hilens.Workspace("ws", { name: "fleet" });
+    const cm = new hilens.ConfigMap("cm", { name: "app-config", configs: [{ key: "MODEL", value: "yolo" }], workspaceId: ws.workspaceId });
+    expect(await output(cm.urn)).toMatch(/::pulumi-nodejs:dynamic\/edgeai:hilens:ConfigMap::cm$/);
+    expect(await output(ws.urn)).toMatch(/edgeai:hilens:Workspace::ws$/);
+    expect(await output(cm.createdAt)).toBe("2026-11-22T00:00:00Z");
+  });
+
+  it("marks secret inputs secret even when given as plain values, and lists them as secret outputs", async () => {
+    const { hilens } = await import("../../provider");
+    const s = new hilens.Secret("s", { name: "db-creds", secrets: [{ key: "password", value: "plain-text" }] });
+    expect(await pulumi.isSecret(s.secrets)).toBe(true);
+    await output(s.id);
+    const registered = created.find((r) => r.name === "s")!;
+    expect(registered.type).toBe("pulumi-nodejs:dynamic/edgeai:hilens:Secret");
+  });
+
+  it("stores a small provider that only requires the installed runtime (no captured credentials)", async () => {
+    const { hilens } = await import("../../provider");
+    process.env.HW_SECRET_KEY = "must-not-be-captured";
+    const cm = new hilens.ConfigMap("cm2", { name: "other-config", configs: [{ key: "k", value: "v" }] });
+    await output(cm.id);
+    const provider = String(created.find((r) => r.name === "cm2")!.inputs.__provider);
+    expect(provider).toContain('require("pulumi-edgeai/runtime")');
+    expect(provider).not.toContain("must-not-be-captured");
+    expect(provider.length).toBeLessThan(4000);
+  });
+});

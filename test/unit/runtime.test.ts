@@ -1,0 +1,66 @@
+import { describe, expect, it } from "vitest";
+import { handlers } from "../../provider/framework/runtime";
+import { UNKNOWN } from "../../provider/framework/validate";
+
+const SECRET = "edgeai:hilens:Secret";
+const CONFIG_MAP = "edgeai:hilens:ConfigMap";
+const WORKSPACE = "edgeai:hilens:Workspace";
+
+describe("check: validation before any request", () => {
+  it("names the resource type, the field and the documented rule", async () => {
+    const result = await handlers.check(SECRET, {}, { name: "Bad_Name", secrets: [{ key: "k".repeat(64), value: "v" }] });
+    expect(result.failures).toEqual([
+      { property: "name", reason: expect.stringMatching(/^edgeai:hilens:Secret: field "name": must match .*HiLens §5\.6\.2/) },
+      { property: "secrets[0].key", reason: expect.stringMatching(/field "secrets\[0\]\.key": must match .*1-63 characters/) },
+    ]);
+  });
+
+  it("never echoes a secret value in a failure", async () => {
+    const result = await handlers.check(SECRET, {}, { name: "good-name", secrets: [{ key: "token", value: "s3cr3t{value}" }] });
+    expect(result.failures?.[0].property).toBe("secrets[0].value");
+    expect(JSON.stringify(result.failures)).not.toContain("s3cr3t");
+  });
+
+  it("does not fail on values that are unknown during preview", async () => {
+    const result = await handlers.check(CONFIG_MAP, {}, { name: UNKNOWN, configs: UNKNOWN, workspaceId: UNKNOWN });
+    expect(result.failures ?? []).toEqual([]);
+    const nested = await handlers.check(CONFIG_MAP, {}, { name: "app-config", configs: [{ key: "k", value: UNKNOWN }] });
+    expect(nested.failures ?? []).toEqual([]);
+  });
+
+  it("applies documented defaults and sends documented types", async () => {
+    const result = await handlers.check(WORKSPACE, {}, { name: "ws", enterpriseProjectId: 0 });
+    expect(result.inputs).toMatchObject({ name: "ws", enterpriseProjectId: "0", enterpriseProjectName: "default" });
+  });
+});
+
+describe("diff", () => {
+  const olds = { name: "app-config", configs: [{ key: "k", value: "v" }], tags: [], id: "1", createdAt: "t", __provider: "old code" };
+
+  it("ignores server fields and the serialized provider", async () => {
+    const result = await handlers.diff(CONFIG_MAP, "1", olds, { name: "app-config", configs: [{ key: "k", value: "v" }], tags: [], __provider: "new code" });
+    expect(result).toMatchObject({ changes: false, replaces: [] });
+  });
+
+  it("updates in place for mutable fields", async () => {
+    const result = await handlers.diff(CONFIG_MAP, "1", olds, { name: "app-config", configs: [{ key: "k", value: "w" }], tags: [] });
+    expect(result).toMatchObject({ changes: true, replaces: [] });
+  });
+
+  it("replaces on immutable fields, deleting first when the unique name is kept", async () => {
+    const keepsName = await handlers.diff(CONFIG_MAP, "1", olds, { ...olds, workspaceId: "ws-2" });
+    expect(keepsName).toMatchObject({ changes: true, replaces: ["workspaceId"], deleteBeforeReplace: true });
+    const renamed = await handlers.diff(CONFIG_MAP, "1", olds, { ...olds, name: "other-config" });
+    expect(renamed).toMatchObject({ replaces: ["name"], deleteBeforeReplace: false });
+  });
+
+  it("treats unknown values as changes", async () => {
+    const result = await handlers.diff(CONFIG_MAP, "1", olds, { ...olds, name: UNKNOWN });
+    expect(result).toMatchObject({ changes: true, replaces: ["name"] });
+  });
+
+  it("does not replace when only importId changes", async () => {
+    const result = await handlers.diff(CONFIG_MAP, "1", olds, { ...olds, importId: "1" });
+    expect(result.changes).toBe(false);
+  });
+});

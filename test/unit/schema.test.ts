@@ -1,0 +1,32 @@
+import { describe, expect, it } from "vitest";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { packageSchema } from "../../provider/framework/schema";
+import { definitions } from "../../provider/registry";
+import { token } from "../../provider/framework/definition";
+
+describe("schema.json", () => {
+  const committed = JSON.parse(readFileSync(join(__dirname, "../../schema.json"), "utf8"));
+
+  it("is generated from the current definitions (run `npm run schema` after changing one)", () => {
+    expect(committed).toEqual(JSON.parse(JSON.stringify(packageSchema())));
+  });
+
+  it("documents every resource, every input, and marks immutable and secret fields", () => {
+    for (const def of definitions) {
+      const spec = committed.resources[token(def)];
+      expect(spec, token(def)).toBeDefined();
+      expect(Object.keys(spec.inputProperties).sort()).toEqual(Object.keys(def.inputs.shape).sort());
+      for (const [key, prop] of Object.entries<{ description?: string; willReplaceOnChanges?: boolean; secret?: boolean }>(spec.inputProperties)) {
+        expect(prop.description, `${token(def)}.${key} has no description`).toBeTruthy();
+        expect(Boolean(prop.willReplaceOnChanges), `${token(def)}.${key} immutability`).toBe((def.immutable as readonly string[]).includes(key));
+      }
+      for (const key of def.secrets ?? []) expect(spec.properties[key].secret, `${token(def)}.${key}`).toBe(true);
+    }
+  });
+
+  it("lists every configuration key with its environment fallback", () => {
+    expect(committed.config.variables.secretKey).toMatchObject({ secret: true, description: expect.stringContaining("HW_SECRET_KEY") });
+    expect(committed.config.variables.maxRetries.type).toBe("integer");
+  });
+});
