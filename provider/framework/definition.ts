@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { ProviderConfig } from "../config";
 import type { HuaweiServiceClient } from "../client/huawei";
+import type { TensorbayClient } from "../client/tensorbay";
 
 export type Service = "hilens" | "octopus" | "tensorbay";
 export type Props = Record<string, unknown>;
@@ -9,6 +10,7 @@ export type Props = Record<string, unknown>;
 export interface Context {
   readonly config: ProviderConfig;
   readonly hilens: HuaweiServiceClient;
+  readonly tensorbay: TensorbayClient;
   /** Progress for long waits: printed by the engine under the resource. */
   log(message: string): void;
 }

@@ -6,6 +6,7 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { resolveConfig, ConfigKey, ProviderConfig } from "../config";
 import { HuaweiServiceClient, huaweiAuth } from "../client/huawei";
+import { TensorbayClient } from "../client/tensorbay";
 import { isNotFound, InputError } from "../client/errors";
 import { definitions } from "../registry";
 import { Context, Props, ResourceDefinition, token } from "./definition";
@@ -31,10 +32,14 @@ function currentConfig(): ProviderConfig {
 /** Clients are built on first use, so a stack that only uses TensorBay needs no Huawei credentials. */
 export function contextFor(cfg: ProviderConfig): Context {
   let hilens: HuaweiServiceClient | undefined;
+  let tensorbay: TensorbayClient | undefined;
   return {
     config: cfg,
     get hilens() {
       return (hilens ??= new HuaweiServiceClient(cfg, "hilens", huaweiAuth(cfg)));
+    },
+    get tensorbay() {
+      return (tensorbay ??= new TensorbayClient(cfg));
     },
     log: (message: string) => console.log(message),
   };
