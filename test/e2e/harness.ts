@@ -7,6 +7,8 @@ import { join, resolve } from "node:path";
 import { execFileSync } from "node:child_process";
 import { LocalWorkspace, Stack, OutputMap } from "@pulumi/pulumi/automation";
 import { startEmulator, DEFAULTS, Emulator } from "../../emulator";
+import { HuaweiServiceClient, huaweiAuth } from "../../provider/client/huawei";
+import { resolveConfig } from "../../provider/config";
 
 const ROOT = resolve(__dirname, "../..");
 const PROGRAM = join(ROOT, "test/e2e/program");
@@ -122,4 +124,13 @@ export async function createStack(emulator: Emulator, name: string, extraConfig:
 
 export function cleanup(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
+}
+
+/** A direct API client for out-of-band changes (what a colleague would do in the console). */
+export function consoleClient(emulator: Emulator, service: "hilens" | "octopus" = "hilens"): HuaweiServiceClient {
+  const cfg = resolveConfig(
+    (k) => ({ hilensEndpoint: emulator.url, octopusEndpoint: emulator.url, projectId: DEFAULTS.projectId, accessKey: DEFAULTS.accessKey, secretKey: DEFAULTS.secretKey })[k as string],
+    {},
+  );
+  return new HuaweiServiceClient(cfg, service, huaweiAuth(cfg));
 }
