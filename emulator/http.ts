@@ -76,17 +76,17 @@ function matchPattern(pattern: string, path: string): Record<string, string> | u
   return params;
 }
 
-/** limit/offset paging with the documented bounds. */
-export function page<T>(rows: T[], query: URLSearchParams, bounds: { max: number; default: number }): T[] {
-  const limit = intParam(query, "limit", bounds.default, 1, bounds.max);
-  const offset = intParam(query, "offset", 0, 0, Number.MAX_SAFE_INTEGER);
+/** limit/offset paging with the documented bounds; `invalidCode` is the family's code for a bad parameter (HiLens: HIL.0400). */
+export function page<T>(rows: T[], query: URLSearchParams, bounds: { max: number; default: number; invalidCode?: string }): T[] {
+  const limit = intParam(query, "limit", bounds.default, 1, bounds.max, bounds.invalidCode);
+  const offset = intParam(query, "offset", 0, 0, Number.MAX_SAFE_INTEGER, bounds.invalidCode);
   return rows.slice(offset, offset + limit);
 }
 
-export function intParam(query: URLSearchParams, name: string, fallback: number, min: number, max: number): number {
+export function intParam(query: URLSearchParams, name: string, fallback: number, min: number, max: number, invalidCode = "HIL.0400"): number {
   const text = query.get(name);
   if (text === null || text === "") return fallback;
   const n = Number(text);
-  if (!Number.isInteger(n) || n < min || n > max) throw new EmuError(400, "HIL.0400", `Invalid parameter ${name}: must be an integer in [${min}, ${max}].`);
+  if (!Number.isInteger(n) || n < min || n > max) throw new EmuError(400, invalidCode, `Invalid parameter ${name}: must be an integer in [${min}, ${max}].`);
   return n;
 }

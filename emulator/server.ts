@@ -1,7 +1,7 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from "node:http";
 import { appendFileSync } from "node:fs";
 import { join } from "node:path";
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { Store } from "./store";
 import { EmuError, EmuRequest, Route, matchRoute, route } from "./http";
 import { canonicalRequest, parseAuthorization, parseSdkDate, signature } from "../provider/client/signer";
@@ -31,6 +31,8 @@ export interface EmulatorOptions {
   tokenTtlMs?: number;
   /** Allowed X-Sdk-Date skew (documented: 15 minutes). */
   maxClockSkewMs?: number;
+  /** TensorBay access keys accepted in `X-Token` (default: `DEFAULTS.tensorbayAccessKey`). */
+  tensorbayAccessKeys?: string[];
 }
 
 export interface LoggedRequest {
@@ -61,6 +63,8 @@ export const DEFAULTS = {
   userName: "edgeai",
   password: "edgeai-password",
   domainName: "edgeai",
+  /** The documented shape: `Accesskey-` plus 32 characters. */
+  tensorbayAccessKey: "Accesskey-0123456789abcdef0123456789abcdef",
 };
 
 export interface Emulator {
@@ -118,6 +122,15 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   ];
   const routes: Route[] = [iamRoute, ...controlRoutes, ...hilensRoutes, ...octopusRoutes, ...tensorbayRoutes];
 
+  const tensorbayKeys = new Set(options.tensorbayAccessKeys ?? [DEFAULTS.tensorbayAccessKey]);
+  /** Returns the caller's TensorBay namespace: a digest of the key, so state.json never holds a key. */
+  function authenticateTensorbay(req: IncomingMessage): string {
+    const token = req.headers["x-token"];
+    if (typeof token !== "string" || !token) throw new EmuError(401, "Unauthorized", "X-Token header is required.");
+    if (!tensorbayKeys.has(token)) throw new EmuError(403, "AccessDenied", "The accesskey is invalid.");
+    return "tensorbay-" + createHash("sha256").update(token).digest("hex").slice(0, 16);
+  }
+
   /** Returns the caller's project, or throws the documented 401/403. */
   function authenticateHuawei(req: IncomingMessage, wirePath: string, query: URLSearchParams, body: string): string {
     const headers = req.headers as Record<string, string>;
@@ -170,7 +183,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
       if (found.route.auth === "huawei") {
         principal = authenticateHuawei(req, url.pathname, url.searchParams, body);
         if (found.params.project_id !== undefined && found.params.project_id !== principal) throw new EmuError(400, "HIL.0004", "Invalid projectId.");
-      }
+      } else if (found.route.auth === "tensorbay") principal = authenticateTensorbay(req);
       let parsedBody: any = undefined;
       if (body) {
         try {

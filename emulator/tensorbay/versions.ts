@@ -1,0 +1,192 @@
+import type { EmuRequest } from "../http";
+import { filterByName, forbidden, invalid, missing, nameConflict, notExist, optionalBoolean, optionalString, pageBody, requiredString, tensorbayRoute } from "./common";
+import { CommitRow, DEFAULT_NOTES, DatasetRow, DraftRow, Notes, OWNER, ROOT_COMMIT, datasetOf, newId, nowSeconds, saveDataset } from "./datasets";
+
+/** A revision is a branch name, a tag name or a commit ID (graviti SDK `client/commit.py`). */
+function resolve(ds: DatasetRow, revision: string): string {
+  return ds.branches[revision] ?? ds.tags[revision] ?? (ds.commits[revision] || revision === ROOT_COMMIT ? revision : notExist(`revision ${revision}`));
+}
+
+/** Branches and tags point at a commit; the root commit (an empty dataset) is not one (tests/test_branch.py). */
+function resolveCommitted(ds: DatasetRow, revision: string, what: string): string {
+  const commitId = resolve(ds, revision);
+  if (commitId === ROOT_COMMIT) forbidden(`dataset ${ds.name} has no commit yet: a ${what} needs one.`);
+  return commitId;
+}
+
+const commitFields = ({ commitId, parentCommitId, title, description, committer }: CommitRow) => ({ commitId, parentCommitId, title, description, committer });
+
+/** Branch objects (wire format §1.9): a branch at the root commit carries only name and commitId. */
+function renderBranch(ds: DatasetRow, name: string) {
+  const commitId = ds.branches[name];
+  return commitId === ROOT_COMMIT ? { name, commitId } : { name, ...commitFields(ds.commits[commitId]) };
+}
+
+function nameFromBody(req: EmuRequest): string {
+  return requiredString(req.body?.name, "name");
+}
+
+function draftOf(ds: DatasetRow, numberText: unknown): DraftRow {
+  const number = Number(numberText);
+  if (!Number.isInteger(number)) invalid("draftNumber", "must be an integer");
+  return ds.drafts.find((d) => d.number === number) ?? notExist(`draft ${number}`);
+}
+
+function openDraftOf(ds: DatasetRow, numberText: unknown): DraftRow {
+  const draft = draftOf(ds, numberText);
+  if (draft.status !== "OPEN") invalid("draftNumber", `names a ${draft.status} draft; only an OPEN draft can change`);
+  return draft;
+}
+
+const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+function parseNotes(body: any, current: Notes): Notes {
+  const isContinuous = optionalBoolean(body.isContinuous, "isContinuous") ?? current.isContinuous;
+  let binPointCloudFields = current.binPointCloudFields;
+  // An explicit null clears the fields (wire format §7); an absent key keeps them.
+  if ("binPointCloudFields" in body) {
+    const fields = body.binPointCloudFields;
+    if (fields !== null && !(Array.isArray(fields) && fields.every((f) => typeof f === "string"))) invalid("binPointCloudFields", "must be an array of strings or null");
+    binPointCloudFields = fields;
+  }
+  return { isContinuous, binPointCloudFields };
+}
+
+/** Branches (§3), drafts (§4), commits (§5), tags (§6) and notes (§7) of a dataset. */
+export const versionRoutes = [
+  tensorbayRoute("POST /datasets/{id}/branches", (req) => {
+    const ds = datasetOf(req);
+    const name = nameFromBody(req);
+    const commitId = resolveCommitted(ds, requiredString(req.body?.commit, "commit"), "branch");
+    if (name in ds.branches) nameConflict("branch", name);
+    saveDataset(req, { ...ds, branches: { ...ds.branches, [name]: commitId } });
+    return {};
+  }),
+  tensorbayRoute("GET /datasets/{id}/branches", (req) => {
+    const ds = datasetOf(req);
+    const rows = filterByName(req, Object.keys(ds.branches).sort(byName).map((name) => ({ name })));
+    return pageBody(req, rows.map((r) => renderBranch(ds, r.name)), "branches");
+  }),
+  tensorbayRoute("DELETE /datasets/{id}/branches", (req) => {
+    const ds = datasetOf(req);
+    const name = nameFromBody(req);
+    if (!(name in ds.branches)) notExist(`branch ${name}`);
+    if (name === ds.defaultBranch) forbidden(`the default branch ${name} cannot be deleted.`);
+    const { [name]: _gone, ...branches } = ds.branches;
+    saveDataset(req, { ...ds, branches });
+    return {};
+  }),
+
+  tensorbayRoute("POST /datasets/{id}/drafts", (req) => {
+    const ds = datasetOf(req);
+    const branchName = requiredString(req.body?.branchName, "branchName");
+    const parentCommitId = ds.branches[branchName] ?? notExist(`branch ${branchName}`);
+    const number = Math.max(0, ...ds.drafts.map((d) => d.number)) + 1;
+    const now = nowSeconds();
+    const draft: DraftRow = {
+      number,
+      title: requiredString(req.body?.title, "title"),
+      description: optionalString(req.body?.description, "description") ?? "",
+      branchName,
+      status: "OPEN",
+      parentCommitId,
+      author: { name: OWNER, date: now },
+      updatedAt: now,
+      notes: ds.commits[parentCommitId]?.notes ?? DEFAULT_NOTES,
+    };
+    saveDataset(req, { ...ds, drafts: [...ds.drafts, draft] });
+    return { body: { draftNumber: number } };
+  }),
+  tensorbayRoute("GET /datasets/{id}/drafts", (req) => {
+    const ds = datasetOf(req);
+    const status = req.query.get("status");
+    const branchName = req.query.get("branchName");
+    if (status && !["OPEN", "CLOSED", "COMMITTED", "ALL"].includes(status)) invalid("status", "must be OPEN, CLOSED, COMMITTED or ALL");
+    const rows = ds.drafts.filter((d) => (!status || status === "ALL" || d.status === status) && (!branchName || d.branchName === branchName));
+    return pageBody(req, rows.map(({ notes: _notes, ...draft }) => draft), "drafts");
+  }),
+  tensorbayRoute("PATCH /datasets/{id}/drafts/{draftNumber}", (req) => {
+    const ds = datasetOf(req);
+    const draft = openDraftOf(ds, req.params.draftNumber);
+    const b = req.body ?? {};
+    if (b.status !== undefined && b.status !== "CLOSED") invalid("status", 'can only be set to "CLOSED"');
+    const updated: DraftRow = { ...draft, title: optionalString(b.title, "title") ?? draft.title, description: optionalString(b.description, "description") ?? draft.description, status: b.status ?? draft.status, updatedAt: nowSeconds() };
+    saveDataset(req, { ...ds, drafts: ds.drafts.map((d) => (d === draft ? updated : d)) });
+    return {};
+  }),
+
+  tensorbayRoute("POST /datasets/{id}/commits", (req) => {
+    const ds = datasetOf(req);
+    const b = req.body ?? {};
+    const title = requiredString(b.title, "title");
+    if (b.draftNumber === undefined || b.draftNumber === null) missing("draftNumber");
+    const draft = openDraftOf(ds, b.draftNumber);
+    const tag = optionalString(b.tag, "tag");
+    if (tag && tag in ds.tags) nameConflict("tag", tag);
+    const commit: CommitRow = {
+      commitId: newId(),
+      // A branch may have moved since the draft was opened: the commit goes on top of its head.
+      parentCommitId: ds.branches[draft.branchName] ?? notExist(`branch ${draft.branchName}`),
+      title,
+      description: optionalString(b.description, "description") ?? "",
+      committer: { name: OWNER, date: nowSeconds() },
+      notes: draft.notes,
+    };
+    saveDataset(req, {
+      ...ds,
+      commits: { ...ds.commits, [commit.commitId]: commit },
+      branches: { ...ds.branches, [draft.branchName]: commit.commitId },
+      tags: tag ? { ...ds.tags, [tag]: commit.commitId } : ds.tags,
+      drafts: ds.drafts.map((d) => (d === draft ? { ...d, status: "COMMITTED", updatedAt: nowSeconds() } : d)),
+    });
+    return { body: { commitId: commit.commitId } };
+  }),
+  tensorbayRoute("GET /datasets/{id}/commits", (req) => {
+    const ds = datasetOf(req);
+    // Newest first: the revision's commit, then its ancestors (tests/test_commit.py).
+    const history: CommitRow[] = [];
+    for (let id = resolve(ds, req.query.get("commit") || ds.defaultBranch); id !== ROOT_COMMIT; id = ds.commits[id].parentCommitId) history.push(ds.commits[id]);
+    return pageBody(req, history.map(commitFields), "commits");
+  }),
+
+  tensorbayRoute("POST /datasets/{id}/tags", (req) => {
+    const ds = datasetOf(req);
+    const name = nameFromBody(req);
+    const commitId = resolveCommitted(ds, requiredString(req.body?.commit, "commit"), "tag");
+    if (name in ds.tags) nameConflict("tag", name);
+    saveDataset(req, { ...ds, tags: { ...ds.tags, [name]: commitId } });
+    return {};
+  }),
+  tensorbayRoute("GET /datasets/{id}/tags", (req) => {
+    const ds = datasetOf(req);
+    // Sorted by name (tests/test_tag.py test_list_tags).
+    const rows = filterByName(req, Object.keys(ds.tags).sort(byName).map((name) => ({ name })));
+    return pageBody(req, rows.map((r) => ({ name: r.name, ...commitFields(ds.commits[ds.tags[r.name]]) })), "tags");
+  }),
+  tensorbayRoute("DELETE /datasets/{id}/tags", (req) => {
+    const ds = datasetOf(req);
+    const name = nameFromBody(req);
+    if (!(name in ds.tags)) notExist(`tag ${name}`);
+    const { [name]: _gone, ...tags } = ds.tags;
+    saveDataset(req, { ...ds, tags });
+    return {};
+  }),
+
+  tensorbayRoute("PATCH /datasets/{id}/notes", (req) => {
+    const ds = datasetOf(req);
+    const b = req.body ?? {};
+    if (b.draftNumber === undefined || b.draftNumber === null) missing("draftNumber");
+    const draft = openDraftOf(ds, b.draftNumber);
+    const updated = { ...draft, notes: parseNotes(b, draft.notes), updatedAt: nowSeconds() };
+    saveDataset(req, { ...ds, drafts: ds.drafts.map((d) => (d === draft ? updated : d)) });
+    return {};
+  }),
+  tensorbayRoute("GET /datasets/{id}/notes", (req) => {
+    const ds = datasetOf(req);
+    const commit = req.query.get("commit");
+    const draftNumber = req.query.get("draftNumber");
+    if (!commit && !draftNumber) missing("commit or draftNumber");
+    const notes = commit ? (ds.commits[resolve(ds, commit)]?.notes ?? DEFAULT_NOTES) : draftOf(ds, draftNumber).notes;
+    return { body: notes };
+  }),
+];

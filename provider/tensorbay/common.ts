@@ -1,0 +1,56 @@
+import { z } from "zod";
+import type { Context } from "../framework/definition";
+import type { TensorbayClient } from "../client/tensorbay";
+
+/** A dataset with no commits points at this commit (TensorBay SDK `struct.py` ROOT_COMMIT_ID). */
+export const ROOT_COMMIT = "00000000000000000000000000000000";
+
+export const datasetIdField = z.string().min(1, { message: "is required" }).describe("ID of the dataset (a `tensorbay.Dataset`'s `id`). Changing it replaces the object.");
+
+export const branchNameField = z
+  .string()
+  .min(1, { message: "must not be empty" })
+  .default("main")
+  .describe('Branch the draft is opened on (CreateDraft `branchName`; default "main", the default branch of a new dataset). Changing it replaces the object.');
+
+/** `committer` / `author` (wire format §1.9). */
+export const userOutput = z.object({ name: z.string().describe("User name."), date: z.number().describe("Time (Unix seconds).") });
+
+/** The Commit object of ListCommit, ListBranches and ListTag (wire format §1.9). */
+export interface CommitInfo {
+  commitId: string;
+  parentCommitId: string | null;
+  title: string;
+  description?: string;
+  committer: { name: string; date: number };
+}
+
+/**
+ * The documented way to make a commit (wire format §4-5): open a draft on the branch, let
+ * `change` edit it, commit it. A draft that fails before its commit is closed, so a failed
+ * update leaves no open draft behind.
+ */
+export async function commitDraft(
+  client: TensorbayClient,
+  datasetId: string,
+  draft: { branchName: string; title: string; description?: string },
+  change: (draftNumber: number) => Promise<void> = async () => {},
+): Promise<{ commitId: string; draftNumber: number }> {
+  const params = { datasetId };
+  const description = draft.description || undefined;
+  const { draftNumber } = await client.call("POST /v1/datasets/{datasetId}/drafts", params, { body: { branchName: draft.branchName, title: draft.title, description } });
+  try {
+    await change(draftNumber);
+    const { commitId } = await client.call("POST /v1/datasets/{datasetId}/commits", params, { body: { title: draft.title, draftNumber, description } });
+    return { commitId, draftNumber };
+  } catch (err) {
+    await client.call("PATCH /v1/datasets/{datasetId}/drafts/{draftNumber}", { datasetId, draftNumber }, { body: { status: "CLOSED" } }).catch(() => undefined);
+    throw err;
+  }
+}
+
+/** The first commit of a revision's history: the commit itself (ListCommit, newest first). */
+export async function commitAt(ctx: Context, datasetId: string, revision: string): Promise<CommitInfo | undefined> {
+  const body = await ctx.tensorbay.call("GET /v1/datasets/{datasetId}/commits", { datasetId }, { query: { commit: revision, offset: 0, limit: 1 } });
+  return body?.commits?.[0];
+}
