@@ -1,6 +1,11 @@
 import type { Route } from "../http";
 import { workspaceRoutes } from "./workspaces";
 import { keyValueRoutes } from "./keyValue";
+import { deviceControlRoutes, deviceRoutes } from "./devices";
+import { deploymentRoutes, podRoutes } from "./deployments";
+import { taskRoutes } from "./tasks";
+import { tagRoutes } from "./tags";
+import { timingControlRoutes } from "./timing";
 
 const configMapRoutes = keyValueRoutes({
   kind: "configmap",
@@ -34,5 +39,16 @@ const secretRoutes = keyValueRoutes({
   workspaceBesideWrapper: false,
 });
 
-/** HiLens v3 (§5). Devices, deployments, jobs and tags plug in here. */
-export const hilensRoutes: Route[] = [...workspaceRoutes, ...configMapRoutes, ...secretRoutes];
+/** HiLens v3 (§5), plus the emulator's control routes for its asynchronous parts. */
+export const hilensRoutes: Route[] = [
+  ...workspaceRoutes,
+  ...configMapRoutes,
+  ...secretRoutes,
+  ...deviceRoutes,
+  ...deploymentRoutes,
+  ...podRoutes,
+  ...taskRoutes,
+  ...tagRoutes,
+  ...timingControlRoutes,
+  ...deviceControlRoutes,
+];

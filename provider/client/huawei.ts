@@ -81,7 +81,8 @@ export class IamPasswordAuth implements HuaweiAuth {
 export function huaweiErrorOf(status: number, body: any): [string, string] {
   if (body && typeof body === "object") {
     const code = body.error_code ?? body.code ?? body.error?.code;
-    const msg = body.error_msg ?? body.message ?? body.error?.message;
+    // HiLens deployment operations answer `error_message` (§5.3.1-5.3.5), the rest `error_msg`.
+    const msg = body.error_msg ?? body.error_message ?? body.message ?? body.error?.message;
     if (code || msg) return [String(code ?? `HTTP.${status}`), String(msg ?? "")];
   }
   return [`HTTP.${status}`, typeof body === "string" && body ? body.slice(0, 300) : "no error body"];

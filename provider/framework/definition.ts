@@ -15,6 +15,22 @@ export interface Context {
   log(message: string): void;
 }
 
+/**
+ * Thrown by `create`/`update` when the object exists but did not become ready (a wait failed or
+ * timed out). The engine records it as partially created with `state`, so nothing is orphaned
+ * and the next `up` retries the update.
+ */
+export class NotReadyError extends Error {
+  constructor(
+    message: string,
+    readonly id: string,
+    readonly state: Props,
+  ) {
+    super(message);
+    this.name = "NotReadyError";
+  }
+}
+
 /** What `read` found: the live values of the inputs (for drift) and the server-side fields. */
 export interface LiveObject<I> {
   inputs: Partial<I>;
@@ -45,6 +61,8 @@ export interface ResourceDefinition<S extends z.ZodObject<any> = z.ZodObject<any
   outputs: O;
   /** Inputs whose change replaces the object. */
   immutable: readonly (keyof z.infer<S> & string)[];
+  /** Inputs whose change replaces the object only in some directions (e.g. removing a deployment's target devices). */
+  replaceWhen?: { [K in keyof z.infer<S>]?: (olds: z.infer<S>[K], news: z.infer<S>[K]) => boolean };
   /** Inputs (and outputs of the same name) that are always secret in state. */
   secrets?: readonly string[];
   /** Server-side outputs that are secret. */

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { ResourceDefinition, token } from "./definition";
+import { awaitTimeoutsOf } from "./await";
 
 /**
  * The provider object that goes into state. Its methods only `require()` the runtime from the
@@ -55,6 +56,8 @@ export function resourceClass<S extends z.ZodObject<any>, O extends z.ZodObject<
     constructor(name: string, args: ArgsOf<S>, opts?: pulumi.CustomResourceOptions) {
       const props: Record<string, unknown> = {};
       for (const key of outputKeys) props[key] = (args as Record<string, unknown>)[key];
+      // Dynamic providers never see `customTimeouts`: resources that wait get them as an input.
+      if ("awaitTimeouts" in def.inputs.shape) props.awaitTimeouts ??= awaitTimeoutsOf(opts?.customTimeouts);
       // Secret inputs are secret even when the program passes plain values.
       for (const key of def.secrets ?? []) if (props[key] !== undefined) props[key] = pulumi.secret(props[key]);
       super(provider, name, props, { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), ...secrets] }, `edgeai:${def.service}`, def.name);

@@ -9,8 +9,9 @@ import { HuaweiServiceClient, huaweiAuth } from "../client/huawei";
 import { TensorbayClient } from "../client/tensorbay";
 import { isNotFound, InputError } from "../client/errors";
 import { definitions } from "../registry";
-import { Context, Props, ResourceDefinition, token } from "./definition";
+import { Context, NotReadyError, Props, ResourceDefinition, token } from "./definition";
 import { UNKNOWN, containsUnknown, validateInputs } from "./validate";
+import { AWAIT_KEYS } from "./await";
 import { isDeepStrictEqual } from "node:util";
 
 const PROVIDER_KEY = "__provider";
@@ -98,8 +99,10 @@ export const handlers = {
 
   async diff(type: string, _id: string, olds: Props, news: Props): Promise<dynamic.DiffResult> {
     const def = definitionOf(type);
-    const changed = Object.keys(def.inputs.shape).filter((key) => key !== "importId" && (news[key] === UNKNOWN || containsUnknown(news[key]) || !same(olds[key], news[key])));
-    const replaces = changed.filter((key) => (def.immutable as readonly string[]).includes(key));
+    const diffed = Object.keys(def.inputs.shape).filter((key) => key !== "importId" && !(AWAIT_KEYS as readonly string[]).includes(key));
+    const changed = diffed.filter((key) => news[key] === UNKNOWN || containsUnknown(news[key]) || !same(olds[key], news[key]));
+    const replaceWhen = (def.replaceWhen ?? {}) as Record<string, (olds: unknown, news: unknown) => boolean>;
+    const replaces = changed.filter((key) => (def.immutable as readonly string[]).includes(key) || replaceWhen[key]?.(olds[key], news[key]));
     const keepsName = def.uniqueName !== undefined && !changed.includes(def.uniqueName);
     return { changes: changed.length > 0, replaces, deleteBeforeReplace: replaces.length > 0 && keepsName };
   },
@@ -109,7 +112,9 @@ export const handlers = {
     const inputs = parse(def, userInputs(props));
     const importId = props.importId as string | undefined;
     if (importId) return adopt(def, importId, inputs);
-    const { id, state } = await def.api.create(ctx(), inputs);
+    const { id, state } = await def.api.create(ctx(), inputs).catch((err) => {
+      throw partiallyCreated(err, inputs, props);
+    });
     return { id, outs: outputsOf(inputs, state) };
   },
 
@@ -127,7 +132,9 @@ export const handlers = {
     const def = definitionOf(type);
     const inputs = parse(def, userInputs(news));
     if (!def.api.update) throw new Error(`${token(def)}: has no in-place update; every change replaces it`);
-    const state = await def.api.update(ctx(), id, inputsOf(def, olds), inputs, carriedState(def, olds));
+    const state = await def.api.update(ctx(), id, inputsOf(def, olds), inputs, carriedState(def, olds)).catch((err) => {
+      throw partiallyCreated(err, inputs, news, carriedState(def, olds));
+    });
     return { outs: outputsOf(inputs, { ...carriedState(def, olds), ...state }) };
   },
 
@@ -149,6 +156,15 @@ function overlay(inputs: Props, live: Props): Props {
   const out: Props = { ...inputs };
   for (const key of Object.keys(inputs)) if (key in live) out[key] = live[key];
   return out;
+}
+
+/**
+ * A `NotReadyError` becomes the engine's "partially created" error: the id, the outputs (with
+ * `__provider`, which every later operation on the resource needs) and the reason.
+ */
+function partiallyCreated(err: unknown, inputs: Props, props: Props, carried: Props = {}): unknown {
+  if (!(err instanceof NotReadyError)) return err;
+  return Object.assign(err, { properties: { ...outputsOf(inputs, { ...carried, ...err.state }), [PROVIDER_KEY]: props[PROVIDER_KEY] }, reasons: [err.message] });
 }
 
 /** Server fields of the previous outputs (some, like a device's one-time package, are never readable again). */

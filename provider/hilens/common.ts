@@ -11,8 +11,27 @@ export const tagsField = z
   )
   .max(20, { message: "at most 20 tags (HiLens §5.6.2)" })
   .default([])
-  .describe("Tags, reconciled with the object: at most 20.");
+  .describe("Tags, at most 20: reconciled with the tag API (§5.7) and read from it, so tags edited in the console show as drift on refresh.");
 
 export const workspaceIdField = z.string().min(1).optional().describe("Workspace ID; the account's default workspace when omitted. Changing it replaces the object.");
 
 export const hilensClient = (ctx: { hilens: import("../client/huawei").HuaweiServiceClient }) => ctx.hilens;
+
+/**
+ * The live value seen through the shape of what the program declared: object keys the program
+ * left unset (server defaults such as `privileged: false`) are dropped, arrays are matched item by
+ * item. Without it, every default the service echoes would be drift.
+ */
+export function projectOnto(declared: unknown, live: unknown): unknown {
+  if (Array.isArray(declared) && Array.isArray(live)) return live.map((item, i) => (i < declared.length ? projectOnto(declared[i], item) : item));
+  if (isObject(declared) && isObject(live)) {
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(declared)) if (live[key] !== undefined && live[key] !== null) out[key] = projectOnto(declared[key], live[key]);
+    return out;
+  }
+  return live;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return !!value && typeof value === "object" && !Array.isArray(value);
+}

@@ -5,6 +5,7 @@ import { resourceClass } from "../framework/resource";
 import { compact, toCamel } from "../framework/case";
 import { rules } from "../framework/validate";
 import { hilensClient, tagsField, workspaceIdField } from "./common";
+import { withTagApi } from "./tags";
 
 /** Name rule from §5.3 (table 5-71, how deployments reference a config map); §5.4 itself states none. */
 export const CONFIG_MAP_NAME = /^[a-z][\u4e00-\u9fa5A-Za-z0-9_-]{2,62}[\u4e00-\u9fa5A-Za-z0-9_]$/;
@@ -45,7 +46,7 @@ export const configMapDefinition = defineResource({
   outputs,
   immutable: ["name", "workspaceId"],
   uniqueName: "name",
-  api: restApi<Inputs>({
+  api: withTagApi("configmap", restApi<Inputs>({
     client: hilensClient,
     create: "POST /v3/{project_id}/ai-mgr/configmaps",
     read: "GET /v3/{project_id}/ai-mgr/configmaps/{id}",
@@ -60,7 +61,7 @@ export const configMapDefinition = defineResource({
         state: compact({ id: c.id, projectId: c.projectId, type: c.type, createdAt: c.createdAt, updatedAt: c.updatedAt }),
       };
     },
-  }),
+  })),
 });
 
 export const ConfigMap = resourceClass(configMapDefinition);

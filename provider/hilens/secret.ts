@@ -5,6 +5,7 @@ import { resourceClass } from "../framework/resource";
 import { compact, toCamel } from "../framework/case";
 import { rules } from "../framework/validate";
 import { hilensClient, tagsField, workspaceIdField } from "./common";
+import { withTagApi } from "./tags";
 
 const FORBIDDEN_DESCRIPTION = /^[^\^~#$%&*<>()[\]{}'"\\]*$/;
 const FORBIDDEN_VALUE = /^[^\^~#$%&<>()[\]{}'"\\]*$/;
@@ -58,7 +59,7 @@ export const secretDefinition = defineResource({
   immutable: ["name", "workspaceId"],
   uniqueName: "name",
   secrets: ["secrets"],
-  api: restApi<Inputs>({
+  api: withTagApi("secret", restApi<Inputs>({
     client: hilensClient,
     create: "POST /v3/{project_id}/ai-mgr/secrets",
     read: "GET /v3/{project_id}/ai-mgr/secrets/{id}",
@@ -73,7 +74,7 @@ export const secretDefinition = defineResource({
         state: compact({ id: s.id, projectId: s.projectId, createdAt: s.createdAt, updatedAt: s.updatedAt }),
       };
     },
-  }),
+  })),
 });
 
 export const Secret = resourceClass(secretDefinition);

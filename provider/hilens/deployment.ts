@@ -1,0 +1,349 @@
+import { createHash } from "node:crypto";
+import { isDeepStrictEqual } from "node:util";
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { Context, NotReadyError, Props, defineResource, importIdField } from "../framework/definition";
+import { resourceClass } from "../framework/resource";
+import { compact, toCamel, toSnake } from "../framework/case";
+import { rules } from "../framework/validate";
+import { awaitTimeoutsField, skipAwaitField, timeoutFor, waitFor } from "../framework/await";
+import { isNotFound } from "../client/errors";
+import { projectOnto } from "./common";
+import { CONFIG_MAP_NAME } from "./configMap";
+import { descriptionField } from "./device";
+import { deploymentTagList, liveTags, reconcileTags } from "./tags";
+
+export const APP_NAME = /^[a-z0-9]([a-z0-9-]{0,30}[a-z0-9])?$/;
+const APP_NAME_RULE = "1-32 lowercase letters, digits and '-', starting and ending with a letter or digit (HiLens §5.3.2)";
+/** The env var that carries `configHash` in every app (see the field's docs). */
+export const CONFIG_HASH_ENV = "EDGEAI_CONFIG_HASH";
+const DEFAULT_TIMEOUT_MS = 10 * 60_000;
+const FAILED = ["CREATE_FAILED", "START_FAILED"];
+
+/** §5.3.2 Res: numbers the API carries as strings; numbers are accepted and sent as strings. */
+const amount = (min: number, max: number, what: string) =>
+  z
+    .union([z.number(), z.string().regex(/^\d+(\.\d+)?$/, { message: "must be a number" })])
+    .transform(String)
+    .refine((v) => Number(v) >= min && Number(v) <= max, { message: `must be ${min}-${max} (HiLens §5.3.2 Res)` })
+    .optional()
+    .describe(what);
+const res = (memoryMin: number) =>
+  z
+    .object({
+      cpu: amount(0.01, 1000, "CPU cores, 0.01-1000."),
+      gpu: amount(0, 1000, "GPUs, 0-1000."),
+      memory: amount(memoryMin, 1024000, `Memory, ${memoryMin}-1024000 (MiB).`),
+      npu: amount(0, 1000, "NPUs, 0-1000."),
+    })
+    .optional();
+const resources = z.object({ limits: res(4).describe("Upper bounds."), requests: res(0.01).describe("Guaranteed amounts.") });
+
+const refName = rules.pattern(CONFIG_MAP_NAME, "4-64 characters: starts with a lowercase letter, does not end with '-' (HiLens §5.3.2)");
+const refKey = rules.pattern(/^[A-Za-z-][A-Za-z0-9._-]{0,62}$/, "1-63 letters, digits, '.', '-', '_', starting with a letter or '-' (HiLens §5.3.2)");
+const reference = (what: string) => z.object({ name: refName.describe(`Name of the ${what}.`), key: refKey.describe(`Key in the ${what}.`) });
+
+const env = z
+  .object({
+    name: rules
+      .pattern(/^[A-Za-z_][A-Za-z0-9_]{0,2047}$/, "starts with a letter or '_'; letters, digits and '_'; at most 2048 characters (HiLens §5.3.2 Env)")
+      .refine((n) => n !== CONFIG_HASH_ENV, { message: `is reserved for configHash` })
+      .describe("Variable name, unique in the app."),
+    value: z.string().max(20480, { message: "must be at most 20480 characters (HiLens §5.3.2)" }).optional().describe("A literal value."),
+    valueFrom: z
+      .object({ configmap: reference("config map").optional(), secret: reference("secret").optional() })
+      .refine((v) => !!v.configmap !== !!v.secret, { message: "set exactly one of configmap and secret (HiLens §5.3.2 ValueFrom)" })
+      .optional()
+      .describe("Read the value from a config map or secret entry when the app starts. Pass `configHash` so a change of that content restarts the app."),
+    fieldPath: z.literal("status.hostIP").optional().describe('Only "status.hostIP": the device IP.'),
+  })
+  .refine((e) => [e.value, e.valueFrom, e.fieldPath].filter((v) => v !== undefined).length === 1, { message: "set exactly one of value, valueFrom and fieldPath (HiLens §5.3.2 Env)" });
+
+const ARG = /^[^\^#~$%&*<>(){}]*$/;
+const argList = (what: string) =>
+  z
+    .array(z.string().regex(ARG, { message: "must not contain ^ # ~ $ % & * < > ( ) { } (HiLens §5.3.2)" }))
+    .refine((list) => list.join("").length <= 65536, { message: "must total at most 65536 characters (HiLens §5.3.2)" })
+    .optional()
+    .describe(what);
+
+const probe = z
+  .object({
+    exec: z.object({ command: z.string().min(1).max(10240).describe("Command; at most 10240 characters.") }).optional(),
+    httpGet: z
+      .object({
+        host: z.string().optional().describe("Host (default: the container IP)."),
+        path: rules.pattern(/^\//, "starts with '/' (HiLens §5.3.2 HttpGet)").describe("Path."),
+        port: z.number().int().min(1).max(65535).describe("Port, 1-65535."),
+        scheme: z.enum(["HTTP", "HTTPS"]).optional().describe("HTTP (default) or HTTPS."),
+      })
+      .optional(),
+    initialDelaySeconds: z.number().int().min(1).max(3600).optional().describe("1-3600, service default 10."),
+    timeoutSeconds: z.number().int().min(1).max(3600).optional().describe("1-3600, service default 1."),
+  })
+  .refine((p) => !!p.exec !== !!p.httpGet, { message: "set exactly one of exec and httpGet (HiLens §5.3.2 Probe)" })
+  .optional();
+
+const volume = z
+  .object({
+    name: rules.pattern(/^[a-z0-9-]{1,63}$/, "1-63 lowercase letters or digits (HiLens §5.3.2 Volume)").describe("Volume name."),
+    type: z.enum(["configMap", "secret", "emptyDir", "hostPath"]).describe("configMap, secret, emptyDir or hostPath (also sent as the document's `key`)."),
+    source: z.string().min(1).describe("hostPath: a path starting with '/'; configMap/secret: its name (pass `configHash` to roll on content changes); emptyDir: disk or memory."),
+    destination: rules.pattern(/^\//, "an absolute path (HiLens §5.3.2 Volume)").describe("Mount path in the container."),
+    readOnly: z.boolean().describe("Read-only mount; configMap and secret volumes must be read-only."),
+  })
+  .superRefine((v, issue) => {
+    const bad = (message: string, path: string) => issue.addIssue({ code: "custom", path: [path], message: `${message} (HiLens §5.3.2 Volume)` });
+    if (v.type === "emptyDir" && v.source !== "disk" && v.source !== "memory") bad("must be disk or memory for emptyDir", "source");
+    if (v.type === "hostPath" && !/^\/[A-Za-z0-9\\/_.-]*$/.test(v.source)) bad("must be a path starting with '/' of letters, digits, '-', '\\', '_', '.'", "source");
+    if ((v.type === "configMap" || v.type === "secret") && !CONFIG_MAP_NAME.test(v.source)) bad(`must be a ${v.type} name`, "source");
+    if ((v.type === "configMap" || v.type === "secret") && !v.readOnly) bad(`${v.type} volumes are read-only`, "readOnly");
+  });
+
+const port = z
+  .object({
+    containerPort: z.number().int().min(1).max(65535).describe("Container port."),
+    hostIp: z.string().optional().describe("Host NIC address."),
+    hostPort: z.number().int().min(1).max(65535).optional().describe("Host port; or hostPortRange."),
+    hostPortRange: z.object({ minPort: z.number().int().min(1).max(65535), maxPort: z.number().int().min(1).max(65535) }).refine((r) => r.maxPort > r.minPort, { message: "maxPort must be greater than minPort" }).optional().describe("Pick a free host port in this range."),
+  })
+  .refine((p) => p.hostPort === undefined || p.hostPortRange === undefined, { message: "set hostPort or hostPortRange, not both (HiLens §5.3.2)" });
+
+const app = z.object({
+  name: rules.pattern(APP_NAME, APP_NAME_RULE).describe("App (container) name; for market sources also the skill name."),
+  appUrl: z.string().min(1).describe("Image address or OBS address of the app."),
+  version: rules.pattern(/^[A-Za-z0-9_.-]{0,128}$/, "at most 128 letters, digits, '_', '.', '-' (HiLens §5.3.2)").optional().describe("App (model) version."),
+  command: argList("Container command."),
+  args: argList("Container arguments."),
+  envs: z.array(env).optional().refine((list) => !list || new Set(list.map((e) => e.name)).size === list.length, { message: "env names must be unique" }).describe("Environment variables: literal, from a config map or secret, or the device IP."),
+  msgs: z.array(env).optional().describe("Message variables (same rules as envs)."),
+  ports: z.array(port).optional().describe("Port mappings (when hostNetwork is false)."),
+  privileged: z.boolean().optional().describe("Privileged container (service default false)."),
+  volumes: z.array(volume).optional().describe("Volumes."),
+  resources: resources.describe("Resource limits and requests (required)."),
+  livenessProbe: probe.describe("Liveness probe."),
+  readinessProbe: probe.describe("Readiness probe."),
+  npuType: z.enum(["D310", "D910"]).optional().describe("NPU type (service default D310)."),
+  isModelbox: z.boolean().optional().describe("Whether the image is a ModelBox image."),
+  appOrderId: z.string().optional().describe("App order ID (market sources)."),
+  channelLimit: z.number().int().min(0).max(1000).optional().describe("Maximum camera channels, 0-1000."),
+  channelUpperLimit: z.number().int().min(0).max(1000).optional().describe("User-settable channel upper limit, 0-1000."),
+  startResources: resources.optional().describe("Resources when starting."),
+  channelResources: resources.optional().describe("Resources per additional channel."),
+  skillProjectId: z.string().optional().describe("Skill project ID (skill sources)."),
+});
+
+const matchExpression = z.object({
+  key: z.string().describe("Label."),
+  operator: z.enum(["In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt"]).describe("Operator."),
+  values: z.array(z.string()).default([]).describe("In/NotIn: non-empty; Exists/DoesNotExist: empty; Gt/Lt: one integer."),
+});
+
+const template = z.object({
+  configs: z
+    .object({
+      hostNetwork: z.boolean().default(false).describe("Use the host network (false: port mapping)."),
+      restartPolicy: z.enum(["Always", "OnFailure", "Never"]).describe("Always, OnFailure or Never (required)."),
+      hostPid: z.boolean().optional().describe("Share the host PID namespace."),
+      migration: z.boolean().optional().describe("Migrate on failure (node groups)."),
+      tolerationSeconds: z.number().int().min(0).optional().describe("Failure tolerance before migration (node groups)."),
+    })
+    .describe("Pod settings (§5.3.2 PodConfig)."),
+  apps: z.array(app).min(1, { message: "at least one app is required (HiLens §5.3.2)" }).describe("The apps (containers or RPM packages)."),
+  affinity: z.object({ nodeAffinity: z.array(matchExpression).optional(), podAffinity: z.array(matchExpression).optional() }).optional().describe("Scheduling affinity."),
+});
+
+const inputs = z
+  .object({
+    name: rules.pattern(APP_NAME, APP_NAME_RULE).describe("Deployment name, unique in the project. Changing it replaces the deployment."),
+    description: descriptionField("§5.3.2"),
+    source: z.enum(["hlm", "aig", "userdefined"]).default("userdefined").describe("hlm (HiLens market), aig (AI Gallery) or userdefined (default). Changing it replaces the deployment."),
+    replicas: z.number().int().min(1).max(99, { message: "must be less than 100 (HiLens §5.3.2)" }).default(1).describe("Instances (less than 100). Create and update wait until this many are ready."),
+    template: template.describe("What runs (§5.3.2 PodRequest): the apps and their settings. A change restarts the instances (§5.3.4)."),
+    nodeIds: z
+      .array(z.string().min(1))
+      .min(1)
+      .optional()
+      .describe("Target devices. Adding devices deploys to them in place (batch deploy, §5.3.10); removing one replaces the deployment (the API cannot undeploy from a device)."),
+    nodeTags: deploymentTagList.optional().describe("Target devices by tag instead of nodeIds (§5.3.2 node_tags); with nodeNum. Changing it replaces the deployment."),
+    nodeNum: z.number().int().min(1).optional().describe("How many devices carrying nodeTags to deploy to. Changing it replaces the deployment."),
+    tags: deploymentTagList.default([]).describe("Deployment tags (§5.3.2), reconciled with the tag API (§5.7) and read from it: console edits show as drift on refresh."),
+    licenseQuota: z.number().int().min(0).optional().describe("License quota this deployment uses (§5.3.2). Changing it replaces the deployment."),
+    svcOrderId: z.string().optional().describe("Order ID of the app-management service purchase. Changing it replaces the deployment."),
+    configHash: z
+      .string()
+      .optional()
+      .describe(
+        `Content hash of the config maps and secrets the apps read (env valueFrom, volumes): apps read those at start, so a content change alone would not reach them. Set it to \`hilens.configHash(configMap, secret, ...)\`; it is sent as the env var ${CONFIG_HASH_ENV} of every app, so a change is a template change that restarts the instances (§5.3.4), and they start with the new values.`,
+      ),
+    awaitTimeouts: awaitTimeoutsField,
+    skipAwait: skipAwaitField,
+    importId: importIdField,
+  })
+  .superRefine((d, issue) => {
+    if ((d.nodeIds === undefined) === (d.nodeTags === undefined)) issue.addIssue({ code: "custom", path: ["nodeIds"], message: "set exactly one of nodeIds and nodeTags (HiLens §5.3.2)" });
+    if (d.nodeNum !== undefined && d.nodeTags === undefined) issue.addIssue({ code: "custom", path: ["nodeNum"], message: "only applies with nodeTags (HiLens §5.3.2)" });
+  });
+
+const outputs = z.object({
+  state: z.string().describe("RUNNING, CREATING, CREATE_FAILED, STARTING, START_FAILED, ... (§5.3)."),
+  reason: z.string().optional().describe("Why the deployment failed, when it did."),
+  readyReplicas: z.number().describe("Ready instances."),
+  deployedNodeIds: z.array(z.string()).describe("The devices it is deployed to (from nodeIds, or chosen by nodeTags)."),
+  result: z.array(z.object({ nodeId: z.string(), errorCode: z.string().optional(), errorMessage: z.string().optional() })).optional().describe("Per-device result."),
+  projectId: z.string().optional().describe("Project ID."),
+  createdAt: z.string().optional().describe("Creation time."),
+  updatedAt: z.string().optional().describe("Last update time."),
+});
+
+type Inputs = z.infer<typeof inputs>;
+const item = "/v3/{project_id}/ai-mgr/deployments/{id}";
+
+/** The apps as sent: volumes carry the document's required `key` (the type again), every app the config hash. */
+function templateBody(i: Inputs): unknown {
+  const t = toSnake<any>(i.template);
+  for (const a of t.apps) {
+    a.volumes = a.volumes?.map((v: any) => ({ ...v, key: v.type }));
+    if (i.configHash !== undefined) a.envs = [...(a.envs ?? []), { name: CONFIG_HASH_ENV, value: i.configHash }];
+  }
+  return { replicas: i.replicas, template: t };
+}
+
+function stateOf(d: any): Props {
+  const c = toCamel(d);
+  return compact({
+    state: c.state,
+    reason: c.reason,
+    readyReplicas: c.readyReplicas ?? 0,
+    deployedNodeIds: c.nodeIds ?? [],
+    result: c.result?.map((r: any) => compact(r)),
+    projectId: c.projectId,
+    createdAt: c.createdAt,
+    updatedAt: c.updatedAt,
+  });
+}
+
+/** The live template without the injected hash, seen through the declared shape; the hash separately. */
+function liveTemplate(d: any, declared: Inputs["template"] | undefined): { template: unknown; configHash?: string } {
+  const t = toCamel<any>(d.template ?? {});
+  let configHash: string | undefined;
+  for (const a of t.apps ?? []) {
+    configHash ??= a.envs?.find((e: any) => e.name === CONFIG_HASH_ENV)?.value;
+    a.envs = a.envs?.filter((e: any) => e.name !== CONFIG_HASH_ENV);
+  }
+  return { template: declared ? projectOnto(declared, t) : t, configHash };
+}
+
+async function get(ctx: Context, id: string): Promise<any> {
+  return ctx.hilens.call(`GET ${item}`, { id });
+}
+
+/** Create and update wait for RUNNING with every replica ready, or fail with the deployment's reason. */
+async function awaitReady(ctx: Context, id: string, i: Inputs, op: "create" | "update"): Promise<Props> {
+  if (i.skipAwait) return stateOf(await get(ctx, id));
+  const result = await waitFor(ctx, `deployment ${i.name}`, timeoutFor(i, op, DEFAULT_TIMEOUT_MS), async () => {
+    const d = await get(ctx, id);
+    const failed = FAILED.includes(d.state);
+    return {
+      done: d.state === "RUNNING" && d.ready_replicas === d.replicas,
+      failure: failed ? `${d.state}: ${d.reason ?? "no reason given"}` : undefined,
+      status: `${d.state}, ${d.ready_replicas ?? 0}/${d.replicas} ready`,
+      value: d,
+    };
+  });
+  if (!result.ok) throw new NotReadyError(`edgeai:hilens:Deployment "${i.name}" (${id}) did not become ready: ${result.reason}`, id, stateOf(result.value));
+  return stateOf(result.value);
+}
+
+const added = (olds: string[] | undefined, news: string[] | undefined) => (news ?? []).filter((id) => !(olds ?? []).includes(id));
+
+export const deploymentDefinition = defineResource({
+  service: "hilens",
+  name: "Deployment",
+  description:
+    "A HiLens deployment (§5.3): apps running on a set of devices. Create and update wait until it is RUNNING with every replica ready (limits from `customTimeouts`; `skipAwait` turns waiting off) and fail with its reason otherwise; delete waits until it is gone.",
+  inputs,
+  outputs,
+  immutable: ["name", "source", "nodeTags", "nodeNum", "licenseQuota", "svcOrderId"],
+  replaceWhen: {
+    // Devices can only be added (§5.3.10); an unknown list may drop one, so it replaces too.
+    nodeIds: (olds, news) => !Array.isArray(news) || (olds ?? []).some((id) => !news.includes(id)),
+  },
+  uniqueName: "name",
+  api: {
+    async create(ctx, i) {
+      const body = compact({
+        name: i.name,
+        description: i.description,
+        source: i.source,
+        deployment: templateBody(i),
+        node_ids: i.nodeIds,
+        node_tags: i.nodeTags,
+        node_num: i.nodeNum,
+        tags: i.tags,
+        license_quota: i.licenseQuota,
+        svc_order_id: i.svcOrderId,
+      });
+      const created = await ctx.hilens.call("POST /v3/{project_id}/ai-mgr/deployments", {}, { body });
+      return { id: created.id, state: await awaitReady(ctx, created.id, i, "create") };
+    },
+    async read(ctx, id, declared) {
+      const d = await get(ctx, id);
+      const { template, configHash } = liveTemplate(d, declared.template);
+      return {
+        inputs: compact({
+          name: d.name,
+          description: d.description || undefined,
+          source: d.source,
+          replicas: d.replicas,
+          template,
+          nodeIds: declared.nodeTags ? undefined : d.node_ids,
+          tags: await liveTags(ctx, "deployment", id, declared.tags),
+          configHash,
+        }) as Partial<Inputs>,
+        state: stateOf(d),
+      };
+    },
+    async update(ctx, id, olds, news) {
+      const live = await get(ctx, id);
+      // A failed deployment is redeployed even without changes: that is how a second `up` retries it.
+      const restart = FAILED.includes(live.state) || olds.replicas !== news.replicas || olds.configHash !== news.configHash || !isDeepStrictEqual(olds.template, news.template);
+      await ctx.hilens.call(`PUT ${item}`, { id }, { body: { description: news.description ?? "", tags: news.tags, ...(restart ? { deployment: templateBody(news) } : {}) } });
+      const more = added(olds.nodeIds, news.nodeIds);
+      if (more.length) await ctx.hilens.call(`PUT ${item}/nodes`, { id }, { body: { deployment_id: id, node_ids: more, node_num: more.length } });
+      await reconcileTags(ctx.hilens, "deployment", id, news.tags);
+      return restart || more.length ? awaitReady(ctx, id, news, "update") : stateOf(await get(ctx, id));
+    },
+    async delete(ctx, id, i) {
+      await ctx.hilens.call(`DELETE ${item}`, { id });
+      if (i.skipAwait) return;
+      const result = await waitFor(ctx, `deployment ${i.name}`, timeoutFor(i, "delete", DEFAULT_TIMEOUT_MS), async () => {
+        try {
+          const d = await get(ctx, id);
+          return { done: false, failure: d.state === "DELETE_FAILED" ? `DELETE_FAILED: ${d.reason ?? "no reason given"}` : undefined, status: d.state, value: d };
+        } catch (err) {
+          if (isNotFound(err)) return { done: true, status: "deleted", value: undefined };
+          throw err;
+        }
+      });
+      if (!result.ok) throw new Error(`edgeai:hilens:Deployment "${i.name}" (${id}) was not deleted: ${result.reason}`);
+    },
+  },
+});
+
+export const Deployment = resourceClass(deploymentDefinition);
+
+/** What `configHash` hashes: anything with config map entries or secret entries. */
+export interface HashSource {
+  configs?: pulumi.Input<{ key: pulumi.Input<string>; value: pulumi.Input<string> }[]>;
+  secrets?: pulumi.Input<{ key: pulumi.Input<string>; value: pulumi.Input<string> }[]>;
+  name?: pulumi.Input<string>;
+}
+
+/**
+ * A content hash of config maps and secrets, for a Deployment's `configHash`: it changes when
+ * any entry changes, which restarts the deployment's instances. Secret if any source is.
+ */
+export function configHash(...sources: HashSource[]): pulumi.Output<string> {
+  return pulumi.all(sources.map((s) => pulumi.output({ name: s.name, configs: s.configs, secrets: s.secrets }))).apply((all) => createHash("sha256").update(JSON.stringify(all)).digest("hex").slice(0, 32));
+}
