@@ -21,3 +21,14 @@ export function compact<T extends Record<string, unknown>>(value: T): T {
   for (const [k, v] of Object.entries(value)) if (v !== null && v !== undefined) out[k] = v;
   return out as T;
 }
+
+/** Drops null and undefined at every depth: the engine's protobuf conversion rejects `undefined` (pulumi/pulumi#2205). */
+export function prune<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(prune) as T;
+  if (value && typeof value === "object") {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) if (v !== null && v !== undefined) out[k] = prune(v);
+    return out as T;
+  }
+  return value;
+}

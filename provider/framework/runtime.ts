@@ -6,6 +6,7 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { resolveConfig, ConfigKey, ProviderConfig } from "../config";
 import { HuaweiServiceClient, huaweiAuth } from "../client/huawei";
+import { octopusClient } from "../client/octopus";
 import { TensorbayClient } from "../client/tensorbay";
 import { isNotFound, InputError } from "../client/errors";
 import { definitions } from "../registry";
@@ -13,6 +14,7 @@ import { Context, NotReadyError, Props, ResourceDefinition, token } from "./defi
 import { UNKNOWN, containsUnknown, validateInputs } from "./validate";
 import { AWAIT_KEYS } from "./await";
 import { isDeepStrictEqual } from "node:util";
+import { prune } from "./case";
 
 const PROVIDER_KEY = "__provider";
 const CONTROL_KEYS = new Set([PROVIDER_KEY, "importId"]);
@@ -33,11 +35,15 @@ function currentConfig(): ProviderConfig {
 /** Clients are built on first use, so a stack that only uses TensorBay needs no Huawei credentials. */
 export function contextFor(cfg: ProviderConfig): Context {
   let hilens: HuaweiServiceClient | undefined;
+  let octopus: HuaweiServiceClient | undefined;
   let tensorbay: TensorbayClient | undefined;
   return {
     config: cfg,
     get hilens() {
       return (hilens ??= new HuaweiServiceClient(cfg, "hilens", huaweiAuth(cfg)));
+    },
+    get octopus() {
+      return (octopus ??= octopusClient(cfg));
     },
     get tensorbay() {
       return (tensorbay ??= new TensorbayClient(cfg));
@@ -76,11 +82,9 @@ function parse(def: ResourceDefinition, props: Props): Props {
   return parsed!;
 }
 
-/** Outputs: the inputs as applied plus the server fields; `undefined`/null keys omitted (the engine rejects them). */
+/** Outputs: the inputs as applied plus the server fields, without null/undefined (the engine rejects them). */
 function outputsOf(inputs: Props, state: Props): Props {
-  const out: Props = {};
-  for (const [k, v] of Object.entries({ ...inputs, ...state })) if (v !== undefined && v !== null) out[k] = v;
-  return out;
+  return prune({ ...inputs, ...state });
 }
 
 function same(a: unknown, b: unknown): boolean {
@@ -94,7 +98,7 @@ export const handlers = {
     const { failures, parsed } = validateInputs(def, { ...userInputs(news), importId: news.importId });
     if (failures.length) return { inputs: news, failures };
     // Fully known inputs are returned normalised (defaults applied, documented types sent).
-    return { inputs: parsed && !containsUnknown(news) ? { ...parsed, [PROVIDER_KEY]: news[PROVIDER_KEY] } : news };
+    return { inputs: parsed && !containsUnknown(news) ? prune({ ...parsed, [PROVIDER_KEY]: news[PROVIDER_KEY] }) : news };
   },
 
   async diff(type: string, _id: string, olds: Props, news: Props): Promise<dynamic.DiffResult> {
