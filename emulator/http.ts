@@ -21,6 +21,8 @@ export interface EmuRequest {
   headers: Record<string, string>;
   /** The authenticated project (Huawei) or access key (TensorBay). */
   principal: string;
+  /** Whether the caller's IAM policy grants `action` (a service's §6 action list); see `Credential.deniedActions`. */
+  permits(action: string): boolean;
   store: Store;
 }
 

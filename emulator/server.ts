@@ -13,6 +13,8 @@ export interface Credential {
   accessKey: string;
   secretKey: string;
   projectId: string;
+  /** IAM actions this principal's policy does not grant (e.g. `octopus:imageRepo:create`); routes that check them answer 403. */
+  deniedActions?: string[];
 }
 
 export interface IamUser {
@@ -132,7 +134,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   }
 
   /** Returns the caller's project, or throws the documented 401/403. */
-  function authenticateHuawei(req: IncomingMessage, wirePath: string, query: URLSearchParams, body: string): string {
+  function authenticateHuawei(req: IncomingMessage, wirePath: string, query: URLSearchParams, body: string): { projectId: string; deniedActions: string[] } {
     const headers = req.headers as Record<string, string>;
     const auth = headers["authorization"];
     if (auth) {
@@ -147,14 +149,14 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
       for (const [k, v] of query) (queryRecord[k] ??= []).push(v);
       const { text } = canonicalRequest({ method: req.method!, path: wirePath, query: queryRecord, headers: signed, body });
       if (signature(cred.secretKey, headers["x-sdk-date"], text) !== parsed.signature) throw new EmuError(401, "APIGW.0301", "Incorrect IAM authentication information: verify aksk signature fail.");
-      return cred.projectId;
+      return { projectId: cred.projectId, deniedActions: cred.deniedActions ?? [] };
     }
     const token = headers["x-auth-token"];
     if (token) {
       const known = store.token(token);
       if (!known) throw new EmuError(403, "HIL.0145", "Invalid token.");
       if (known.expiresAt < Date.now()) throw new EmuError(401, "APIGW.0301", "Incorrect IAM authentication information: the token has expired.");
-      return known.projectId;
+      return { projectId: known.projectId, deniedActions: [] };
     }
     throw new EmuError(401, "APIGW.0301", "Incorrect IAM authentication information: no Authorization or X-Auth-Token header.");
   }
@@ -180,8 +182,9 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
       if (found === "method") throw new EmuError(405, "APIGW.0101", "Method not allowed.");
       renderError = found.route.errorBody ?? huaweiError;
       let principal = "";
+      let deniedActions: string[] = [];
       if (found.route.auth === "huawei") {
-        principal = authenticateHuawei(req, url.pathname, url.searchParams, body);
+        ({ projectId: principal, deniedActions } = authenticateHuawei(req, url.pathname, url.searchParams, body));
         if (found.params.project_id !== undefined && found.params.project_id !== principal) throw new EmuError(400, "HIL.0004", "Invalid projectId.");
       } else if (found.route.auth === "tensorbay") principal = authenticateTensorbay(req);
       let parsedBody: any = undefined;
@@ -192,7 +195,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
           throw new EmuError(400, "HIL.0400", "Request body is not valid JSON.");
         }
       }
-      const emuReq: EmuRequest = { method: req.method!, path: url.pathname, params: found.params, query: url.searchParams, body: parsedBody, headers: req.headers as Record<string, string>, principal, store };
+      const emuReq: EmuRequest = { method: req.method!, path: url.pathname, params: found.params, query: url.searchParams, body: parsedBody, headers: req.headers as Record<string, string>, principal, permits: (action) => !deniedActions.includes(action), store };
       const out = await found.route.handler(emuReq);
       status = out.status ?? 200;
       payload = out.body;

@@ -17,8 +17,11 @@ export class ApiError extends Error {
   }
 }
 
+/** Octopus datasets answer "not found" with HTTP 400 and these codes (Octopus §4.3.3, §4.4.3, §7.2 table 7-6). */
+const NOT_FOUND_CODES = new Set(["octopus.202202", "octopus.202205"]);
+
 export function isNotFound(err: unknown): boolean {
-  return err instanceof ApiError && err.status === 404;
+  return err instanceof ApiError && (err.status === 404 || NOT_FOUND_CODES.has(err.errorCode));
 }
 
 /** Raised for bad user input before any request is sent. */

@@ -151,7 +151,7 @@ export class HuaweiServiceClient {
     return (await this.endpoint.request(req)).body;
   }
 
-  /** Walks limit/offset pages until `count` (or a short page) says there is no more. */
+  /** Walks limit/offset pages until `count` (or a short page) says there is no more; `countKey` may be a dotted path (`page_info.total`). */
   async listAll<T>(route: string, itemsKey: string, options: { params?: Record<string, string | number>; query?: Record<string, QueryValue>; pageSize?: number; countKey?: string } = {}): Promise<T[]> {
     const pageSize = options.pageSize ?? 100;
     const items: T[] = [];
@@ -159,7 +159,7 @@ export class HuaweiServiceClient {
       const body = await this.call(route, options.params, { query: { ...options.query, limit: pageSize, offset } });
       const page: T[] = body?.[itemsKey] ?? [];
       items.push(...page);
-      const total = Number(body?.[options.countKey ?? "count"]);
+      const total = Number((options.countKey ?? "count").split(".").reduce((v, key) => v?.[key], body));
       if (page.length < pageSize || (Number.isFinite(total) && items.length >= total)) return items;
     }
   }

@@ -10,6 +10,7 @@ export type Props = Record<string, unknown>;
 export interface Context {
   readonly config: ProviderConfig;
   readonly hilens: HuaweiServiceClient;
+  readonly octopus: HuaweiServiceClient;
   readonly tensorbay: TensorbayClient;
   /** Progress for long waits: printed by the engine under the resource. */
   log(message: string): void;

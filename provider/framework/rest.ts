@@ -9,8 +9,11 @@ import type { Context, LiveObject, Props, ResourceApi } from "./definition";
 export interface RestSpec<I> {
   client(ctx: Context): HuaweiServiceClient;
   create: string;
-  /** Routes below take `{id}`. */
-  read: string;
+  /**
+   * Routes below take `{id}`. For objects without a detail call, `read` is a lookup (a list search)
+   * that answers `undefined` when the object is gone.
+   */
+  read: string | ((client: HuaweiServiceClient, id: string, inputs: I) => Promise<unknown>);
   update?: string;
   delete: string;
   createBody(inputs: I): unknown;
@@ -23,7 +26,13 @@ export interface RestSpec<I> {
 
 export function restApi<I extends Props>(spec: RestSpec<I>): ResourceApi<I> {
   const params = (inputs: I, id?: string) => ({ ...(spec.params?.(inputs) ?? {}), ...(id ? { id } : {}) });
-  const readState = async (ctx: Context, id: string, inputs: I) => spec.fromBody(await spec.client(ctx).call(spec.read, params(inputs, id))).state;
+  const fetch = (ctx: Context, id: string, inputs: I): Promise<unknown> =>
+    typeof spec.read === "string" ? spec.client(ctx).call(spec.read, params(inputs, id)) : spec.read(spec.client(ctx), id, inputs);
+  const readState = async (ctx: Context, id: string, inputs: I) => {
+    const body = await fetch(ctx, id, inputs);
+    if (body === undefined) throw new Error(`${spec.create}: object ${id} was not found right after it was written`);
+    return spec.fromBody(body).state;
+  };
   const api: ResourceApi<I> = {
     async create(ctx, inputs) {
       const created = await spec.client(ctx).call(spec.create, params(inputs), { body: spec.createBody(inputs) });
@@ -31,7 +40,8 @@ export function restApi<I extends Props>(spec: RestSpec<I>): ResourceApi<I> {
       return { id, state: await readState(ctx, id, inputs) };
     },
     async read(ctx, id, inputs) {
-      return spec.fromBody(await spec.client(ctx).call(spec.read, params(inputs, id)));
+      const body = await fetch(ctx, id, inputs);
+      return body === undefined ? undefined : spec.fromBody(body);
     },
     async delete(ctx, id, inputs) {
       await spec.client(ctx).call(spec.delete, params(inputs, id));

@@ -1,0 +1,108 @@
+import type { EmuRequest } from "../http";
+import { OPERATOR_VISIBILITIES, OUTPUT_TYPES } from "../../provider/octopus/enums";
+import { EMULATOR_USER_ID, KIND, NO_BODY, checkFields, defined, fail, field, invalidParam, listPage, nextId, ok, octopusRoute, pathNumber, queryEnum, queryList } from "./common";
+import { findRepo, findVersion } from "./imageRepos";
+
+const SORTS: Record<string, (a: any, b: any) => number> = {
+  CREATE_ASC: (a, b) => a.create_at - b.create_at || a.id - b.id,
+  CREATE_DESC: (a, b) => b.create_at - a.create_at || b.id - a.id,
+  UPDATE_ASC: (a, b) => a.update_at - b.update_at || a.id - b.id,
+  UPDATE_DESC: (a, b) => b.update_at - a.update_at || b.id - a.id,
+};
+
+const PROCESSORS = "/data/processors";
+const PROCESSOR = `${PROCESSORS}/{id}`;
+
+/** `config{command}`: the command is required inside it, at most 500 characters. */
+const config = (required: boolean) => field.object({ command: field.text({ min: 1, max: 500, required: true }) }, { required });
+
+function processorOrFail(req: EmuRequest) {
+  const id = pathNumber(req, "id");
+  return req.store.get(req.principal, KIND.processor, String(id)) ?? fail(404, "octopus.109001", `The processor you requested does not exist (${id})`);
+}
+
+/** The operator's image must exist (the document does not say how a missing one is answered; the image family's 404 is the closest). */
+function requireImage(req: EmuRequest, repoId: number, version: number) {
+  if (!findRepo(req, repoId)) fail(404, "octopus.007001", `The image not exist or deleted. (image repository ${repoId})`);
+  if (!findVersion(req, repoId, version)) fail(404, "octopus.007001", `The image not exist or deleted. (version ${version} of image repository ${repoId})`);
+}
+
+export const processorRoutes = [
+  octopusRoute("GET", PROCESSORS, "octopus:dataProcessors:list", (req) => {
+    const name = req.query.get("name");
+    if (name !== null && name.length > 256) invalidParam("name", name, "length must be at most 256");
+    const id = req.query.get("id");
+    const outputTypes = queryList(req.query, "output_type");
+    for (const t of outputTypes) if (!(OUTPUT_TYPES as readonly string[]).includes(t)) invalidParam("output_type", t, `must be one of ${OUTPUT_TYPES.join(", ")}`);
+    const sort = queryEnum(req.query, "sort", Object.keys(SORTS)) ?? "UPDATE_DESC";
+    const rows = req.store
+      .list(req.principal, KIND.processor)
+      .filter((p) => (!id || String(p.id) === id) && (!name || p.name.includes(name)) && (!outputTypes.length || outputTypes.includes(p.output_type)))
+      .sort(SORTS[sort])
+      .map((p) => defined(p));
+    return listPage(rows, req.query, { max: 200, default: 10 });
+  }),
+
+  octopusRoute("POST", PROCESSORS, "octopus:dataProcessors:create", (req) => {
+    const b = checkFields(req.body, {
+      name: field.text({ min: 1, max: 64, required: true }),
+      description: field.text({ max: 256 }),
+      output_type: field.oneOf(OUTPUT_TYPES, { required: true }),
+      visibility: field.oneOf(OPERATOR_VISIBILITIES, { required: true }),
+      image_repo_id: field.integer({ min: 1, required: true }),
+      image_version: field.integer({ min: 1, required: true }),
+      config: config(true),
+    });
+    if (req.store.list(req.principal, KIND.processor).some((p) => p.name === b.name)) fail(409, "octopus.109002", `The name of processor already exist ("${b.name}")`);
+    requireImage(req, b.image_repo_id!, b.image_version!);
+    const id = nextId(req.store);
+    const now = Date.now();
+    req.store.put(req.principal, KIND.processor, String(id), {
+      id,
+      user_id: EMULATOR_USER_ID,
+      project_id: req.principal,
+      output_type: b.output_type,
+      config: { command: b.config!.command },
+      name: b.name,
+      description: b.description,
+      visibility: b.visibility,
+      create_at: now,
+      update_at: now,
+      image_repo_id: b.image_repo_id,
+      image_version: b.image_version,
+    });
+    return ok({ item: id }, 201);
+  }),
+
+  octopusRoute("GET", PROCESSOR, "octopus:dataProcessors:get", (req) => ok({ item: defined(processorOrFail(req)) })),
+
+  // Name and output type cannot change (§4.13.4); the image changes only as a repo id + version pair.
+  octopusRoute("PUT", PROCESSOR, "octopus:dataProcessors:update", (req) => {
+    const p = processorOrFail(req);
+    const b = checkFields(req.body, {
+      description: field.text({ max: 256 }),
+      visibility: field.oneOf(OPERATOR_VISIBILITIES),
+      image_repo_id: field.integer({ min: 1 }),
+      image_version: field.integer({ min: 1 }),
+      config: config(false),
+    });
+    if ((b.image_repo_id === undefined) !== (b.image_version === undefined)) invalidParam(b.image_repo_id === undefined ? "image_repo_id" : "image_version", undefined, "image_repo_id and image_version must be sent together");
+    if (b.image_repo_id !== undefined) requireImage(req, b.image_repo_id, b.image_version!);
+    req.store.put(req.principal, KIND.processor, String(p.id), {
+      ...p,
+      description: b.description ?? p.description,
+      visibility: b.visibility ?? p.visibility,
+      image_repo_id: b.image_repo_id ?? p.image_repo_id,
+      image_version: b.image_version ?? p.image_version,
+      config: b.config ? { command: b.config.command } : p.config,
+      update_at: Date.now(),
+    });
+    return NO_BODY;
+  }),
+
+  octopusRoute("DELETE", PROCESSOR, "octopus:dataProcessors:delete", (req) => {
+    const p = processorOrFail(req);
+    req.store.delete(req.principal, KIND.processor, String(p.id));
+    return NO_BODY;
+  }),
+];

@@ -1,0 +1,62 @@
+import { z } from "zod";
+import type { HuaweiServiceClient } from "../client/huawei";
+import { InputError } from "../client/errors";
+import { isAlreadyExists, listAllOctopus } from "../client/octopus";
+import type { Context, ResourceApi } from "../framework/definition";
+
+export const octopusClient = (ctx: Context) => ctx.octopus;
+
+/**
+ * A numeric Octopus id (Long/Integer): a number, or the string id of another resource
+ * (`repo.id`), since Pulumi ids are strings. Sent as the documented number.
+ */
+export function numericId(rule: string, min = 1) {
+  return z
+    .union([z.number(), z.string()], { message: `must be a number or a numeric id (${rule})` })
+    .transform((value, ctx) => {
+      if (typeof value === "number" || /^\d+$/.test(value)) return Number(value);
+      ctx.addIssue({ code: "custom", message: `must be a numeric id (${rule})` });
+      return z.NEVER;
+    })
+    .pipe(z.number().int({ message: `must be an integer (${rule})` }).min(min, { message: `must be >= ${min} (${rule})` }));
+}
+
+/** `z.enum` whose message quotes the document's list and section. */
+export function oneOf<const T extends readonly [string, ...string[]]>(values: T, section: string) {
+  return z.enum(values, { message: `must be one of ${values.join(", ")} (Octopus ${section})` });
+}
+
+/** A string length rule stated by the document. */
+export function text(opts: { min?: number; max: number; section: string }) {
+  const rule = opts.min ? `${opts.min}-${opts.max} characters` : `at most ${opts.max} characters`;
+  return z
+    .string()
+    .min(opts.min ?? 0, { message: `must be ${rule} (Octopus ${opts.section})` })
+    .max(opts.max, { message: `must be ${rule} (Octopus ${opts.section})` });
+}
+
+/** Finds the id of the object that already holds `name` (list with the API's name filter, then an exact match). */
+export async function idByName(client: HuaweiServiceClient, listRoute: string, name: string, query: Record<string, string> = { name }): Promise<string | undefined> {
+  const found = (await listAllOctopus(client, listRoute, { query })).find((item) => item.name === name);
+  return found === undefined ? undefined : String(found.id);
+}
+
+/**
+ * Names are unique in Octopus. When `create` fails because the name is taken, the error says
+ * which object holds it and how to adopt it with `importId`: it is never adopted silently.
+ */
+export function withImportHint<I extends { name: string }>(what: string, api: ResourceApi<I>, existingId: (ctx: Context, inputs: I) => Promise<string | undefined>): ResourceApi<I> {
+  return {
+    ...api,
+    async create(ctx, inputs) {
+      try {
+        return await api.create(ctx, inputs);
+      } catch (err) {
+        if (!isAlreadyExists(err)) throw err;
+        const id = await existingId(ctx, inputs).catch(() => undefined);
+        const adopt = id ? `set \`importId: "${id}"\` on this resource to adopt it` : "set `importId` to its id on this resource to adopt it";
+        throw new InputError(`${what} "${inputs.name}" already exists${id ? ` (id ${id})` : ""}: ${adopt}, or choose another name. (${err.errorCode}: ${err.errorMsg})`);
+      }
+    },
+  };
+}
