@@ -135,8 +135,9 @@ function stateOf(node: Row, now: number): string {
   return node.emu.upgrade?.status === 1 ? "UPGRADING" : "RUNNING";
 }
 
+/** Deployments on the device; one being deleted no longer holds it. */
 function deploymentsOn(store: Store, project: string, nodeId: string): Row[] {
-  return store.list(project, "deployment").filter((d) => (d.node_ids ?? []).includes(nodeId));
+  return store.list(project, "deployment").filter((d) => d.node_ids.includes(nodeId) && d.state !== "DELETING");
 }
 
 /** §5.1.3 detail; the list (§5.1.1) shows a subset. What a device reports exists only once its agent connected. */

@@ -1,0 +1,316 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { gunzipSync } from "node:zlib";
+import { startEmulator, DEFAULTS, Emulator } from "../../emulator";
+import { configure, handlers } from "../../provider/framework/runtime";
+import { UNKNOWN } from "../../provider/framework/validate";
+import { durationMs } from "../../provider/framework/await";
+import { HuaweiServiceClient, huaweiAuth } from "../../provider/client/huawei";
+import { resolveConfig } from "../../provider/config";
+import { ApiError } from "../../provider/client/errors";
+import { getDeploymentInstances, getDevices, getFirmwares } from "../../provider/hilens";
+
+const DEVICE = "edgeai:hilens:Device";
+const DEPLOYMENT = "edgeai:hilens:Deployment";
+const JOB = "edgeai:hilens:DeploymentJob";
+const CONFIG_MAP = "edgeai:hilens:ConfigMap";
+const PROVIDER = { __provider: "serialized provider" };
+
+let emu: Emulator;
+let dataDir: string;
+let api: HuaweiServiceClient;
+
+const app = (extra: Record<string, unknown> = {}) => ({ name: "detector", appUrl: "swr.example.com/vision/detector:1.0", resources: { limits: { cpu: 0.5, memory: 256 } }, ...extra });
+const deploymentArgs = (extra: Record<string, unknown>) => ({ name: "detector", template: { configs: { restartPolicy: "Always" }, apps: [app()] }, ...extra, ...PROVIDER });
+
+async function checked(type: string, args: Record<string, unknown>) {
+  const result = await handlers.check(type, {}, { ...args, ...PROVIDER });
+  expect(result.failures ?? []).toEqual([]);
+  return result.inputs;
+}
+
+async function setOnline(nodeId: string, online: boolean) {
+  await fetch(`${emu.url}/__emulator/hilens/${DEFAULTS.projectId}/nodes/${nodeId}/connection`, { method: "PUT", body: JSON.stringify({ online }) });
+}
+
+async function setTiming(timing: Record<string, number | null>) {
+  await fetch(`${emu.url}/__emulator/hilens/timing`, { method: "PUT", body: JSON.stringify(timing) });
+}
+
+/** A registered device whose agent has connected. */
+async function onlineDevice(name: string, extra: Record<string, unknown> = {}) {
+  const created = await handlers.create(DEVICE, await checked(DEVICE, { name, ...extra }));
+  await setOnline(created.id, true);
+  return created;
+}
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), "edgeai-hilens-fleet-"));
+  emu = await startEmulator({ dataDir, credentials: [{ accessKey: DEFAULTS.accessKey, secretKey: DEFAULTS.secretKey, projectId: DEFAULTS.projectId }] });
+  const values: Record<string, string> = { hilensEndpoint: emu.url, projectId: DEFAULTS.projectId, accessKey: DEFAULTS.accessKey, secretKey: DEFAULTS.secretKey, maxRetries: "0" };
+  await configure({ config: { get: (key: string) => values[key.replace(/^edgeai:/, "")] } } as never);
+  // The functions read the stack config the way a program does.
+  process.env.PULUMI_CONFIG = JSON.stringify(Object.fromEntries(Object.entries(values).map(([k, v]) => [`edgeai:${k}`, v])));
+  const cfg = resolveConfig((key) => values[key], {});
+  api = new HuaweiServiceClient(cfg, "hilens", huaweiAuth(cfg));
+  await setTiming({ deviceConnectMs: null, deploymentReadyMs: 300, firmwareUpgradeMs: 600 });
+});
+
+afterAll(async () => {
+  await emu.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe("check: fleet inputs are validated before any request", () => {
+  it("names resource, field and documented rule", async () => {
+    const device = await handlers.check(DEVICE, {}, { name: "bad name!", firmwareVersion: "01.2.3", logConfigs: [{ component: "app", type: "LTS", size: 5 }] });
+    expect(device.failures?.map((f) => f.property)).toEqual(["name", "logConfigs[0].size", "firmwareVersion"]);
+    expect(device.failures?.[0].reason).toMatch(/^edgeai:hilens:Device: field "name": .*HiLens §5\.1\.2.*HIL\.0055/);
+
+    const both = await handlers.check(DEPLOYMENT, {}, deploymentArgs({ nodeIds: ["n1"], nodeTags: [{ key: "site", value: "a" }] }));
+    expect(both.failures?.[0].reason).toMatch(/field "nodeIds": set exactly one of nodeIds and nodeTags \(HiLens §5\.3\.2\)/);
+
+    const env = await handlers.check(DEPLOYMENT, {}, deploymentArgs({ nodeIds: ["n1"], template: { configs: { restartPolicy: "Always" }, apps: [app({ envs: [{ name: "A", value: "x", fieldPath: "status.hostIP" }] })] } }));
+    expect(env.failures?.[0]).toMatchObject({ property: "template.apps[0].envs[0]", reason: expect.stringContaining("set exactly one of value, valueFrom and fieldPath") });
+
+    const volume = await handlers.check(DEPLOYMENT, {}, deploymentArgs({ nodeIds: ["n1"], template: { configs: { restartPolicy: "Always" }, apps: [app({ volumes: [{ name: "cfg", type: "configMap", source: "app-config", destination: "/etc/app", readOnly: false }] })] } }));
+    expect(volume.failures?.[0].reason).toMatch(/field "template\.apps\[0\]\.volumes\[0\]\.readOnly": configMap volumes are read-only/);
+
+    const timeouts = await handlers.check(DEPLOYMENT, {}, deploymentArgs({ nodeIds: ["n1"], awaitTimeouts: { create: "ten minutes" } }));
+    expect(timeouts.failures?.[0].reason).toMatch(/field "awaitTimeouts\.create": must be a duration/);
+  });
+
+  it("does not fail on values still unknown in preview", async () => {
+    const result = await handlers.check(DEPLOYMENT, {}, deploymentArgs({ nodeIds: UNKNOWN, configHash: UNKNOWN }));
+    expect(result.failures ?? []).toEqual([]);
+  });
+
+  it("reads customTimeouts durations the way Pulumi writes them", () => {
+    expect(durationMs("90s")).toBe(90_000);
+    expect(durationMs("1h30m")).toBe(5_400_000);
+    expect(durationMs("1.5m")).toBe(90_000);
+  });
+});
+
+describe("diff: steering inputs and target devices", () => {
+  const olds = { ...deploymentArgs({ nodeIds: ["n1", "n2"] }), tags: [], state: "RUNNING" };
+
+  it("changing awaitTimeouts or skipAwait is not a change", async () => {
+    const result = await handlers.diff(DEPLOYMENT, "d", olds, { ...olds, awaitTimeouts: { create: "1m" }, skipAwait: true });
+    expect(result.changes).toBe(false);
+  });
+
+  it("adding a device updates in place; removing one replaces", async () => {
+    expect(await handlers.diff(DEPLOYMENT, "d", olds, { ...olds, nodeIds: ["n1", "n2", "n3"] })).toMatchObject({ changes: true, replaces: [] });
+    expect(await handlers.diff(DEPLOYMENT, "d", olds, { ...olds, nodeIds: ["n1"] })).toMatchObject({ changes: true, replaces: ["nodeIds"], deleteBeforeReplace: true });
+  });
+});
+
+describe("Device against the emulator", () => {
+  it("the registration package is a secret output holding the device's key, kept across read and update", async () => {
+    const inputs = await checked(DEVICE, { name: "cam-01", tags: [{ key: "site", value: "north" }] });
+    const created = await handlers.create(DEVICE, inputs);
+    const files = gunzipSync(Buffer.from(String(created.outs!.package), "base64")).toString("latin1");
+    expect(files).toContain("node.conf");
+    expect(files).toContain("BEGIN PRIVATE KEY");
+    const read = await handlers.read(DEVICE, created.id, created.outs!);
+    expect(read.props!.package).toBe(created.outs!.package);
+    const updated = await handlers.update(DEVICE, created.id, read.props!, { ...inputs, description: "north gate" });
+    expect(updated.outs!.package).toBe(created.outs!.package);
+    await handlers.delete(DEVICE, created.id, updated.outs!);
+  });
+
+  it("tags are reconciled with the tag API, and a console edit shows as drift", async () => {
+    const inputs = await checked(DEVICE, { name: "cam-02", tags: [{ key: "site", value: "north" }, { key: "role", value: "gate" }] });
+    const created = await handlers.create(DEVICE, inputs);
+    await api.call("DELETE /v3/{project_id}/{resource_type}/{resource_id}/tags/{key}", { resource_type: "node", resource_id: created.id, key: "role" });
+    await api.call("POST /v3/{project_id}/{resource_type}/{resource_id}/tags", { resource_type: "node", resource_id: created.id }, { body: { tags: [{ key: "owner", value: "ops" }] } });
+    const read = await handlers.read(DEVICE, created.id, created.outs!);
+    expect(read.inputs!.tags).toEqual([{ key: "site", value: "north" }, { key: "owner", value: "ops" }]);
+    expect((await handlers.diff(DEVICE, created.id, read.props!, inputs)).changes).toBe(true);
+    await handlers.update(DEVICE, created.id, read.props!, inputs);
+    const live = await api.call("GET /v3/{project_id}/{resource_type}/{resource_id}/tags", { resource_type: "node", resource_id: created.id });
+    expect(live.tags).toEqual(expect.arrayContaining([{ key: "site", value: "north" }, { key: "role", value: "gate" }]));
+    expect(live.count).toBe(2);
+    await handlers.delete(DEVICE, created.id, created.outs!);
+  });
+
+  it("enabled: false stops the device and true starts it again", async () => {
+    const device = await onlineDevice("cam-03");
+    const inputs = await checked(DEVICE, { name: "cam-03", enabled: false });
+    const stopped = await handlers.update(DEVICE, device.id, device.outs!, inputs);
+    expect(stopped.outs!.state).toBe("STOPPED");
+    const started = await handlers.update(DEVICE, device.id, stopped.outs!, { ...inputs, enabled: true });
+    expect(started.outs!.state).toBe("RUNNING");
+    await handlers.delete(DEVICE, device.id, started.outs!);
+  });
+
+  it("a firmware change upgrades, waits for completion, and reports the new version", async () => {
+    const device = await onlineDevice("cam-04");
+    const inputs = await checked(DEVICE, { name: "cam-04", firmwareVersion: "2.0.0" });
+    const started = Date.now();
+    const updated = await handlers.update(DEVICE, device.id, device.outs!, inputs);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(500);
+    expect(updated.outs).toMatchObject({ runningFirmwareVersion: "2.0.0", firmwareStatus: "3", state: "RUNNING" });
+    const unknownVersion = await handlers.update(DEVICE, device.id, updated.outs!, { ...inputs, firmwareVersion: "3.0.0" }).catch((e) => e);
+    expect(unknownVersion.message).toMatch(/no firmware 3\.0\.0 for a General ARM Device .*available: 1\.0\.0, 1\.1\.0, 2\.0\.0/);
+    await handlers.delete(DEVICE, device.id, updated.outs!);
+  });
+
+  it("an upgrade that fails is reported with its cause, keeping the package", async () => {
+    await setTiming({ firmwareUpgradeMs: 5000 });
+    const device = await onlineDevice("cam-05");
+    const upgrade = handlers.update(DEVICE, device.id, device.outs!, await checked(DEVICE, { name: "cam-05", firmwareVersion: "1.1.0" })).catch((e) => e);
+    await new Promise((r) => setTimeout(r, 400));
+    await setOnline(device.id, false);
+    const err = await upgrade;
+    await setTiming({ firmwareUpgradeMs: 600 });
+    expect(err.message).toMatch(/firmware upgrade to 1\.1\.0 did not complete: The device went offline during the upgrade/);
+    expect(err.id).toBe(device.id);
+    expect(err.properties.package).toBe(device.outs!.package);
+    expect(err.properties.__provider).toBe(PROVIDER.__provider);
+    await handlers.delete(DEVICE, device.id, device.outs!);
+  });
+});
+
+describe("Deployment against the emulator", () => {
+  it("create waits until RUNNING with every replica ready", async () => {
+    const device = await onlineDevice("edge-01");
+    const inputs = await checked(DEPLOYMENT, deploymentArgs({ name: "waits", nodeIds: [device.id] }));
+    const created = await handlers.create(DEPLOYMENT, inputs);
+    expect(created.outs).toMatchObject({ state: "RUNNING", readyReplicas: 1, deployedNodeIds: [device.id] });
+    const read = await handlers.read(DEPLOYMENT, created.id, created.outs!);
+    expect((await handlers.diff(DEPLOYMENT, created.id, read.props!, inputs)).changes).toBe(false);
+    await handlers.delete(DEPLOYMENT, created.id, created.outs!);
+    expect(await api.call("GET /v3/{project_id}/ai-mgr/deployments/{id}", { id: created.id }).catch((e) => e.status)).toBe(404);
+    await handlers.delete(DEVICE, device.id, device.outs!);
+  });
+
+  it("an offline device fails create with the reason, keeping the deployment; an update after fixing converges", async () => {
+    const device = await handlers.create(DEVICE, await checked(DEVICE, { name: "edge-02" }));
+    const inputs = await checked(DEPLOYMENT, deploymentArgs({ name: "offline", nodeIds: [device.id] }));
+    const err = await handlers.create(DEPLOYMENT, inputs).catch((e) => e);
+    expect(err.message).toMatch(/Deployment "offline" \(hilens-\w+\) did not become ready: CREATE_FAILED: The device hilens-\w+ is offline/);
+    expect(err.properties).toMatchObject({ state: "CREATE_FAILED", __provider: PROVIDER.__provider, name: "offline" });
+    await setOnline(device.id, true);
+    const fixed = await handlers.update(DEPLOYMENT, err.id, err.properties, inputs);
+    expect(fixed.outs).toMatchObject({ state: "RUNNING", readyReplicas: 1 });
+    await handlers.delete(DEPLOYMENT, err.id, fixed.outs!);
+    await handlers.delete(DEVICE, device.id, device.outs!);
+  });
+
+  it("gives up after the create timeout, and skipAwait does not wait", async () => {
+    const device = await onlineDevice("edge-03");
+    await setTiming({ deploymentReadyMs: 60_000 });
+    const inputs = await checked(DEPLOYMENT, deploymentArgs({ name: "slow", nodeIds: [device.id], awaitTimeouts: { create: "1s" } }));
+    const started = Date.now();
+    const err = await handlers.create(DEPLOYMENT, inputs).catch((e) => e);
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(err.message).toMatch(/did not become ready: timed out after 1s waiting \(last seen: CREATING, 0\/1 ready\)/);
+    const quick = await handlers.create(DEPLOYMENT, await checked(DEPLOYMENT, deploymentArgs({ name: "quick", nodeIds: [device.id], skipAwait: true })));
+    expect(quick.outs!.state).toBe("CREATING");
+    await setTiming({ deploymentReadyMs: 300 });
+    await handlers.delete(DEPLOYMENT, err.id, err.properties);
+    await handlers.delete(DEPLOYMENT, quick.id, quick.outs!);
+    await handlers.delete(DEVICE, device.id, device.outs!);
+  });
+
+  it("a config hash change restarts the instances; adding a device deploys to it in place", async () => {
+    const first = await onlineDevice("edge-04");
+    const second = await onlineDevice("edge-05");
+    const cm = await handlers.create(CONFIG_MAP, await checked(CONFIG_MAP, { name: "detector-config", configs: [{ key: "threshold", value: "high" }] }));
+    const envs = [{ name: "THRESHOLD", valueFrom: { configmap: { name: "detector-config", key: "threshold" } } }];
+    const inputs = await checked(DEPLOYMENT, deploymentArgs({ name: "rolls", nodeIds: [first.id], configHash: "h1", template: { configs: { restartPolicy: "Always" }, apps: [app({ envs })] } }));
+    const created = await handlers.create(DEPLOYMENT, inputs);
+    const podBefore = (await getDeploymentInstances({ deploymentId: created.id })).instances[0];
+    expect(podBefore).toMatchObject({ status: "Running", nodeId: first.id });
+    await new Promise((r) => setTimeout(r, 1100));
+    const rolled = await handlers.update(DEPLOYMENT, created.id, created.outs!, { ...inputs, configHash: "h2" });
+    const podAfter = (await getDeploymentInstances({ deploymentId: created.id })).instances[0];
+    expect(podAfter.createdAt).not.toBe(podBefore.createdAt);
+    const live = await api.call("GET /v3/{project_id}/ai-mgr/deployments/{id}", { id: created.id });
+    expect(live.template.apps[0].envs).toContainEqual({ name: "EDGEAI_CONFIG_HASH", value: "h2" });
+    const read = await handlers.read(DEPLOYMENT, created.id, rolled.outs!);
+    expect(read.inputs!.configHash).toBe("h2");
+
+    const grown = await handlers.update(DEPLOYMENT, created.id, read.props!, { ...inputs, configHash: "h2", nodeIds: [first.id, second.id] });
+    expect(grown.outs).toMatchObject({ state: "RUNNING", deployedNodeIds: [first.id, second.id] });
+    expect((await getDeploymentInstances({ deploymentId: created.id })).instances).toHaveLength(2);
+    await handlers.delete(DEPLOYMENT, created.id, grown.outs!);
+    await handlers.delete(CONFIG_MAP, cm.id, cm.outs!);
+    for (const d of [first, second]) await handlers.delete(DEVICE, d.id, d.outs!);
+  });
+
+  it("targets devices by tag", async () => {
+    const devices = [await onlineDevice("tagged-1", { tags: [{ key: "zone", value: "a" }] }), await onlineDevice("tagged-2", { tags: [{ key: "zone", value: "b" }] })];
+    const created = await handlers.create(DEPLOYMENT, await checked(DEPLOYMENT, deploymentArgs({ name: "by-tag", nodeTags: [{ key: "zone", value: "b" }], nodeNum: 1 })));
+    expect(created.outs!.deployedNodeIds).toEqual([devices[1].id]);
+    await handlers.delete(DEPLOYMENT, created.id, created.outs!);
+    for (const d of devices) await handlers.delete(DEVICE, d.id, d.outs!);
+  });
+});
+
+describe("DeploymentJob against the emulator", () => {
+  it("creates, edits and deletes a task; free-form stream data keeps its keys", async () => {
+    const device = await onlineDevice("job-host");
+    const deployment = await handlers.create(DEPLOYMENT, await checked(DEPLOYMENT, deploymentArgs({ name: "jobs", nodeIds: [device.id] })));
+    const streams = [{ input: { type: "camera", data: { rtspUrl: "rtsp://10.0.0.5/live" } }, outputs: [{ type: "dis", data: { streamName: "detections" } }] }];
+    const inputs = await checked(JOB, { deploymentId: deployment.id, name: "gate-camera", streams });
+    const job = await handlers.create(JOB, inputs);
+    expect(job.outs).toMatchObject({ sumPodNumber: 1, okPodNumber: 1 });
+    const raw = await api.call("GET /v3/{project_id}/ai-mgr/deployments/{deployment_id}/tasks/{id}", { deployment_id: deployment.id, id: job.id });
+    expect(raw.streams[0].input.data).toEqual({ rtspUrl: "rtsp://10.0.0.5/live" });
+    const read = await handlers.read(JOB, job.id, job.outs!);
+    expect((await handlers.diff(JOB, job.id, read.props!, inputs)).changes).toBe(false);
+    const edited = await handlers.update(JOB, job.id, job.outs!, { ...inputs, description: "north gate" });
+    expect((await handlers.read(JOB, job.id, edited.outs!)).inputs).toMatchObject({ description: "north gate" });
+    await handlers.delete(JOB, job.id, job.outs!);
+    await handlers.delete(DEPLOYMENT, deployment.id, deployment.outs!);
+    await handlers.delete(DEVICE, device.id, device.outs!);
+  });
+});
+
+describe("functions", () => {
+  it("getFirmwares lists the versions for a device type; the required deviceType is checked first", async () => {
+    const { firmwares } = await getFirmwares({ deviceType: "General ARM Device" });
+    expect(firmwares.map((f) => f.version)).toEqual(["1.0.0", "1.1.0", "2.0.0"]);
+    expect(firmwares[0]).toMatchObject({ name: "HiLens_Device_Agent", arch: "aarch64", deviceType: "General ARM Device" });
+    await expect(getFirmwares({} as never)).rejects.toThrow(/edgeai:hilens:getFirmwares: field "deviceType"/);
+  });
+
+  it("getDevices filters by tag and returns tags as a list", async () => {
+    const a = await handlers.create(DEVICE, await checked(DEVICE, { name: "listed-a", tags: [{ key: "fleet", value: "east" }] }));
+    const b = await handlers.create(DEVICE, await checked(DEVICE, { name: "listed-b", tags: [{ key: "fleet", value: "west" }] }));
+    const { devices } = await getDevices({ tags: [{ key: "fleet", value: "east" }] });
+    expect(devices).toEqual([expect.objectContaining({ id: a.id, name: "listed-a", state: "UNCONNECTED", tags: [{ key: "fleet", value: "east" }] })]);
+    for (const d of [a, b]) await handlers.delete(DEVICE, d.id, d.outs!);
+  });
+});
+
+describe("emulator: documented answers", () => {
+  it("HIL.0055 for an invalid device name; deployment errors carry error_message and request_id", async () => {
+    const bad = await api.call("POST /v3/{project_id}/ai-mgr/nodes", {}, { body: { node: { name: "no spaces" } } }).catch((e) => e);
+    expect(bad).toBeInstanceOf(ApiError);
+    expect(bad).toMatchObject({ status: 400, errorCode: "HIL.0055", errorMsg: "Invalid device name." });
+    const res = await fetch(`${emu.url}/v3/${DEFAULTS.projectId}/ai-mgr/deployments/hilens-missing`, { headers: { "X-Auth-Token": "unknown" } });
+    expect(res.status).toBe(403);
+    const missing = await api.call("GET /v3/{project_id}/ai-mgr/deployments/{id}", { id: "hilens-missing" }).catch((e) => e);
+    expect(missing).toMatchObject({ status: 404, errorCode: "HIL.0404", errorMsg: expect.stringContaining("hilens-missing") });
+  });
+
+  it("the deployment list defaults to 10 per page (§5.3.1)", async () => {
+    const device = await onlineDevice("pager");
+    const ids: string[] = [];
+    for (let i = 0; i < 11; i++) {
+      const body = { name: `page-${i}`, source: "userdefined", node_ids: [device.id], deployment: { replicas: 1, template: { configs: { host_network: false, restart_policy: "Always" }, apps: [{ name: "a", app_url: "x", resources: {} }] } } };
+      ids.push((await api.call("POST /v3/{project_id}/ai-mgr/deployments", {}, { body })).id);
+    }
+    const first = await api.call("GET /v3/{project_id}/ai-mgr/deployments");
+    expect(first.count).toBe(11);
+    expect(first.deployments).toHaveLength(10);
+    for (const id of ids) await api.call("DELETE /v3/{project_id}/ai-mgr/deployments/{id}", { id }, { query: { force_delete: true } });
+    await handlers.delete(DEVICE, device.id, device.outs!);
+  });
+});
