@@ -68,6 +68,12 @@ export interface ResourceDefinition<S extends z.ZodObject<any> = z.ZodObject<any
   secrets?: readonly string[];
   /** Server-side outputs that are secret. */
   secretOutputs?: readonly (keyof z.infer<O> & string)[];
+  /**
+   * The server field that is the object's ID (e.g. a workspace's `workspaceId`). The class exposes
+   * it as the resource's `id`, which stays known while the object is updated in a preview, so
+   * dependents that reference it are not shown as replaced.
+   */
+  idOutput?: keyof z.infer<O> & string;
   /** Names are unique server-side, so a replacement that keeps the name must delete first. */
   uniqueName?: keyof z.infer<S> & string;
   api: ResourceApi<z.infer<S>>;

@@ -61,6 +61,7 @@ export function resourceClass<S extends z.ZodObject<any>, O extends z.ZodObject<
       // Secret inputs are secret even when the program passes plain values.
       for (const key of def.secrets ?? []) if (props[key] !== undefined) props[key] = pulumi.secret(props[key]);
       super(provider, name, props, { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), ...secrets] }, `edgeai:${def.service}`, def.name);
+      if (def.idOutput) Object.defineProperty(this, def.idOutput, { value: this.id, enumerable: true });
     }
   }
   Object.defineProperty(EdgeResource, "name", { value: def.name });

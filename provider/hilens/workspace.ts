@@ -32,6 +32,7 @@ export const workspaceDefinition = defineResource({
   outputs,
   immutable: ["name", "enterpriseProjectId", "enterpriseProjectName"],
   uniqueName: "name",
+  idOutput: "workspaceId",
   api: restApi<z.infer<typeof inputs>>({
     client: hilensClient,
     create: "POST /v3/{project_id}/ai-mgr/workspaces",

@@ -8,6 +8,7 @@ import { execFileSync } from "node:child_process";
 import { LocalWorkspace, Stack, OutputMap } from "@pulumi/pulumi/automation";
 import { startEmulator, DEFAULTS, Emulator } from "../../emulator";
 import { HuaweiServiceClient, huaweiAuth } from "../../provider/client/huawei";
+import { octopusClient } from "../../provider/client/octopus";
 import { resolveConfig } from "../../provider/config";
 
 const ROOT = resolve(__dirname, "../..");
@@ -115,7 +116,8 @@ export async function createStack(emulator: Emulator, name: string, extraConfig:
       await stack.destroy({ onOutput });
     },
     async exportState() {
-      return JSON.stringify(await stack.exportStack());
+      // `pulumi stack export` as a user runs it (Automation's exportStack adds --show-secrets).
+      return execFileSync("pulumi", ["stack", "export", "--stack", "test", "--cwd", dir], { env: { ...process.env, ...envVars }, encoding: "utf8" });
     },
     mark() {
       const start = emulator.requests.length;
@@ -134,5 +136,5 @@ export function consoleClient(emulator: Emulator, service: "hilens" | "octopus" 
     (k) => ({ hilensEndpoint: emulator.url, octopusEndpoint: emulator.url, projectId: DEFAULTS.projectId, accessKey: DEFAULTS.accessKey, secretKey: DEFAULTS.secretKey })[k as string],
     {},
   );
-  return new HuaweiServiceClient(cfg, service, huaweiAuth(cfg));
+  return service === "octopus" ? octopusClient(cfg) : new HuaweiServiceClient(cfg, service, huaweiAuth(cfg));
 }

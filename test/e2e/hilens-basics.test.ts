@@ -68,9 +68,10 @@ describe("HiLens workspace, config map and secret through the real pulumi CLI", 
     await consoleClient(emulator).call("DELETE /v3/{project_id}/ai-mgr/configmaps/{id}", { id: first["cm.id"] });
     await consoleClient(emulator).call("DELETE /v3/{project_id}/ai-mgr/secrets/{id}", { id: first["sec.id"] });
     await t.refresh();
-    const state = await t.exportState();
-    expect(state).not.toContain(first["cm.id"]);
-    expect(state).not.toContain(first["sec.id"]);
+    const resourcesInState = JSON.parse(await t.exportState()).deployment.resources.map((r: { urn: string }) => r.urn.split("::").pop());
+    expect(resourcesInState).toContain("ws");
+    expect(resourcesInState).not.toContain("cm");
+    expect(resourcesInState).not.toContain("sec");
     expect(await t.previewChanges()).toMatchObject({ create: 2 });
     await t.up();
     expect(emulator.store.count()).toBe(3);
@@ -87,16 +88,24 @@ describe("HiLens workspace, config map and secret through the real pulumi CLI", 
   });
 
   it("invalid input fails in preview, naming resource, field and rule, and sends no request", async () => {
-    const bad = resources({ suffix: "b", description: "second" });
-    bad[1].args.configs = [{ key: "K".repeat(64), value: "v" }];
-    bad[2].args.name = "Bad_Name";
-    t.declare(bad, EXPORTS);
-    const requests = t.mark();
-    const err = await t.previewChanges().catch((e) => e);
-    const text = String(err?.message ?? err);
-    expect(text).toMatch(/edgeai:hilens:ConfigMap: field "configs\[0\]\.key": must match .*1-63 letters/);
-    expect(text).toMatch(/edgeai:hilens:Secret: field "name": must match .*HiLens §5\.6\.2/);
-    expect(requests()).toEqual([]);
+    const badKey = resources({ suffix: "b", description: "second" });
+    badKey[1].args.configs = [{ key: "K".repeat(64), value: "v" }];
+    const badName = resources({ suffix: "b", description: "second" });
+    badName[2].args.name = "Bad_Name";
+    const badWorkspace = resources({ suffix: "b", description: "second" });
+    badWorkspace[0].args.name = "";
+    const cases: [ResourceSpec[], RegExp][] = [
+      [badKey, /edgeai:hilens:ConfigMap resource 'cm'.*field "configs\[0\]\.key": must match .*1-63 letters, digits, '-' and '_'/],
+      [badName, /edgeai:hilens:Secret resource 'sec'.*field "name": must match .*starting with a letter and not ending with '-' \(HiLens §5\.6\.2\)/],
+      [badWorkspace, /edgeai:hilens:Workspace resource 'ws'.*field "name": is required/],
+    ];
+    for (const [spec, message] of cases) {
+      t.declare(spec, EXPORTS);
+      const requests = t.mark();
+      const err = await t.previewChanges().catch((e) => e);
+      expect(String(err?.message ?? err)).toMatch(message);
+      expect(requests()).toEqual([]);
+    }
     t.declare(resources({ suffix: "b", description: "second" }), EXPORTS);
   });
 
