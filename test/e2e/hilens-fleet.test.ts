@@ -1,0 +1,237 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Emulator, DEFAULTS } from "../../emulator";
+import { cleanup, consoleClient, createStack, startEmulatorForTests, TestStack, ResourceSpec } from "./harness";
+
+/**
+ * The fleet through the real pulumi CLI: devices, a deployment that reads a config map and a
+ * secret, a deployment task. Scenarios share one stack so the suite stays within a few minutes.
+ */
+let emulator: Emulator;
+let t: TestStack;
+
+interface Fleet {
+  deviceDescription: string;
+  firmwareVersion?: string;
+  threshold: string;
+  configHash: string;
+  deploymentName: string;
+  nodes: string[];
+  standaloneName: string;
+  jobDescription: string;
+}
+
+const app = (extra: Record<string, unknown> = {}) => ({
+  name: "detector",
+  appUrl: "swr.cn-north-4.myhuaweicloud.com/vision/detector:1.0",
+  resources: { limits: { cpu: 0.5, memory: 256 } },
+  ...extra,
+});
+
+function fleet(f: Fleet): ResourceSpec[] {
+  return [
+    { name: "cm", type: "hilens.ConfigMap", args: { name: "detector-config", configs: [{ key: "threshold", value: f.threshold }] } },
+    { name: "sec", type: "hilens.Secret", args: { name: "upload-token", secrets: [{ key: "token", value: { $secret: "upload-SENTINEL-token" } }] } },
+    {
+      name: "dev1",
+      type: "hilens.Device",
+      args: { name: "gate-camera", description: f.deviceDescription, tags: [{ key: "site", value: "north" }], logConfigs: [{ component: "app", type: "local" }], ...(f.firmwareVersion ? { firmwareVersion: f.firmwareVersion } : {}) },
+    },
+    { name: "dev2", type: "hilens.Device", args: { name: "dock-camera", tags: [{ key: "site", value: "south" }] } },
+    { name: "dev3", type: "hilens.Device", args: { name: f.standaloneName } },
+    {
+      name: "dep",
+      type: "hilens.Deployment",
+      args: {
+        name: f.deploymentName,
+        description: "people counting",
+        nodeIds: f.nodes.map((n) => ({ $ref: `${n}.id` })),
+        configHash: f.configHash,
+        tags: [{ key: "model", value: "v1.2" }],
+        template: {
+          configs: { restartPolicy: "Always" },
+          apps: [
+            app({
+              envs: [
+                { name: "THRESHOLD", valueFrom: { configmap: { name: { $ref: "cm.name" }, key: "threshold" } } },
+                { name: "UPLOAD_TOKEN", valueFrom: { secret: { name: { $ref: "sec.name" }, key: "token" } } },
+              ],
+            }),
+          ],
+        },
+      },
+    },
+    {
+      name: "job",
+      type: "hilens.DeploymentJob",
+      args: {
+        deploymentId: { $ref: "dep.id" },
+        name: "gate-stream",
+        description: f.jobDescription,
+        streams: [{ input: { type: "camera", data: { rtspUrl: "rtsp://10.0.0.5/live" } }, outputs: [{ type: "dis", data: { streamName: "people" } }] }],
+      },
+    },
+  ];
+}
+
+const BASE: Fleet = { deviceDescription: "north gate", threshold: "high", configHash: "h1", deploymentName: "people-counter", nodes: ["dev1"], standaloneName: "spare-camera", jobDescription: "first" };
+const EXPORTS = { dev1: ["id", "package", "runningFirmwareVersion", "state"], dev2: ["id"], dev3: ["id"], dep: ["id", "state", "readyReplicas", "deployedNodeIds"], job: ["id", "sumPodNumber"] };
+
+const changes = (summary: Record<string, number>) => Object.fromEntries(Object.entries(summary).filter(([k, v]) => k !== "same" && v > 0));
+const values = (outputs: Record<string, { value: unknown }>) => Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, v.value])) as Record<string, any>;
+const timing = (body: Record<string, number | null>) => fetch(`${emulator.url}/__emulator/hilens/timing`, { method: "PUT", body: JSON.stringify(body) });
+const connection = (nodeId: string, online: boolean) => fetch(`${emulator.url}/__emulator/hilens/${DEFAULTS.projectId}/nodes/${nodeId}/connection`, { method: "PUT", body: JSON.stringify({ online }) });
+const pods = (deploymentId: string) => consoleClient(emulator).call("GET /v3/{project_id}/ai-mgr/pods", {}, { query: { deployment_id: deploymentId } });
+
+beforeAll(async () => {
+  emulator = await startEmulatorForTests("hilens-fleet");
+  await timing({ deviceConnectMs: 300, deploymentReadyMs: 1000, firmwareUpgradeMs: 2000 });
+  t = await createStack(emulator, "hilens-fleet");
+});
+afterAll(async () => {
+  await emulator?.close();
+  if (t) cleanup(t.dir);
+});
+
+describe("HiLens fleet through the real pulumi CLI", () => {
+  let first: Record<string, any>;
+
+  it("up registers the devices and waits for the deployment to run; a second preview shows no changes", async () => {
+    t.declare(fleet(BASE), EXPORTS);
+    first = values(await t.up());
+    expect(first).toMatchObject({ "dep.state": "RUNNING", "dep.readyReplicas": 1, "dep.deployedNodeIds": [first["dev1.id"]], "job.sumPodNumber": 1 });
+    const live = await consoleClient(emulator).call("GET /v3/{project_id}/ai-mgr/deployments/{id}", { id: first["dep.id"] });
+    expect(live.template.apps[0].envs).toContainEqual({ name: "THRESHOLD", value_from: { configmap: { name: "detector-config", key: "threshold" } } });
+    expect(changes(await t.previewChanges())).toEqual({});
+  });
+
+  it("in place: a config change rolls the deployment, a new device joins it, the firmware upgrade is awaited", async () => {
+    const before = (await pods(first["dep.id"])).pods[0];
+    t.declare(fleet({ ...BASE, deviceDescription: "north gate, pole 2", firmwareVersion: "2.0.0", threshold: "low", configHash: "h2", nodes: ["dev1", "dev2"], jobDescription: "second" }), EXPORTS);
+    expect(changes(await t.previewChanges())).toEqual({ update: 4 });
+    const started = Date.now();
+    const outputs = values(await t.up());
+    expect(Date.now() - started).toBeGreaterThan(2000);
+    expect(outputs).toMatchObject({ "dep.id": first["dep.id"], "dev1.id": first["dev1.id"], "dev1.runningFirmwareVersion": "2.0.0", "dep.state": "RUNNING", "dep.deployedNodeIds": [first["dev1.id"], first["dev2.id"]] });
+    const device = await consoleClient(emulator).call("GET /v3/{project_id}/ai-mgr/nodes/{id}", { id: first["dev1.id"] });
+    expect(device).toMatchObject({ firmware_version: "2.0.0", firmware_status: "3", description: "north gate, pole 2" });
+    const after = (await pods(first["dep.id"])).pods;
+    expect(after).toHaveLength(2);
+    // The instance on the first device was restarted, so it reads the new config map value.
+    expect(after.find((p: any) => p.node_id === first["dev1.id"]).created_at).not.toBe(before.created_at);
+    expect(t.output.join("")).toMatch(/firmware 1\.0\.0 → 2\.0\.0: upgrading/);
+  });
+
+  it("replace: renaming a device registers a new one; renaming the deployment replaces it and its task", async () => {
+    const current = { ...BASE, firmwareVersion: "2.0.0", threshold: "low", configHash: "h2", nodes: ["dev1", "dev2"], jobDescription: "second", deviceDescription: "north gate, pole 2" };
+    t.declare(fleet({ ...current, standaloneName: "spare-camera-2", deploymentName: "people-counter-2" }), EXPORTS);
+    expect(changes(await t.previewChanges())).toEqual({ replace: 3 });
+    const outputs = values(await t.up());
+    expect(outputs["dev3.id"]).not.toBe(first["dev3.id"]);
+    expect(outputs["dep.id"]).not.toBe(first["dep.id"]);
+    await expect(consoleClient(emulator).call("GET /v3/{project_id}/ai-mgr/deployments/{id}", { id: first["dep.id"] })).rejects.toMatchObject({ status: 404 });
+    await expect(consoleClient(emulator).call("GET /v3/{project_id}/ai-mgr/nodes/{id}", { id: first["dev3.id"] })).rejects.toMatchObject({ status: 404 });
+    first = outputs;
+  });
+
+  it("refresh shows tags and a description edited in the console as drift; up puts them back", async () => {
+    const api = consoleClient(emulator);
+    await api.call("POST /v3/{project_id}/{resource_type}/{resource_id}/tags", { resource_type: "node", resource_id: first["dev1.id"] }, { body: { tags: [{ key: "owner", value: "someone" }] } });
+    await api.call("DELETE /v3/{project_id}/{resource_type}/{resource_id}/tags/{key}", { resource_type: "deployment", resource_id: first["dep.id"], key: "model" });
+    await api.call("PUT /v3/{project_id}/ai-mgr/deployments/{id}", { id: first["dep.id"] }, { body: { description: "edited in console" } });
+    await t.refresh();
+    expect(changes(await t.previewChanges())).toEqual({ update: 2 });
+    await t.up();
+    const tags = await api.call("GET /v3/{project_id}/{resource_type}/{resource_id}/tags", { resource_type: "node", resource_id: first["dev1.id"] });
+    expect(tags.tags).toEqual([{ key: "site", value: "north" }]);
+    const dep = await api.call("GET /v3/{project_id}/ai-mgr/deployments/{id}", { id: first["dep.id"] });
+    expect(dep.description).toBe("people counting");
+    expect((await api.call("GET /v3/{project_id}/{resource_type}/{resource_id}/tags", { resource_type: "deployment", resource_id: first["dep.id"] })).tags).toEqual([{ key: "model", value: "v1.2" }]);
+  });
+
+  it("a deployment that never becomes ready fails up within its timeout with the reason; fixing it converges", async () => {
+    await timing({ deviceConnectMs: null, deploymentReadyMs: 1000 });
+    const current = fleet({ ...BASE, firmwareVersion: "2.0.0", threshold: "low", configHash: "h2", nodes: ["dev1", "dev2"], jobDescription: "second", deviceDescription: "north gate, pole 2", standaloneName: "spare-camera-2", deploymentName: "people-counter-2" });
+    const broken: ResourceSpec[] = [
+      ...current,
+      { name: "offline-dev", type: "hilens.Device", args: { name: "never-connected" } },
+      { name: "stuck", type: "hilens.Deployment", args: { name: "waits-for-device", nodeIds: [{ $ref: "offline-dev.id" }], template: { configs: { restartPolicy: "Always" }, apps: [app()] } } },
+      { name: "slow", type: "hilens.Deployment", args: { name: "slow-start", nodeIds: [{ $ref: "dev2.id" }], template: { configs: { restartPolicy: "Always" }, apps: [app()] } }, opts: { customTimeouts: { create: "2s" } } },
+    ];
+    t.declare(broken, { ...EXPORTS, "offline-dev": ["id"], stuck: ["id", "state"], slow: ["id", "state"] });
+    // The slow one needs longer than its 2s create timeout.
+    await timing({ deploymentReadyMs: 5000 });
+    const started = Date.now();
+    const err = await t.up().catch((e) => e);
+    expect(Date.now() - started).toBeLessThan(60_000);
+    const text = String(err?.message ?? err);
+    expect(text).toMatch(/Deployment "waits-for-device" \(hilens-\w+\) did not become ready: CREATE_FAILED: The device hilens-\w+ is offline/);
+    expect(text).toMatch(/Deployment "slow-start" \(hilens-\w+\) did not become ready: timed out after 2s waiting \(last seen: CREATING, 0\/1 ready\)/);
+    // Both were kept in state (no orphans): the next up updates them instead of creating twins.
+    const state = JSON.parse(await t.exportState());
+    const kept = state.deployment.resources.filter((r: any) => r.type.endsWith(":Deployment") && ["waits-for-device", "slow-start"].includes(r.outputs?.name));
+    expect(kept).toHaveLength(2);
+
+    const offline = kept.find((r: any) => r.outputs.name === "waits-for-device").outputs.deployedNodeIds[0];
+    await connection(offline, true);
+    await timing({ deviceConnectMs: 300, deploymentReadyMs: 1000 });
+    const fixed = values(await t.up());
+    expect(fixed).toMatchObject({ "stuck.state": "RUNNING", "slow.state": "RUNNING" });
+    const list = await consoleClient(emulator).call("GET /v3/{project_id}/ai-mgr/deployments", {}, { query: { limit: 100 } });
+    expect(list.deployments.map((d: any) => d.name).sort()).toEqual(["people-counter-2", "slow-start", "waits-for-device"]);
+    t.declare(current, EXPORTS);
+    await t.up();
+  });
+
+  it("importId adopts a device and a deployment made in the console", async () => {
+    const api = consoleClient(emulator);
+    const device = await api.call("POST /v3/{project_id}/ai-mgr/nodes", {}, { body: { node: { name: "console-camera", tags: [{ key: "site", value: "east" }] } } });
+    await new Promise((r) => setTimeout(r, 400));
+    const body = { name: "console-app", source: "userdefined", node_ids: [device.id], deployment: { replicas: 1, template: { configs: { host_network: false, restart_policy: "Always" }, apps: [{ name: "detector", app_url: "swr.cn-north-4.myhuaweicloud.com/vision/detector:0.9", resources: { limits: { cpu: "0.5", memory: "256" } } }] } } };
+    const deployment = await api.call("POST /v3/{project_id}/ai-mgr/deployments", {}, { body });
+    const current = fleet({ ...BASE, firmwareVersion: "2.0.0", threshold: "low", configHash: "h2", nodes: ["dev1", "dev2"], jobDescription: "second", deviceDescription: "north gate, pole 2", standaloneName: "spare-camera-2", deploymentName: "people-counter-2" });
+    const adopted: ResourceSpec[] = [
+      ...current,
+      { name: "adoptedDev", type: "hilens.Device", args: { name: "console-camera", tags: [{ key: "site", value: "east" }], importId: device.id } },
+      { name: "adoptedDep", type: "hilens.Deployment", args: { name: "console-app", nodeIds: [{ $ref: "adoptedDev.id" }], template: { configs: { restartPolicy: "Always" }, apps: [app()] }, importId: deployment.id } },
+    ];
+    t.declare(adopted, { ...EXPORTS, adoptedDev: ["id"], adoptedDep: ["id", "state"] });
+    const before = emulator.store.count();
+    const outputs = values(await t.up());
+    expect(outputs).toMatchObject({ "adoptedDev.id": device.id, "adoptedDep.id": deployment.id, "adoptedDep.state": "RUNNING" });
+    expect(emulator.store.count()).toBe(before);
+    // Adopting converged the image to the program's.
+    expect((await api.call("GET /v3/{project_id}/ai-mgr/deployments/{id}", { id: deployment.id })).template.apps[0].app_url).toMatch(/detector:1\.0$/);
+    expect(changes(await t.previewChanges())).toEqual({});
+  });
+
+  it("invalid input fails in preview, naming resource, field and rule, and sends no request", async () => {
+    const bad = fleet({ ...BASE, deploymentName: "Bad_Name" });
+    bad[2].args.name = "no spaces allowed";
+    t.declare(bad, EXPORTS);
+    const requests = t.mark();
+    const err = await t.previewChanges().catch((e) => e);
+    const text = String(err?.message ?? err);
+    expect(text).toMatch(/edgeai:hilens:Device: field "name": must be 1-64 Chinese characters.*HIL\.0055/);
+    expect(text).toMatch(/edgeai:hilens:Deployment: field "name": must match .*HiLens §5\.3\.2/);
+    expect(requests()).toEqual([]);
+  });
+
+  it("the device package is a secret output: never in the exported state or any CLI output", async () => {
+    const outputs = await t.stack.outputs();
+    expect(outputs["dev1.package"].secret).toBe(true);
+    const pkg = String(outputs["dev1.package"].value);
+    expect(pkg.length).toBeGreaterThan(100);
+    const state = await t.exportState();
+    expect(state).not.toContain(pkg);
+    expect(state).not.toContain(pkg.slice(20, 80));
+    expect(state).not.toContain("upload-SENTINEL-token");
+    const printed = t.output.join("");
+    expect(printed).not.toContain(pkg.slice(20, 80));
+    expect(printed).not.toContain("upload-SENTINEL-token");
+  });
+
+  it("destroy waits for the deployments to go and leaves the emulator empty", async () => {
+    await t.destroy();
+    expect(emulator.store.count(DEFAULTS.projectId)).toBe(0);
+  });
+});
