@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { packageSchema } from "../../provider/framework/schema";
+import { referenceMarkdown } from "../../provider/framework/docs";
 import { definitions } from "../../provider/registry";
 import { token } from "../../provider/framework/definition";
 
@@ -28,5 +29,11 @@ describe("schema.json", () => {
   it("lists every configuration key with its environment fallback", () => {
     expect(committed.config.variables.secretKey).toMatchObject({ secret: true, description: expect.stringContaining("HW_SECRET_KEY") });
     expect(committed.config.variables.maxRetries.type).toBe("integer");
+  });
+});
+
+describe("docs/reference.md", () => {
+  it("is generated from the current definitions (run `npm run docs` after changing one)", () => {
+    expect(readFileSync(join(__dirname, "../../docs/reference.md"), "utf8")).toBe(referenceMarkdown());
   });
 });

@@ -1,0 +1,3 @@
+import { referenceMarkdown } from "./docs";
+
+process.stdout.write(referenceMarkdown());

@@ -1,0 +1,34 @@
+import { packageSchema } from "./schema";
+
+type Json = Record<string, any>;
+
+/** docs/reference.md: every resource's arguments and outputs, rendered from the same schema as schema.json. */
+export function referenceMarkdown(): string {
+  const schema = packageSchema();
+  const lines: string[] = ["# pulumi-edgeai reference", "", "Generated from the resource definitions (`npm run docs`); do not edit by hand.", ""];
+  const typeLabel = (p: Json): string =>
+    p.$ref ? (p.$ref.startsWith("#/types/") ? `[${p.$ref.slice(8)}](#${anchor(p.$ref.slice(8))})` : "any") : p.type === "array" ? `${typeLabel(p.items ?? {})}[]` : p.oneOf ? p.oneOf.map(typeLabel).join(" \\| ") : (p.type ?? "any");
+  const anchor = (token: string) => token.toLowerCase().replace(/[^a-z0-9]+/g, "-");
+  const cell = (text: string | undefined) => (text ?? "").replace(/\|/g, "\\|").replace(/\n/g, " ");
+  const table = (props: Json, required: string[], flags: (key: string, p: Json) => string) => {
+    lines.push("| name | type | required | notes | description |", "| --- | --- | --- | --- | --- |");
+    for (const [key, p] of Object.entries<Json>(props)) lines.push(`| \`${key}\` | ${typeLabel(p)} | ${required.includes(key) ? "yes" : ""} | ${flags(key, p)} | ${cell(p.description)} |`);
+    lines.push("");
+  };
+  for (const [token, spec] of Object.entries<Json>(schema.resources)) {
+    const [, service, name] = token.split(":");
+    lines.push(`## ${service}.${name}`, "", `Type \`${token}\`. ${spec.description}`, "", "### Arguments", "");
+    table(spec.inputProperties, spec.requiredInputs, (_, p) => [p.willReplaceOnChanges ? "replaces on change" : "", p.secret ? "secret" : "", p.default !== undefined ? `default \`${JSON.stringify(p.default)}\`` : ""].filter(Boolean).join(", "));
+    const outputs = Object.fromEntries(Object.entries<Json>(spec.properties).filter(([k]) => !(k in spec.inputProperties)));
+    lines.push("### Outputs", "", "All arguments, plus:", "");
+    table(outputs, [], (_, p) => (p.secret ? "secret" : ""));
+  }
+  lines.push("## Types", "");
+  for (const [token, type] of Object.entries<Json>(schema.types)) {
+    lines.push(`### ${token}`, "");
+    table(type.properties, type.required ?? [], () => "");
+  }
+  lines.push("## Configuration", "", "| key | description |", "| --- | --- |");
+  for (const [key, v] of Object.entries<Json>(schema.config.variables)) lines.push(`| \`edgeai:${key}\` | ${cell(v.description)}${v.secret ? " (secret)" : ""} |`);
+  return lines.join("\n") + "\n";
+}
