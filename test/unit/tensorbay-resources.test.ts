@@ -1,0 +1,115 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startEmulator, DEFAULTS, Emulator } from "../../emulator";
+import { configure, handlers } from "../../provider/framework/runtime";
+import { UNKNOWN } from "../../provider/framework/validate";
+import { getCommits, getCommitsOutput, getDatasets, getDatasetsOutput } from "../../provider/tensorbay";
+
+const STORAGE = "edgeai:tensorbay:StorageConfig";
+const DATASET = "edgeai:tensorbay:Dataset";
+const COMMIT = "edgeai:tensorbay:Commit";
+const BRANCH = "edgeai:tensorbay:Branch";
+const NOTE = "edgeai:tensorbay:DatasetNote";
+
+let emu: Emulator;
+let dataDir: string;
+const savedEnv = { ...process.env };
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), "edgeai-tensorbay-res-"));
+  emu = await startEmulator({ dataDir, credentials: [] });
+  const config: Record<string, string> = { "edgeai:tensorbayEndpoint": `${emu.url}/gatewayv2/tensorbay-open-api`, "edgeai:tensorbayAccessKey": DEFAULTS.tensorbayAccessKey, "edgeai:maxRetries": "0" };
+  await configure({ config: { get: (key: string) => config[key] } } as never);
+  // The functions run in the program's process: outside a deployment they read the environment.
+  process.env.TENSORBAY_ENDPOINT = config["edgeai:tensorbayEndpoint"];
+  process.env.TENSORBAY_ACCESS_KEY = DEFAULTS.tensorbayAccessKey;
+});
+afterAll(async () => {
+  process.env = savedEnv;
+  await emu.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe("check: TensorBay validation before any request", () => {
+  it("a storage config must carry exactly the fields of its type", async () => {
+    const oss = await handlers.check(STORAGE, {}, { name: "raw", type: "oss", filePath: "p", endpoint: "e", accesskeyId: "id", accesskeySecret: "SENTINEL-secret", containerName: "c" });
+    expect(oss.failures).toEqual([
+      { property: "bucketName", reason: 'edgeai:tensorbay:StorageConfig: field "bucketName": is required for type "oss" (CreateStorageConfig oss body)' },
+      { property: "containerName", reason: expect.stringContaining('field "containerName": does not apply to type "oss" (it takes endpoint, accesskeyId, accesskeySecret, bucketName)') },
+    ]);
+    expect(JSON.stringify(oss.failures)).not.toContain("SENTINEL");
+    const azure = await handlers.check(STORAGE, {}, { name: "blob", type: "azure", filePath: "p", accesskeyId: "acct", accesskeySecret: "k", containerName: "c", accountType: "Mars" });
+    expect(azure.failures?.map((f) => f.property)).toEqual(["accountType"]);
+    const local = await handlers.check(STORAGE, {}, { name: "a/b", type: "local", filePath: "p", endpoint: "http://10.0.0.1:9000" });
+    expect(local.failures?.[0].reason).toContain("must not contain '/', '?' or '#'");
+  });
+
+  it("a dataset type is 0 or 1, and defaults are applied", async () => {
+    expect((await handlers.check(DATASET, {}, { name: "d", type: 2 })).failures?.[0].reason).toBe('edgeai:tensorbay:Dataset: field "type": must be 0 (normal) or 1 (fusion)');
+    expect((await handlers.check(DATASET, {}, { name: "d" })).inputs).toMatchObject({ name: "d", type: 0, alias: "", isPublic: false });
+  });
+
+  it("unknown values in preview are not failures", async () => {
+    expect((await handlers.check(STORAGE, {}, { name: UNKNOWN, type: "s3", filePath: "p", endpoint: UNKNOWN, accesskeyId: UNKNOWN, accesskeySecret: UNKNOWN, bucketName: "b" })).failures ?? []).toEqual([]);
+    expect((await handlers.check(BRANCH, {}, { datasetId: UNKNOWN, name: "release", commit: UNKNOWN })).failures ?? []).toEqual([]);
+  });
+
+  it("a branch replaces on any change and deletes first when it keeps its name", async () => {
+    const olds = { datasetId: "d1", name: "release", commit: "c1", commitId: "c1" };
+    expect(await handlers.diff(BRANCH, "release", olds, { datasetId: "d1", name: "release", commit: "c2" })).toMatchObject({ replaces: ["commit"], deleteBeforeReplace: true });
+    expect(await handlers.diff(NOTE, "d1", { datasetId: "d1", branchName: "main", isContinuous: false, commitTitle: "t" }, { datasetId: "d1", branchName: "main", isContinuous: true, commitTitle: "t" })).toMatchObject({ changes: true, replaces: [] });
+  });
+});
+
+describe("TensorBay resources against the emulator", () => {
+  let datasetId: string;
+  let commitId: string;
+
+  it("a commit on an empty dataset is a draft then a commit; the draft is COMMITTED afterwards", async () => {
+    datasetId = (await handlers.create(DATASET, { name: "unit_ds" })).id;
+    const created = await handlers.create(COMMIT, { datasetId, title: "Initial commit" });
+    commitId = created.id;
+    expect(created.outs).toMatchObject({ commitId, parentCommitId: "0".repeat(32), draftNumber: 1, branchName: "main" });
+    const read = await handlers.read(COMMIT, commitId, created.outs!);
+    expect(read.id).toBe(commitId);
+  });
+
+  it("a branch is read by its exact name; an out-of-band delete makes read report it gone", async () => {
+    await handlers.create(BRANCH, { datasetId, name: "a_b", commit: commitId });
+    await handlers.create(BRANCH, { datasetId, name: "aXb", commit: "main" });
+    const props = { datasetId, name: "a_b", commit: commitId };
+    expect((await handlers.read(BRANCH, "a_b", props)).props).toMatchObject({ name: "a_b", commitId });
+    await handlers.delete(BRANCH, "a_b", props);
+    expect(await handlers.read(BRANCH, "a_b", props)).toEqual({});
+    // Deleting what is already gone succeeds.
+    await handlers.delete(BRANCH, "a_b", props);
+  });
+
+  it("dataset notes are recorded by a commit and read at the branch head", async () => {
+    const created = await handlers.create(NOTE, { datasetId, isContinuous: true, binPointCloudFields: ["X", "Y", "Z"] });
+    expect(created.id).toBe(datasetId);
+    const read = await handlers.read(NOTE, datasetId, created.outs!);
+    expect(read.inputs).toMatchObject({ isContinuous: true, binPointCloudFields: ["X", "Y", "Z"] });
+    const updated = await handlers.update(NOTE, datasetId, created.outs!, { ...created.outs!, binPointCloudFields: undefined });
+    expect(updated.outs!.commitId).not.toBe(created.outs!.commitId);
+    expect((await handlers.read(NOTE, datasetId, updated.outs!)).inputs).not.toHaveProperty("binPointCloudFields");
+  });
+
+  it("getDatasets finds a name exactly, in plain and Output form", async () => {
+    await handlers.create(DATASET, { name: "unitXds" });
+    expect((await getDatasets({ name: "unit_ds" })).datasets.map((d) => d.name)).toEqual(["unit_ds"]);
+    expect((await getDatasets()).datasets.map((d) => d.name).sort()).toEqual(["unitXds", "unit_ds"]);
+    const viaOutput = await new Promise((resolve) => getDatasetsOutput({ name: Promise.resolve("unitXds") }).apply(resolve));
+    expect((viaOutput as { datasets: { id: string }[] }).datasets).toHaveLength(1);
+    await expect(getDatasets({ name: "" })).rejects.toThrow('edgeai:tensorbay:getDatasets: argument "name": must not be empty');
+  });
+
+  it("getCommits lists a revision's history newest first, in plain and Output form", async () => {
+    const { commits } = await getCommits({ datasetId });
+    expect(commits.map((c) => c.title)).toEqual(["Update dataset notes", "Update dataset notes", "Initial commit"]);
+    const viaOutput = await new Promise((resolve) => getCommitsOutput({ datasetId, revision: commitId }).apply(resolve));
+    expect(viaOutput).toEqual({ commits: [expect.objectContaining({ commitId, title: "Initial commit", description: "" })] });
+  });
+});
