@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULTS, Emulator } from "../../emulator";
 import { cleanup, consoleClient, createStack, startEmulatorForTests, TestStack, ResourceSpec } from "./harness";
+import { changes, setOctopusTiming, stateOf, upWithChanges } from "./octopus-steps";
 
 const REPOS = "/v1.0/{project_id}/common/image-registry/image-repos";
 const PROCESSORS = "/v1.0/{project_id}/data/processors";
@@ -47,22 +48,8 @@ const FIRST: Shape = { repoName: "pipeline-images", description: "first", comman
 const UPDATED: Shape = { repoName: "pipeline-images-2", description: "second", command: "python clean.py --fast" };
 const REPLACED: Shape = { ...UPDATED, repoName: "pipeline-images-3", visibility: "PUBLIC", outputType: "DATA_MARK" };
 
-const values = (outputs: Record<string, { value: any }>) => Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, v.value]));
-const changes = (summary: Record<string, number>) => Object.fromEntries(Object.entries(summary).filter(([k, n]) => k !== "same" && n > 0));
 const api = () => consoleClient(emulator, "octopus");
 const versions = () => emulator.store.list(DEFAULTS.projectId, "octopus.imageRepoVersion");
-
-/** `up`, returning the outputs and what changed (saves a separate preview per step). */
-async function up(): Promise<{ outputs: Record<string, any>; changed: Record<string, number> }> {
-  const result = await t.stack.up({ onOutput: (line) => t.output.push(line) });
-  return { outputs: values(result.outputs), changed: changes(result.summary.resourceChanges ?? {}) };
-}
-
-/** A resource as the state holds it (stack outputs only change on `up`). */
-async function stateOf(name: string): Promise<{ id: string; outputs: Record<string, any> }> {
-  const state = JSON.parse(await t.exportState());
-  return state.deployment.resources.find((r: any) => r.urn.endsWith(`::${name}`));
-}
 
 /** What a CI job does while `up` waits: ask for a PUSH account and push (the emulator lands the push on its timer). */
 async function pushWhen(target: () => { repoId: number; version: number } | undefined): Promise<void> {
@@ -75,10 +62,6 @@ async function pushWhen(target: () => { repoId: number; version: number } | unde
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error("the version to push never appeared");
-}
-
-async function setTiming(body: { duration_ms?: number; push_outcome?: string }) {
-  await fetch(`${emulator.url}/__emulator/octopus/timing`, { method: "PUT", body: JSON.stringify(body) });
 }
 
 beforeAll(async () => {
@@ -95,7 +78,7 @@ describe("Octopus image repository, version and operator through the real pulumi
 
   it("up creates them in dependency order; a second preview shows no changes", async () => {
     t.declare(resources(FIRST), EXPORTS);
-    ids = (await up()).outputs;
+    ids = (await upWithChanges(t)).outputs;
     expect(ids["repo.id"]).toMatch(/^\d+$/);
     expect(ids).toMatchObject({ "v.id": "1", "v.version": 1, "v.status": "INIT", "op.imageRepoId": Number(ids["repo.id"]), "op.imageVersion": 1 });
     expect(ids["v.url"]).toContain(`image-${ids["repo.id"]}:v1.0`);
@@ -110,7 +93,7 @@ describe("Octopus image repository, version and operator through the real pulumi
     // CI pushes once the update has started waiting (its first read of the version).
     const seen = t.mark();
     const pushing = pushWhen(() => (seen().some((r) => r.method === "GET" && r.path.endsWith(`/image-repos/${repoId}/versions/1`)) ? { repoId, version: 1 } : undefined));
-    const { outputs, changed } = await up();
+    const { outputs, changed } = await upWithChanges(t);
     await pushing;
     expect(changed).toEqual({ update: 3 });
     expect(outputs).toMatchObject({ "repo.id": ids["repo.id"], "repo.name": "pipeline-images-2", "v.id": "1", "v.status": "PUSHED", "op.id": ids["op.id"] });
@@ -129,7 +112,7 @@ describe("Octopus image repository, version and operator through the real pulumi
 
   it("replacements: a new visibility with a new name replaces the repository and its version, a new output type the operator", async () => {
     t.declare(resources(REPLACED), EXPORTS);
-    const { outputs, changed } = await up();
+    const { outputs, changed } = await upWithChanges(t);
     expect(changed).toEqual({ replace: 3 });
     expect(outputs["repo.id"]).not.toBe(ids["repo.id"]);
     expect(outputs["op.id"]).not.toBe(ids["op.id"]);
@@ -143,14 +126,14 @@ describe("Octopus image repository, version and operator through the real pulumi
   it("refresh shows changes made in the console and the live push status; up puts the program's values back", async () => {
     await api().call(`PUT ${REPOS}/{id}`, { id: ids["repo.id"] }, { body: { name: "renamed-in-console" } });
     await api().call(`PUT ${PROCESSORS}/{id}`, { id: ids["op.id"] }, { body: { description: "edited in console" } });
-    await setTiming({ duration_ms: 0 });
+    await setOctopusTiming(emulator, { duration_ms: 0 });
     await api().call(`POST ${REPOS}/{id}/versions/1/accounts`, { id: ids["repo.id"] }, { query: { action: "PUSH" } });
-    await setTiming({ duration_ms: 2000 });
+    await setOctopusTiming(emulator, { duration_ms: 2000 });
     await t.refresh();
-    expect((await stateOf("repo")).outputs).toMatchObject({ name: "renamed-in-console" });
-    expect((await stateOf("op")).outputs).toMatchObject({ description: "edited in console" });
-    expect((await stateOf("v")).outputs).toMatchObject({ status: "PUSHED" });
-    expect((await up()).changed).toEqual({ update: 2 });
+    expect((await stateOf(t, "repo"))?.outputs).toMatchObject({ name: "renamed-in-console" });
+    expect((await stateOf(t, "op"))?.outputs).toMatchObject({ description: "edited in console" });
+    expect((await stateOf(t, "v"))?.outputs).toMatchObject({ status: "PUSHED" });
+    expect((await upWithChanges(t)).changed).toEqual({ update: 2 });
     expect((await api().call(`GET ${REPOS}`, {}, { query: { name: "pipeline-images-3" } })).list).toHaveLength(1);
     expect((await api().call(`GET ${PROCESSORS}/{id}`, { id: ids["op.id"] })).item.description).toBe("second");
   });
@@ -180,7 +163,7 @@ describe("Octopus image repository, version and operator through the real pulumi
     handMade[1].args.importId = "1";
     handMade[2].args.importId = String(opId);
     t.declare([...resources(REPLACED), ...handMade], { ...EXPORTS, repo2: ["id"], v2: ["id"], op2: ["id"] });
-    const { outputs } = await up();
+    const { outputs } = await upWithChanges(t);
     expect(outputs).toMatchObject({ "repo2.id": String(repoId), "v2.id": "1", "op2.id": String(opId) });
     expect(emulator.store.count()).toBe(6);
     expect((await api().call(`GET ${PROCESSORS}/{id}`, { id: opId })).item).toMatchObject({ visibility: "PRIVATE", config: { command: "python clean.py" }, description: "first" });
@@ -190,17 +173,17 @@ describe("Octopus image repository, version and operator through the real pulumi
   it("waitForStatus on create: a failed push fails up with the reason and keeps the version; the next up waits for the re-push", async () => {
     const repoId = Number(ids["repo.id"]);
     t.declare([...resources(REPLACED), { name: "next", type: "octopus.ImageRepoVersion", args: { repoId: { $ref: "repo.id" }, description: "next image", waitForStatus: "PUSHED" } }], { ...EXPORTS, next: ["id", "status"] });
-    await setTiming({ push_outcome: "PUSH_FAILED" });
+    await setOctopusTiming(emulator, { push_outcome: "PUSH_FAILED" });
     const pushing = pushWhen(() => (versions().some((v) => v.repo_id === repoId && v.version === 2) ? { repoId, version: 2 } : undefined));
     const err = await t.up().catch((e) => e);
     await pushing;
     expect(String(err?.message)).toMatch(/image version pipeline-images-3:v2 is not pushed: the push failed \(PUSH_FAILED\)/);
-    expect(await stateOf("next")).toMatchObject({ id: "2", outputs: { status: "PUSH_FAILED", version: 2 } });
+    expect(await stateOf(t, "next")).toMatchObject({ id: "2", outputs: { status: "PUSH_FAILED", version: 2 } });
 
     // CI pushes again; the engine retries the half-created version with an update, which waits.
-    await setTiming({ push_outcome: "PUSHED" });
+    await setOctopusTiming(emulator, { push_outcome: "PUSHED" });
     await api().call(`POST ${REPOS}/{id}/versions/2/accounts`, { id: repoId }, { query: { action: "PUSH" } });
-    const { outputs } = await up();
+    const { outputs } = await upWithChanges(t);
     expect(outputs).toMatchObject({ "next.id": "2", "next.status": "PUSHED" });
     expect(t.output.join("")).toMatch(/pipeline-images-3:v2: PUSHING/);
   });
