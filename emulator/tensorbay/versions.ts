@@ -52,30 +52,42 @@ function parseNotes(body: any, current: Notes): Notes {
   return { isContinuous, binPointCloudFields };
 }
 
+/**
+ * Branches (§3) and tags (§6): names pointing at commits, created from a revision, listed sorted
+ * by name with a LIKE `name` filter, deleted by a DELETE whose body names them. A dataset's
+ * default branch cannot be deleted.
+ */
+function revisionNameRoutes(collection: "branches" | "tags", what: string, render: (ds: DatasetRow, name: string) => unknown) {
+  const path = `/datasets/{id}/${collection}`;
+  return [
+    tensorbayRoute(`POST ${path}`, (req) => {
+      const ds = datasetOf(req);
+      const name = nameFromBody(req);
+      const commitId = resolveCommitted(ds, requiredString(req.body?.commit, "commit"), what);
+      if (name in ds[collection]) nameConflict(what, name);
+      saveDataset(req, { ...ds, [collection]: { ...ds[collection], [name]: commitId } });
+      return {};
+    }),
+    tensorbayRoute(`GET ${path}`, (req) => {
+      const ds = datasetOf(req);
+      const rows = filterByName(req, Object.keys(ds[collection]).sort(byName).map((name) => ({ name })));
+      return pageBody(req, rows.map((r) => render(ds, r.name)), collection);
+    }),
+    tensorbayRoute(`DELETE ${path}`, (req) => {
+      const ds = datasetOf(req);
+      const name = nameFromBody(req);
+      if (!(name in ds[collection])) notExist(`${what} ${name}`);
+      if (collection === "branches" && name === ds.defaultBranch) forbidden(`the default branch ${name} cannot be deleted.`);
+      const { [name]: _gone, ...rest } = ds[collection];
+      saveDataset(req, { ...ds, [collection]: rest });
+      return {};
+    }),
+  ];
+}
+
 /** Branches (§3), drafts (§4), commits (§5), tags (§6) and notes (§7) of a dataset. */
 export const versionRoutes = [
-  tensorbayRoute("POST /datasets/{id}/branches", (req) => {
-    const ds = datasetOf(req);
-    const name = nameFromBody(req);
-    const commitId = resolveCommitted(ds, requiredString(req.body?.commit, "commit"), "branch");
-    if (name in ds.branches) nameConflict("branch", name);
-    saveDataset(req, { ...ds, branches: { ...ds.branches, [name]: commitId } });
-    return {};
-  }),
-  tensorbayRoute("GET /datasets/{id}/branches", (req) => {
-    const ds = datasetOf(req);
-    const rows = filterByName(req, Object.keys(ds.branches).sort(byName).map((name) => ({ name })));
-    return pageBody(req, rows.map((r) => renderBranch(ds, r.name)), "branches");
-  }),
-  tensorbayRoute("DELETE /datasets/{id}/branches", (req) => {
-    const ds = datasetOf(req);
-    const name = nameFromBody(req);
-    if (!(name in ds.branches)) notExist(`branch ${name}`);
-    if (name === ds.defaultBranch) forbidden(`the default branch ${name} cannot be deleted.`);
-    const { [name]: _gone, ...branches } = ds.branches;
-    saveDataset(req, { ...ds, branches });
-    return {};
-  }),
+  ...revisionNameRoutes("branches", "branch", renderBranch),
 
   tensorbayRoute("POST /datasets/{id}/drafts", (req) => {
     const ds = datasetOf(req);
@@ -149,28 +161,8 @@ export const versionRoutes = [
     return pageBody(req, history.map(commitFields), "commits");
   }),
 
-  tensorbayRoute("POST /datasets/{id}/tags", (req) => {
-    const ds = datasetOf(req);
-    const name = nameFromBody(req);
-    const commitId = resolveCommitted(ds, requiredString(req.body?.commit, "commit"), "tag");
-    if (name in ds.tags) nameConflict("tag", name);
-    saveDataset(req, { ...ds, tags: { ...ds.tags, [name]: commitId } });
-    return {};
-  }),
-  tensorbayRoute("GET /datasets/{id}/tags", (req) => {
-    const ds = datasetOf(req);
-    // Sorted by name (tests/test_tag.py test_list_tags).
-    const rows = filterByName(req, Object.keys(ds.tags).sort(byName).map((name) => ({ name })));
-    return pageBody(req, rows.map((r) => ({ name: r.name, ...commitFields(ds.commits[ds.tags[r.name]]) })), "tags");
-  }),
-  tensorbayRoute("DELETE /datasets/{id}/tags", (req) => {
-    const ds = datasetOf(req);
-    const name = nameFromBody(req);
-    if (!(name in ds.tags)) notExist(`tag ${name}`);
-    const { [name]: _gone, ...tags } = ds.tags;
-    saveDataset(req, { ...ds, tags });
-    return {};
-  }),
+  // Tags list sorted by name (tests/test_tag.py test_list_tags), like branches.
+  ...revisionNameRoutes("tags", "tag", (ds, name) => ({ name, ...commitFields(ds.commits[ds.tags[name]]) })),
 
   tensorbayRoute("PATCH /datasets/{id}/notes", (req) => {
     const ds = datasetOf(req);
