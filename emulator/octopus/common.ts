@@ -79,6 +79,14 @@ export function nextId(store: Store): number {
   return 10_000 + store.nextNumber();
 }
 
+/** Stores a new object under a fresh numeric id, stamped with its creation time; answers the id. */
+export function insertNumbered(req: EmuRequest, kind: string, fields: Record<string, unknown>): number {
+  const id = nextId(req.store);
+  const now = Date.now();
+  req.store.put(req.principal, kind, String(id), { id, ...fields, create_at: now, update_at: now });
+  return id;
+}
+
 // ---- request bodies -------------------------------------------------------------------------
 
 /** Checks one body field: returns its value (or `undefined` when absent and optional), or throws 400 octopus.000003. */

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { EmuRequest } from "../http";
 import { REPO_SCOPES, REPO_VISIBILITIES, VERSION_STATUSES } from "../../provider/octopus/enums";
-import { EMULATOR_USER_ID, KIND, NO_BODY, checkFields, defined, fail, field, invalidParam, listPage, nextId, ok, octopusRoute, pathNumber, queryEnum, timingOf } from "./common";
+import { EMULATOR_USER_ID, KIND, insertNumbered, NO_BODY, checkFields, defined, fail, field, invalidParam, listPage, nextId, ok, octopusRoute, pathNumber, queryEnum, timingOf } from "./common";
 
 const REPOS = "/common/image-registry/image-repos";
 const REPO = `${REPOS}/{id}`;
@@ -110,14 +110,9 @@ export const imageRepoRoutes = [
       visibility: field.oneOf(REPO_VISIBILITIES),
     });
     nameTaken(req, b.name!);
-    const id = nextId(req.store);
-    const now = Date.now();
-    req.store.put(req.principal, KIND.repo, String(id), {
-      id,
+    const id = insertNumbered(req, KIND.repo, {
       name: b.name,
       description: b.description || undefined,
-      create_at: now,
-      update_at: now,
       project_id: req.principal,
       user_id: EMULATOR_USER_ID,
       scope: b.scope,

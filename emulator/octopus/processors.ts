@@ -1,6 +1,6 @@
 import type { EmuRequest } from "../http";
 import { OPERATOR_VISIBILITIES, OUTPUT_TYPES } from "../../provider/octopus/enums";
-import { EMULATOR_USER_ID, KIND, NO_BODY, checkFields, defined, fail, field, invalidParam, listPage, nextId, ok, octopusRoute, pathNumber, queryEnum, queryList } from "./common";
+import { EMULATOR_USER_ID, KIND, NO_BODY, checkFields, defined, fail, field, invalidParam, listPage, insertNumbered, ok, octopusRoute, pathNumber, queryEnum, queryList } from "./common";
 import { findRepo, findVersion } from "./imageRepos";
 
 const SORTS: Record<string, (a: any, b: any) => number> = {
@@ -55,10 +55,7 @@ export const processorRoutes = [
     });
     if (req.store.list(req.principal, KIND.processor).some((p) => p.name === b.name)) fail(409, "octopus.109002", `The name of processor already exist ("${b.name}")`);
     requireImage(req, b.image_repo_id!, b.image_version!);
-    const id = nextId(req.store);
-    const now = Date.now();
-    req.store.put(req.principal, KIND.processor, String(id), {
-      id,
+    const id = insertNumbered(req, KIND.processor, {
       user_id: EMULATOR_USER_ID,
       project_id: req.principal,
       output_type: b.output_type,
@@ -66,8 +63,6 @@ export const processorRoutes = [
       name: b.name,
       description: b.description,
       visibility: b.visibility,
-      create_at: now,
-      update_at: now,
       image_repo_id: b.image_repo_id,
       image_version: b.image_version,
     });

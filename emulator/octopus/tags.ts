@@ -1,5 +1,5 @@
 import type { EmuRequest } from "../http";
-import { KIND, NO_BODY, checkFields, fail, field, invalidParam, listPage, nextId, ok, octopusRoute, pathNumber } from "./common";
+import { KIND, NO_BODY, checkFields, fail, field, invalidParam, listPage, insertNumbered, ok, octopusRoute, pathNumber } from "./common";
 
 /**
  * The parent of top-level nodes: §4.17.2 gives `parent_id` the default 15000000, while its examples
@@ -76,14 +76,9 @@ export const tagRoutes = [
     }
     if (level > MAX_TAG_LEVEL) fail(409, "octopus.101003", `Level Exceed Limit (a node at level ${level}; at most ${MAX_TAG_LEVEL})`);
     nameTaken(req, b.name!);
-    const id = nextId(req.store);
-    const now = Date.now();
-    req.store.put(req.principal, KIND.tag, String(id), {
-      id,
+    const id = insertNumbered(req, KIND.tag, {
       name: b.name,
       description: b.description ?? "",
-      create_at: now,
-      update_at: now,
       is_tag: b.is_tag ?? true,
       parent_id: parentId,
       tag_level: level,
