@@ -164,6 +164,17 @@ go_build() {
   log "built $(basename "$out") in $((SECONDS - start))s"
 }
 
+# go_get ARGS... — `go get` in the current module; its long "go: added ..."
+# listing is kept in a log and shown only if it fails.
+go_get() {
+  local glog="$WORK/get-$RANDOM.log"
+  if ! "$GO" get "$@" >"$glog" 2>&1; then
+    tail -n 40 "$glog" >&2
+    die "go get $* failed"
+  fi
+  log "  resolved $(grep -c '^go: added' "$glog" || true) modules"
+}
+
 # new_module DIR NAME GOVERSION [REPLACE] — a throwaway main module.
 new_module() {
   mkdir -p "$1"
@@ -176,8 +187,8 @@ CLI_DIR="$WORK/cli"
 new_module "$CLI_DIR" "pulumi-edgeai.local/pulumi-build" "1.25" "$CLIPBOARD_REPLACE"
 (
   cd "$CLI_DIR"
-  log "resolving $CLI_PKG@v$VERSION"
-  "$GO" get "$CLI_PKG@v$VERSION" "github.com/pulumi/pulumi/sdk/v3@v$VERSION"
+  log "resolving $CLI_PKG@v$VERSION (Go module proxy)"
+  go_get "$CLI_PKG@v$VERSION" "github.com/pulumi/pulumi/sdk/v3@v$VERSION"
   go_build "$STAGE/pulumi" "$CLI_PKG" "v$VERSION"
 )
 
@@ -185,8 +196,8 @@ LANGHOST_DESC=""
 if [[ -n "${PULUMI_LANGHOST_PSEUDO_VERSION:-}" ]]; then
   (
     cd "$CLI_DIR"
-    log "resolving $LANGHOST_MOD@$PULUMI_LANGHOST_PSEUDO_VERSION"
-    "$GO" get "$LANGHOST_MOD@$PULUMI_LANGHOST_PSEUDO_VERSION" \
+    log "resolving $LANGHOST_MOD@$PULUMI_LANGHOST_PSEUDO_VERSION (Go module proxy)"
+    go_get "$LANGHOST_MOD@$PULUMI_LANGHOST_PSEUDO_VERSION" \
       "github.com/pulumi/pulumi/pkg/v3@v$VERSION" "github.com/pulumi/pulumi/sdk/v3@v$VERSION"
     go_build "$STAGE/pulumi-language-nodejs" "$LANGHOST_MOD" "v$VERSION"
   )
@@ -197,7 +208,7 @@ else
   (
     cd "$LH_DIR"
     log "resolving $LEGACY_LANGHOST_PKG@$LEGACY_LANGHOST_SDK (legacy in-sdk language host)"
-    "$GO" get "$LEGACY_LANGHOST_PKG@$LEGACY_LANGHOST_SDK"
+    go_get "$LEGACY_LANGHOST_PKG@$LEGACY_LANGHOST_SDK"
     go_build "$STAGE/pulumi-language-nodejs" "$LEGACY_LANGHOST_PKG" "$LEGACY_LANGHOST_SDK"
   )
   LANGHOST_DESC="$LEGACY_LANGHOST_PKG@$LEGACY_LANGHOST_SDK"
