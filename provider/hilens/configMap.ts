@@ -1,11 +1,9 @@
 import { z } from "zod";
 import { defineResource, importIdField } from "../framework/definition";
-import { restApi } from "../framework/rest";
 import { resourceClass } from "../framework/resource";
-import { compact, toCamel } from "../framework/case";
 import { rules } from "../framework/validate";
-import { hilensClient, tagsField, workspaceIdField } from "./common";
-import { withTagApi } from "./tags";
+import { tagsField, workspaceIdField } from "./common";
+import { keyValueApi } from "./keyValue";
 
 /** Name rule from §5.3 (table 5-71, how deployments reference a config map); §5.4 itself states none. */
 export const CONFIG_MAP_NAME = /^[a-z][\u4e00-\u9fa5A-Za-z0-9_-]{2,62}[\u4e00-\u9fa5A-Za-z0-9_]$/;
@@ -36,7 +34,6 @@ const outputs = z.object({
 });
 
 type Inputs = z.infer<typeof inputs>;
-const body = (i: Inputs) => compact({ configmap: compact({ name: i.name, configs: i.configs, description: i.description, tags: i.tags }), workspace_id: i.workspaceId });
 
 export const configMapDefinition = defineResource({
   service: "hilens",
@@ -46,22 +43,7 @@ export const configMapDefinition = defineResource({
   outputs,
   immutable: ["name", "workspaceId"],
   uniqueName: "name",
-  api: withTagApi("configmap", restApi<Inputs>({
-    client: hilensClient,
-    create: "POST /v3/{project_id}/ai-mgr/configmaps",
-    read: "GET /v3/{project_id}/ai-mgr/configmaps/{id}",
-    update: "PUT /v3/{project_id}/ai-mgr/configmaps/{id}",
-    delete: "DELETE /v3/{project_id}/ai-mgr/configmaps/{id}",
-    createBody: body,
-    idOf: (res) => res.configmap.id,
-    fromBody: (res) => {
-      const c = toCamel(res.configmap);
-      return {
-        inputs: { name: c.name, configs: c.configs ?? [], description: c.description ?? undefined, tags: c.tags ?? [], workspaceId: res.workspace_id ?? c.workspaceId ?? undefined },
-        state: compact({ id: c.id, projectId: c.projectId, type: c.type, createdAt: c.createdAt, updatedAt: c.updatedAt }),
-      };
-    },
-  })),
+  api: keyValueApi<Inputs>({ collection: "configmaps", wrapper: "configmap", entriesKey: "configs" }),
 });
 
 export const ConfigMap = resourceClass(configMapDefinition);

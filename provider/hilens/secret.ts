@@ -1,11 +1,9 @@
 import { z } from "zod";
 import { defineResource, importIdField } from "../framework/definition";
-import { restApi } from "../framework/rest";
 import { resourceClass } from "../framework/resource";
-import { compact, toCamel } from "../framework/case";
 import { rules } from "../framework/validate";
-import { hilensClient, tagsField, workspaceIdField } from "./common";
-import { withTagApi } from "./tags";
+import { tagsField, workspaceIdField } from "./common";
+import { keyValueApi } from "./keyValue";
 
 const FORBIDDEN_DESCRIPTION = /^[^\^~#$%&*<>()[\]{}'"\\]*$/;
 const FORBIDDEN_VALUE = /^[^\^~#$%&<>()[\]{}'"\\]*$/;
@@ -48,7 +46,6 @@ const outputs = z.object({
 });
 
 type Inputs = z.infer<typeof inputs>;
-const body = (i: Inputs) => compact({ secret: compact({ name: i.name, secrets: i.secrets, description: i.description, tags: i.tags }), workspace_id: i.workspaceId });
 
 export const secretDefinition = defineResource({
   service: "hilens",
@@ -59,22 +56,7 @@ export const secretDefinition = defineResource({
   immutable: ["name", "workspaceId"],
   uniqueName: "name",
   secrets: ["secrets"],
-  api: withTagApi("secret", restApi<Inputs>({
-    client: hilensClient,
-    create: "POST /v3/{project_id}/ai-mgr/secrets",
-    read: "GET /v3/{project_id}/ai-mgr/secrets/{id}",
-    update: "PUT /v3/{project_id}/ai-mgr/secrets/{id}",
-    delete: "DELETE /v3/{project_id}/ai-mgr/secrets/{id}",
-    createBody: body,
-    idOf: (res) => res.secret.id,
-    fromBody: (res) => {
-      const s = toCamel(res.secret);
-      return {
-        inputs: { name: s.name, secrets: s.secrets ?? [], description: s.description ?? undefined, tags: s.tags ?? [], workspaceId: s.workspaceId ?? undefined },
-        state: compact({ id: s.id, projectId: s.projectId, createdAt: s.createdAt, updatedAt: s.updatedAt }),
-      };
-    },
-  })),
+  api: keyValueApi<Inputs>({ collection: "secrets", wrapper: "secret", entriesKey: "secrets" }),
 });
 
 export const Secret = resourceClass(secretDefinition);
