@@ -28,11 +28,9 @@ export function oneOf<const T extends readonly [string, ...string[]]>(values: T,
 
 /** A string length rule stated by the document. */
 export function text(opts: { min?: number; max: number; section: string }) {
-  const rule = opts.min ? `${opts.min}-${opts.max} characters` : `at most ${opts.max} characters`;
-  return z
-    .string()
-    .min(opts.min ?? 0, { message: `must be ${rule} (Octopus ${opts.section})` })
-    .max(opts.max, { message: `must be ${rule} (Octopus ${opts.section})` });
+  const message = `must be ${opts.min ? `${opts.min}-${opts.max} characters` : `at most ${opts.max} characters`} (Octopus ${opts.section})`;
+  const bounded = z.string().max(opts.max, { message });
+  return opts.min ? bounded.min(opts.min, { message }) : bounded;
 }
 
 /** Finds the id of the object that already holds `name` (list with the API's name filter, then an exact match). */
