@@ -23,6 +23,16 @@ export function referenceMarkdown(): string {
     lines.push("### Outputs", "", "All arguments, plus:", "");
     table(outputs, [], (_, p) => (p.secret ? "secret" : ""));
   }
+  lines.push("## Functions", "", "Each is a plain async function (`getDevices(args)`) and an Output form (`getDevicesOutput(args)`) that takes Inputs.", "");
+  for (const [token, spec] of Object.entries<Json>(schema.functions)) {
+    const [, service, name] = token.split(":");
+    lines.push(`### ${service}.${name}`, "", spec.description, "", "Arguments:", "");
+    table(spec.inputs.properties, spec.inputs.required ?? [], () => "");
+    if (spec.outputs) {
+      lines.push("Result:", "");
+      table(spec.outputs.properties, spec.outputs.required ?? [], () => "");
+    }
+  }
   lines.push("## Types", "");
   for (const [token, type] of Object.entries<Json>(schema.types)) {
     lines.push(`### ${token}`, "");

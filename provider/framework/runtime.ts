@@ -5,9 +5,6 @@
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { resolveConfig, ConfigKey, ProviderConfig } from "../config";
-import { HuaweiServiceClient, huaweiAuth } from "../client/huawei";
-import { octopusClient } from "../client/octopus";
-import { TensorbayClient } from "../client/tensorbay";
 import { isNotFound, InputError } from "../client/errors";
 import { definitions } from "../registry";
 import { Context, NotReadyError, Props, ResourceDefinition, token } from "./definition";
@@ -15,6 +12,7 @@ import { UNKNOWN, containsUnknown, validateInputs } from "./validate";
 import { AWAIT_KEYS } from "./await";
 import { isDeepStrictEqual } from "node:util";
 import { prune } from "./case";
+import { contextFor } from "./context";
 
 const PROVIDER_KEY = "__provider";
 const CONTROL_KEYS = new Set([PROVIDER_KEY, "importId"]);
@@ -30,26 +28,6 @@ export async function configure(req: dynamic.ConfigureRequest): Promise<void> {
 function currentConfig(): ProviderConfig {
   config ??= resolveConfig(() => undefined);
   return config;
-}
-
-/** Clients are built on first use, so a stack that only uses TensorBay needs no Huawei credentials. */
-export function contextFor(cfg: ProviderConfig): Context {
-  let hilens: HuaweiServiceClient | undefined;
-  let octopus: HuaweiServiceClient | undefined;
-  let tensorbay: TensorbayClient | undefined;
-  return {
-    config: cfg,
-    get hilens() {
-      return (hilens ??= new HuaweiServiceClient(cfg, "hilens", huaweiAuth(cfg)));
-    },
-    get octopus() {
-      return (octopus ??= octopusClient(cfg));
-    },
-    get tensorbay() {
-      return (tensorbay ??= new TensorbayClient(cfg));
-    },
-    log: (message: string) => console.log(message),
-  };
 }
 
 function ctx(): Context {

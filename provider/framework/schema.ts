@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { CONFIG_KEYS } from "../config";
-import { definitions } from "../registry";
+import { definitions, lookups } from "../registry";
 import { ResourceDefinition, token } from "./definition";
+import type { LookupDefinition } from "./lookup";
 
 /**
  * `schema.json` in the Pulumi package schema format, generated from the resource definitions:
@@ -86,10 +87,24 @@ function resourceSpec(def: ResourceDefinition, b: SchemaBuilder): Json {
   return { description: def.description, inputProperties, requiredInputs, properties, required: [...new Set([...(outputs.required ?? []), ...requiredInputs])] };
 }
 
+/** A look-up as a Pulumi function: its arguments, and its result where the definition declares one. */
+function functionSpec(def: LookupDefinition<any, unknown>, b: SchemaBuilder): Json {
+  const prefix = `edgeai:${def.service}:${def.name}`;
+  const object = (schema: z.ZodObject<any>, io: "input" | "output", suffix: string) => {
+    const node = jsonSchema(schema, io);
+    const properties: Json = {};
+    for (const [key, child] of Object.entries<Json>(node.properties ?? {})) properties[key] = propertyOf(child, `${prefix}${suffix}${pascal(key)}`, b);
+    return { properties, required: (node.required ?? []).filter((k: string) => node.properties[k]?.default === undefined) };
+  };
+  return { description: def.description, inputs: object(def.args, "input", "Args"), ...(def.result ? { outputs: object(def.result, "output", "Result") } : {}) };
+}
+
 export function packageSchema(): Json {
   const b: SchemaBuilder = { types: {} };
   const resources: Json = {};
   for (const def of [...definitions].sort((x, y) => token(x).localeCompare(token(y)))) resources[token(def)] = resourceSpec(def, b);
+  const functions: Json = {};
+  for (const def of [...lookups].sort((x, y) => `${x.service}:${x.name}`.localeCompare(`${y.service}:${y.name}`))) functions[`edgeai:${def.service}:${def.name}`] = functionSpec(def, b);
   const variables: Json = {};
   for (const row of CONFIG_KEYS) variables[row.key] = { type: row.key === "maxRetries" ? "integer" : "string", description: `${row.doc} Environment: ${row.env.join(", ")}.`, ...(row.secret ? { secret: true } : {}) };
   const types: Json = {};
@@ -103,5 +118,6 @@ export function packageSchema(): Json {
     config: { variables },
     types,
     resources,
+    functions,
   };
 }

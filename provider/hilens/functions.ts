@@ -1,33 +1,8 @@
-import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { resolveConfig } from "../config";
-import { HuaweiServiceClient, huaweiAuth } from "../client/huawei";
-import { InputError } from "../client/errors";
 import { compact, toCamel } from "../framework/case";
+import { lookup } from "../framework/lookup";
 
-/**
- * HiLens look-ups (our Pulumi "functions"): plain async functions, each with an `…Output` form
- * taking Inputs. They call the API from the program process with the stack's `edgeai:` config
- * (or the `HW_*` environment variables), the same settings resources use.
- */
-function hilensClient(): HuaweiServiceClient {
-  const stackConfig = new pulumi.Config("edgeai");
-  const config = resolveConfig((key) => stackConfig.get(key));
-  return new HuaweiServiceClient(config, "hilens", huaweiAuth(config));
-}
-
-function parseArgs<S extends z.ZodType>(fn: string, schema: S, args: unknown): z.infer<S> {
-  const result = schema.safeParse(args ?? {});
-  if (result.success) return result.data;
-  throw new InputError(result.error.issues.map((i) => `edgeai:hilens:${fn}: field "${i.path.join(".") || "(args)"}": ${i.message}`).join("; "));
-}
-
-/** The `…Output` form of a function: Inputs in, an Output out. */
-const outputForm =
-  <A, R>(fn: (args: A) => Promise<R>) =>
-  (args: pulumi.Input<A>): pulumi.Output<R> =>
-    pulumi.output(args).apply((plain) => fn(plain as A));
-
+/** HiLens look-ups: each a plain async function and an `…Output` form (framework/lookup.ts). */
 const firmwareArgs = z.object({
   deviceType: z.string().min(1).describe("Device type, e.g. `General ARM Device` (a Device's `type` output); required (§5.2.1)."),
   arch: z.string().optional().describe("Architecture, e.g. aarch64."),
@@ -55,13 +30,18 @@ export interface Firmware {
   updateTime?: number;
 }
 
-/** §5.2.1: the firmware versions for a device type (for a Device's `firmwareVersion`). */
-export async function getFirmwares(args: GetFirmwaresArgs): Promise<{ firmwares: Firmware[] }> {
-  const a = parseArgs("getFirmwares", firmwareArgs, args);
-  const rows = await hilensClient().listAll<any>("GET /v3/ai-mgr/firmwares", "firmwares", { query: { device_type: a.deviceType, arch: a.arch, os_name: a.osName, os_version: a.osVersion } });
-  return { firmwares: rows.map((f) => compact(toCamel<Record<string, unknown>>(f)) as unknown as Firmware) };
-}
-export const getFirmwaresOutput = outputForm(getFirmwares);
+const firmwares = lookup({
+  service: "hilens",
+  name: "getFirmwares",
+  description: "§5.2.1: the firmware versions for a device type (for a Device's `firmwareVersion`).",
+  args: firmwareArgs,
+  async run(ctx, a): Promise<{ firmwares: Firmware[] }> {
+      const rows = await ctx.hilens.listAll<any>("GET /v3/ai-mgr/firmwares", "firmwares", { query: { device_type: a.deviceType, arch: a.arch, os_name: a.osName, os_version: a.osVersion } });
+      return { firmwares: rows.map((f) => compact(toCamel<Record<string, unknown>>(f)) as unknown as Firmware) };
+  },
+});
+export const getFirmwares = firmwares.plain;
+export const getFirmwaresOutput = firmwares.output;
 
 const TAG_PART = /^[A-Za-z0-9_-]{1,43}$/;
 const deviceArgs = z.object({
@@ -96,19 +76,24 @@ export interface DeviceSummary {
   deploymentNum?: number;
 }
 
-/** §5.1.1 devices, filtered. Tags come back as a list whether the service answers a map or a list. */
-export async function getDevices(args: GetDevicesArgs = {}): Promise<{ devices: DeviceSummary[] }> {
-  const a = parseArgs("getDevices", deviceArgs, args);
-  const query = { name: a.name, workspace_id: a.workspaceId, app_name: a.appName, tags: a.tags?.map((t) => `${t.key}.${t.value}`).join(","), provider: a.provider, status: a.status, active_status: a.activeStatus };
-  const rows = await hilensClient().listAll<any>("GET /v3/{project_id}/ai-mgr/nodes", "nodes", { query });
-  return {
-    devices: rows.map((n) => {
-      const tags = Array.isArray(n.tags) ? n.tags : Object.entries(n.tags ?? {}).map(([key, value]) => ({ key, value: String(value) }));
-      return { ...compact(toCamel({ ...n, tags: undefined })), tags } as DeviceSummary;
-    }),
-  };
-}
-export const getDevicesOutput = outputForm(getDevices);
+const devices = lookup({
+  service: "hilens",
+  name: "getDevices",
+  description: "§5.1.1: devices, filtered. Tags come back as a list whether the service answers a map or a list.",
+  args: deviceArgs,
+  async run(ctx, a): Promise<{ devices: DeviceSummary[] }> {
+    const query = { name: a.name, workspace_id: a.workspaceId, app_name: a.appName, tags: a.tags?.map((t) => `${t.key}.${t.value}`).join(","), provider: a.provider, status: a.status, active_status: a.activeStatus };
+    const rows = await ctx.hilens.listAll<any>("GET /v3/{project_id}/ai-mgr/nodes", "nodes", { query });
+    return {
+      devices: rows.map((n) => {
+        const tags = Array.isArray(n.tags) ? n.tags : Object.entries(n.tags ?? {}).map(([key, value]) => ({ key, value: String(value) }));
+        return { ...compact(toCamel({ ...n, tags: undefined })), tags } as DeviceSummary;
+      }),
+    };
+  },
+});
+export const getDevices = devices.plain;
+export const getDevicesOutput = devices.output;
 
 const instanceArgs = z.object({
   deploymentId: z.string().optional().describe("Instances of this deployment."),
@@ -130,10 +115,16 @@ export interface DeploymentInstance {
   configs?: unknown;
 }
 
-/** §5.3.9 instances (pods): one per device a deployment runs on, with its status (Pending, Running, Failed, ...). */
-export async function getDeploymentInstances(args: GetDeploymentInstancesArgs = {}): Promise<{ instances: DeploymentInstance[] }> {
-  const a = parseArgs("getDeploymentInstances", instanceArgs, args);
-  const rows = await hilensClient().listAll<any>("GET /v3/{project_id}/ai-mgr/pods", "pods", { query: { deployment_id: a.deploymentId, node_id: a.nodeId, workspace_id: a.workspaceId } });
-  return { instances: rows.map((p) => compact(toCamel<Record<string, unknown>>(p)) as unknown as DeploymentInstance) };
-}
-export const getDeploymentInstancesOutput = outputForm(getDeploymentInstances);
+const instances = lookup({
+  service: "hilens",
+  name: "getDeploymentInstances",
+  description: "§5.3.9: instances (pods), one per device a deployment runs on, with its status (Pending, Running, Failed, ...).",
+  args: instanceArgs,
+  async run(ctx, a): Promise<{ instances: DeploymentInstance[] }> {
+    const rows = await ctx.hilens.listAll<any>("GET /v3/{project_id}/ai-mgr/pods", "pods", { query: { deployment_id: a.deploymentId, node_id: a.nodeId, workspace_id: a.workspaceId } });
+    return { instances: rows.map((p) => compact(toCamel<Record<string, unknown>>(p)) as unknown as DeploymentInstance) };
+  },
+});
+export const getDeploymentInstances = instances.plain;
+export const getDeploymentInstancesOutput = instances.output;
+export const lookups = [firmwares.definition, devices.definition, instances.definition];

@@ -1,40 +1,14 @@
-/**
- * Octopus look-ups for programs: each is a plain async function and an `…Output` form that takes
- * Inputs. They read the provider configuration from the stack (`edgeai:*`) or the `HW_*`
- * environment variables, like the resources.
- */
-import * as pulumi from "@pulumi/pulumi";
+/** Octopus look-ups: each a plain async function and an `…Output` form (framework/lookup.ts). */
 import { z } from "zod";
-import { resolveConfig } from "../config";
 import { InputError } from "../client/errors";
-import { OCTOPUS_BASE, idText, listAllOctopus, octopusClient } from "../client/octopus";
-import type { HuaweiServiceClient } from "../client/huawei";
+import { OCTOPUS_BASE, idText, listAllOctopus } from "../client/octopus";
+import { lookup } from "../framework/lookup";
 import { compact, toCamel } from "../framework/case";
 import { REPO_SCOPES, REPO_VISIBILITIES, SPEC_USAGES, VERSION_STATUSES } from "./enums";
 import { numericId, oneOf, text } from "./common";
 import { IMAGE_REPOS } from "./imageRepo";
 import { IMAGE_VERSIONS } from "./imageRepoVersion";
 import { DATA_TAGS } from "./dataTag";
-
-let client: HuaweiServiceClient | undefined;
-/** One client per program: the configuration does not change while it runs. */
-function configuredClient(): HuaweiServiceClient {
-  const config = new pulumi.Config("edgeai");
-  return (client ??= octopusClient(resolveConfig((key) => config.get(key))));
-}
-
-/** Arguments are checked like resource inputs: the message names the function, the field and the rule. */
-function parseArgs<S extends z.ZodTypeAny>(fn: string, schema: S, args: unknown): z.infer<S> {
-  const result = schema.safeParse(args ?? {});
-  if (result.success) return result.data;
-  throw new InputError(result.error.issues.map((i) => `edgeai:octopus:${fn}: argument "${i.path.join(".") || "(args)"}": ${i.message}`).join("; "));
-}
-
-type Inputs<T> = { [K in keyof T]: pulumi.Input<T[K]> };
-/** The `…Output` form of a look-up. */
-function outputForm<A, R>(fn: (args: A) => Promise<R>) {
-  return (args: Inputs<A>): pulumi.Output<R> => pulumi.output(args as pulumi.Inputs).apply((resolved) => fn(resolved as A)) as pulumi.Output<R>;
-}
 
 // ---- §4.7.1 resource specs ----------------------------------------------------------------
 
@@ -63,13 +37,18 @@ export interface ResourceSpec {
   matchNodes: number;
 }
 
-/** The resource specs available to jobs of a usage (§4.7.1). The service answers 400 when none is available. */
-export async function getResourceSpecs(args: GetResourceSpecsArgs = {}): Promise<ResourceSpec[]> {
-  const a = parseArgs("getResourceSpecs", resourceSpecsArgs, args);
-  const specs = await listAllOctopus(configuredClient(), `GET ${OCTOPUS_BASE}/common/clusters/resource-specs`, { query: { usage: a.usage, spec: a.spec, spec_id: a.specId, cluster_id: a.clusterId } });
-  return specs.map((s) => toCamel<ResourceSpec>(compact(s)));
-}
-export const getResourceSpecsOutput = outputForm(getResourceSpecs);
+const resourceSpecs = lookup({
+  service: "octopus",
+  name: "getResourceSpecs",
+  description: "The resource specs available to jobs of a usage (§4.7.1). The service answers 400 when none is available.",
+  args: resourceSpecsArgs,
+  async run(ctx, a): Promise<ResourceSpec[]> {
+    const specs = await listAllOctopus(ctx.octopus, `GET ${OCTOPUS_BASE}/common/clusters/resource-specs`, { query: { usage: a.usage, spec: a.spec, spec_id: a.specId, cluster_id: a.clusterId } });
+    return specs.map((s) => toCamel<ResourceSpec>(compact(s)));
+  },
+});
+export const getResourceSpecs = resourceSpecs.plain;
+export const getResourceSpecsOutput = resourceSpecs.output;
 
 // ---- §4.1.1 image repositories -------------------------------------------------------------
 
@@ -95,13 +74,18 @@ export interface ImageRepoInfo {
   updateAt: number;
 }
 
-/** The project's image repositories (§4.1.1), every page. */
-export async function getImageRepos(args: GetImageReposArgs = {}): Promise<ImageRepoInfo[]> {
-  const a = parseArgs("getImageRepos", imageReposArgs, args);
-  const repos = await listAllOctopus(configuredClient(), `GET ${IMAGE_REPOS}`, { query: a });
-  return repos.map((r) => compact({ ...toCamel<ImageRepoInfo>(r), id: idText(r.id) }));
-}
-export const getImageReposOutput = outputForm(getImageRepos);
+const imageRepos = lookup({
+  service: "octopus",
+  name: "getImageRepos",
+  description: "The project's image repositories (§4.1.1), every page.",
+  args: imageReposArgs,
+  async run(ctx, a): Promise<ImageRepoInfo[]> {
+    const repos = await listAllOctopus(ctx.octopus, `GET ${IMAGE_REPOS}`, { query: a });
+    return repos.map((r) => compact({ ...toCamel<ImageRepoInfo>(r), id: idText(r.id) }));
+  },
+});
+export const getImageRepos = imageRepos.plain;
+export const getImageReposOutput = imageRepos.output;
 
 // ---- §4.17.1 data tags --------------------------------------------------------------------
 
@@ -127,18 +111,23 @@ export interface DataTagInfo {
   updateAt: number;
 }
 
-/** The project's data tags and categories (§4.17.1), built-in ones included. */
-export async function getDataTags(args: GetDataTagsArgs = {}): Promise<DataTagInfo[]> {
-  const a = parseArgs("getDataTags", dataTagsArgs, args);
-  const ids = a.ids?.join(",");
-  if (ids && ids.length > 300) throw new InputError(`edgeai:octopus:getDataTags: argument "ids": at most 300 characters once comma-separated (Octopus §4.17.1)`);
-  const tags = await listAllOctopus(configuredClient(), `GET ${DATA_TAGS}`, { query: { name: a.name, exact_name: a.exactName, ids, is_tag: a.isTag } });
-  return tags.map((t) => {
-    const { isBuildIn, isBuiltIn, ...rest } = toCamel(t);
-    return compact({ ...rest, id: idText(t.id), isBuiltIn: isBuildIn ?? isBuiltIn ?? false, simulationTags: t.simulation_tags ?? [] }) as DataTagInfo;
-  });
-}
-export const getDataTagsOutput = outputForm(getDataTags);
+const dataTags = lookup({
+  service: "octopus",
+  name: "getDataTags",
+  description: "The project's data tags and categories (§4.17.1), built-in ones included.",
+  args: dataTagsArgs,
+  async run(ctx, a): Promise<DataTagInfo[]> {
+    const ids = a.ids?.join(",");
+    if (ids && ids.length > 300) throw new InputError(`edgeai:octopus:getDataTags: argument "ids": at most 300 characters once comma-separated (Octopus §4.17.1)`);
+    const tags = await listAllOctopus(ctx.octopus, `GET ${DATA_TAGS}`, { query: { name: a.name, exact_name: a.exactName, ids, is_tag: a.isTag } });
+    return tags.map((t) => {
+      const { isBuildIn, isBuiltIn, ...rest } = toCamel(t);
+      return compact({ ...rest, id: idText(t.id), isBuiltIn: isBuildIn ?? isBuiltIn ?? false, simulationTags: t.simulation_tags ?? [] }) as DataTagInfo;
+    });
+  },
+});
+export const getDataTags = dataTags.plain;
+export const getDataTagsOutput = dataTags.output;
 
 // ---- §4.2.6 temporary docker account ------------------------------------------------------
 
@@ -164,18 +153,19 @@ export interface ImageVersionAccount {
   registry: string;
 }
 
-/**
- * A temporary docker account for one image version (§4.2.6): log in to `registry`, then
- * `docker push path` (PUSH) or `docker pull path` (PULL). Each call issues a new account.
- */
-export async function getImageVersionAccount(args: GetImageVersionAccountArgs): Promise<ImageVersionAccount> {
-  const a = parseArgs("getImageVersionAccount", accountArgs, args);
-  const body = await configuredClient().call(`POST ${IMAGE_VERSIONS}/{version}/accounts`, { repo_id: a.repoId, version: a.version }, { query: { action: a.action } });
-  const item = body.item;
-  return { username: item.username, password: item.password, action: item.action, expireAt: Number(item.expire_at) * 1000, path: item.path, registry: String(item.path).split("/")[0] };
-}
+const imageVersionAccount = lookup({
+  service: "octopus",
+  name: "getImageVersionAccount",
+  description: "A temporary docker account for one image version (§4.2.6): log in to `registry`, then `docker push path` (PUSH) or `docker pull path` (PULL). Each call issues a new account. The Output form is secret as a whole (the password is).",
+  args: accountArgs,
+  secret: true,
+  async run(ctx, a): Promise<ImageVersionAccount> {
+    const body = await ctx.octopus.call(`POST ${IMAGE_VERSIONS}/{version}/accounts`, { repo_id: a.repoId, version: a.version }, { query: { action: a.action } });
+    const item = body.item;
+    return { username: item.username, password: item.password, action: item.action, expireAt: Number(item.expire_at) * 1000, path: item.path, registry: String(item.path).split("/")[0] };
+  },
+});
+export const getImageVersionAccount = imageVersionAccount.plain;
+export const getImageVersionAccountOutput = imageVersionAccount.output;
 
-/** The Output form: the whole account is secret (its password is), so it never shows in plain text. */
-export function getImageVersionAccountOutput(args: Inputs<GetImageVersionAccountArgs>): pulumi.Output<ImageVersionAccount> {
-  return pulumi.secret(outputForm(getImageVersionAccount)(args));
-}
+export const lookups = [resourceSpecs.definition, imageRepos.definition, dataTags.definition, imageVersionAccount.definition];

@@ -12,6 +12,6 @@ export { Commit, commitDefinition } from "./commit";
 export { Branch, branchDefinition } from "./branch";
 export { Tag, tagDefinition } from "./tag";
 export { DatasetNote, datasetNoteDefinition } from "./datasetNote";
-export { getDatasets, getDatasetsOutput, getCommits, getCommitsOutput, getDatasetsDefinition, getCommitsDefinition } from "./functions";
+export { getDatasets, getDatasetsOutput, getCommits, getCommitsOutput, lookups } from "./functions";
 
 export const definitions: ResourceDefinition<any, any>[] = [storageConfigDefinition, datasetDefinition, commitDefinition, branchDefinition, tagDefinition, datasetNoteDefinition];

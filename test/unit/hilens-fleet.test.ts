@@ -277,7 +277,7 @@ describe("functions", () => {
     const { firmwares } = await getFirmwares({ deviceType: "General ARM Device" });
     expect(firmwares.map((f) => f.version)).toEqual(["1.0.0", "1.1.0", "2.0.0"]);
     expect(firmwares[0]).toMatchObject({ name: "HiLens_Device_Agent", arch: "aarch64", deviceType: "General ARM Device" });
-    await expect(getFirmwares({} as never)).rejects.toThrow(/edgeai:hilens:getFirmwares: field "deviceType"/);
+    await expect(getFirmwares({} as never)).rejects.toThrow(/edgeai:hilens:getFirmwares: argument "deviceType"/);
   });
 
   it("getDevices filters by tag and returns tags as a list", async () => {

@@ -11,7 +11,8 @@ import { ApiError, InputError } from "../../provider/client/errors";
 import { octopusClient } from "../../provider/client/octopus";
 import { resolveConfig, ConfigKey } from "../../provider/config";
 import { NotReadyError, Props, ResourceDefinition } from "../../provider/framework/definition";
-import { contextFor, handlers } from "../../provider/framework/runtime";
+import { handlers } from "../../provider/framework/runtime";
+import { contextFor } from "../../provider/framework/context";
 import { octopus } from "../../provider";
 
 const LIMITED = { accessKey: "LIMITEDACCESSKEY0001", secretKey: "limited-secret", projectId: DEFAULTS.projectId, deniedActions: ["octopus:imageRepo:create"] };

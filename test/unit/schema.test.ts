@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { packageSchema } from "../../provider/framework/schema";
 import { referenceMarkdown } from "../../provider/framework/docs";
-import { definitions } from "../../provider/registry";
+import { definitions, lookups } from "../../provider/registry";
 import { token } from "../../provider/framework/definition";
 
 describe("schema.json", () => {
@@ -23,6 +23,15 @@ describe("schema.json", () => {
         expect(Boolean(prop.willReplaceOnChanges), `${token(def)}.${key} immutability`).toBe((def.immutable as readonly string[]).includes(key));
       }
       for (const key of def.secrets ?? []) expect(spec.properties[key].secret, `${token(def)}.${key}`).toBe(true);
+    }
+  });
+
+  it("documents every function with its arguments", () => {
+    expect(Object.keys(committed.functions).length).toBe(lookups.length);
+    for (const def of lookups) {
+      const spec = committed.functions[`edgeai:${def.service}:${def.name}`];
+      expect(spec?.description, def.name).toBeTruthy();
+      expect(Object.keys(spec.inputs.properties).sort()).toEqual(Object.keys(def.args.shape).sort());
     }
   });
 

@@ -1,0 +1,25 @@
+import { ProviderConfig } from "../config";
+import { HuaweiServiceClient, huaweiAuth } from "../client/huawei";
+import { octopusClient } from "../client/octopus";
+import { TensorbayClient } from "../client/tensorbay";
+import type { Context } from "./definition";
+
+/** Clients are built on first use, so a stack that only uses TensorBay needs no Huawei credentials. */
+export function contextFor(cfg: ProviderConfig): Context {
+  let hilens: HuaweiServiceClient | undefined;
+  let octopus: HuaweiServiceClient | undefined;
+  let tensorbay: TensorbayClient | undefined;
+  return {
+    config: cfg,
+    get hilens() {
+      return (hilens ??= new HuaweiServiceClient(cfg, "hilens", huaweiAuth(cfg)));
+    },
+    get octopus() {
+      return (octopus ??= octopusClient(cfg));
+    },
+    get tensorbay() {
+      return (tensorbay ??= new TensorbayClient(cfg));
+    },
+    log: (message: string) => console.log(message),
+  };
+}
