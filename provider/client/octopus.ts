@@ -21,17 +21,6 @@ export const octopusFamily: HuaweiFamilyOptions = {
 /** Every Octopus path starts here (§3: `/v1.0/{project_id}/...`). */
 export const OCTOPUS_BASE = "/v1.0/{project_id}";
 
-/**
- * Codes that mean "an object with this name already exists": repositories (409 octopus.000142,
- * §4.1.2 documents the 409 without a specific code), processors (409 octopus.109002), tags
- * (409 octopus.101005) and datasets (answered as 400 octopus.202201, table 7-6).
- */
-const ALREADY_EXISTS_CODES = new Set(["octopus.000142", "octopus.109002", "octopus.101005", "octopus.202201"]);
-
-export function isAlreadyExists(err: unknown): err is ApiError {
-  return err instanceof ApiError && ALREADY_EXISTS_CODES.has(err.errorCode);
-}
-
 /** 409 octopus.000143 / octopus.400009: the object is in use or bound to another object (§7.2). */
 export function isInUse(err: unknown): err is ApiError {
   return err instanceof ApiError && (err.errorCode === "octopus.000143" || err.errorCode === "octopus.400009");

@@ -74,6 +74,11 @@ export interface ResourceDefinition<S extends z.ZodObject<any> = z.ZodObject<any
    * dependents that reference it are not shown as replaced.
    */
   idOutput?: keyof z.infer<O> & string;
+  /**
+   * Finds the ID of the object that holds the program's name, so a create refused as "already
+   * exists" can say which `importId` adopts it (never adopted silently).
+   */
+  findExisting?: (ctx: Context, inputs: z.infer<S>) => Promise<string | undefined>;
   /** Names are unique server-side, so a replacement that keeps the name must delete first. */
   uniqueName?: keyof z.infer<S> & string;
   api: ResourceApi<z.infer<S>>;

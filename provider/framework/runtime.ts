@@ -5,7 +5,7 @@
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { resolveConfig, ConfigKey, ProviderConfig } from "../config";
-import { isNotFound, InputError } from "../client/errors";
+import { isAlreadyExists, isNotFound, InputError } from "../client/errors";
 import { definitions } from "../registry";
 import { Context, NotReadyError, Props, ResourceDefinition, token } from "./definition";
 import { UNKNOWN, containsUnknown, validateInputs } from "./validate";
@@ -94,8 +94,8 @@ export const handlers = {
     const inputs = parse(def, userInputs(props));
     const importId = props.importId as string | undefined;
     if (importId) return adopt(def, importId, inputs);
-    const { id, state } = await def.api.create(ctx(), inputs).catch((err) => {
-      throw partiallyCreated(err, inputs, props);
+    const { id, state } = await def.api.create(ctx(), inputs).catch(async (err) => {
+      throw partiallyCreated(await importHint(def, inputs, err), inputs, props);
     });
     return { id, outs: outputsOf(inputs, state) };
   },
@@ -144,6 +144,15 @@ function overlay(inputs: Props, live: Props): Props {
  * A `NotReadyError` becomes the engine's "partially created" error: the id, the outputs (with
  * `__provider`, which every later operation on the resource needs) and the reason.
  */
+/** A create refused because the name is taken says how to adopt the existing object instead. */
+async function importHint(def: ResourceDefinition, inputs: Props, err: unknown): Promise<unknown> {
+  if (!isAlreadyExists(err)) return err;
+  const id = await def.findExisting?.(ctx(), inputs).catch(() => undefined);
+  const name = def.uniqueName ? ` named "${inputs[def.uniqueName]}"` : "";
+  const adopt = id ? `set \`importId: "${id}"\` on this resource to adopt it` : "set `importId` to its ID on this resource to adopt it";
+  return new InputError(`${token(def)}: an object${name} already exists${id ? ` (id ${id})` : ""}: ${adopt}, or choose another name. (${err.errorCode}: ${err.errorMsg})`);
+}
+
 function partiallyCreated(err: unknown, inputs: Props, props: Props, carried: Props = {}): unknown {
   if (!(err instanceof NotReadyError)) return err;
   return Object.assign(err, { properties: { ...outputsOf(inputs, { ...carried, ...err.state }), [PROVIDER_KEY]: props[PROVIDER_KEY] }, reasons: [err.message] });

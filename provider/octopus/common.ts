@@ -1,8 +1,7 @@
 import { z } from "zod";
 import type { HuaweiServiceClient } from "../client/huawei";
-import { InputError } from "../client/errors";
-import { isAlreadyExists, listAllOctopus } from "../client/octopus";
-import type { Context, ResourceApi } from "../framework/definition";
+import { listAllOctopus } from "../client/octopus";
+import type { Context } from "../framework/definition";
 
 export const octopusClient = (ctx: Context) => ctx.octopus;
 
@@ -39,22 +38,3 @@ export async function idByName(client: HuaweiServiceClient, listRoute: string, n
   return found === undefined ? undefined : String(found.id);
 }
 
-/**
- * Names are unique in Octopus. When `create` fails because the name is taken, the error says
- * which object holds it and how to adopt it with `importId`: it is never adopted silently.
- */
-export function withImportHint<I extends { name: string }>(what: string, api: ResourceApi<I>, existingId: (ctx: Context, inputs: I) => Promise<string | undefined>): ResourceApi<I> {
-  return {
-    ...api,
-    async create(ctx, inputs) {
-      try {
-        return await api.create(ctx, inputs);
-      } catch (err) {
-        if (!isAlreadyExists(err)) throw err;
-        const id = await existingId(ctx, inputs).catch(() => undefined);
-        const adopt = id ? `set \`importId: "${id}"\` on this resource to adopt it` : "set `importId` to its id on this resource to adopt it";
-        throw new InputError(`${what} "${inputs.name}" already exists${id ? ` (id ${id})` : ""}: ${adopt}, or choose another name. (${err.errorCode}: ${err.errorMsg})`);
-      }
-    },
-  };
-}

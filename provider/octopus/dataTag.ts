@@ -5,7 +5,7 @@ import { defineResource, importIdField } from "../framework/definition";
 import { restApi } from "../framework/rest";
 import { resourceClass } from "../framework/resource";
 import { compact } from "../framework/case";
-import { idByName, numericId, octopusClient, text, withImportHint } from "./common";
+import { idByName, numericId, octopusClient, text } from "./common";
 
 export const DATA_TAGS = `${OCTOPUS_BASE}/data/tags`;
 
@@ -53,24 +53,21 @@ export const dataTagDefinition = defineResource({
   outputs,
   immutable: ["parentId", "isTag"],
   uniqueName: "name",
-  api: withImportHint(
-    "edgeai:octopus:DataTag: a data tag named",
-    restApi<Inputs>({
-      client: octopusClient,
-      create: `POST ${DATA_TAGS}`,
-      read: findTag,
-      update: `PUT ${DATA_TAGS}/{id}`,
-      delete: `DELETE ${DATA_TAGS}/{id}`,
-      createBody: (i) => compact({ ...updateBody(i), description: i.description, parent_id: i.parentId, is_tag: i.isTag }),
-      updateBody,
-      idOf: (res) => idText(res.item),
-      fromBody: (t) => ({
-        inputs: { name: t.name, description: t.description || undefined, parentId: t.parent_id, isTag: t.is_tag, simulationTags: t.simulation_tags ?? [] },
-        state: compact({ tagLevel: t.tag_level, childrenCount: t.children_count ?? 0, isBuiltIn: builtIn(t) ?? false, createAt: t.create_at, updateAt: t.update_at }),
-      }),
+  findExisting: (ctx, i) => idByName(ctx.octopus, `GET ${DATA_TAGS}`, i.name, { exact_name: i.name }),
+  api: restApi<Inputs>({
+    client: octopusClient,
+    create: `POST ${DATA_TAGS}`,
+    read: findTag,
+    update: `PUT ${DATA_TAGS}/{id}`,
+    delete: `DELETE ${DATA_TAGS}/{id}`,
+    createBody: (i) => compact({ ...updateBody(i), description: i.description, parent_id: i.parentId, is_tag: i.isTag }),
+    updateBody,
+    idOf: (res) => idText(res.item),
+    fromBody: (t) => ({
+      inputs: { name: t.name, description: t.description || undefined, parentId: t.parent_id, isTag: t.is_tag, simulationTags: t.simulation_tags ?? [] },
+      state: compact({ tagLevel: t.tag_level, childrenCount: t.children_count ?? 0, isBuiltIn: builtIn(t) ?? false, createAt: t.create_at, updateAt: t.update_at }),
     }),
-    (ctx, i) => idByName(ctx.octopus, `GET ${DATA_TAGS}`, i.name, { exact_name: i.name }),
-  ),
+  }),
 });
 
 export const DataTag = resourceClass(dataTagDefinition);

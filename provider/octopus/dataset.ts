@@ -5,7 +5,7 @@ import { restApi } from "../framework/rest";
 import { resourceClass } from "../framework/resource";
 import { compact, toCamel, toSnake } from "../framework/case";
 import { DATASET_FORMS, DATA_SOURCES, DATA_TYPES, LABEL_FORMATS } from "./enums";
-import { idByName, octopusClient, oneOf, text, withImportHint } from "./common";
+import { idByName, octopusClient, oneOf, text } from "./common";
 
 export const DATASETS = `${OCTOPUS_BASE}/common/datasets`;
 
@@ -78,51 +78,48 @@ export const datasetDefinition = defineResource({
   outputs,
   immutable: ["name", "dataType", "datasetForm", "sourceDatasetId", "dataSource", "description", "labelFormat", "dataSourceInfo", "labelTaged"],
   uniqueName: "name",
-  api: withImportHint(
-    "edgeai:octopus:Dataset: a dataset named",
-    restApi<Inputs>({
-      client: octopusClient,
-      create: `POST ${DATASETS}`,
-      read: `GET ${DATASETS}/{id}`,
-      delete: `DELETE ${DATASETS}/{id}`,
-      createBody: (i) => toSnake({ ...i, importId: undefined }),
-      // Unlike the other Octopus creates, §4.3.2 answers the whole dataset.
-      idOf: (res) => res.item.id,
-      fromBody: (res) => {
-        const d = toCamel(res.item);
-        return {
-          inputs: compact({
-            name: d.name,
-            dataType: d.dataType,
-            datasetForm: d.datasetForm,
-            sourceDatasetId: d.sourceDatasetId,
-            dataSource: d.dataSource,
-            description: d.description,
-            labelFormat: d.labelFormat,
-            dataSourceInfo: requestedSourceInfo(d.dataSourceInfo),
-            labelTaged: d.labelTaged,
-          }),
-          state: compact({
-            latestVersion: d.latestVersion ?? 0,
-            versionCount: d.versionCount ?? 0,
-            versionSuccessCount: d.versionSuccessCount ?? 0,
-            hasFinished: d.hasFinished ?? true,
-            owner: d.owner,
-            frameNum: Number(d.frameNum ?? 0),
-            frameSize: Number(d.frameSize ?? 0),
-            labelCount: Number(d.labelCount ?? 0),
-            labelNames: d.labelNames ?? [],
-            labelAssociated: d.labelAssociated ?? false,
-            sourceDatasetName: d.sourceDatasetName,
-            projectId: d.projectId,
-            createAt: d.createAt,
-            updateAt: d.updateAt,
-          }),
-        };
-      },
-    }),
-    (ctx, i) => idByName(ctx.octopus, `GET ${DATASETS}`, i.name),
-  ),
+  findExisting: (ctx, i) => idByName(ctx.octopus, `GET ${DATASETS}`, i.name),
+  api: restApi<Inputs>({
+    client: octopusClient,
+    create: `POST ${DATASETS}`,
+    read: `GET ${DATASETS}/{id}`,
+    delete: `DELETE ${DATASETS}/{id}`,
+    createBody: (i) => toSnake({ ...i, importId: undefined }),
+    // Unlike the other Octopus creates, §4.3.2 answers the whole dataset.
+    idOf: (res) => res.item.id,
+    fromBody: (res) => {
+      const d = toCamel(res.item);
+      return {
+        inputs: compact({
+          name: d.name,
+          dataType: d.dataType,
+          datasetForm: d.datasetForm,
+          sourceDatasetId: d.sourceDatasetId,
+          dataSource: d.dataSource,
+          description: d.description,
+          labelFormat: d.labelFormat,
+          dataSourceInfo: requestedSourceInfo(d.dataSourceInfo),
+          labelTaged: d.labelTaged,
+        }),
+        state: compact({
+          latestVersion: d.latestVersion ?? 0,
+          versionCount: d.versionCount ?? 0,
+          versionSuccessCount: d.versionSuccessCount ?? 0,
+          hasFinished: d.hasFinished ?? true,
+          owner: d.owner,
+          frameNum: Number(d.frameNum ?? 0),
+          frameSize: Number(d.frameSize ?? 0),
+          labelCount: Number(d.labelCount ?? 0),
+          labelNames: d.labelNames ?? [],
+          labelAssociated: d.labelAssociated ?? false,
+          sourceDatasetName: d.sourceDatasetName,
+          projectId: d.projectId,
+          createAt: d.createAt,
+          updateAt: d.updateAt,
+        }),
+      };
+    },
+  }),
 });
 
 export const Dataset = resourceClass(datasetDefinition);

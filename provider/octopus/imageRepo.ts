@@ -6,7 +6,7 @@ import { restApi } from "../framework/rest";
 import { resourceClass } from "../framework/resource";
 import { compact } from "../framework/case";
 import { REPO_SCOPES, REPO_VISIBILITIES } from "./enums";
-import { idByName, octopusClient, oneOf, text, withImportHint } from "./common";
+import { idByName, octopusClient, oneOf, text } from "./common";
 
 export const IMAGE_REPOS = `${OCTOPUS_BASE}/common/image-registry/image-repos`;
 
@@ -60,8 +60,9 @@ export const imageRepoDefinition = defineResource({
   outputs,
   immutable: ["scope", "visibility"],
   uniqueName: "name",
+  findExisting: (ctx, i) => idByName(ctx.octopus, `GET ${IMAGE_REPOS}`, i.name),
   api: {
-    ...withImportHint("edgeai:octopus:ImageRepo: an image repository named", rest, (ctx, i) => idByName(ctx.octopus, `GET ${IMAGE_REPOS}`, i.name)),
+    ...rest,
     async delete(ctx, id, inputs, state) {
       try {
         await rest.delete(ctx, id, inputs, state);

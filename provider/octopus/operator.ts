@@ -5,7 +5,7 @@ import { restApi } from "../framework/rest";
 import { resourceClass } from "../framework/resource";
 import { compact } from "../framework/case";
 import { OPERATOR_VISIBILITIES, OUTPUT_TYPES } from "./enums";
-import { idByName, numericId, octopusClient, oneOf, text, withImportHint } from "./common";
+import { idByName, numericId, octopusClient, oneOf, text } from "./common";
 
 const PROCESSORS = `${OCTOPUS_BASE}/data/processors`;
 
@@ -43,27 +43,24 @@ export const operatorDefinition = defineResource({
   outputs,
   immutable: ["name", "outputType"],
   uniqueName: "name",
-  api: withImportHint(
-    "edgeai:octopus:Operator: an operator named",
-    restApi<Inputs>({
-      client: octopusClient,
-      create: `POST ${PROCESSORS}`,
-      read: `GET ${PROCESSORS}/{id}`,
-      update: `PUT ${PROCESSORS}/{id}`,
-      delete: `DELETE ${PROCESSORS}/{id}`,
-      createBody: (i) => compact({ name: i.name, output_type: i.outputType, ...updateBody(i), description: i.description }),
-      updateBody,
-      idOf: (res) => idText(res.item),
-      fromBody: (res) => {
-        const p = res.item;
-        return {
-          inputs: { name: p.name, description: p.description || undefined, outputType: p.output_type, visibility: p.visibility, imageRepoId: p.image_repo_id, imageVersion: p.image_version, config: { command: p.config?.command } },
-          state: compact({ projectId: p.project_id, userId: p.user_id, createAt: p.create_at, updateAt: p.update_at }),
-        };
-      },
-    }),
-    (ctx, i) => idByName(ctx.octopus, `GET ${PROCESSORS}`, i.name),
-  ),
+  findExisting: (ctx, i) => idByName(ctx.octopus, `GET ${PROCESSORS}`, i.name),
+  api: restApi<Inputs>({
+    client: octopusClient,
+    create: `POST ${PROCESSORS}`,
+    read: `GET ${PROCESSORS}/{id}`,
+    update: `PUT ${PROCESSORS}/{id}`,
+    delete: `DELETE ${PROCESSORS}/{id}`,
+    createBody: (i) => compact({ name: i.name, output_type: i.outputType, ...updateBody(i), description: i.description }),
+    updateBody,
+    idOf: (res) => idText(res.item),
+    fromBody: (res) => {
+      const p = res.item;
+      return {
+        inputs: { name: p.name, description: p.description || undefined, outputType: p.output_type, visibility: p.visibility, imageRepoId: p.image_repo_id, imageVersion: p.image_version, config: { command: p.config?.command } },
+        state: compact({ projectId: p.project_id, userId: p.user_id, createAt: p.create_at, updateAt: p.update_at }),
+      };
+    },
+  }),
 });
 
 export const Operator = resourceClass(operatorDefinition);

@@ -115,7 +115,7 @@ describe("Octopus data tags, dataset and dataset version through the real pulumi
     t.declare([...resources(REPLACED), ...handMade], EXPORTS);
     // The category and the dataset are created in parallel: either conflict may be reported first.
     const err = String((await t.up().catch((e) => e))?.message);
-    const hints = [`a data tag named "weather-2" already exists (id ${catId}): set \`importId: "${catId}"\``, `a dataset named "lidar-frames2" already exists (id ${ds.id}): set \`importId: "${ds.id}"\``];
+    const hints = [`edgeai:octopus:DataTag: an object named "weather-2" already exists (id ${catId}): set \`importId: "${catId}"\``, `edgeai:octopus:Dataset: an object named "lidar-frames2" already exists (id ${ds.id}): set \`importId: "${ds.id}"\``];
     expect(hints.some((hint) => err.includes(hint)), err).toBe(true);
 
     [catId, tagId, ds.id, dv.id].forEach((id, i) => (handMade[i].args.importId = String(id)));

@@ -156,7 +156,7 @@ describe("Octopus image repository, version and operator through the real pulumi
     const handMade = resources({ ...FIRST, repoName: "ingest-images", operatorName: "lidar-ingest" }, "2");
     t.declare([...resources(REPLACED), ...handMade], EXPORTS);
     const err = await t.up().catch((e) => e);
-    expect(String(err?.message)).toContain(`an image repository named "ingest-images" already exists (id ${repoId}): set \`importId: "${repoId}"\``);
+    expect(String(err?.message)).toContain(`edgeai:octopus:ImageRepo: an object named "ingest-images" already exists (id ${repoId}): set \`importId: "${repoId}"\``);
     expect(emulator.store.count()).toBe(6);
 
     handMade[0].args.importId = String(repoId);

@@ -11,7 +11,7 @@ import { ApiError, InputError } from "../../provider/client/errors";
 import { octopusClient } from "../../provider/client/octopus";
 import { resolveConfig, ConfigKey } from "../../provider/config";
 import { NotReadyError, Props, ResourceDefinition } from "../../provider/framework/definition";
-import { handlers } from "../../provider/framework/runtime";
+import { configure, handlers } from "../../provider/framework/runtime";
 import { contextFor } from "../../provider/framework/context";
 import { octopus } from "../../provider";
 
@@ -93,20 +93,28 @@ describe("Octopus client", () => {
 });
 
 describe("creating an object whose name is taken", () => {
+  /** The provider as the engine configures it, pointed at this emulator. */
+  async function configured() {
+    const values: Record<string, string> = { "edgeai:octopusEndpoint": emu.url, "edgeai:projectId": DEFAULTS.projectId, "edgeai:accessKey": DEFAULTS.accessKey, "edgeai:secretKey": DEFAULTS.secretKey, "edgeai:maxRetries": "0" };
+    await configure({ config: { get: (key: string) => values[key] } } as never);
+  }
+
   it("says which object holds the name and how to adopt it, and never adopts it", async () => {
+    await configured();
     const { id } = await createRepo("taken-name");
-    const err = await createRepo("taken-name").catch((e) => e);
+    const err = await handlers.create("edgeai:octopus:ImageRepo", { name: "taken-name", scope: "DATA_CONVERSION" }).catch((e) => e);
     expect(err).toBeInstanceOf(InputError);
-    expect(err.message).toContain(`an image repository named "taken-name" already exists (id ${id}): set \`importId: "${id}"\``);
+    expect(err.message).toContain(`edgeai:octopus:ImageRepo: an object named "taken-name" already exists (id ${id}): set \`importId: "${id}"\``);
     expect(err.message).toContain("octopus.000142");
   });
 
   it("works the same for datasets, which answer 400 octopus.202201", async () => {
-    const def = octopus.datasetDefinition;
-    const inputs = parsed(def, { name: "dup-dataset", datasetForm: "DATASET", dataSource: "LOCAL", dataType: "IMAGE", labelFormat: "OCTOPUS" });
-    const { id } = await def.api.create(ctx(), inputs);
-    const err = await def.api.create(ctx(), inputs).catch((e) => e);
+    await configured();
+    const inputs = { name: "dup-dataset", datasetForm: "DATASET", dataSource: "LOCAL", dataType: "IMAGE", labelFormat: "OCTOPUS" };
+    const { id } = await handlers.create("edgeai:octopus:Dataset", inputs);
+    const err = await handlers.create("edgeai:octopus:Dataset", inputs).catch((e) => e);
     expect(err.message).toContain(`(id ${id}): set \`importId: "${id}"\``);
+    expect(err.message).toContain("octopus.202201");
   });
 });
 
