@@ -44,7 +44,22 @@ export interface Route {
   handler: Handler;
   /** Renders an EmuError for this route's API family. */
   errorBody?: (err: EmuError) => unknown;
+  /** The family's codes for failures the server itself detects (default: HiLens's). */
+  codes?: FamilyCodes;
 }
+
+/** Codes a service family answers for failures found before its handlers run. */
+export interface FamilyCodes {
+  /** 400: the body is not JSON. */
+  invalidBody: string;
+  /** The path names another project than the credentials'. */
+  wrongProject: { status: number; code: string; message: string };
+  /** 500. */
+  internal: string;
+}
+
+/** HiLens §7.2: HIL.0004 for a foreign project id, HIL.0002 for internal errors; no generic 400 code is documented. */
+export const HILENS_CODES: FamilyCodes = { invalidBody: "HIL.0400", wrongProject: { status: 400, code: "HIL.0004", message: "Invalid projectId." }, internal: "HIL.0002" };
 
 /** `"GET /v3/{project_id}/ai-mgr/configmaps/{id}"` → route; `{project_id}` must be the caller's project. */
 export function route(spec: string, handler: Handler, auth: AuthScheme = "huawei"): Route {

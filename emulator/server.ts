@@ -3,7 +3,7 @@ import { appendFileSync } from "node:fs";
 import { join } from "node:path";
 import { createHash, randomBytes } from "node:crypto";
 import { Store } from "./store";
-import { EmuError, EmuRequest, Route, matchRoute, route } from "./http";
+import { EmuError, EmuRequest, HILENS_CODES, Route, matchRoute, route } from "./http";
 import { canonicalRequest, parseAuthorization, parseSdkDate, signature } from "../provider/client/signer";
 import { hilensRoutes } from "./hilens";
 import { octopusRoutes } from "./octopus";
@@ -169,6 +169,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     let payload: unknown;
     const headers: Record<string, string> = { "Content-Type": "application/json", "X-Request-Id": randomBytes(16).toString("hex") };
     let renderError = huaweiError as (e: EmuError) => unknown;
+    let codes = HILENS_CODES;
     try {
       const fault = url.pathname.startsWith("/__emulator/") ? undefined : faults.find((f) => f.count > 0 && new RegExp(f.pathPattern).test(url.pathname));
       if (fault) {
@@ -181,18 +182,20 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
       if (found === undefined) throw new EmuError(404, "APIGW.0101", "The API does not exist or has not been published in the environment.");
       if (found === "method") throw new EmuError(405, "APIGW.0101", "Method not allowed.");
       renderError = found.route.errorBody ?? huaweiError;
+      codes = found.route.codes ?? HILENS_CODES;
       let principal = "";
       let deniedActions: string[] = [];
       if (found.route.auth === "huawei") {
         ({ projectId: principal, deniedActions } = authenticateHuawei(req, url.pathname, url.searchParams, body));
-        if (found.params.project_id !== undefined && found.params.project_id !== principal) throw new EmuError(400, "HIL.0004", "Invalid projectId.");
+        const wrong = codes.wrongProject;
+        if (found.params.project_id !== undefined && found.params.project_id !== principal) throw new EmuError(wrong.status, wrong.code, wrong.message);
       } else if (found.route.auth === "tensorbay") principal = authenticateTensorbay(req);
       let parsedBody: any = undefined;
       if (body) {
         try {
           parsedBody = JSON.parse(body);
         } catch {
-          throw new EmuError(400, "HIL.0400", "Request body is not valid JSON.");
+          throw new EmuError(400, codes.invalidBody, "Request body is not valid JSON.");
         }
       }
       const emuReq: EmuRequest = { method: req.method!, path: url.pathname, params: found.params, query: url.searchParams, body: parsedBody, headers: req.headers as Record<string, string>, principal, permits: (action) => !deniedActions.includes(action), store };
@@ -207,8 +210,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
         payload = renderError(err);
       } else {
         status = 500;
-        code = "HIL.0002";
-        payload = { error_code: "HIL.0002", error_msg: "Internal server error." };
+        code = codes.internal;
+        payload = renderError(new EmuError(500, codes.internal, "Internal server error."));
         console.error(err);
       }
     }

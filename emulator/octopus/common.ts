@@ -1,4 +1,4 @@
-import { EmuError, EmuRequest, EmuResponse, Route, intParam, route } from "../http";
+import { EmuError, EmuRequest, EmuResponse, FamilyCodes, Route, intParam, route } from "../http";
 import type { Store } from "../store";
 
 /** Every Octopus path in scope starts with `/v1.0/{project_id}` (§3). */
@@ -39,11 +39,15 @@ export function invalidParam(key: string, value: unknown, rule: string): never {
  * A route guarded by the IAM action §6 lists for it: a principal whose policy does not grant the
  * action gets 403 octopus.000111 "Insufficient permission to operate" (§6.1, table 7-3).
  */
+/** §7.2: 000001 validation, 000112 a project the token is not for, 000002 internal errors. */
+const OCTOPUS_CODES: FamilyCodes = { invalidBody: "octopus.000001", wrongProject: { status: 403, code: "octopus.000112", message: "Permission is denied" }, internal: "octopus.000002" };
+
 export function octopusRoute(method: string, path: string, action: string, handler: (req: EmuRequest) => EmuResponse | Promise<EmuResponse>): Route {
-  return route(`${method} ${BASE}${path}`, (req) => {
+  const guarded = route(`${method} ${BASE}${path}`, (req) => {
     if (!req.permits(action)) fail(403, "octopus.000111", `Insufficient permission to operate: the policy does not grant ${action}`);
     return handler(req);
   });
+  return { ...guarded, codes: OCTOPUS_CODES };
 }
 
 /** A list answer: `payload{list, page_info{total, offset, limit}}` with the API's documented `limit` bounds. */

@@ -1,4 +1,4 @@
-import { EmuError, EmuRequest, Handler, Route, page, route } from "../http";
+import { EmuError, EmuRequest, FamilyCodes, Handler, Route, page, route } from "../http";
 
 /** The open API root (Open API "公共参数": `service` + `/v1`). */
 export const TENSORBAY_ROOT = "/gatewayv2/tensorbay-open-api/v1";
@@ -16,10 +16,13 @@ export function tensorbayErrorBody(err: EmuError): unknown {
   return { code, message: err.message };
 }
 
+/** Paths carry no project; the access key alone scopes every object. */
+const TENSORBAY_FAMILY_CODES: FamilyCodes = { invalidBody: "InvalidParamsValue", wrongProject: { status: 403, code: "AccessDenied", message: "Access denied." }, internal: "InternalServerError" };
+
 /** A TensorBay route: `"GET /datasets"` under the root, X-Token auth, TensorBay error bodies. */
 export function tensorbayRoute(spec: string, handler: Handler): Route {
   const [method, path] = spec.split(" ");
-  return { ...route(`${method} ${TENSORBAY_ROOT}${path}`, handler, "tensorbay"), errorBody: tensorbayErrorBody };
+  return { ...route(`${method} ${TENSORBAY_ROOT}${path}`, handler, "tensorbay"), errorBody: tensorbayErrorBody, codes: TENSORBAY_FAMILY_CODES };
 }
 
 export const missing = (field: string): never => {

@@ -259,3 +259,11 @@ describe("functions", () => {
     expect(await (output as any).isSecret).toBe(true);
   });
 });
+
+describe("failures the emulator detects before the handlers answer in the family's own codes", () => {
+  it("a path naming another project gets Octopus's 403 octopus.000112, not a HiLens code", async () => {
+    const other = octopusClient(resolveConfig((k) => ({ octopusEndpoint: emu.url, projectId: "ffffffffffffffffffffffffffffffff", accessKey: DEFAULTS.accessKey, secretKey: DEFAULTS.secretKey, maxRetries: "0" })[k as string], {}));
+    const err = await other.call("GET /v1.0/{project_id}/data/tags").catch((e) => e);
+    expect(err).toMatchObject({ status: 403, errorCode: "octopus.000112" });
+  });
+});
