@@ -2,7 +2,7 @@
  * End-to-end harness: the embedded emulator plus real `pulumi` CLI runs (Automation API, local
  * file backend, passphrase secrets) of test/e2e/program against it.
  */
-import { mkdtempSync, mkdirSync, copyFileSync, writeFileSync, rmSync } from "node:fs";
+import { mkdtempSync, mkdirSync, copyFileSync, cpSync, readdirSync, writeFileSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { execFileSync } from "node:child_process";
 import { LocalWorkspace, Stack, OutputMap } from "@pulumi/pulumi/automation";
@@ -137,4 +137,36 @@ export function consoleClient(emulator: Emulator, service: "hilens" | "octopus" 
     {},
   );
   return service === "octopus" ? octopusClient(cfg) : new HuaweiServiceClient(cfg, service, huaweiAuth(cfg));
+}
+
+/**
+ * A stack of one of examples/, run as a user would run it (TypeScript through ts-node,
+ * credentials from the Huawei Terraform provider's variables) against the emulator. It runs on a
+ * copy, so no stack settings file is written into the repository; pulumi-edgeai and
+ * @pulumi/pulumi still resolve from the repository's node_modules.
+ */
+export async function exampleStack(emulator: Emulator, example: string): Promise<{ stack: Stack; dir: string }> {
+  requireCli();
+  const dir = mkdtempSync(join(SCRATCH, `${example}-`));
+  for (const file of readdirSync(join(ROOT, "examples", example))) if (!/^Pulumi\..+\.yaml$/.test(file)) cpSync(join(ROOT, "examples", example, file), join(dir, file));
+  const ws = await LocalWorkspace.create({
+    workDir: dir,
+    envVars: {
+      PULUMI_BACKEND_URL: `file://${dir}`,
+      PULUMI_HOME: join(dir, ".pulumi-home"),
+      PULUMI_CONFIG_PASSPHRASE: "edgeai-example",
+      PULUMI_SKIP_UPDATE_CHECK: "true",
+      PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+      PULUMI_NODEJS_TRANSPILE_ONLY: "true",
+      HW_HILENS_ENDPOINT: emulator.url,
+      HW_OCTOPUS_ENDPOINT: emulator.url,
+      HW_IAM_ENDPOINT: emulator.url,
+      HW_PROJECT_ID: DEFAULTS.projectId,
+      HW_ACCESS_KEY: DEFAULTS.accessKey,
+      HW_SECRET_KEY: DEFAULTS.secretKey,
+      TENSORBAY_ENDPOINT: `${emulator.url}/gatewayv2/tensorbay-open-api`,
+      TENSORBAY_ACCESS_KEY: DEFAULTS.tensorbayAccessKey,
+    },
+  });
+  return { stack: await Stack.create("emulator", ws), dir };
 }

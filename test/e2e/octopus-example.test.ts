@@ -1,40 +1,17 @@
 /** examples/octopus-pipeline, run as a user would: `pulumi up` of the TypeScript program against the emulator. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cpSync, mkdtempSync } from "node:fs";
-import { join, resolve } from "node:path";
-import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
-import { DEFAULTS, Emulator } from "../../emulator";
-import { cleanup, consoleClient, startEmulatorForTests } from "./harness";
+import { Stack } from "@pulumi/pulumi/automation";
+import { Emulator } from "../../emulator";
+import { cleanup, consoleClient, exampleStack, startEmulatorForTests } from "./harness";
 import { changes, values } from "./octopus-steps";
 
-const ROOT = resolve(__dirname, "../..");
 let emulator: Emulator;
 let dir: string;
 let stack: Stack;
 
 beforeAll(async () => {
   emulator = await startEmulatorForTests("octopus-example");
-  // A copy, so the stack's settings file is not written into the repository; pulumi-edgeai and
-  // @pulumi/pulumi still resolve from the repository's node_modules.
-  dir = mkdtempSync(join(ROOT, ".pulumi-test", "octopus-pipeline-"));
-  for (const file of ["Pulumi.yaml", "package.json", "index.ts"]) cpSync(join(ROOT, "examples/octopus-pipeline", file), join(dir, file));
-  const ws = await LocalWorkspace.create({
-    workDir: dir,
-    envVars: {
-      PULUMI_BACKEND_URL: `file://${dir}`,
-      PULUMI_HOME: join(dir, ".pulumi-home"),
-      PULUMI_CONFIG_PASSPHRASE: "octopus-example",
-      PULUMI_SKIP_UPDATE_CHECK: "true",
-      PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-      PULUMI_NODEJS_TRANSPILE_ONLY: "true",
-      // Credentials the way a workstation passes them: the Huawei Terraform provider's variables.
-      HW_OCTOPUS_ENDPOINT: emulator.url,
-      HW_PROJECT_ID: DEFAULTS.projectId,
-      HW_ACCESS_KEY: DEFAULTS.accessKey,
-      HW_SECRET_KEY: DEFAULTS.secretKey,
-    },
-  });
-  stack = await Stack.create("emulator", ws);
+  ({ stack, dir } = await exampleStack(emulator, "octopus-pipeline"));
 });
 afterAll(async () => {
   await emulator?.close();

@@ -1,0 +1,35 @@
+/** The examples users copy from, run as users run them: `pulumi up`, a no-op preview, destroy. */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Emulator } from "../../emulator";
+import { cleanup, exampleStack, startEmulatorForTests } from "./harness";
+
+let emulator: Emulator;
+const dirs: string[] = [];
+
+beforeAll(async () => {
+  emulator = await startEmulatorForTests("examples");
+});
+afterAll(async () => {
+  await emulator?.close();
+  for (const dir of dirs) cleanup(dir);
+});
+
+const EXAMPLES: [string, number][] = [
+  ["hilens-basics", 3],
+  ["hilens-fleet", 8],
+  ["gitops-fleet", 7],
+  ["tensorbay-datasets", 6],
+];
+
+describe.each(EXAMPLES)("examples/%s", (example, resources) => {
+  it(`pulumi up creates its ${resources} resources, a second preview shows no changes, destroy removes them`, async () => {
+    const { stack, dir } = await exampleStack(emulator, example);
+    dirs.push(dir);
+    const up = await stack.up();
+    expect(up.summary.resourceChanges).toMatchObject({ create: resources + 1 });
+    const preview = await stack.preview();
+    expect(Object.entries(preview.changeSummary).filter(([kind, n]) => kind !== "same" && n > 0)).toEqual([]);
+    await stack.destroy();
+    expect(emulator.store.count()).toBe(0);
+  });
+});
