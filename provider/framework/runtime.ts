@@ -13,6 +13,7 @@ import { AWAIT_KEYS } from "./await";
 import { isDeepStrictEqual } from "node:util";
 import { prune } from "./case";
 import { contextFor } from "./context";
+import { checkTensorbayAccessKey } from "../client/tensorbay";
 
 const PROVIDER_KEY = "__provider";
 const CONTROL_KEYS = new Set([PROVIDER_KEY, "importId"]);
@@ -20,8 +21,10 @@ const CONTROL_KEYS = new Set([PROVIDER_KEY, "importId"]);
 let config: ProviderConfig | undefined;
 let context: Context | undefined;
 
+/** Bad settings (an http:// endpoint, a malformed TensorBay key) fail here, so `preview` already reports them. */
 export async function configure(req: dynamic.ConfigureRequest): Promise<void> {
   config = resolveConfig((key: ConfigKey) => req.config.get(`edgeai:${key}`));
+  if (config.tensorbayAccessKey !== undefined) checkTensorbayAccessKey(config.tensorbayAccessKey);
   context = undefined;
 }
 

@@ -179,8 +179,9 @@ describe("TensorBay storage config, dataset, commit, branch, tag and notes throu
     await t.stack.setConfig("edgeai:tensorbayAccessKey", { value: badKey, secret: true });
     t.declare(resources(V1), EXPORTS);
     const requests = t.mark();
-    // An up, not a refresh: refresh reads with the provider configuration recorded in the state.
-    const text = String(await t.up().catch((e) => e?.message ?? e));
+    // Already in preview (the provider checks its settings when configured). Not on refresh, which
+    // reads with the provider configuration recorded in the state.
+    const text = String(await t.previewChanges().catch((e) => e?.message ?? e));
     expect(text).toContain('must start with "Accesskey-" or "ACCESSKEY-"');
     expect(text).not.toContain(badKey);
     expect(t.output.join("")).not.toContain(badKey);
