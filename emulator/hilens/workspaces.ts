@@ -12,7 +12,7 @@ export const workspaceRoutes = [
   }),
   route("POST /v3/{project_id}/ai-mgr/workspaces", (req) => {
     const b = req.body ?? {};
-    const name = requireString(b.name, "name", { max: 64 });
+    const name = requireString(b.name, "name");
     // §5.8.2 types these String but its example sends the number 0: both are accepted and stored as strings.
     const epId = b.enterprise_project_id;
     if (epId === undefined || epId === null || epId === "") throw new EmuError(400, "HIL.0400", "Invalid parameter enterprise_project_id: is required.");
@@ -25,7 +25,7 @@ export const workspaceRoutes = [
       ma_workspace_id: null,
       project_id: req.principal,
       name,
-      description: optionalString(b.description, "description", { max: 255 }) ?? null,
+      description: optionalString(b.description, "description") ?? null,
       enterprise_project_id: String(epId),
       enterprise_project_name: epName,
       create_time: now,

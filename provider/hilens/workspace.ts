@@ -6,7 +6,8 @@ import { compact, toCamel } from "../framework/case";
 import { hilensClient } from "./common";
 
 const inputs = z.object({
-  name: z.string().min(1, { message: "is required" }).max(64, { message: "must be at most 64 characters" }).describe("Workspace name, unique in the project (HiLens §5.8.2). Changing it replaces the workspace."),
+  // §5.8.2 states no length or character rule for workspace names: only that they are required and unique.
+  name: z.string().min(1, { message: "is required" }).describe("Workspace name, unique in the project (HiLens §5.8.2). Changing it replaces the workspace."),
   description: z.string().optional().describe("Description: the only field HiLens lets you change in place (§5.8.4)."),
   // §5.8.2 types these String but its example sends the number 0: accept both, send the documented string.
   enterpriseProjectId: z.union([z.string(), z.number()]).transform(String).default("0").describe("Enterprise project ID (default \"0\"). Changing it replaces the workspace."),
