@@ -1,5 +1,6 @@
 import type { Route } from "../http";
 import { workspaceRoutes } from "./workspaces";
+import { invalid } from "./validation";
 import { keyValueRoutes } from "./keyValue";
 import { deviceControlRoutes, deviceRoutes } from "./devices";
 import { deploymentRoutes, podRoutes } from "./deployments";
@@ -21,6 +22,11 @@ const configMapRoutes = keyValueRoutes({
   key: { pattern: /^[A-Za-z0-9_-]+$/, max: 63, rule: "may only contain letters, digits, '-' and '_'" },
   value: { pattern: /^[A-Za-z0-9_-]+$/, max: 10000, rule: "may only contain letters, digits, '-' and '_'" },
   workspaceBesideWrapper: true,
+  // §5.4.1 tag_key: `key=value`, several pairs (repeated) match any of them.
+  tagFilter: (query) => {
+    const pairs = query.getAll("tag_key").map((pair) => pair.split("="));
+    return pairs.length ? (tags) => pairs.some(([key, value]) => tags.some((t) => t.key === key && (value === undefined || t.value === value))) : undefined;
+  },
 });
 
 const secretRoutes = keyValueRoutes({
@@ -37,6 +43,15 @@ const secretRoutes = keyValueRoutes({
   value: { pattern: /^[^\^~#$%&<>()[\]{}'"\\]+$/, max: 20480, rule: "contains a forbidden character" },
   descriptionPattern: /^[^\^~#$%&*<>()[\]{}'"\\]*$/,
   workspaceBesideWrapper: false,
+  // §5.6.1 tags: `key1.value1,key2.value2`; a secret must carry every one.
+  tagFilter: (query) => {
+    const wanted = query
+      .get("tags")
+      ?.split(",")
+      .filter(Boolean)
+      .map((pair) => (pair.includes(".") ? [pair.slice(0, pair.indexOf(".")), pair.slice(pair.indexOf(".") + 1)] : invalid("tags", "must be key.value pairs joined by commas")));
+    return wanted?.length ? (tags) => wanted.every(([key, value]) => tags.some((t) => t.key === key && t.value === value)) : undefined;
+  },
 });
 
 /** HiLens v3 (§5), plus the emulator's control routes for its asynchronous parts. */

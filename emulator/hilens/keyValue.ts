@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { page, route, Route, EmuRequest } from "../http";
-import { conflict, notFound, optionalString, requireArray, requireString, tags } from "./validation";
+import { conflict, invalid, notFound, optionalString, requireArray, requireString, tags } from "./validation";
 
 /** The id of the account's default workspace (§5.8.1 example). */
 export const DEFAULT_WORKSPACE = "0";
@@ -33,6 +33,16 @@ export interface KeyValueKind {
   descriptionPattern?: RegExp;
   /** Whether `workspace_id` is echoed beside the wrapper (config maps) or inside it (secrets). */
   workspaceBesideWrapper: boolean;
+  /** The list's tag filter, as its section documents it. */
+  tagFilter(query: URLSearchParams): ((tags: { key: string; value: string }[]) => boolean) | undefined;
+}
+
+/** `sort=name` (ascending) or `sort=updated_at:desc`; by default `created_at:desc` (§5.4.1, §5.6.1). */
+function listOrder(query: URLSearchParams): (a: Record<string, any>, b: Record<string, any>) => number {
+  const [field, direction = "asc"] = (query.get("sort") ?? "created_at:desc").split(":");
+  if (!["name", "created_at", "updated_at"].includes(field) || !["asc", "desc"].includes(direction)) invalid("sort", "must be name, created_at or updated_at, optionally followed by :desc");
+  const sign = direction === "desc" ? -1 : 1;
+  return (a, b) => sign * String(a[field]).localeCompare(String(b[field]));
 }
 
 export function keyValueRoutes(k: KeyValueKind): Route[] {
@@ -60,10 +70,11 @@ export function keyValueRoutes(k: KeyValueKind): Route[] {
     route(`GET ${base}`, (req) => {
       const name = req.query.get("name");
       const workspace = req.query.get("workspace_id");
+      const tagged = k.tagFilter(req.query);
       const rows = req.store
         .list(req.principal, k.kind)
-        .filter((r) => (!name || r.name.includes(name)) && (!workspace || r.workspace_id === workspace))
-        .sort((a, b) => b.created_at.localeCompare(a.created_at));
+        .filter((r) => (!name || r.name.includes(name)) && (!workspace || r.workspace_id === workspace) && (!tagged || tagged(r.tags)))
+        .sort(listOrder(req.query));
       return { body: { count: rows.length, [k.listKey]: page(rows, req.query, k.listBounds) } };
     }),
     route(`POST ${base}`, (req) => {

@@ -181,3 +181,28 @@ function expireAllTokens(e: Emulator) {
   const data = (e.store as unknown as { data: { tokens: Record<string, { expiresAt: number }> } }).data;
   for (const t of Object.values(data.tokens)) t.expiresAt = Date.now() - 1;
 }
+
+describe("HiLens config map and secret lists in the emulator", () => {
+  it("sort by name, created_at or updated_at as documented (default newest first), and refuse other orders", async () => {
+    const c = client();
+    for (const name of ["sort-b-cfg", "sort-a-cfg", "sort-c-cfg"]) await c.call("POST /v3/{project_id}/ai-mgr/configmaps", {}, { body: configMap(name) });
+    const names = async (sort?: string) => (await c.call("GET /v3/{project_id}/ai-mgr/configmaps", {}, { query: { name: "sort-", sort } })).configmaps.map((m: { name: string }) => m.name);
+    expect(await names("name")).toEqual(["sort-a-cfg", "sort-b-cfg", "sort-c-cfg"]);
+    expect(await names("name:desc")).toEqual(["sort-c-cfg", "sort-b-cfg", "sort-a-cfg"]);
+    expect(await names()).toEqual(await names("created_at:desc"));
+    const err = await names("size").catch((e) => e);
+    expect(err).toMatchObject({ status: 400, errorCode: "HIL.0400" });
+  });
+
+  it("filter config maps by tag_key=key=value and secrets by tags=key.value", async () => {
+    const c = client();
+    await c.call("POST /v3/{project_id}/ai-mgr/configmaps", {}, { body: { configmap: { name: "tagged-cfg", configs: [{ key: "k", value: "v" }], tags: [{ key: "team", value: "vision" }] } } });
+    await c.call("POST /v3/{project_id}/ai-mgr/secrets", {}, { body: { secret: { name: "tagged-secret", secrets: [{ key: "k", value: "v" }], tags: [{ key: "team", value: "vision" }, { key: "env", value: "prod" }] } } });
+    const maps = await c.call("GET /v3/{project_id}/ai-mgr/configmaps", {}, { query: { tag_key: "team=vision" } });
+    expect(maps.configmaps.map((m: { name: string }) => m.name)).toEqual(["tagged-cfg"]);
+    const both = await c.call("GET /v3/{project_id}/ai-mgr/secrets", {}, { query: { tags: "team.vision,env.prod" } });
+    expect(both.secrets.map((m: { name: string }) => m.name)).toEqual(["tagged-secret"]);
+    const none = await c.call("GET /v3/{project_id}/ai-mgr/secrets", {}, { query: { tags: "team.vision,env.dev" } });
+    expect(none.count).toBe(0);
+  });
+});
