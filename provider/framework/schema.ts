@@ -20,7 +20,7 @@ const pascal = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 function propertyOf(node: Json, typeName: string, b: SchemaBuilder, secret = false): Json {
   const description = node.description;
   const base: Json = {};
-  const variants: Json[] | undefined = node.anyOf ?? node.oneOf;
+  const variants: Json[] | undefined = node.anyOf ?? node.oneOf ?? (Array.isArray(node.type) ? node.type.map((type: string) => ({ type })) : undefined);
   if (variants) {
     const kinds = variants.filter((v) => v.type !== "null").map((v) => propertyOf(v, typeName, b));
     Object.assign(base, kinds.length === 1 ? kinds[0] : { oneOf: kinds });

@@ -10,7 +10,7 @@ const inputs = z.object({
   name: z.string().min(1, { message: "is required" }).describe("Workspace name, unique in the project (HiLens §5.8.2). Changing it replaces the workspace."),
   description: z.string().optional().describe("Description: the only field HiLens lets you change in place (§5.8.4)."),
   // §5.8.2 types these String but its example sends the number 0: accept both, send the documented string.
-  enterpriseProjectId: z.union([z.string(), z.number()]).transform(String).default("0").describe("Enterprise project ID (default \"0\"). Changing it replaces the workspace."),
+  enterpriseProjectId: z.union([z.string(), z.number()]).transform(String).meta({ anyOf: [{ type: "string" }, { type: "number" }] }).default("0").describe("Enterprise project ID (default \"0\"). Changing it replaces the workspace."),
   enterpriseProjectName: z.string().min(1).default("default").describe("Enterprise project name (default \"default\"). Changing it replaces the workspace."),
   importId: importIdField,
 });

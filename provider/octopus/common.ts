@@ -17,7 +17,9 @@ export function numericId(rule: string, min = 1) {
       ctx.addIssue({ code: "custom", message: `must be a numeric id (${rule})` });
       return z.NEVER;
     })
-    .pipe(z.number().int({ message: `must be an integer (${rule})` }).min(min, { message: `must be >= ${min} (${rule})` }));
+    .pipe(z.number().int({ message: `must be an integer (${rule})` }).min(min, { message: `must be >= ${min} (${rule})` }))
+    // What the transform accepts, for schema.json (a transform has no JSON Schema of its own).
+    .meta({ anyOf: [{ type: "integer", minimum: min }, { type: "string", pattern: "^\\d+$" }] });
 }
 
 /** `z.enum` whose message quotes the document's list and section. */
