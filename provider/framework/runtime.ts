@@ -4,6 +4,7 @@
  * reach resources created by older versions.
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
+import type { z } from "zod";
 import { resolveConfig, ConfigKey, ProviderConfig } from "../config";
 import { isAlreadyExists, isNotFound, InputError } from "../client/errors";
 import { definitions } from "../registry";
@@ -78,8 +79,11 @@ export const handlers = {
     const def = definitionOf(type);
     const { failures, parsed } = validateInputs(def, { ...userInputs(news), importId: news.importId });
     if (failures.length) return { inputs: news, failures };
-    // Fully known inputs are returned normalised (defaults applied, documented types sent).
-    return { inputs: parsed && !containsUnknown(news) ? prune({ ...parsed, [PROVIDER_KEY]: news[PROVIDER_KEY] }) : news };
+    // Inputs are returned normalised (defaults applied, documented types sent): all at once when
+    // fully known, otherwise field by field, so that a default never looks like a change in a
+    // preview where some other input is still unknown.
+    const normalised = parsed && !containsUnknown(news) ? parsed : normaliseKnownFields(def, news);
+    return { inputs: prune({ ...normalised, [PROVIDER_KEY]: news[PROVIDER_KEY] }) };
   },
 
   async diff(type: string, _id: string, olds: Props, news: Props): Promise<dynamic.DiffResult> {
@@ -147,6 +151,17 @@ function overlay(inputs: Props, live: Props): Props {
  * A `NotReadyError` becomes the engine's "partially created" error: the id, the outputs (with
  * `__provider`, which every later operation on the resource needs) and the reason.
  */
+/** Each input field without unknowns, parsed on its own (defaults, types); fields with unknowns stay as they are. */
+function normaliseKnownFields(def: ResourceDefinition, news: Props): Props {
+  const out: Props = { ...userInputs(news), importId: news.importId };
+  for (const [key, field] of Object.entries<z.ZodType>(def.inputs.shape)) {
+    if (containsUnknown(news[key])) continue;
+    const result = field.safeParse(news[key]);
+    if (result.success) out[key] = result.data;
+  }
+  return out;
+}
+
 /** A create refused because the name is taken says how to adopt the existing object instead. */
 async function importHint(def: ResourceDefinition, inputs: Props, err: unknown): Promise<unknown> {
   if (!isAlreadyExists(err)) return err;

@@ -28,6 +28,14 @@ describe("check: validation before any request", () => {
     expect(nested.failures ?? []).toEqual([]);
   });
 
+  it("applies defaults even while another input is unknown, so a preview never shows a default as a change", async () => {
+    const result = await handlers.check(WORKSPACE, {}, { name: UNKNOWN, enterpriseProjectId: 0 });
+    expect(result.inputs).toMatchObject({ name: UNKNOWN, enterpriseProjectId: "0", enterpriseProjectName: "default" });
+    const olds = { name: "ws", enterpriseProjectId: "0", enterpriseProjectName: "default" };
+    const diff = await handlers.diff(WORKSPACE, "1", olds, { ...(result.inputs as object), name: "ws", description: UNKNOWN });
+    expect(diff).toMatchObject({ changes: true, replaces: [] });
+  });
+
   it("applies documented defaults and sends documented types", async () => {
     const result = await handlers.check(WORKSPACE, {}, { name: "ws", enterpriseProjectId: 0 });
     expect(result.inputs).toMatchObject({ name: "ws", enterpriseProjectId: "0", enterpriseProjectName: "default" });
