@@ -17,8 +17,11 @@ export class ApiError extends Error {
   }
 }
 
-/** Octopus datasets answer "not found" with HTTP 400 and these codes (Octopus §4.3.3, §4.4.3, §7.2 table 7-6). */
-const NOT_FOUND_CODES = new Set(["octopus.202202", "octopus.202205"]);
+/**
+ * "Not found" answered with another status: Octopus datasets use HTTP 400 and these codes (Octopus
+ * §4.3.3, §4.4.3, §7.2 table 7-6); TensorBay's status for ResourceNotExist is only inferred from its SDK.
+ */
+const NOT_FOUND_CODES = new Set(["octopus.202202", "octopus.202205", "ResourceNotExist"]);
 
 export function isNotFound(err: unknown): boolean {
   return err instanceof ApiError && (err.status === 404 || NOT_FOUND_CODES.has(err.errorCode));

@@ -67,6 +67,10 @@ export interface EndpointOptions {
 }
 
 const RETRYABLE_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMEDOUT", "UND_ERR_SOCKET", "UND_ERR_CONNECT_TIMEOUT", "UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT"]);
+/** Failures that happen before the request reaches the server: safe to retry even for a POST. */
+const NOT_SENT_CODES = new Set(["ECONNREFUSED", "UND_ERR_CONNECT_TIMEOUT"]);
+/** A Retry-After longer than this is not waited for: the error is reported instead. */
+const MAX_RETRY_AFTER_MS = 60_000;
 
 function encodePath(path: string): string {
   return path.split("/").map((s) => encodeURIComponent(s)).join("/");
@@ -112,6 +116,7 @@ export class Endpoint {
     const backoff = this.options.backoffMs ?? 250;
     let refreshed = false;
     let forceRefresh = false;
+    const idempotent = req.method !== "POST";
     for (let attempt = 0; ; attempt++) {
       const prepared = this.prepare(req);
       await this.family.authenticate(prepared, forceRefresh);
@@ -120,8 +125,9 @@ export class Endpoint {
       try {
         res = await this.send(prepared);
       } catch (err) {
-        const code = (err as { code?: string }).code ?? "";
-        if (attempt < this.options.maxRetries && (RETRYABLE_CODES.has(code) || err instanceof undiciErrors.UndiciError)) {
+        const code = (err as { code?: string }).code ?? (err as { cause?: { code?: string } }).cause?.code ?? "";
+        const retryable = idempotent ? RETRYABLE_CODES.has(code) || err instanceof undiciErrors.UndiciError : NOT_SENT_CODES.has(code);
+        if (attempt < this.options.maxRetries && retryable) {
           await sleep(jitter(backoff, attempt));
           continue;
         }
@@ -131,8 +137,10 @@ export class Endpoint {
         refreshed = forceRefresh = true;
         continue;
       }
-      if ((res.status === 429 || res.status >= 500) && attempt < this.options.maxRetries) {
-        await sleep(retryAfterMs(res.headers) ?? jitter(backoff, attempt));
+      // A POST that got a 5xx may have been carried out: retrying it could create a duplicate.
+      const wait = retryAfterMs(res.headers) ?? jitter(backoff, attempt);
+      if ((res.status === 429 || (res.status >= 500 && idempotent)) && attempt < this.options.maxRetries && wait <= MAX_RETRY_AFTER_MS) {
+        await sleep(wait);
         continue;
       }
       if (res.status >= 400) {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mkdtempSync, rmSync } from "node:fs";
+import { createServer, AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startEmulator, DEFAULTS, Emulator } from "../../emulator";
@@ -104,10 +105,44 @@ describe("Huawei client against the emulator", () => {
     expect(err.errorCode).toBe("HIL.0002");
   });
 
-  it("retries connection errors", async () => {
-    const dead = client({ accessKey: DEFAULTS.accessKey, secretKey: DEFAULTS.secretKey, hilensEndpoint: "http://127.0.0.1:1", maxRetries: "2" });
-    const err = await dead.call("GET /v3/{project_id}/ai-mgr/workspaces").catch((e) => e);
-    expect(String(err.message)).toMatch(/hilens GET .*ECONNREFUSED|connect/i);
+  it("retries connections the server drops, counting every attempt", async () => {
+    let attempts = 0;
+    const dropper = createServer((socket) => {
+      attempts += 1;
+      socket.destroy();
+    });
+    await new Promise<void>((resolve) => dropper.listen(0, "127.0.0.1", resolve));
+    const port = (dropper.address() as AddressInfo).port;
+    try {
+      const flaky = client({ accessKey: DEFAULTS.accessKey, secretKey: DEFAULTS.secretKey, hilensEndpoint: `http://127.0.0.1:${port}`, maxRetries: "2" });
+      const err = await flaky.call("GET /v3/{project_id}/ai-mgr/workspaces").catch((e) => e);
+      expect(String(err.message)).toMatch(/^hilens GET /);
+      expect(attempts).toBe(3);
+      // A POST may have reached the server before the connection dropped: it is not repeated.
+      attempts = 0;
+      await flaky.call("POST /v3/{project_id}/ai-mgr/workspaces", {}, { body: { name: "x" } }).catch((e) => e);
+      expect(attempts).toBe(1);
+    } finally {
+      dropper.close();
+    }
+  });
+
+  it("does not repeat a POST answered 5xx (it may have been carried out), but does after a 429", async () => {
+    emu.inject({ pathPattern: "/ai-mgr/configmaps$", status: 502, count: 1 });
+    const seen = emu.requests.length;
+    const err = await client().call("POST /v3/{project_id}/ai-mgr/configmaps", {}, { body: configMap("not-twice") }).catch((e) => e);
+    expect(err.status).toBe(502);
+    emu.inject({ pathPattern: "/ai-mgr/configmaps$", status: 429, count: 1 });
+    await client().call("POST /v3/{project_id}/ai-mgr/configmaps", {}, { body: configMap("after-throttle") });
+    expect(emu.requests.slice(seen).map((r) => `${r.method} ${r.status}`)).toEqual(["POST 502", "POST 429", "POST 200"]);
+  });
+
+  it("reports a Retry-After longer than a minute instead of stalling on it", async () => {
+    emu.inject({ pathPattern: "/ai-mgr/workspaces$", status: 429, count: 1, retryAfterSeconds: 3600 });
+    const started = Date.now();
+    const err = await client().call("GET /v3/{project_id}/ai-mgr/workspaces").catch((e) => e);
+    expect(err.status).toBe(429);
+    expect(Date.now() - started).toBeLessThan(5000);
   });
 
   it("times out a request that hangs", async () => {
