@@ -32,8 +32,8 @@ export interface TagRule {
 
 /** The tag rules differ per resource type; every one allows at most 20 tags. */
 export const TAG_RULES = {
-  /** Config maps and secrets (§5.6.2). */
-  keyValue: { key: /^[A-Za-z0-9_.-]{1,36}$/, value: /^[A-Za-z0-9_./-]{1,43}$/ },
+  /** Config maps and secrets (§5.4.2 table 5-307, §5.7.4 table 5-432; §5.6.2's looser prose is not what the tag API accepts). */
+  keyValue: { key: /^[A-Za-z0-9_-]{1,36}$/, value: /^[A-Za-z0-9_-]{1,43}$/ },
   /** Devices (§5.1.2 TagObject, §5.7). */
   node: { key: /^[A-Za-z0-9_-]{1,36}$/, value: /^[A-Za-z0-9_-]{1,43}$/ },
   /** Deployments and node selection by tag (§5.3.2 DeploymentTag/TagRequest): the value may hold '.'. */

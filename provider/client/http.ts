@@ -12,12 +12,6 @@ function poolFor(origin: string): Pool {
   return pool;
 }
 
-export async function closePools(): Promise<void> {
-  const all = [...pools.values()];
-  pools.clear();
-  await Promise.all(all.map((p) => p.close()));
-}
-
 export type QueryValue = string | number | boolean | undefined | null;
 
 export interface HttpRequest {

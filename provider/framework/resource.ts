@@ -67,6 +67,3 @@ export function resourceClass<S extends z.ZodObject<any>, O extends z.ZodObject<
   Object.defineProperty(EdgeResource, "name", { value: def.name });
   return EdgeResource as unknown as EdgeResourceClass<S, O>;
 }
-
-/** Keeps `type` reachable for docs and tests. */
-export { token };

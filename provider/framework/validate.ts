@@ -49,5 +49,4 @@ export function validateInputs(def: ResourceDefinition, inputs: Props): { failur
 /** Shorthands for documented rules, so each message names the rule as the document states it. */
 export const rules = {
   pattern: (re: RegExp, rule: string) => z.string().regex(re, { message: `must match ${re} (${rule})` }),
-  maxLength: (n: number) => ({ message: `must be at most ${n} characters` }),
 };

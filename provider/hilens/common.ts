@@ -1,17 +1,14 @@
 import { z } from "zod";
-import { rules } from "../framework/validate";
+import { tagList } from "./tags";
 
-/** §5.4 table 5-300 / §5.6 table 5-390: resource tags on config maps and secrets. */
-export const tagsField = z
-  .array(
-    z.object({
-      key: rules.pattern(/^[A-Za-z0-9_.-]{1,36}$/, "tag key: 1-36 letters, digits, '.', '-', '_' (HiLens §5.6.2)").describe("Tag key."),
-      value: rules.pattern(/^[A-Za-z0-9_./-]{1,43}$/, "tag value: 1-43 letters, digits, '.', '-', '_', '/' (HiLens §5.6.2)").describe("Tag value."),
-    }),
-  )
-  .max(20, { message: "at most 20 tags (HiLens §5.6.2)" })
+/**
+ * Tags of config maps and secrets: the rule of §5.4.2 (table 5-307) and of the tag API that
+ * reconciles them (§5.7.4, table 5-432). §5.6.2's prose would also allow '.' and '/', which the
+ * tag API refuses, so the stricter rule applies.
+ */
+export const tagsField = tagList(/^[A-Za-z0-9_-]{1,36}$/, "key: 1-36 letters, digits, '-', '_' (HiLens §5.4.2, §5.7.4)", /^[A-Za-z0-9_-]{1,43}$/, "value: 1-43 letters, digits, '-', '_' (HiLens §5.4.2, §5.7.4)")
   .default([])
-  .describe("Tags, at most 20: reconciled with the tag API (§5.7) and read from it, so tags edited in the console show as drift on refresh.");
+  .describe("Tags, at most 20 with unique keys: reconciled with the tag API (§5.7) and read from it, so tags edited in the console show as drift on refresh.");
 
 export const workspaceIdField = z.string().min(1).optional().describe("Workspace ID; the account's default workspace when omitted. Changing it replaces the object.");
 

@@ -28,7 +28,8 @@ const logConfig = z.object({
   level: z.enum(["error", "warning", "info", "debug"]).default("info").describe("System log level (default info)."),
   rotateNum: z.number().int().min(1).max(30, { message: "must be 1-30 (HiLens §5.1.2; 1-10 for provider ief)" }).default(5).describe("Rotated log files kept: 1-30 (ief: 1-10), default 5."),
   rotatePeriod: z.enum(["daily", "monthly", "weekly", "yearly"]).optional().describe("Rotation period; provider ief only."),
-  size: z.number().int().min(10).max(1000, { message: "must be 10-1000 MB (HiLens §5.1.2)" }).default(50).describe("Application log file size limit in MB: 10-1000, default 50."),
+  // §5.1.2 types it a number but its example sends "50": both are accepted, the number is sent.
+  size: z.coerce.number().int().min(10).max(1000, { message: "must be 10-1000 MB (HiLens §5.1.2)" }).default(50).describe("Application log file size limit in MB: 10-1000, default 50."),
 });
 
 const inputs = z

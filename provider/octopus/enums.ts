@@ -33,7 +33,6 @@ export const DATA_TYPES = ["IMAGE", "POINT_CLOUD", "TEXT", "VIDEO"] as const;
 export const DATASET_FORMS = ["DATASET", "SUBSET"] as const;
 export const DATA_SOURCES = ["LABEL", "LOCAL", "OBS", "HOUSE", "DATASET"] as const;
 export const LABEL_FORMATS = ["OCTOPUS", "USER_DEFINE"] as const;
-export const DATASET_STATUSES = ["CREATING", "IN_INTEGRATION", "EXPORTING", "SUCCESS", "INTEGRATION_FAILED", "EXPORT_FAILED", "EXPORT_PRE_SUCCESS", "UPLOAD_SUSPENDED", "INITIALIZING"] as const;
 /** §4.4.2 `warehouse_params.file_types`. */
 export const FILE_TYPES = ["IMAGE", "POINT_CLOUD", "TEXT", "VIDEO", "SCENARIO", "OTHERS"] as const;
 
