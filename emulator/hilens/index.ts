@@ -1,6 +1,6 @@
 import type { Route } from "../http";
 import { workspaceRoutes } from "./workspaces";
-import { invalid } from "./validation";
+import { DESCRIPTION, invalid } from "./validation";
 import { keyValueRoutes } from "./keyValue";
 import { deviceControlRoutes, deviceRoutes } from "./devices";
 import { deploymentRoutes, podRoutes } from "./deployments";
@@ -41,7 +41,7 @@ const secretRoutes = keyValueRoutes({
   name: { pattern: /^[a-z][a-z0-9-]{2,62}[a-z0-9]$/, max: 64, rule: "must be 4-64 lowercase letters, digits or '-', start with a letter and not end with '-'" },
   key: { pattern: /^[A-Za-z-][A-Za-z0-9._-]*$/, max: 63, rule: "must start with a letter or '-' and contain only letters, digits, '.', '-' and '_'" },
   value: { pattern: /^[^\^~#$%&<>()[\]{}'"\\]+$/, max: 20480, rule: "contains a forbidden character" },
-  descriptionPattern: /^[^\^~#$%&*<>()[\]{}'"\\]*$/,
+  descriptionPattern: DESCRIPTION.pattern,
   workspaceBesideWrapper: false,
   // §5.6.1 tags: `key1.value1,key2.value2`; a secret must carry every one.
   tagFilter: (query) => {

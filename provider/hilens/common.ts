@@ -10,6 +10,16 @@ export const tagsField = tagList(/^[A-Za-z0-9_-]{1,36}$/, "key: 1-36 letters, di
   .default([])
   .describe("Tags, at most 20 with unique keys: reconciled with the tag API (§5.7) and read from it, so tags edited in the console show as drift on refresh.");
 
+/** §1.2 DESC: the characters HiLens refuses in descriptions. */
+export const DESCRIPTION_FORBIDDEN = /^[^\^~#$%&*<>()[\]{}'"\\]*$/;
+export const descriptionField = (section: string) =>
+  z
+    .string()
+    .max(255, { message: `must be at most 255 characters (HiLens ${section})` })
+    .regex(DESCRIPTION_FORBIDDEN, { message: `must not contain ^ ~ # $ % & * < > ( ) [ ] { } ' " \\ (HiLens ${section})` })
+    .optional()
+    .describe(`Description: at most 255 characters, none of ^ ~ # $ % & * < > ( ) [ ] { } ' " \\ (HiLens ${section}).`);
+
 export const workspaceIdField = z.string().min(1).optional().describe("Workspace ID; the account's default workspace when omitted. Changing it replaces the object.");
 
 export const hilensClient = (ctx: { hilens: import("../client/huawei").HuaweiServiceClient }) => ctx.hilens;

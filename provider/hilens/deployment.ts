@@ -8,9 +8,8 @@ import { compact, toCamel, toSnake } from "../framework/case";
 import { rules } from "../framework/validate";
 import { awaitTimeoutsField, skipAwaitField, timeoutFor, waitFor } from "../framework/await";
 import { isNotFound } from "../client/errors";
-import { projectOnto } from "./common";
+import { descriptionField, projectOnto } from "./common";
 import { CONFIG_MAP_NAME } from "./configMap";
-import { descriptionField } from "./device";
 import { deploymentTagList, liveTags, reconcileTags } from "./tags";
 
 export const APP_NAME = /^[a-z0-9]([a-z0-9-]{0,30}[a-z0-9])?$/;

@@ -5,20 +5,10 @@ import { compact, toCamel, toSnake } from "../framework/case";
 import { rules } from "../framework/validate";
 import { AwaitInputs, awaitTimeoutsField, skipAwaitField, timeoutFor, waitFor } from "../framework/await";
 import { InputError } from "../client/errors";
-import { hilensClient, workspaceIdField } from "./common";
+import { descriptionField, hilensClient, workspaceIdField } from "./common";
 import { liveTags, nodeTagsField, reconcileTags } from "./tags";
 
 export const DEVICE_NAME = /^[\u4e00-\u9fa5A-Za-z0-9_-]{1,64}$/;
-/** §1.2 DESC: the characters HiLens refuses in descriptions. */
-export const DESCRIPTION_FORBIDDEN = /^[^\^~#$%&*<>()[\]{}'"\\]*$/;
-export const descriptionField = (section: string) =>
-  z
-    .string()
-    .max(255, { message: `must be at most 255 characters (HiLens ${section})` })
-    .regex(DESCRIPTION_FORBIDDEN, { message: `must not contain ^ ~ # $ % & * < > ( ) [ ] { } ' " \\ (HiLens ${section})` })
-    .optional()
-    .describe(`Description: at most 255 characters, none of ^ ~ # $ % & * < > ( ) [ ] { } ' " \\ (HiLens ${section}).`);
-
 const FIRMWARE_VERSION = /^(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})$/;
 const DEFAULT_FIRMWARE_TIMEOUT_MS = 30 * 60_000;
 

@@ -2,10 +2,9 @@ import { z } from "zod";
 import { defineResource, importIdField } from "../framework/definition";
 import { resourceClass } from "../framework/resource";
 import { rules } from "../framework/validate";
-import { tagsField, workspaceIdField } from "./common";
+import { descriptionField, tagsField, workspaceIdField } from "./common";
 import { keyValueApi } from "./keyValue";
 
-const FORBIDDEN_DESCRIPTION = /^[^\^~#$%&*<>()[\]{}'"\\]*$/;
 const FORBIDDEN_VALUE = /^[^\^~#$%&<>()[\]{}'"\\]*$/;
 
 // §5.6.2's prose (key/value rules, 20480) is more specific than its table 5-390 (10000, [A-Za-z0-9_-]);
@@ -27,12 +26,7 @@ const inputs = z.object({
     .min(1, { message: "at least one secret is required" })
     .max(100, { message: "at most 100 secrets (HiLens §5.6.2)" })
     .describe("The key/value pairs; always secret in state and previews."),
-  description: z
-    .string()
-    .max(255, { message: "must be at most 255 characters (HiLens §5.6.2)" })
-    .regex(FORBIDDEN_DESCRIPTION, { message: "must not contain ^ ~ # $ % & * < > ( ) [ ] { } ' \" \\ (HiLens §5.6.2)" })
-    .optional()
-    .describe("Description."),
+  description: descriptionField("§5.6.2"),
   tags: tagsField,
   workspaceId: workspaceIdField,
   importId: importIdField,
