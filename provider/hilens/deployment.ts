@@ -173,7 +173,7 @@ const inputs = z
       .string()
       .optional()
       .describe(
-        `Content hash of the config maps and secrets the apps read (env valueFrom, volumes): apps read those at start, so a content change alone would not reach them. Set it to \`hilens.configHash(configMap, secret, ...)\`; it is sent as the env var ${CONFIG_HASH_ENV} of every app, so a change is a template change that restarts the instances (§5.3.4), and they start with the new values.`,
+        `Hash of the config maps and secrets the apps read (env valueFrom, volumes): apps read those at start, so a change to them alone would not reach running apps. Set it to \`hilens.configHash(configMap, secret, ...)\` (config map entries, and each secret's ID and update time: secret values are never hashed); it is sent as the env var ${CONFIG_HASH_ENV} of every app, so a change is a template change that restarts the instances (§5.3.4), and they start with the new values.`,
       ),
     awaitTimeouts: awaitTimeoutsField,
     skipAwait: skipAwaitField,
@@ -332,17 +332,23 @@ export const deploymentDefinition = defineResource({
 
 export const Deployment = resourceClass(deploymentDefinition);
 
-/** What `configHash` hashes: anything with config map entries or secret entries. */
+/** What `configHash` hashes: a ConfigMap or a Secret (or anything shaped like one). */
 export interface HashSource {
-  configs?: pulumi.Input<{ key: pulumi.Input<string>; value: pulumi.Input<string> }[]>;
-  secrets?: pulumi.Input<{ key: pulumi.Input<string>; value: pulumi.Input<string> }[]>;
   name?: pulumi.Input<string>;
+  /** Config map entries: hashed as they are. */
+  configs?: pulumi.Input<{ key: pulumi.Input<string>; value: pulumi.Input<string> }[]>;
+  /** The object's ID and last update time: a new secret value changes `updatedAt`. */
+  id?: pulumi.Input<string>;
+  updatedAt?: pulumi.Input<string | undefined>;
 }
 
 /**
- * A content hash of config maps and secrets, for a Deployment's `configHash`: it changes when
- * any entry changes, which restarts the deployment's instances. Secret if any source is.
+ * A hash of what config maps and secrets hold, for a Deployment's `configHash`: it changes when
+ * any of them changes, which restarts the deployment's instances. Secret values are never hashed
+ * (the hash travels in clear as an environment variable): a secret counts by its ID and
+ * `updatedAt`, which the service moves on every change.
  */
 export function configHash(...sources: HashSource[]): pulumi.Output<string> {
-  return pulumi.all(sources.map((s) => pulumi.output({ name: s.name, configs: s.configs, secrets: s.secrets }))).apply((all) => createHash("sha256").update(JSON.stringify(all)).digest("hex").slice(0, 32));
+  const fingerprints = sources.map((s) => pulumi.output({ name: s.name, configs: s.configs, id: s.id, updatedAt: s.updatedAt }));
+  return pulumi.all(fingerprints).apply((all) => createHash("sha256").update(JSON.stringify(all)).digest("hex").slice(0, 32));
 }
