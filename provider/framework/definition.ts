@@ -32,6 +32,20 @@ export class NotReadyError extends Error {
   }
 }
 
+/**
+ * Runs a step that follows a successful create call (reading the object back, setting its tags):
+ * if it fails, the object still exists, so the failure is reported as a partial create and the
+ * engine keeps the ID instead of orphaning the object.
+ */
+export async function afterCreate<T>(id: string, state: Props, step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (err) {
+    if (err instanceof NotReadyError) throw err;
+    throw new NotReadyError(`${(err as Error).message} (the object was created as ${id}; the next \`pulumi up\` completes it)`, id, state);
+  }
+}
+
 /** What `read` found: the live values of the inputs (for drift) and the server-side fields. */
 export interface LiveObject<I> {
   inputs: Partial<I>;

@@ -1,5 +1,5 @@
 import type { HuaweiServiceClient } from "../client/huawei";
-import type { Context, LiveObject, Props, ResourceApi } from "./definition";
+import { afterCreate, type Context, type LiveObject, type Props, type ResourceApi } from "./definition";
 
 /**
  * A resource that is plain REST (create, get by id, update, delete), declared as a table of
@@ -37,7 +37,7 @@ export function restApi<I extends Props>(spec: RestSpec<I>): ResourceApi<I> {
     async create(ctx, inputs) {
       const created = await spec.client(ctx).call(spec.create, params(inputs), { body: spec.createBody(inputs) });
       const id = spec.idOf(created);
-      return { id, state: await readState(ctx, id, inputs) };
+      return { id, state: await afterCreate(id, {}, () => readState(ctx, id, inputs)) };
     },
     async read(ctx, id, inputs) {
       const body = await fetch(ctx, id, inputs);

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { isDeepStrictEqual } from "node:util";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { Context, NotReadyError, Props, defineResource, importIdField } from "../framework/definition";
+import { Context, NotReadyError, Props, afterCreate, defineResource, importIdField } from "../framework/definition";
 import { resourceClass } from "../framework/resource";
 import { compact, toCamel, toSnake } from "../framework/case";
 import { rules } from "../framework/validate";
@@ -284,7 +284,7 @@ export const deploymentDefinition = defineResource({
         svc_order_id: i.svcOrderId,
       });
       const created = await ctx.hilens.call("POST /v3/{project_id}/ai-mgr/deployments", {}, { body });
-      return { id: created.id, state: await awaitReady(ctx, created.id, i, "create") };
+      return { id: created.id, state: await afterCreate(created.id, {}, () => awaitReady(ctx, created.id, i, "create")) };
     },
     async read(ctx, id, declared) {
       const d = await get(ctx, id);

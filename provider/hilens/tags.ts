@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { HuaweiServiceClient } from "../client/huawei";
-import type { Context, LiveObject, ResourceApi } from "../framework/definition";
+import { afterCreate, type Context, type LiveObject, type ResourceApi } from "../framework/definition";
 import { rules } from "../framework/validate";
 
 /**
@@ -64,7 +64,7 @@ export function withTagApi<I extends { tags?: Tag[] }>(type: TagResourceType, ap
     ...api,
     async create(ctx, inputs) {
       const created = await api.create(ctx, inputs);
-      await reconcileTags(ctx.hilens, type, created.id, inputs.tags ?? []);
+      await afterCreate(created.id, created.state, () => reconcileTags(ctx.hilens, type, created.id, inputs.tags ?? []));
       return created;
     },
     async read(ctx, id, inputs): Promise<LiveObject<I> | undefined> {

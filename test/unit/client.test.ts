@@ -8,6 +8,7 @@ import { HuaweiServiceClient, huaweiAuth, IamPasswordAuth } from "../../provider
 import { authorization, sdkDate } from "../../provider/client/signer";
 import { ApiError } from "../../provider/client/errors";
 import { resolveConfig, ProviderConfig, ConfigKey } from "../../provider/config";
+import { configure, handlers } from "../../provider/framework/runtime";
 
 const OTHER = { accessKey: "OTHERPROJECTACCESSKEY", secretKey: "other-secret", projectId: "ffffffffffffffffffffffffffffffff" };
 let emu: Emulator;
@@ -239,5 +240,19 @@ describe("HiLens config map and secret lists in the emulator", () => {
     expect(both.secrets.map((m: { name: string }) => m.name)).toEqual(["tagged-secret"]);
     const none = await c.call("GET /v3/{project_id}/ai-mgr/secrets", {}, { query: { tags: "team.vision,env.dev" } });
     expect(none.count).toBe(0);
+  });
+});
+
+describe("a create whose follow-up step fails", () => {
+  it("is reported as partially created with the new ID, so the engine keeps the object instead of orphaning it", async () => {
+    const values: Record<string, string> = { "edgeai:hilensEndpoint": emu.url, "edgeai:projectId": DEFAULTS.projectId, "edgeai:accessKey": DEFAULTS.accessKey, "edgeai:secretKey": DEFAULTS.secretKey, "edgeai:maxRetries": "0" };
+    await configure({ config: { get: (key: string) => values[key] } } as never);
+    emu.inject({ pathPattern: "/ai-mgr/configmaps/[^/]+$", status: 503, count: 1 });
+    const err = await handlers.create("edgeai:hilens:ConfigMap", { name: "half-made", configs: [{ key: "k", value: "v" }], tags: [], __provider: "p" }).catch((e) => e);
+    expect(err.id).toBeTruthy();
+    expect(err.message).toContain(`the object was created as ${err.id}`);
+    expect(err.properties).toMatchObject({ name: "half-made", __provider: "p" });
+    const live = await client().call("GET /v3/{project_id}/ai-mgr/configmaps/{id}", { id: err.id });
+    expect(live.configmap.name).toBe("half-made");
   });
 });
