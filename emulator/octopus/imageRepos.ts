@@ -74,12 +74,11 @@ function holders(req: EmuRequest, repoId: number, version?: number) {
 
 /**
  * §4.1.4/§4.2.4 document no 409, yet an image that operators run cannot vanish under them: the
- * emulator answers the generic "in use" 409 (table 7-3) and names the operators.
+ * emulator answers the generic "in use" 409 of table 7-3, with its text only (the service names
+ * nothing; the provider looks the operators up itself).
  */
-function refuseIfUsed(req: EmuRequest, what: string, repoId: number, version?: number) {
-  const users = holders(req, repoId, version);
-  if (users.length)
-    fail(409, "octopus.000143", `The resource you requested is already in use, or the resource is bound to another resource: ${what} is used by operator(s) ${users.map((p) => `"${p.name}" (${p.id})`).join(", ")}`);
+function refuseIfUsed(req: EmuRequest, repoId: number, version?: number) {
+  if (holders(req, repoId, version).length) fail(409, "octopus.000143", "The resource you requested is already in use, or the resource is bound to another resource");
 }
 
 function nameTaken(req: EmuRequest, name: string, exceptId?: number) {
@@ -134,7 +133,7 @@ export const imageRepoRoutes = [
 
   octopusRoute("DELETE", REPO, "octopus:imageRepo:delete", (req) => {
     const repo = repoOrFail(req);
-    refuseIfUsed(req, `image repository "${repo.name}" (${repo.id})`, repo.id);
+    refuseIfUsed(req, repo.id);
     for (const v of versionsOf(req, repo.id)) req.store.delete(req.principal, KIND.version, versionKey(repo.id, v.version));
     req.store.delete(req.principal, KIND.repo, String(repo.id));
     return NO_BODY;
@@ -176,7 +175,7 @@ export const imageRepoRoutes = [
 
   octopusRoute("DELETE", VERSION, "octopus:imageRepo:delete", (req) => {
     const { repo, row } = versionOrFail(req);
-    refuseIfUsed(req, `version ${row.version} of image repository "${repo.name}" (${repo.id})`, repo.id, row.version);
+    refuseIfUsed(req, repo.id, row.version);
     req.store.delete(req.principal, KIND.version, versionKey(repo.id, row.version));
     return NO_BODY;
   }),

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { OCTOPUS_BASE, idText, isInUse, listAllOctopus } from "../client/octopus";
+import { OCTOPUS_BASE, idText, listAllOctopus } from "../client/octopus";
 import type { HuaweiServiceClient } from "../client/huawei";
 import { defineResource, importIdField, token } from "../framework/definition";
 import { restApi } from "../framework/rest";
@@ -7,6 +7,7 @@ import { resourceClass } from "../framework/resource";
 import { compact } from "../framework/case";
 import { REPO_SCOPES, REPO_VISIBILITIES } from "./enums";
 import { idByName, octopusClient, oneOf, text } from "./common";
+import { deleteUnlessRun } from "./operator";
 
 export const IMAGE_REPOS = `${OCTOPUS_BASE}/common/image-registry/image-repos`;
 
@@ -63,16 +64,14 @@ export const imageRepoDefinition = defineResource({
   findExisting: (ctx, i) => idByName(ctx.octopus, `GET ${IMAGE_REPOS}`, i.name),
   api: {
     ...rest,
-    async delete(ctx, id, inputs, state) {
-      try {
-        await rest.delete(ctx, id, inputs, state);
-      } catch (err) {
-        if (!isInUse(err)) throw err;
-        throw new Error(
-          `${TYPE}: repository ${id} cannot be deleted while operators use it: ${err.errorMsg} (${err.errorCode}). Point those operators at another image or delete them first; to replace the repository (a new scope or visibility), also give it a new name, so the new one exists before the old one is deleted.`,
-        );
-      }
-    },
+    delete: (ctx, id, inputs, state) =>
+      deleteUnlessRun(
+        ctx,
+        `${TYPE}: repository ${id}`,
+        { repoId: id },
+        "Point those operators at another image or delete them first; to replace the repository (a new scope or visibility), also give it a new name, so the new one exists before the old one is deleted.",
+        () => rest.delete(ctx, id, inputs, state),
+      ),
   },
 });
 

@@ -8,6 +8,7 @@ import { compact } from "../framework/case";
 import { VERSION_STATUSES } from "./enums";
 import { numericId, octopusClient, text } from "./common";
 import { IMAGE_REPOS } from "./imageRepo";
+import { deleteUnlessRun } from "./operator";
 
 export const IMAGE_VERSIONS = `${IMAGE_REPOS}/{repo_id}/versions`;
 /** A push of a large image may take a while; `customTimeouts.create`/`update` override this. */
@@ -92,6 +93,8 @@ const api: ResourceApi<Inputs> = {
     const { id, state } = await rest.create(ctx, i);
     return { id, state: await awaitPushed(ctx, id, i, "create", state) };
   },
+  delete: (ctx, id, i, state) =>
+    deleteUnlessRun(ctx, `edgeai:octopus:ImageRepoVersion: version ${id} of repository ${i.repoId}`, { repoId: String(i.repoId), version: Number(id) }, "Point those operators at another version or delete them first.", () => rest.delete(ctx, id, i, state)),
   // Only `waitForStatus` changes in place: versions themselves cannot be edited (§4.2).
   async update(ctx, id, _olds, news) {
     const live = await rest.read(ctx, id, news);

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { OCTOPUS_BASE, idText } from "../client/octopus";
-import { defineResource, importIdField } from "../framework/definition";
+import { OCTOPUS_BASE, idText, isInUse, listAllOctopus } from "../client/octopus";
+import { type Context, defineResource, importIdField } from "../framework/definition";
 import { restApi } from "../framework/rest";
 import { resourceClass } from "../framework/resource";
 import { compact } from "../framework/case";
@@ -8,6 +8,23 @@ import { OPERATOR_VISIBILITIES, OUTPUT_TYPES } from "./enums";
 import { idByName, numericId, octopusClient, oneOf, text } from "./common";
 
 const PROCESSORS = `${OCTOPUS_BASE}/data/processors`;
+
+/**
+ * Runs a delete of an image repository or version; when the service refuses it as in use (a 409
+ * that names nothing, §7.2 table 7-3), says which operators (§4.13.1) run that image and how to
+ * free it.
+ */
+export async function deleteUnlessRun(ctx: Context, subject: string, image: { repoId: string; version?: number }, advice: string, remove: () => Promise<void>): Promise<void> {
+  try {
+    await remove();
+  } catch (err) {
+    if (!isInUse(err)) throw err;
+    const all = await listAllOctopus<{ id: number; name: string; image_repo_id: number; image_version: number }>(ctx.octopus, `GET ${PROCESSORS}`).catch(() => []);
+    const holders = all.filter((p) => String(p.image_repo_id) === image.repoId && (image.version === undefined || p.image_version === image.version));
+    const named = holders.length ? `: used by operator(s) ${holders.map((p) => `"${p.name}" (${p.id})`).join(", ")}` : "";
+    throw new Error(`${subject} cannot be deleted while operators run it${named} (${err.errorCode}: ${err.errorMsg}). ${advice}`);
+  }
+}
 
 const inputs = z.object({
   name: text({ min: 1, max: 64, section: "§4.13.2" }).describe("Operator name, unique in the project: at most 64 characters (Octopus §4.13.2). Cannot be changed in place (§4.13.4): changing it replaces the operator."),

@@ -166,7 +166,7 @@ describe("operators and their image", () => {
     const op = octopus.operatorDefinition;
     await op.api.create(ctx(), parsed(op, { name: "cleaner", outputType: "DATA_SET", visibility: "PRIVATE", imageRepoId: repoId, imageVersion: 1, config: { command: "python clean.py" } }));
     const err = await octopus.imageRepoDefinition.api.delete(ctx(), repoId, {} as any, {}).catch((e) => e);
-    expect(err.message).toContain(`repository ${repoId} cannot be deleted while operators use it`);
+    expect(err.message).toContain(`repository ${repoId} cannot be deleted while operators run it`);
     expect(err.message).toContain('operator(s) "cleaner"');
     expect(err.message).toContain("octopus.000143");
   });
