@@ -8,15 +8,15 @@ source scripts/node-env.sh
 bash scripts/install.sh
 export PATH="$(bash scripts/ensure-pulumi.sh):$PATH"
 
-WORK="$ROOT/.pulumi-test/main-job"
-rm -rf "$WORK" && mkdir -p "$WORK/state" "$WORK/home"
+WORK="$(mktemp -d -t edgeai-main-job-XXXXXX)"
+mkdir -p "$WORK/state" "$WORK/home"
 PROJECT_ID=0e1d2c3b4a5968778695a4b3c2d1e0f0
 ACCESS_KEY=MAINJOBACCESSKEY0001
 SECRET_KEY="$(node -e 'console.log(require("node:crypto").randomBytes(24).toString("hex"))')"
 
 node dist/emulator/cli.js --port 0 --data "$WORK/emulator" --access-key "$ACCESS_KEY" --secret-key "$SECRET_KEY" --project-id "$PROJECT_ID" >"$WORK/emulator.log" 2>&1 &
 EMULATOR_PID=$!
-trap 'kill $EMULATOR_PID 2>/dev/null || true' EXIT
+trap 'kill $EMULATOR_PID 2>/dev/null || true; rm -rf "$WORK"' EXIT
 for _ in $(seq 1 100); do grep -q "listening on" "$WORK/emulator.log" && break; sleep 0.1; done
 URL="$(sed -n 's/.*listening on \(http[^ ]*\).*/\1/p' "$WORK/emulator.log")"
 [ -n "$URL" ] || { cat "$WORK/emulator.log"; exit 1; }

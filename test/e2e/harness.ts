@@ -4,6 +4,7 @@
  */
 import { mkdtempSync, mkdirSync, copyFileSync, cpSync, readdirSync, writeFileSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { tmpdir } from "node:os";
 import { execFileSync } from "node:child_process";
 import { LocalWorkspace, Stack, OutputMap } from "@pulumi/pulumi/automation";
 import { startEmulator, DEFAULTS, Emulator } from "../../emulator";
@@ -69,9 +70,8 @@ export async function createStack(emulator: Emulator, name: string, extraConfig:
   // Without its own package.json the language host would run the repository's package main.
   copyFileSync(join(PROGRAM, "package.json"), join(dir, "package.json"));
   const specFile = join(dir, "spec.json");
-  mkdirSync(join(dir, ".state"));
   const envVars: Record<string, string> = {
-    PULUMI_BACKEND_URL: `file://${join(dir, ".state")}`,
+    PULUMI_BACKEND_URL: backendUrl(dir),
     PULUMI_CONFIG_PASSPHRASE: "edgeai-e2e-passphrase",
     PULUMI_SKIP_UPDATE_CHECK: "true",
     PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
@@ -126,8 +126,18 @@ export async function createStack(emulator: Emulator, name: string, extraConfig:
   };
 }
 
+/** Each stack directory's file backend: a fresh temporary directory, removed by `cleanup`. */
+const backends = new Map<string, string>();
+function backendUrl(dir: string): string {
+  const backend = mkdtempSync(join(tmpdir(), "edgeai-backend-"));
+  backends.set(dir, backend);
+  return `file://${backend}`;
+}
+
 export function cleanup(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
+  const backend = backends.get(dir);
+  if (backend) rmSync(backend, { recursive: true, force: true });
 }
 
 /** A direct API client for out-of-band changes (what a colleague would do in the console). */
@@ -152,7 +162,7 @@ export async function exampleStack(emulator: Emulator, example: string): Promise
   const ws = await LocalWorkspace.create({
     workDir: dir,
     envVars: {
-      PULUMI_BACKEND_URL: `file://${dir}`,
+      PULUMI_BACKEND_URL: backendUrl(dir),
       PULUMI_HOME: join(dir, ".pulumi-home"),
       PULUMI_CONFIG_PASSPHRASE: "edgeai-example",
       PULUMI_SKIP_UPDATE_CHECK: "true",

@@ -67,12 +67,13 @@ describe("HiLens workspace, config map and secret through the real pulumi CLI", 
   it("refresh drops what was deleted out of band, and the next up recreates it", async () => {
     await consoleClient(emulator).call("DELETE /v3/{project_id}/ai-mgr/configmaps/{id}", { id: first["cm.id"] });
     await consoleClient(emulator).call("DELETE /v3/{project_id}/ai-mgr/secrets/{id}", { id: first["sec.id"] });
+    await consoleClient(emulator).call("DELETE /v3/{project_id}/ai-mgr/workspaces/{id}", { id: first["ws.workspaceId"] });
     await t.refresh();
     const resourcesInState = JSON.parse(await t.exportState()).deployment.resources.map((r: { urn: string }) => r.urn.split("::").pop());
-    expect(resourcesInState).toContain("ws");
+    expect(resourcesInState).not.toContain("ws");
     expect(resourcesInState).not.toContain("cm");
     expect(resourcesInState).not.toContain("sec");
-    expect(await t.previewChanges()).toMatchObject({ create: 2 });
+    expect(await t.previewChanges()).toMatchObject({ create: 3 });
     await t.up();
     expect(emulator.store.count()).toBe(3);
   });
