@@ -58,6 +58,8 @@ const env = z
   })
   .refine((e) => [e.value, e.valueFrom, e.fieldPath].filter((v) => v !== undefined).length === 1, { message: "set exactly one of value, valueFrom and fieldPath (HiLens §5.3.2 Env)" });
 
+// The create/update request tables forbid these; the list/detail tables also name ' " [ ], an
+// inconsistency of the document: we check what the request body's own table states.
 const ARG = /^[^\^#~$%&*<>(){}]*$/;
 const argList = (what: string) =>
   z
@@ -68,7 +70,9 @@ const argList = (what: string) =>
 
 const probe = z
   .object({
-    exec: z.object({ command: z.string().min(1).max(10240).describe("Command; at most 10240 characters.") }).optional(),
+    exec: z
+      .object({ command: z.string().min(1).max(10240).regex(ARG, { message: "must not contain ^ # ~ $ % & * < > ( ) { } (HiLens §5.3.2 Exec)" }).describe("Command; at most 10240 characters, none of ^ # ~ $ % & * < > ( ) { }.") })
+      .optional(),
     httpGet: z
       .object({
         host: z.string().optional().describe("Host (default: the container IP)."),
@@ -85,7 +89,7 @@ const probe = z
 
 const volume = z
   .object({
-    name: rules.pattern(/^[a-z0-9-]{1,63}$/, "1-63 lowercase letters or digits (HiLens §5.3.2 Volume)").describe("Volume name."),
+    name: rules.pattern(/^[a-z0-9-]{1,63}$/, "1-63 lowercase letters, digits or '-' (HiLens §5.3.2 Volume)").describe("Volume name."),
     type: z.enum(["configMap", "secret", "emptyDir", "hostPath"]).describe("configMap, secret, emptyDir or hostPath (also sent as the document's `key`)."),
     source: z.string().min(1).describe("hostPath: a path starting with '/'; configMap/secret: its name (pass `configHash` to roll on content changes); emptyDir: disk or memory."),
     destination: rules.pattern(/^\//, "an absolute path (HiLens §5.3.2 Volume)").describe("Mount path in the container."),
