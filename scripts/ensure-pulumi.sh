@@ -85,13 +85,13 @@ VERSION="$(pulumi_npm_version)"
 log "@pulumi/pulumi version: $VERSION"
 
 # ------------------------------------------------------ 1. already on PATH ---
+# All three are needed: the CLI at the pinned version, a language host, and the dynamic-provider
+# plugin; anything less falls through to the cache or a build.
 if [[ "${ENSURE_PULUMI_REBUILD:-0}" != 1 ]] && command -v pulumi >/dev/null 2>&1 \
-   && command -v pulumi-language-nodejs >/dev/null 2>&1; then
+   && command -v pulumi-language-nodejs >/dev/null 2>&1 && command -v pulumi-resource-pulumi-nodejs >/dev/null 2>&1; then
   have="$(PULUMI_SKIP_UPDATE_CHECK=1 pulumi version 2>/dev/null | head -n1 || true)"
   if [[ "$have" == "v$VERSION" ]]; then
     dir="$(cd "$(dirname "$(command -v pulumi)")" && pwd)"
-    command -v pulumi-resource-pulumi-nodejs >/dev/null 2>&1 \
-      || log "warning: pulumi-resource-pulumi-nodejs is not on PATH (dynamic providers need it)"
     log "using pulumi $have already on PATH ($dir)"
     printf '%s\n' "$dir" >&3
     exit 0
