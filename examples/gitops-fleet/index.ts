@@ -37,7 +37,8 @@ const devices = Object.fromEntries(
 );
 
 // Each model version in use is one deployment on the devices that run it. Moving a device to
-// another version deploys the new release before the old one is removed from it.
+// another version adds it to that version's deployment in place (batch deploy), and replaces the
+// deployment it leaves (see hilens.Deployment `nodeIds`).
 const deployments = deploymentsOf(fleet).map(({ model, version, devices: names }) => {
   const m = fleet.models[model];
   const cm = settings[model];

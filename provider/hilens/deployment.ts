@@ -167,7 +167,7 @@ const inputs = z
       .array(z.string().min(1))
       .min(1)
       .optional()
-      .describe("Target devices. Adding devices deploys to them in place (batch deploy, §5.3.10); removing one replaces the deployment (the API cannot undeploy from a device)."),
+      .describe("Target devices. Adding devices deploys to them in place (batch deploy, §5.3.10). Removing one replaces the deployment: §5.3.7 deletes a single instance, but the document does not say the deployment then stops targeting that device, so the provider converges by replacing it (the app briefly stops on the devices it keeps)."),
     nodeTags: deploymentTagList.optional().describe("Target devices by tag instead of nodeIds (§5.3.2 node_tags); with nodeNum. Changing it replaces the deployment."),
     nodeNum: z.number().int().min(1).optional().describe("How many devices carrying nodeTags to deploy to. Changing it replaces the deployment."),
     tags: deploymentTagList.default([]).describe("Deployment tags (§5.3.2), reconciled with the tag API (§5.7) and read from it: console edits show as drift on refresh."),
