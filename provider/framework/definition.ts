@@ -95,6 +95,11 @@ export interface ResourceDefinition<S extends z.ZodObject<any> = z.ZodObject<any
   findExisting?: (ctx: Context, inputs: z.infer<S>) => Promise<string | undefined>;
   /** Names are unique server-side, so a replacement that keeps the name must delete first. */
   uniqueName?: keyof z.infer<S> & string;
+  /**
+   * Valid inputs that are probably not what the user meant: each message is shown as a warning on
+   * the resource when the program runs (dynamic providers cannot warn from `check`).
+   */
+  advice?: (inputs: z.input<S>) => string[];
   api: ResourceApi<z.infer<S>>;
 }
 

@@ -62,6 +62,8 @@ export function resourceClass<S extends z.ZodObject<any>, O extends z.ZodObject<
       for (const key of def.secrets ?? []) if (props[key] !== undefined) props[key] = pulumi.secret(props[key]);
       super(provider, name, props, { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), ...secrets] }, `edgeai:${def.service}`, def.name);
       if (def.idOutput) Object.defineProperty(this, def.idOutput, { value: this.id, enumerable: true });
+      const advice = def.advice;
+      if (advice) pulumi.output(args).apply((resolved) => advice(resolved as z.input<S>).forEach((message) => pulumi.log.warn(message, this)));
     }
   }
   Object.defineProperty(EdgeResource, "name", { value: def.name });

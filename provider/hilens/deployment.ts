@@ -273,6 +273,12 @@ export const deploymentDefinition = defineResource({
     nodeIds: (olds, news) => !Array.isArray(news) || (olds ?? []).some((id) => !news.includes(id)),
   },
   uniqueName: "name",
+  advice: (d) => {
+    const reads = (d.template?.apps ?? []).some((a) => a.envs?.some((e) => e.valueFrom) || a.volumes?.some((v) => v.type === "configMap" || v.type === "secret"));
+    return reads && d.configHash === undefined
+      ? ["this deployment reads config maps or secrets but has no configHash: changing them will not restart its apps, which read them at start. Set configHash: hilens.configHash(configMap, secret, ...)."]
+      : [];
+  },
   api: {
     async create(ctx, i) {
       const body = compact({

@@ -60,4 +60,21 @@ describe("resource classes (mocked engine)", () => {
       delete process.env.HW_SECRET_KEY;
     }
   });
+
+  it("warns when a deployment reads config maps or secrets without configHash, and only then", async () => {
+    const warnings: string[] = [];
+    const spy = vi.spyOn(pulumi.log, "warn").mockImplementation(async (message: string) => void warnings.push(message));
+    try {
+      const { hilens } = await import("../../provider");
+      const app = (extra: object) => ({ name: "detector", appUrl: "swr.example.com/vision/detector:1.0", resources: { limits: { cpu: 0.5, memory: 256 } }, ...extra });
+      const reads = app({ envs: [{ name: "MODEL", valueFrom: { configmap: { name: "app-config", key: "MODEL" } } }] });
+      const unrolled = new hilens.Deployment("unrolled", { name: "unrolled", nodeIds: ["n1"], replicas: 1, template: { apps: [reads] } });
+      const rolled = new hilens.Deployment("rolled", { name: "rolled", nodeIds: ["n1"], replicas: 1, configHash: "h1", template: { apps: [reads] } });
+      const plain = new hilens.Deployment("plain", { name: "plain", nodeIds: ["n1"], replicas: 1, template: { apps: [app({ envs: [{ name: "A", value: "b" }] })] } });
+      await Promise.all([unrolled, rolled, plain].map((d) => output(d.id)));
+      expect(warnings).toEqual([expect.stringContaining("reads config maps or secrets but has no configHash")]);
+    } finally {
+      spy.mockRestore();
+    }
+  });
 });
