@@ -135,14 +135,18 @@ describe("HiLens fleet through the real pulumi CLI", () => {
     first = outputs;
   });
 
-  it("refresh shows tags and a description edited in the console as drift; up puts them back", async () => {
+  it("refresh shows tags and descriptions edited in the console (device, deployment, task) as drift; up puts them back", async () => {
     const api = consoleClient(emulator);
     await api.call("POST /v3/{project_id}/{resource_type}/{resource_id}/tags", { resource_type: "node", resource_id: first["dev1.id"] }, { body: { tags: [{ key: "owner", value: "someone" }] } });
     await api.call("DELETE /v3/{project_id}/{resource_type}/{resource_id}/tags/{key}", { resource_type: "deployment", resource_id: first["dep.id"], key: "model" });
     await api.call("PUT /v3/{project_id}/ai-mgr/deployments/{id}", { id: first["dep.id"] }, { body: { description: "edited in console" } });
+    const jobBody = (description: string) => ({ name: "gate-stream", description, data: { streams: [{ input: { type: "camera", data: { rtspUrl: "rtsp://10.0.0.5/live" } }, outputs: [{ type: "dis", data: { streamName: "people" } }] }] } });
+    await api.call("POST /v3/{project_id}/ai-mgr/deployments/{deployment_id}/task/{id}", { deployment_id: first["dep.id"], id: first["job.id"] }, { body: jobBody("edited in console") });
     await t.refresh();
-    expect(changes(await t.previewChanges())).toEqual({ update: 2 });
+    expect(changes(await t.previewChanges())).toEqual({ update: 3 });
     await t.up();
+    const job = await api.call("GET /v3/{project_id}/ai-mgr/deployments/{deployment_id}/tasks/{id}", { deployment_id: first["dep.id"], id: first["job.id"] });
+    expect(job.description).toBe(SETTLED.jobDescription);
     const tags = await api.call("GET /v3/{project_id}/{resource_type}/{resource_id}/tags", { resource_type: "node", resource_id: first["dev1.id"] });
     expect(tags.tags).toEqual([{ key: "site", value: "north" }]);
     const dep = await api.call("GET /v3/{project_id}/ai-mgr/deployments/{id}", { id: first["dep.id"] });
@@ -184,22 +188,27 @@ describe("HiLens fleet through the real pulumi CLI", () => {
     await t.up();
   });
 
-  it("importId adopts a device and a deployment made in the console", async () => {
+  it("importId adopts a device, a deployment and its task made in the console", async () => {
     const api = consoleClient(emulator);
     const device = await api.call("POST /v3/{project_id}/ai-mgr/nodes", {}, { body: { node: { name: "console-camera", tags: [{ key: "site", value: "east" }] } } });
     await new Promise((r) => setTimeout(r, 400));
     const body = { name: "console-app", source: "userdefined", node_ids: [device.id], deployment: { replicas: 1, template: { configs: { host_network: false, restart_policy: "Always" }, apps: [{ name: "detector", app_url: "swr.cn-north-4.myhuaweicloud.com/vision/detector:0.9", resources: { limits: { cpu: "0.5", memory: "256" } } }] } } };
     const deployment = await api.call("POST /v3/{project_id}/ai-mgr/deployments", {}, { body });
+    const task = await api.call("POST /v3/{project_id}/ai-mgr/deployments/{deployment_id}/tasks", { deployment_id: deployment.id }, { body: { name: "console-stream", data: { streams: [{ input: { type: "camera", data: { rtspUrl: "rtsp://10.0.0.8/live" } }, outputs: [{ type: "dis", data: { streamName: "console" } }] }] } } });
     const current = fleet(SETTLED);
     const adopted: ResourceSpec[] = [
       ...current,
       { name: "adoptedDev", type: "hilens.Device", args: { name: "console-camera", tags: [{ key: "site", value: "east" }], importId: device.id } },
       { name: "adoptedDep", type: "hilens.Deployment", args: { name: "console-app", nodeIds: [{ $ref: "adoptedDev.id" }], template: { configs: { restartPolicy: "Always" }, apps: [app()] }, importId: deployment.id } },
+      { name: "adoptedJob", type: "hilens.DeploymentJob", args: { deploymentId: { $ref: "adoptedDep.id" }, name: "console-stream", streams: [{ input: { type: "camera", data: { rtspUrl: "rtsp://10.0.0.9/live" } }, outputs: [{ type: "dis", data: { streamName: "console" } }] }], importId: task.task_id } },
     ];
-    t.declare(adopted, { ...EXPORTS, adoptedDev: ["id"], adoptedDep: ["id", "state"] });
+    t.declare(adopted, { ...EXPORTS, adoptedDev: ["id"], adoptedDep: ["id", "state"], adoptedJob: ["id"] });
     const before = emulator.store.count();
     const outputs = values(await t.up());
-    expect(outputs).toMatchObject({ "adoptedDev.id": device.id, "adoptedDep.id": deployment.id, "adoptedDep.state": "RUNNING" });
+    expect(outputs).toMatchObject({ "adoptedDev.id": device.id, "adoptedDep.id": deployment.id, "adoptedDep.state": "RUNNING", "adoptedJob.id": task.task_id });
+    // Adopting converged the task's stream to the program's.
+    const adoptedTask = await api.call("GET /v3/{project_id}/ai-mgr/deployments/{deployment_id}/tasks/{id}", { deployment_id: deployment.id, id: task.task_id });
+    expect(JSON.stringify(adoptedTask)).toContain("rtsp://10.0.0.9/live");
     expect(emulator.store.count()).toBe(before);
     // Adopting converged the image to the program's.
     expect((await api.call("GET /v3/{project_id}/ai-mgr/deployments/{id}", { id: deployment.id })).template.apps[0].app_url).toMatch(/detector:1\.0$/);
