@@ -63,7 +63,7 @@ function getDeployment(req: EmuRequest, id: string): Row {
   return (d && settleDeployment(req.store, req.principal, d)) ?? notFound("deployment", id);
 }
 
-function nodeIds(req: EmuRequest, value: unknown, field: string): string[] {
+function nodeIds(value: unknown, field: string): string[] {
   const ids = requireArray(value, field).map((id, i) => requireString(id, `${field}[${i}]`));
   return [...new Set(ids)];
 }
@@ -116,7 +116,7 @@ export const deploymentRoutes: Route[] = [
     const byTags = b.node_tags !== undefined && b.node_tags !== null;
     if (byIds === byTags) invalid("node_ids", "set exactly one of node_ids, node_tags and cluster_id");
     const nodeNum = optionalInt(b.node_num, "node_num", 1, Number.MAX_SAFE_INTEGER);
-    const target = byIds ? { ids: nodeIds(req, b.node_ids, "node_ids"), failure: null } : devicesByTags(req, b.node_tags, nodeNum, "node_tags");
+    const target = byIds ? { ids: nodeIds(b.node_ids, "node_ids"), failure: null } : devicesByTags(req, b.node_tags, nodeNum, "node_tags");
     if (byIds && !target.ids.length) invalid("node_ids", "must name at least one device");
     if (req.store.list(req.principal, DEPLOYMENT_KIND).some((d) => d.name === name)) conflict("deployment", name);
     const now = Date.now();
@@ -182,8 +182,8 @@ export const deploymentRoutes: Route[] = [
     const nodeNum = requireInt(b.node_num, "node_num", 1, Number.MAX_SAFE_INTEGER);
     const byIds = b.node_ids !== undefined && b.node_ids !== null;
     if (byIds === (b.node_tags !== undefined && b.node_tags !== null)) invalid("node_ids", "set exactly one of node_ids and node_tags");
-    const added = byIds ? { ids: nodeIds(req, b.node_ids, "node_ids").filter((id) => !d.node_ids.includes(id)), failure: null } : devicesByTags(req, b.node_tags, nodeNum, "node_tags", d.node_ids);
-    if (byIds && nodeNum !== nodeIds(req, b.node_ids, "node_ids").length) invalid("node_num", "must equal the number of node_ids");
+    const added = byIds ? { ids: nodeIds(b.node_ids, "node_ids").filter((id) => !d.node_ids.includes(id)), failure: null } : devicesByTags(req, b.node_tags, nodeNum, "node_tags", d.node_ids);
+    if (byIds && nodeNum !== nodeIds(b.node_ids, "node_ids").length) invalid("node_num", "must equal the number of node_ids");
     const nodes = [...d.node_ids, ...added.ids];
     const next = rollout(req.store, { ...d, node_ids: nodes, node_num: nodes.length }, "STARTING", added.failure);
     return { body: render(req.store.put(req.principal, DEPLOYMENT_KIND, d.id, next)) };

@@ -75,7 +75,7 @@ function same(a: unknown, b: unknown): boolean {
 }
 
 export const handlers = {
-  async check(type: string, olds: Props, news: Props): Promise<dynamic.CheckResult> {
+  async check(type: string, _olds: Props, news: Props): Promise<dynamic.CheckResult> {
     const def = definitionOf(type);
     const { failures, parsed } = validateInputs(def, { ...userInputs(news), importId: news.importId });
     if (failures.length) return { inputs: news, failures };

@@ -2,7 +2,6 @@ import { z } from "zod";
 import { Context, NotReadyError, Props, defineResource, importIdField } from "../framework/definition";
 import { resourceClass } from "../framework/resource";
 import { compact, toCamel, toSnake } from "../framework/case";
-import { rules } from "../framework/validate";
 import { AwaitInputs, awaitTimeoutsField, skipAwaitField, timeoutFor, waitFor } from "../framework/await";
 import { InputError } from "../client/errors";
 import { descriptionField, hilensClient, workspaceIdField } from "./common";

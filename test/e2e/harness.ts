@@ -67,8 +67,6 @@ export async function createStack(emulator: Emulator, name: string, extraConfig:
   const dir = mkdtempSync(join(SCRATCH, `${name}-`));
   copyFileSync(join(PROGRAM, "index.js"), join(dir, "index.js"));
   copyFileSync(join(PROGRAM, "Pulumi.yaml"), join(dir, "Pulumi.yaml"));
-  // Without its own package.json the language host would run the repository's package main.
-  copyFileSync(join(PROGRAM, "package.json"), join(dir, "package.json"));
   const specFile = join(dir, "spec.json");
   const envVars: Record<string, string> = {
     PULUMI_BACKEND_URL: backendUrl(dir),
