@@ -46,3 +46,22 @@ const ALREADY_EXISTS_CODES = new Set(["octopus.202201"]);
 export function isAlreadyExists(err: unknown): err is ApiError {
   return err instanceof ApiError && (err.status === 409 || ALREADY_EXISTS_CODES.has(err.errorCode));
 }
+
+/**
+ * A request that may or may not have been carried out: it was sent, but its answer was lost (the
+ * connection broke or timed out after sending) or was a 5xx, which gateways also answer after the
+ * backend acted. Repeating it blindly could create a second object, so whoever sent it must find
+ * out first (see the definitions' `identity`).
+ */
+export class OutcomeUnknownError extends Error {
+  constructor(
+    readonly service: string,
+    readonly method: string,
+    readonly path: string,
+    /** What came back instead of an answer, e.g. `HTTP 503 APIGW.0503: …` or `socket hang up`. */
+    readonly reason: string,
+  ) {
+    super(`${service} ${method} ${path}: no usable answer (${reason}); the request may have been carried out`);
+    this.name = "OutcomeUnknownError";
+  }
+}

@@ -1,5 +1,5 @@
 import { Pool, errors as undiciErrors } from "undici";
-import { ApiError } from "./errors";
+import { ApiError, OutcomeUnknownError } from "./errors";
 
 /** One keep-alive pool per origin, shared by every client in the process. */
 const pools = new Map<string, Pool>();
@@ -21,6 +21,11 @@ export interface HttpRequest {
   query?: Record<string, QueryValue>;
   body?: unknown;
   headers?: Record<string, string>;
+  /**
+   * Repeating the request is harmless (PUT, DELETE, GET, and POSTs the caller marks, such as
+   * start/stop actions). Default: every method but POST.
+   */
+  idempotent?: boolean;
 }
 
 export interface HttpResponse {
@@ -58,6 +63,8 @@ export interface EndpointOptions {
   timeoutMs: number;
   /** Base backoff; tests lower it. */
   backoffMs?: number;
+  /** Where retries are reported (the run's output); silent when omitted. */
+  log?: (message: string) => void;
 }
 
 const RETRYABLE_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMEDOUT", "UND_ERR_SOCKET", "UND_ERR_CONNECT_TIMEOUT", "UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT"]);
@@ -106,11 +113,22 @@ export class Endpoint {
     return { method: req.method, url, wirePath, query, headers, body };
   }
 
+  /**
+   * Sends `req`, retrying what is safe to retry: anything that cannot have reached the server
+   * (429, refused connections), and idempotent requests on 5xx and broken connections. A POST
+   * that may have been carried out (5xx, connection lost after sending) is not repeated: it
+   * fails with `OutcomeUnknownError`, so the caller can find out what happened first.
+   */
   async request(req: HttpRequest): Promise<HttpResponse> {
     const backoff = this.options.backoffMs ?? 250;
     let refreshed = false;
     let forceRefresh = false;
-    const idempotent = req.method !== "POST";
+    const idempotent = req.idempotent ?? req.method !== "POST";
+    const what = `${this.family.service} ${req.method} ${req.path}`;
+    const retry = async (why: string, attempt: number, waitMs: number) => {
+      this.options.log?.(`${what}: ${why}; retrying in ${(waitMs / 1000).toFixed(1)}s (attempt ${attempt + 2} of ${this.options.maxRetries + 1})`);
+      await sleep(waitMs);
+    };
     for (let attempt = 0; ; attempt++) {
       const prepared = this.prepare(req);
       await this.family.authenticate(prepared, forceRefresh);
@@ -120,25 +138,29 @@ export class Endpoint {
         res = await this.send(prepared);
       } catch (err) {
         const code = (err as { code?: string }).code ?? (err as { cause?: { code?: string } }).cause?.code ?? "";
-        const retryable = idempotent ? RETRYABLE_CODES.has(code) || err instanceof undiciErrors.UndiciError : NOT_SENT_CODES.has(code);
+        const message = (err as Error).message || code;
+        const notSent = NOT_SENT_CODES.has(code);
+        const retryable = notSent || (idempotent && (RETRYABLE_CODES.has(code) || err instanceof undiciErrors.UndiciError));
         if (attempt < this.options.maxRetries && retryable) {
-          await sleep(jitter(backoff, attempt));
+          await retry(message, attempt, jitter(backoff, attempt));
           continue;
         }
-        throw new Error(`${this.family.service} ${req.method} ${req.path}: ${(err as Error).message}`);
+        if (!notSent && !idempotent) throw new OutcomeUnknownError(this.family.service, req.method, req.path, message);
+        throw new Error(`${what}: ${message} (after ${attempt + 1} attempt${attempt ? "s" : ""})`);
       }
       if (res.status === 401 && this.family.refreshable && !refreshed) {
         refreshed = forceRefresh = true;
         continue;
       }
-      // A POST that got a 5xx may have been carried out: retrying it could create a duplicate.
       const wait = retryAfterMs(res.headers) ?? jitter(backoff, attempt);
       if ((res.status === 429 || (res.status >= 500 && idempotent)) && attempt < this.options.maxRetries && wait <= MAX_RETRY_AFTER_MS) {
-        await sleep(wait);
+        await retry(`HTTP ${res.status}`, attempt, wait);
         continue;
       }
       if (res.status >= 400) {
         const [code, msg] = this.family.errorOf(res.status, res.body);
+        // A gateway or backend may answer 5xx after the object was made.
+        if (res.status >= 500 && !idempotent) throw new OutcomeUnknownError(this.family.service, req.method, req.path, `HTTP ${res.status} ${code}: ${msg}`);
         throw new ApiError(this.family.service, req.method, req.path, res.status, code, msg, this.family.requestIdOf(res.headers, res.body));
       }
       return { ...res, body: this.family.unwrap(res.body) };

@@ -61,6 +61,8 @@ export class IamPasswordAuth implements HuaweiAuth {
     const res = await this.iam.request({
       method: "POST",
       path: "/v3/auth/tokens",
+      // Issuing a second token is harmless.
+      idempotent: true,
       body: {
         auth: {
           identity: { methods: ["password"], password: { user: { name: this.user.name, password: this.user.password, domain: { name: this.user.domain } } } },
@@ -99,11 +101,11 @@ function noAuthFamily(service: string): Family {
   };
 }
 
-export function huaweiAuth(config: ProviderConfig): HuaweiAuth {
+export function huaweiAuth(config: ProviderConfig, log?: (message: string) => void): HuaweiAuth {
   if (config.accessKey && config.secretKey) return new AkSkAuth(config.accessKey, config.secretKey, config.securityToken);
   if (config.authToken) return new StaticTokenAuth(config.authToken);
   if (config.userName && config.password && config.domainName) {
-    const iam = new Endpoint(huaweiEndpoint(config, "iam"), noAuthFamily("iam"), { maxRetries: config.maxRetries, timeoutMs: config.requestTimeoutMs });
+    const iam = new Endpoint(huaweiEndpoint(config, "iam"), noAuthFamily("iam"), { maxRetries: config.maxRetries, timeoutMs: config.requestTimeoutMs, log });
     return new IamPasswordAuth(iam, { name: config.userName, password: config.password, domain: config.domainName }, requireProjectId(config));
   }
   throw new InputError(
@@ -114,6 +116,12 @@ export function huaweiAuth(config: ProviderConfig): HuaweiAuth {
 function requireProjectId(config: ProviderConfig): string {
   if (!config.projectId) throw new InputError("edgeai: projectId is required (edgeai:projectId or HW_PROJECT_ID)");
   return config.projectId;
+}
+
+export interface CallOptions {
+  query?: Record<string, QueryValue>;
+  body?: unknown;
+  idempotent?: boolean;
 }
 
 export interface HuaweiFamilyOptions {
@@ -130,7 +138,7 @@ export class HuaweiServiceClient {
   readonly endpoint: Endpoint;
   readonly projectId: string;
 
-  constructor(config: ProviderConfig, service: "hilens" | "octopus", auth: HuaweiAuth, options: HuaweiFamilyOptions = {}) {
+  constructor(config: ProviderConfig, service: "hilens" | "octopus", auth: HuaweiAuth, options: HuaweiFamilyOptions = {}, log?: (message: string) => void) {
     this.projectId = requireProjectId(config);
     const family: Family = {
       service,
@@ -140,14 +148,15 @@ export class HuaweiServiceClient {
       unwrap: options.unwrap ?? ((b) => b),
       requestIdOf: (h) => h["x-request-id"] ?? h["x-openstack-request-id"],
     };
-    this.endpoint = new Endpoint(huaweiEndpoint(config, service), family, { maxRetries: config.maxRetries, timeoutMs: config.requestTimeoutMs });
+    this.endpoint = new Endpoint(huaweiEndpoint(config, service), family, { maxRetries: config.maxRetries, timeoutMs: config.requestTimeoutMs, log });
   }
 
   /** `route` is `"METHOD /path/{param}"`; `{project_id}` comes from config, others from `params`. */
-  async call(route: string, params: Record<string, string | number> = {}, options: { query?: Record<string, QueryValue>; body?: unknown } = {}): Promise<any> {
+  /** `options.idempotent` marks a POST that is safe to repeat (an action such as start or stop). */
+  async call(route: string, params: Record<string, string | number> = {}, options: CallOptions = {}): Promise<any> {
     const [method, template] = route.split(" ");
     const path = fillPath(template, { project_id: this.projectId, ...params });
-    const req: HttpRequest = { method, path, query: options.query, body: options.body };
+    const req: HttpRequest = { method, path, query: options.query, body: options.body, idempotent: options.idempotent };
     return (await this.endpoint.request(req)).body;
   }
 

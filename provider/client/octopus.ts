@@ -36,6 +36,6 @@ export function listAllOctopus<T = any>(client: HuaweiServiceClient, route: stri
 export const idText = (id: unknown): string => String(id);
 
 /** The Octopus client of a configuration: the Huawei client with the Octopus family's envelope and errors. */
-export function octopusClient(config: ProviderConfig): HuaweiServiceClient {
-  return new HuaweiServiceClient(config, "octopus", huaweiAuth(config), octopusFamily);
+export function octopusClient(config: ProviderConfig, log?: (message: string) => void): HuaweiServiceClient {
+  return new HuaweiServiceClient(config, "octopus", huaweiAuth(config, log), octopusFamily, log);
 }

@@ -1,7 +1,7 @@
 import type { ProviderConfig } from "../config";
 import { InputError } from "./errors";
 import { Endpoint, Family, QueryValue } from "./http";
-import { fillPath } from "./huawei";
+import { CallOptions, fillPath } from "./huawei";
 
 /**
  * The documented access-key prefixes and the site each belongs to (TensorBay SDK
@@ -50,7 +50,7 @@ export function escapeLike(name: string): string {
 export class TensorbayClient {
   readonly endpoint: Endpoint;
 
-  constructor(config: ProviderConfig) {
+  constructor(config: ProviderConfig, log?: (message: string) => void) {
     const accessKey = checkTensorbayAccessKey(config.tensorbayAccessKey);
     const family: Family = {
       service: "tensorbay",
@@ -62,13 +62,13 @@ export class TensorbayClient {
       unwrap: (b) => b,
       requestIdOf: (h) => h["x-request-id"],
     };
-    this.endpoint = new Endpoint(tensorbayRoot(config, accessKey), family, { maxRetries: config.maxRetries, timeoutMs: config.requestTimeoutMs });
+    this.endpoint = new Endpoint(tensorbayRoot(config, accessKey), family, { maxRetries: config.maxRetries, timeoutMs: config.requestTimeoutMs, log });
   }
 
   /** `route` is `"METHOD /v1/path/{param}"`. DELETE calls of branches and tags carry a JSON body. */
-  async call(route: string, params: Record<string, string | number> = {}, options: { query?: Record<string, QueryValue>; body?: unknown } = {}): Promise<any> {
+  async call(route: string, params: Record<string, string | number> = {}, options: CallOptions = {}): Promise<any> {
     const [method, template] = route.split(" ");
-    return (await this.endpoint.request({ method, path: fillPath(template, params), query: options.query, body: options.body })).body;
+    return (await this.endpoint.request({ method, path: fillPath(template, params), query: options.query, body: options.body, idempotent: options.idempotent })).body;
   }
 
   /** Walks offset/limit pages until `totalCount` (or a short page) says there is no more. */

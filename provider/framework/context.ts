@@ -9,17 +9,19 @@ export function contextFor(cfg: ProviderConfig): Context {
   let hilens: HuaweiServiceClient | undefined;
   let octopus: HuaweiServiceClient | undefined;
   let tensorbay: TensorbayClient | undefined;
+  // Retries and look-ups after lost answers show in the run's output.
+  const log = (message: string) => console.log(message);
   return {
     config: cfg,
     get hilens() {
-      return (hilens ??= new HuaweiServiceClient(cfg, "hilens", huaweiAuth(cfg)));
+      return (hilens ??= new HuaweiServiceClient(cfg, "hilens", huaweiAuth(cfg, log), {}, log));
     },
     get octopus() {
-      return (octopus ??= octopusClient(cfg));
+      return (octopus ??= octopusClient(cfg, log));
     },
     get tensorbay() {
-      return (tensorbay ??= new TensorbayClient(cfg));
+      return (tensorbay ??= new TensorbayClient(cfg, log));
     },
-    log: (message: string) => console.log(message),
+    log,
   };
 }

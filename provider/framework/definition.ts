@@ -89,10 +89,11 @@ export interface ResourceDefinition<S extends z.ZodObject<any> = z.ZodObject<any
    */
   idOutput?: keyof z.infer<O> & string;
   /**
-   * Finds the ID of the object that holds the program's name, so a create refused as "already
-   * exists" can say which `importId` adopts it (never adopted silently).
+   * How the object is found when a create's answer is lost (the request may have been carried
+   * out): exactly-once create looks it up by this before anything else, and a create refused as
+   * "already exists" names the existing object's ID.
    */
-  findExisting?: (ctx: Context, inputs: z.infer<S>) => Promise<string | undefined>;
+  identity: Identity<z.infer<S>>;
   /** Names are unique server-side, so a replacement that keeps the name must delete first. */
   uniqueName?: keyof z.infer<S> & string;
   /**
@@ -102,6 +103,35 @@ export interface ResourceDefinition<S extends z.ZodObject<any> = z.ZodObject<any
   advice?: (inputs: z.input<S>) => string[];
   api: ResourceApi<z.infer<S>>;
 }
+
+/**
+ * The documented unique name in its scope (workspace, repository, dataset, …): the object with
+ * that name is the one the create made.
+ */
+export interface NameIdentity<I> {
+  by: "name";
+  /** For the docs: what is unique, where the document says so. */
+  doc: string;
+  find(ctx: Context, inputs: I): Promise<string | undefined>;
+}
+
+/**
+ * Objects with no unique field (versions, commits, tasks): the provider lists the objects of the
+ * scope that match the request before creating, so after a lost answer the one that is new is
+ * the one the create made.
+ */
+export interface NewObjectIdentity<I> {
+  by: "new";
+  doc: string;
+  candidates(ctx: Context, inputs: I): Promise<string[]>;
+  /**
+   * `recreate`: an object found after a lost answer is deleted and made again, because the lost
+   * answer carried something that cannot be read back (a device's one-time registration package).
+   */
+  whenFound?: "adopt" | "recreate";
+}
+
+export type Identity<I> = NameIdentity<I> | NewObjectIdentity<I>;
 
 export function token(def: Pick<ResourceDefinition, "service" | "name">): string {
   return `edgeai:${def.service}:${def.name}`;

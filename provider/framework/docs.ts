@@ -1,4 +1,15 @@
 import { packageSchema } from "./schema";
+import { definitions } from "../registry";
+import { token as tokenOf, type ResourceDefinition } from "./definition";
+
+/** How a create whose answer was lost is resolved, from the definition's identity. */
+function lostAnswer(def: ResourceDefinition): string {
+  const id = def.identity;
+  if (id.by === "name")
+    return `**When a create's answer is lost** (a 5xx or a broken connection after the request was sent), the provider looks the object up by ${id.doc} before anything else: found, it is adopted; not found, the create is sent again. A create refused because the name is taken names the existing object's ID for \`importId\`.`;
+  const found = id.whenFound === "recreate" ? "found, it is deleted and created anew" : "found, it is adopted";
+  return `**When a create's answer is lost** (a 5xx or a broken connection after the request was sent), the provider looks for ${id.doc}: ${found}; not found, the create is sent again.`;
+}
 
 type Json = Record<string, any>;
 
@@ -17,7 +28,8 @@ export function referenceMarkdown(): string {
   };
   for (const [token, spec] of Object.entries<Json>(schema.resources)) {
     const [, service, name] = token.split(":");
-    lines.push(`## ${service}.${name}`, "", `Type \`${token}\`. ${spec.description}`, "", "### Arguments", "");
+    const def = definitions.find((d) => tokenOf(d) === token)!;
+    lines.push(`## ${service}.${name}`, "", `Type \`${token}\`. ${spec.description}`, "", lostAnswer(def), "", "### Arguments", "");
     table(spec.inputProperties, spec.requiredInputs, (_, p) => [p.willReplaceOnChanges ? "replaces on change" : "", p.secret ? "secret" : "", p.default !== undefined ? `default \`${JSON.stringify(p.default)}\`` : ""].filter(Boolean).join(", "));
     const outputs = Object.fromEntries(Object.entries<Json>(spec.properties).filter(([k]) => !(k in spec.inputProperties)));
     lines.push("### Outputs", "", "All arguments, plus:", "");

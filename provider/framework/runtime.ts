@@ -6,7 +6,7 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import type { z } from "zod";
 import { resolveConfig, ConfigKey, ProviderConfig } from "../config";
-import { isAlreadyExists, isNotFound, InputError } from "../client/errors";
+import { isAlreadyExists, isNotFound, InputError, OutcomeUnknownError } from "../client/errors";
 import { definitions } from "../registry";
 import { Context, NotReadyError, Props, ResourceDefinition, token } from "./definition";
 import { UNKNOWN, containsUnknown, validateInputs } from "./validate";
@@ -100,11 +100,8 @@ export const handlers = {
     const def = definitionOf(type);
     const inputs = parse(def, userInputs(props));
     const importId = props.importId as string | undefined;
-    if (importId) return adopt(def, importId, inputs);
-    const { id, state } = await def.api.create(ctx(), inputs).catch(async (err) => {
-      throw partiallyCreated(await importHint(def, inputs, err), inputs, props);
-    });
-    return { id, outs: outputsOf(inputs, state) };
+    if (importId) return adopt(def, importId, inputs, "import");
+    return createExactlyOnce(def, inputs, props);
   },
 
   async read(type: string, id: string, props: Props): Promise<dynamic.ReadResult> {
@@ -120,11 +117,13 @@ export const handlers = {
   async update(type: string, id: string, olds: Props, news: Props): Promise<dynamic.UpdateResult> {
     const def = definitionOf(type);
     const inputs = parse(def, userInputs(news));
-    if (!def.api.update) throw new Error(`${token(def)}: has no in-place update; every change replaces it`);
-    const state = await def.api.update(ctx(), id, inputsOf(def, olds), inputs, carriedState(def, olds)).catch((err) => {
-      throw partiallyCreated(err, inputs, news, carriedState(def, olds));
+    const carried = carriedState(def, olds);
+    // Without an in-place update the engine only calls this to finish a partial create: read it again.
+    const converge = def.api.update ?? (async () => (await readLive(def, id, inputs))?.state ?? {});
+    const state = await converge(ctx(), id, inputsOf(def, olds), inputs, carried).catch((err) => {
+      throw partiallyCreated(err, inputs, news, carried);
     });
-    return { outs: outputsOf(inputs, { ...carriedState(def, olds), ...state }) };
+    return { outs: outputsOf(inputs, { ...carried, ...state }) };
   },
 
   async delete(type: string, id: string, props: Props): Promise<void> {
@@ -164,8 +163,8 @@ function normaliseKnownFields(def: ResourceDefinition, news: Props): Props {
 
 /** A create refused because the name is taken says how to adopt the existing object instead. */
 async function importHint(def: ResourceDefinition, inputs: Props, err: unknown): Promise<unknown> {
-  if (!isAlreadyExists(err)) return err;
-  const id = await def.findExisting?.(ctx(), inputs).catch(() => undefined);
+  if (!isAlreadyExists(err) || def.identity.by !== "name") return err;
+  const id = await def.identity.find(ctx(), inputs).catch(() => undefined);
   const name = def.uniqueName ? ` named "${inputs[def.uniqueName]}"` : "";
   const adopt = id ? `set \`importId: "${id}"\` on this resource to adopt it` : "set `importId` to its ID on this resource to adopt it";
   return new InputError(`${token(def)}: an object${name} already exists${id ? ` (id ${id})` : ""}: ${adopt}, or choose another name. (${err.errorCode}: ${err.errorMsg})`);
@@ -192,17 +191,68 @@ async function readLive(def: ResourceDefinition, id: string, inputs: Props) {
   }
 }
 
-/** `importId`: read the existing object, check its immutable fields match the program, converge the rest. */
-async function adopt(def: ResourceDefinition, importId: string, inputs: Props): Promise<dynamic.CreateResult> {
-  const live = await readLive(def, importId, inputs);
-  if (!live) throw new InputError(`${token(def)}: importId "${importId}": no such object to adopt`);
+/** How many times a create whose answer was lost, and whose object was not found, is sent again. */
+const MAX_CREATE_ATTEMPTS = 4;
+
+/**
+ * Sends the create at most once per object: when its outcome is unknown (a lost answer, a 5xx),
+ * the object is looked up by the definition's identity first, and adopted when it exists.
+ */
+async function createExactlyOnce(def: ResourceDefinition, inputs: Props, props: Props): Promise<dynamic.CreateResult> {
+  const identity = def.identity;
+  const label = `${def.service}:${def.name}${def.uniqueName ? ` "${inputs[def.uniqueName]}"` : ""}`;
+  for (let attempt = 1; ; attempt++) {
+    const before = identity.by === "new" ? new Set(await identity.candidates(ctx(), inputs)) : undefined;
+    try {
+      const { id, state } = await def.api.create(ctx(), inputs);
+      return { id, outs: outputsOf(inputs, state) };
+    } catch (err) {
+      if (!(err instanceof OutcomeUnknownError)) throw partiallyCreated(await importHint(def, inputs, err), inputs, props);
+      const lost = `no answer to ${err.method} ${err.path} (${err.reason})`;
+      const found = await findMade(def, inputs, before);
+      if (found !== undefined && !(identity.by === "new" && identity.whenFound === "recreate")) {
+        ctx().log(`${label}: ${lost}; found it (id ${found}), adopting`);
+        return adopt(def, found, inputs, "resume");
+      }
+      if (found !== undefined) {
+        ctx().log(`${label}: ${lost}; found it (id ${found}), but what the answer carried cannot be read again: deleting it to create it anew`);
+        await def.api.delete(ctx(), found, inputs, {});
+      } else ctx().log(`${label}: ${lost}; it was not created`);
+      if (attempt >= MAX_CREATE_ATTEMPTS) throw new Error(`${token(def)}${def.uniqueName ? ` "${inputs[def.uniqueName]}"` : ""}: ${lost}, ${attempt} times; nothing was created`);
+      ctx().log(`${label}: creating it again (attempt ${attempt + 1} of ${MAX_CREATE_ATTEMPTS})`);
+    }
+  }
+}
+
+/** The object a create whose answer was lost made, if any. */
+async function findMade(def: ResourceDefinition, inputs: Props, before: Set<string> | undefined): Promise<string | undefined> {
+  const identity = def.identity;
+  if (identity.by === "name") return identity.find(ctx(), inputs);
+  const made = (await identity.candidates(ctx(), inputs)).filter((id) => !before!.has(id));
+  if (made.length > 1)
+    throw new Error(`${token(def)}: a create's answer was lost and ${made.length} new matching objects appeared meanwhile (${made.join(", ")}): another client creates in the same place; adopt the right one with \`importId\``);
+  return made[0];
+}
+
+/**
+ * Adopts an existing object: its immutable fields must match the program (adopting would
+ * otherwise replace it), the rest converges: the update runs when something differs. `import`
+ * (the program's `importId`) also remembers the importId; `resume` (a create whose answer was
+ * lost) also runs it for resources that wait, to finish what the create would have waited for.
+ */
+async function adopt(def: ResourceDefinition, id: string, inputs: Props, how: "import" | "resume"): Promise<dynamic.CreateResult> {
+  const live = await readLive(def, id, inputs);
+  const what = how === "import" ? `importId "${id}"` : `the object ${id} found after a lost answer`;
+  if (!live) throw new InputError(`${token(def)}: ${what}: no such object to adopt`);
   const mismatched = def.immutable.filter((key) => inputs[key] !== undefined && live.inputs[key] !== undefined && !same(inputs[key], live.inputs[key]));
   if (mismatched.length)
     throw new InputError(
-      `${token(def)}: importId "${importId}": immutable field(s) ${mismatched.map((k) => `"${k}"`).join(", ")} differ between the program and the existing object; change the program to match (adopting would otherwise replace it)`,
+      `${token(def)}: ${what}: immutable field(s) ${mismatched.map((k) => `"${k}"`).join(", ")} differ between the program and the existing object; change the program to match (adopting would otherwise replace it)`,
     );
   let state = live.state;
   const drifted = !same(inputs, overlay(inputs, live.inputs));
-  if (drifted && def.api.update) state = { ...state, ...(await def.api.update(ctx(), importId, overlay(inputs, live.inputs), inputs, live.state)) };
-  return { id: importId, outs: outputsOf(inputs, { ...state, importId }) };
+  // A resumed create still owes the waits its create would have done after the request.
+  const owesWait = how === "resume" && "awaitTimeouts" in def.inputs.shape;
+  if ((drifted || owesWait) && def.api.update) state = { ...state, ...(await def.api.update(ctx(), id, overlay(inputs, live.inputs), inputs, live.state)) };
+  return { id, outs: outputsOf(inputs, how === "import" ? { ...state, importId: id } : state) };
 }

@@ -42,3 +42,13 @@ export function projectOnto(declared: unknown, live: unknown): unknown {
 function isObject(value: unknown): value is Record<string, unknown> {
   return !!value && typeof value === "object" && !Array.isArray(value);
 }
+
+/**
+ * IDs of the objects of a HiLens list whose name is exactly `name` (the lists' `name` filters
+ * match substrings, §5.1.3, §5.3.1, §5.4.1), optionally only those of one workspace.
+ */
+export async function idsByName(ctx: { hilens: import("../client/huawei").HuaweiServiceClient }, route: string, itemsKey: string, name: string, options: { params?: Record<string, string>; workspaceId?: string; idKey?: string; nameFilter?: boolean } = {}): Promise<string[]> {
+  const query = { ...(options.nameFilter === false ? {} : { name }), ...(options.workspaceId ? { workspace_id: options.workspaceId } : {}) };
+  const items = await ctx.hilens.listAll<Record<string, unknown>>(route, itemsKey, { params: options.params, query });
+  return items.filter((item) => item.name === name && (!options.workspaceId || item.workspace_id === undefined || item.workspace_id === options.workspaceId)).map((item) => String(item[options.idKey ?? "id"]));
+}

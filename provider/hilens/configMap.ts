@@ -2,7 +2,7 @@ import { z } from "zod";
 import { defineResource, importIdField } from "../framework/definition";
 import { resourceClass } from "../framework/resource";
 import { rules } from "../framework/validate";
-import { tagsField, workspaceIdField } from "./common";
+import { idsByName, tagsField, workspaceIdField } from "./common";
 import { keyValueApi } from "./keyValue";
 
 /** Name rule from §5.3 (table 5-71, how deployments reference a config map); §5.4 itself states none. */
@@ -43,6 +43,7 @@ export const configMapDefinition = defineResource({
   outputs,
   immutable: ["name", "workspaceId"],
   uniqueName: "name",
+  identity: { by: "name", doc: "its name, unique in its workspace (§5.4.2)", find: async (ctx, i) => (await idsByName(ctx, "GET /v3/{project_id}/ai-mgr/configmaps", "configmaps", i.name, { workspaceId: i.workspaceId }))[0] },
   api: keyValueApi<Inputs>({ collection: "configmaps", wrapper: "configmap", entriesKey: "configs" }),
 });
 

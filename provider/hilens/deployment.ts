@@ -8,7 +8,7 @@ import { compact, toCamel, toSnake } from "../framework/case";
 import { rules } from "../framework/validate";
 import { awaitTimeoutsField, skipAwaitField, timeoutFor, waitFor } from "../framework/await";
 import { isNotFound } from "../client/errors";
-import { descriptionField, projectOnto } from "./common";
+import { descriptionField, idsByName, projectOnto } from "./common";
 import { CONFIG_MAP_NAME } from "./configMap";
 import { deploymentTagList, liveTags, reconcileTags } from "./tags";
 
@@ -273,6 +273,7 @@ export const deploymentDefinition = defineResource({
     nodeIds: (olds, news) => !Array.isArray(news) || (olds ?? []).some((id) => !news.includes(id)),
   },
   uniqueName: "name",
+  identity: { by: "name", doc: "its name, unique in the project (§5.3.2)", find: async (ctx, i) => (await idsByName(ctx, "GET /v3/{project_id}/ai-mgr/deployments", "deployments", i.name))[0] },
   advice: (d) => {
     const reads = (d.template?.apps ?? []).some((a) => a.envs?.some((e) => e.valueFrom) || a.volumes?.some((v) => v.type === "configMap" || v.type === "secret"));
     return reads && d.configHash === undefined

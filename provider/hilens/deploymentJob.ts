@@ -2,7 +2,7 @@ import { z } from "zod";
 import { defineResource, importIdField } from "../framework/definition";
 import { resourceClass } from "../framework/resource";
 import { compact, toCamel, toSnake } from "../framework/case";
-import { projectOnto } from "./common";
+import { idsByName, projectOnto } from "./common";
 
 /** Free-form objects (stream data, common parameters) are sent exactly as given: their keys are not renamed. */
 const freeForm = z.record(z.string(), z.unknown());
@@ -81,6 +81,11 @@ export const deploymentJobDefinition = defineResource({
   inputs,
   outputs,
   immutable: ["deploymentId"],
+  identity: {
+    by: "new",
+    doc: "the deployment's tasks with its name, listed before creating (§5.5.1; task names are not documented as unique): after a lost answer, the new one is the task made",
+    candidates: (ctx, i) => idsByName(ctx, `GET ${base}/tasks`, "tasks", i.name, { params: { deployment_id: i.deploymentId }, idKey: "task_id", nameFilter: false }),
+  },
   api: {
     async create(ctx, i) {
       const created = await ctx.hilens.call(`POST ${base}/tasks`, { deployment_id: i.deploymentId }, { body: body(i) });
@@ -104,7 +109,8 @@ export const deploymentJobDefinition = defineResource({
     },
     async update(ctx, id, _olds, news) {
       // §5.5.5: edit is POST on the singular `task` path.
-      await ctx.hilens.call(`POST ${base}/task/{id}`, { deployment_id: news.deploymentId, id }, { body: body(news) });
+      // An edit (§5.5.5), though a POST: sending the same edit twice is harmless.
+      await ctx.hilens.call(`POST ${base}/task/{id}`, { deployment_id: news.deploymentId, id }, { body: body(news), idempotent: true });
       return stateOf(await ctx.hilens.call(`GET ${base}/tasks/{id}`, { deployment_id: news.deploymentId, id }));
     },
     async delete(ctx, id, i) {

@@ -4,7 +4,7 @@ import { resourceClass } from "../framework/resource";
 import { compact, toCamel, toSnake } from "../framework/case";
 import { AwaitInputs, awaitTimeoutsField, skipAwaitField, timeoutFor, waitFor } from "../framework/await";
 import { InputError } from "../client/errors";
-import { descriptionField, hilensClient, workspaceIdField } from "./common";
+import { descriptionField, hilensClient, idsByName, workspaceIdField } from "./common";
 import { liveTags, nodeTagsField, reconcileTags } from "./tags";
 
 export const DEVICE_NAME = /^[\u4e00-\u9fa5A-Za-z0-9_-]{1,64}$/;
@@ -129,7 +129,8 @@ async function upgradeFirmware(ctx: Context, id: string, inputs: Inputs, timeout
 }
 
 async function setEnabled(ctx: Context, id: string, enabled: boolean): Promise<void> {
-  await ctx.hilens.call(`POST ${node}/action/{action}`, { id, action: enabled ? "start" : "stop" });
+  // Starting a started device (or stopping a stopped one) changes nothing: safe to repeat.
+  await ctx.hilens.call(`POST ${node}/action/{action}`, { id, action: enabled ? "start" : "stop" }, { idempotent: true });
 }
 
 export const deviceDefinition = defineResource({
@@ -140,6 +141,12 @@ export const deviceDefinition = defineResource({
   inputs,
   outputs,
   immutable: ["name", "workspaceId", "iamUserId", "provider"],
+  identity: {
+    by: "new",
+    doc: "the devices of its workspace with its name, listed before registering (§5.1.3; names are not documented as unique): after a lost answer, the new one is the device registered. Its one-time registration package (§5.1.1) was in the lost answer and cannot be read again, so that device, never activated without it, is deleted and registered anew",
+    candidates: (ctx, i) => idsByName(ctx, "GET /v3/{project_id}/ai-mgr/nodes", "nodes", i.name, { workspaceId: i.workspaceId }),
+    whenFound: "recreate",
+  },
   secretOutputs: ["package"],
   api: {
     async create(ctx, i) {

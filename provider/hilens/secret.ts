@@ -2,7 +2,7 @@ import { z } from "zod";
 import { defineResource, importIdField } from "../framework/definition";
 import { resourceClass } from "../framework/resource";
 import { rules } from "../framework/validate";
-import { descriptionField, tagsField, workspaceIdField } from "./common";
+import { descriptionField, idsByName, tagsField, workspaceIdField } from "./common";
 import { keyValueApi } from "./keyValue";
 
 const FORBIDDEN_VALUE = /^[^\^~#$%&<>()[\]{}'"\\]*$/;
@@ -49,6 +49,7 @@ export const secretDefinition = defineResource({
   outputs,
   immutable: ["name", "workspaceId"],
   uniqueName: "name",
+  identity: { by: "name", doc: "its name, unique in its workspace (§5.6.2)", find: async (ctx, i) => (await idsByName(ctx, "GET /v3/{project_id}/ai-mgr/secrets", "secrets", i.name, { workspaceId: i.workspaceId }))[0] },
   secrets: ["secrets"],
   api: keyValueApi<Inputs>({ collection: "secrets", wrapper: "secret", entriesKey: "secrets" }),
 });

@@ -42,7 +42,8 @@ export async function reconcileTags(client: HuaweiServiceClient, type: TagResour
   const current = await readTags(client, type, id);
   for (const extra of current.filter((c) => !desired.some(sameTag(c)))) await client.call(`DELETE ${TAGS}/{key}`, { resource_type: type, resource_id: id, key: extra.key });
   const missing = desired.filter((d) => !current.some(sameTag(d)));
-  if (missing.length) await client.call(`POST ${TAGS}`, { resource_type: type, resource_id: id }, { body: { tags: missing } });
+  // Adding a tag the object already has sets it again: safe to repeat (§5.7.4).
+  if (missing.length) await client.call(`POST ${TAGS}`, { resource_type: type, resource_id: id }, { body: { tags: missing }, idempotent: true });
 }
 
 /** Live tags in the program's order (extras last), so the same set is never a diff. */

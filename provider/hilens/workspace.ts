@@ -3,7 +3,7 @@ import { defineResource, importIdField } from "../framework/definition";
 import { restApi } from "../framework/rest";
 import { resourceClass } from "../framework/resource";
 import { compact, toCamel } from "../framework/case";
-import { hilensClient } from "./common";
+import { hilensClient, idsByName } from "./common";
 
 const inputs = z.object({
   // §5.8.2 states no length or character rule for workspace names: only that they are required and unique.
@@ -33,6 +33,11 @@ export const workspaceDefinition = defineResource({
   outputs,
   immutable: ["name", "enterpriseProjectId", "enterpriseProjectName"],
   uniqueName: "name",
+  identity: {
+    by: "name",
+    doc: "its name, unique in the project (§5.8.2)",
+    find: async (ctx, i) => (await idsByName(ctx, "GET /v3/{project_id}/ai-mgr/workspaces", "workspaces", i.name, { idKey: "workspace_id", nameFilter: false }))[0],
+  },
   idOutput: "workspaceId",
   api: restApi<z.infer<typeof inputs>>({
     client: hilensClient,

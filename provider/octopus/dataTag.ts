@@ -53,7 +53,7 @@ export const dataTagDefinition = defineResource({
   outputs,
   immutable: ["parentId", "isTag"],
   uniqueName: "name",
-  findExisting: (ctx, i) => idByName(ctx.octopus, `GET ${DATA_TAGS}`, i.name, { exact_name: i.name }),
+  identity: { by: "name", doc: "its name, unique in the project (a duplicate is refused with 409 octopus.101005, Octopus §4.17)", find: (ctx, i) => idByName(ctx.octopus, `GET ${DATA_TAGS}`, i.name, { exact_name: i.name }) },
   api: restApi<Inputs>({
     client: octopusClient,
     create: `POST ${DATA_TAGS}`,

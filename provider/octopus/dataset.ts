@@ -78,7 +78,7 @@ export const datasetDefinition = defineResource({
   outputs,
   immutable: ["name", "dataType", "datasetForm", "sourceDatasetId", "dataSource", "description", "labelFormat", "dataSourceInfo", "labelTaged"],
   uniqueName: "name",
-  findExisting: (ctx, i) => idByName(ctx.octopus, `GET ${DATASETS}`, i.name),
+  identity: { by: "name", doc: "its name, unique in the project (a duplicate is refused with octopus.202201, Octopus §4.3.2, table 7-6)", find: (ctx, i) => idByName(ctx.octopus, `GET ${DATASETS}`, i.name) },
   api: restApi<Inputs>({
     client: octopusClient,
     create: `POST ${DATASETS}`,

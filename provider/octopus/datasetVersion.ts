@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ApiError } from "../client/errors";
+import { listAllOctopus } from "../client/octopus";
 import { defineResource, importIdField, ResourceApi } from "../framework/definition";
 import { waitFor } from "../framework/await";
 import { restApi } from "../framework/rest";
@@ -147,6 +148,12 @@ export const datasetVersionDefinition = defineResource({
     "A version of an Octopus dataset (§4.4), built from the dataset's source: an annotation batch (LABEL), an OBS folder (OBS) or a data warehouse query (HOUSE). Named V1, V2, … in order; it cannot be edited, so every change replaces it. Versions are deleted newest first.",
   inputs,
   outputs,
+  identity: {
+    by: "new",
+    doc: "the dataset's versions with its description, listed before creating (§4.4.1; versions are named V1, V2, … by the service, nothing in the request is unique): after a lost answer, the new one is the version made",
+    candidates: async (ctx, i) =>
+      (await listAllOctopus(ctx.octopus, `GET ${VERSIONS}`, { params: { dataset_id: i.datasetId } })).filter((v) => (v.description || undefined) === i.description).map((v) => String(v.id)),
+  },
   immutable: ["datasetId", "agreementConfirm", "description", "batchTaskId", "labelMetaNames", "onlyValid", "hardMining", "searchStatus", "bucketName", "bucketPath", "warehouseParams", "customImage", "command", "tags", "customAttributes"],
   api,
 });

@@ -160,7 +160,7 @@ const imageVersionAccount = lookup({
   args: accountArgs,
   secret: true,
   async run(ctx, a): Promise<ImageVersionAccount> {
-    const body = await ctx.octopus.call(`POST ${IMAGE_VERSIONS}/{version}/accounts`, { repo_id: a.repoId, version: a.version }, { query: { action: a.action } });
+    const body = await ctx.octopus.call(`POST ${IMAGE_VERSIONS}/{version}/accounts`, { repo_id: a.repoId, version: a.version }, { query: { action: a.action }, idempotent: true });
     const item = body.item;
     return { username: item.username, password: item.password, action: item.action, expireAt: Number(item.expire_at) * 1000, path: item.path, registry: String(item.path).split("/")[0] };
   },

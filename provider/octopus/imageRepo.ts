@@ -61,7 +61,7 @@ export const imageRepoDefinition = defineResource({
   outputs,
   immutable: ["scope", "visibility"],
   uniqueName: "name",
-  findExisting: (ctx, i) => idByName(ctx.octopus, `GET ${IMAGE_REPOS}`, i.name),
+  identity: { by: "name", doc: "its name, unique in the project (a duplicate is refused with 409 octopus.000142, Octopus §4.1.1)", find: (ctx, i) => idByName(ctx.octopus, `GET ${IMAGE_REPOS}`, i.name) },
   api: {
     ...rest,
     delete: (ctx, id, inputs, state) =>

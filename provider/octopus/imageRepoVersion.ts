@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { idText } from "../client/octopus";
+import { idText, listAllOctopus } from "../client/octopus";
 import { Context, NotReadyError, Props, ResourceApi, defineResource, importIdField } from "../framework/definition";
 import { awaitTimeoutsField, timeoutFor, waitFor } from "../framework/await";
 import { restApi } from "../framework/rest";
@@ -111,6 +111,12 @@ export const imageRepoVersionDefinition = defineResource({
   inputs,
   outputs,
   immutable: ["repoId", "description"],
+  identity: {
+    by: "new",
+    doc: "the repository's versions with its description, listed before creating (§4.2.1; versions are numbered by the service, nothing in the request is unique): after a lost answer, the new one is the version made",
+    candidates: async (ctx, i) =>
+      (await listAllOctopus(ctx.octopus, `GET ${IMAGE_VERSIONS}`, { params: { repo_id: i.repoId } })).filter((v) => (v.description || undefined) === i.description).map((v) => idText(v.version)),
+  },
   api,
 });
 

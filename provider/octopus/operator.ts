@@ -60,7 +60,7 @@ export const operatorDefinition = defineResource({
   outputs,
   immutable: ["name", "outputType"],
   uniqueName: "name",
-  findExisting: (ctx, i) => idByName(ctx.octopus, `GET ${PROCESSORS}`, i.name),
+  identity: { by: "name", doc: "its name, unique in the project (a duplicate is refused with 409 octopus.109002, Octopus §4.13)", find: (ctx, i) => idByName(ctx.octopus, `GET ${PROCESSORS}`, i.name) },
   api: restApi<Inputs>({
     client: octopusClient,
     create: `POST ${PROCESSORS}`,

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { defineResource, importIdField } from "../framework/definition";
 import { resourceClass } from "../framework/resource";
 import { compact } from "../framework/case";
+import { isNotFound } from "../client/errors";
 import { branchNameField, commitAt, commitDraft, datasetIdField, userOutput } from "./common";
 
 const inputs = z.object({
@@ -27,6 +28,18 @@ export const commitDefinition = defineResource({
   inputs,
   outputs,
   immutable: ["datasetId", "branchName", "title", "description"],
+  identity: {
+    by: "new",
+    doc: "the branch head: commits have no unique field, so the head is noted before committing; after a lost answer, a new head with the commit's title is the commit made",
+    candidates: async (ctx, commit) => {
+      const head = await commitAt(ctx, commit.datasetId, commit.branchName).catch((err) => {
+        // A new dataset's branch has no commit yet.
+        if (isNotFound(err)) return undefined;
+        throw err;
+      });
+      return head && head.title === commit.title ? [head.commitId] : [];
+    },
+  },
   api: {
     async create(ctx, commit) {
       const { commitId, draftNumber } = await commitDraft(ctx.tensorbay, commit.datasetId, commit);

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { Context } from "../framework/definition";
 import type { TensorbayClient } from "../client/tensorbay";
+import { OutcomeUnknownError } from "../client/errors";
 
 /** A dataset with no commits points at this commit (TensorBay SDK `struct.py` ROOT_COMMIT_ID). */
 export const ROOT_COMMIT = "00000000000000000000000000000000";
@@ -38,7 +39,7 @@ export async function commitDraft(
 ): Promise<{ commitId: string; draftNumber: number }> {
   const params = { datasetId };
   const description = draft.description || undefined;
-  const { draftNumber } = await client.call("POST /v1/datasets/{datasetId}/drafts", params, { body: { branchName: draft.branchName, title: draft.title, description } });
+  const draftNumber = await openDraft(client, datasetId, draft.branchName, draft.title, description);
   try {
     await change(draftNumber);
     const { commitId } = await client.call("POST /v1/datasets/{datasetId}/commits", params, { body: { title: draft.title, draftNumber, description } });
@@ -46,6 +47,28 @@ export async function commitDraft(
   } catch (err) {
     await client.call("PATCH /v1/datasets/{datasetId}/drafts/{draftNumber}", { datasetId, draftNumber }, { body: { status: "CLOSED" } }).catch(() => undefined);
     throw err;
+  }
+}
+
+/**
+ * CreateDraft, once: drafts have no unique field, so the branch's open drafts with this title are
+ * noted first; when the answer is lost, a new one among them is the draft made (none: it was not
+ * made, and is asked for again once).
+ */
+async function openDraft(client: TensorbayClient, datasetId: string, branchName: string, title: string, description: string | undefined): Promise<number> {
+  const open = async () =>
+    (await client.listAll<{ number: number; title: string }>("GET /v1/datasets/{datasetId}/drafts", "drafts", { params: { datasetId }, query: { status: "OPEN", branchName } }))
+      .filter((d) => d.title === title)
+      .map((d) => d.number);
+  const before = new Set(await open());
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return (await client.call("POST /v1/datasets/{datasetId}/drafts", { datasetId }, { body: { branchName, title, description } })).draftNumber;
+    } catch (err) {
+      if (!(err instanceof OutcomeUnknownError) || attempt > 1) throw err;
+      const made = (await open()).filter((n) => !before.has(n));
+      if (made.length) return made[made.length - 1];
+    }
   }
 }
 

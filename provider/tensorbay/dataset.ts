@@ -47,6 +47,11 @@ export const datasetDefinition = defineResource({
   outputs,
   immutable: ["name", "type", "configName"],
   uniqueName: "name",
+  identity: {
+    by: "name",
+    doc: "its name, unique for the account (CreateDataset answers NameConflict for a taken name)",
+    find: async (ctx, dataset) => (await ctx.tensorbay.findByName<{ id: string; name: string }>("GET /v1/datasets", "datasets", dataset.name))?.id,
+  },
   api: {
     async create(ctx, dataset) {
       const { id } = await ctx.tensorbay.call("POST /v1/datasets", {}, { body: compact({ name: dataset.name, type: dataset.type, alias: dataset.alias, isPublic: dataset.isPublic, configName: dataset.configName }) });

@@ -52,6 +52,7 @@ export function revisionNameDefinition(kind: RevisionNameKind) {
     outputs,
     immutable: ["datasetId", "name", "commit"],
     uniqueName: "name",
+    identity: { by: "name", doc: `its name, unique in the dataset (Create${kind.name} answers NameConflict for a taken name)`, find: async (ctx, object) => ((await find(ctx, object.datasetId, object.name)) ? object.name : undefined) },
     api: {
       async create(ctx, object) {
         await ctx.tensorbay.call(`POST /v1/datasets/{datasetId}/${kind.collection}`, { datasetId: object.datasetId }, { body: { name: object.name, commit: object.commit } });

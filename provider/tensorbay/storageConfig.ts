@@ -71,6 +71,7 @@ export const storageConfigDefinition = defineResource({
   immutable: ["name", "type", "filePath", ...OPTIONAL_FIELDS],
   uniqueName: "name",
   secrets: ["accesskeyId", "accesskeySecret"],
+  identity: { by: "name", doc: "its name, unique for the account (one name space for every kind of config)", find: async (ctx, config) => ((await find(ctx.tensorbay, config.name)) ? config.name : undefined) },
   api: {
     async create(ctx, config) {
       const body = compact({ name: config.name, filePath: config.filePath, ...Object.fromEntries(FIELDS_BY_TYPE[config.type].map((f) => [f, config[f as keyof Inputs]])) });

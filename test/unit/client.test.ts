@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { startEmulator, DEFAULTS, Emulator } from "../../emulator";
 import { HuaweiServiceClient, huaweiAuth, IamPasswordAuth } from "../../provider/client/huawei";
 import { authorization, sdkDate } from "../../provider/client/signer";
-import { ApiError } from "../../provider/client/errors";
+import { ApiError, OutcomeUnknownError } from "../../provider/client/errors";
 import { resolveConfig, ProviderConfig, ConfigKey } from "../../provider/config";
 import { configure, handlers } from "../../provider/framework/runtime";
 
@@ -132,7 +132,8 @@ describe("Huawei client against the emulator", () => {
     emu.inject({ pathPattern: "/ai-mgr/configmaps$", status: 502, count: 1 });
     const seen = emu.requests.length;
     const err = await client().call("POST /v3/{project_id}/ai-mgr/configmaps", {}, { body: configMap("not-twice") }).catch((e) => e);
-    expect(err.status).toBe(502);
+    expect(err).toBeInstanceOf(OutcomeUnknownError);
+    expect(err.message).toMatch(/POST \/v3\/.*\/ai-mgr\/configmaps: no usable answer \(HTTP 502 .*\); the request may have been carried out/);
     emu.inject({ pathPattern: "/ai-mgr/configmaps$", status: 429, count: 1 });
     await client().call("POST /v3/{project_id}/ai-mgr/configmaps", {}, { body: configMap("after-throttle") });
     expect(emu.requests.slice(seen).map((r) => `${r.method} ${r.status}`)).toEqual(["POST 502", "POST 429", "POST 200"]);
