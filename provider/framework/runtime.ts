@@ -212,7 +212,12 @@ async function createExactlyOnce(def: ResourceDefinition, inputs: Props, props: 
       const found = await findMade(def, inputs, before);
       if (found !== undefined && !(identity.by === "new" && identity.whenFound === "recreate")) {
         ctx().log(`${label}: ${lost}; found it (id ${found}), adopting`);
-        return adopt(def, found, inputs, "resume");
+        return await adopt(def, found, inputs, "resume").catch((failure) => {
+          // The object is this stack's: whatever fails now must keep its ID, so nothing is orphaned.
+          if (failure instanceof InputError) throw failure;
+          const notReady = failure instanceof NotReadyError ? failure : new NotReadyError(`${(failure as Error).message} (the object exists as ${found}; the next \`pulumi up\` completes it)`, found, {});
+          throw partiallyCreated(notReady, inputs, props);
+        });
       }
       if (found !== undefined) {
         ctx().log(`${label}: ${lost}; found it (id ${found}), but what the answer carried cannot be read again: deleting it to create it anew`);
