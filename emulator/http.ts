@@ -78,19 +78,32 @@ export function matchRoute(routes: Route[], method: string, path: string): { rou
   return pathMatched ? "method" : undefined;
 }
 
+/** A path segment that is not valid percent-encoding (`%zz`): a 400 in the family's shape. */
+export class BadPathError extends Error {}
+
 function matchPattern(pattern: string, path: string): Record<string, string> | undefined {
   const ps = pattern.split("/");
   const xs = path.split("/");
   if (ps.length !== xs.length) return undefined;
-  const params: Record<string, string> = {};
+  // Values come from the request: a null-prototype record, so `__proto__` is just a value's name.
+  const params: Record<string, string> = Object.create(null);
   for (let i = 0; i < ps.length; i++) {
     const m = /^\{(\w+)\}$/.exec(ps[i]);
     if (m) {
       if (!xs[i]) return undefined;
-      params[m[1]] = decodeURIComponent(xs[i]);
+      try {
+        params[m[1]] = decodeURIComponent(xs[i]);
+      } catch {
+        throw new BadPathError(`Path segment ${JSON.stringify(xs[i].slice(0, 64))} is not valid percent-encoding.`);
+      }
     } else if (ps[i] !== xs[i]) return undefined;
   }
   return params;
+}
+
+/** `obj[key]` when `key` is the object's own property; never an inherited one (`constructor`, `__proto__`, …). */
+export function own<T>(obj: Record<string, T> | undefined, key: string): T | undefined {
+  return obj && Object.hasOwn(obj, key) ? obj[key] : undefined;
 }
 
 /** limit/offset paging with the documented bounds; `invalidCode` is the family's code for a bad parameter (HiLens: HIL.0400). */

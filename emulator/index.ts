@@ -1,2 +1,3 @@
 export { startEmulator, DEFAULTS } from "./server";
-export type { Emulator, EmulatorOptions, Credential, LoggedRequest } from "./server";
+export type { Emulator, EmulatorOptions, Credential, LoggedRequest, Fault, FaultKind, FaultLogEntry, FaultMode, FaultModeInput } from "./server";
+export { parseFaultSpec, normalizeFaultMode, formatFaultMode, FAULT_KINDS } from "./faults";

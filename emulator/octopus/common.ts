@@ -40,7 +40,7 @@ export function invalidParam(key: string, value: unknown, rule: string): never {
  * action gets 403 octopus.000111 "Insufficient permission to operate" (§6.1, table 7-3).
  */
 /** §7.2: 000001 validation, 000112 a project the token is not for, 000002 internal errors. */
-const OCTOPUS_CODES: FamilyCodes = { invalidBody: "octopus.000001", wrongProject: { status: 403, code: "octopus.000112", message: "Permission is denied" }, internal: "octopus.000002" };
+export const OCTOPUS_CODES: FamilyCodes = { invalidBody: "octopus.000001", wrongProject: { status: 403, code: "octopus.000112", message: "Permission is denied" }, internal: "octopus.000002" };
 
 export function octopusRoute(method: string, path: string, action: string, handler: (req: EmuRequest) => EmuResponse | Promise<EmuResponse>): Route {
   const guarded = route(`${method} ${BASE}${path}`, (req) => {

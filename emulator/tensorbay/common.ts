@@ -5,19 +5,24 @@ export const TENSORBAY_ROOT = "/gatewayv2/tensorbay-open-api/v1";
 
 /** The codes of the Open API "错误码" table, with the statuses the TensorBay SDK declares for them. */
 const STATUS_CODES: Record<number, string> = { 400: "InvalidParamsValue", 401: "Unauthorized", 403: "AccessDenied", 404: "ResourceNotExist", 409: "NameConflict", 500: "InternalServerError" };
-const TENSORBAY_CODES = new Set([...Object.values(STATUS_CODES), "RequestParamsMissing", "Forbidden"]);
+const TENSORBAY_CODES = new Set([...Object.values(STATUS_CODES), "RequestParamsMissing", "Forbidden", "SystemError", "TooManyRequests"]);
 
 /**
- * `{code, message}` bodies. Errors the shared server raises for every family (bad JSON, injected
- * faults, crashes) carry Huawei codes; they are answered with the TensorBay code of their status.
+ * `{code, message}` bodies ("Error code description"). Errors the shared server raises for every
+ * family (unknown paths, bad JSON, oversized bodies, injected faults, crashes) may carry other
+ * codes; they are answered with the TensorBay code of their status. Neither the document nor the
+ * SDK names a code for 429: it gets the status's reason phrase, `TooManyRequests`; any other 4xx
+ * without a code of its own is a request the service cannot take, `InvalidParamsValue`.
  */
 export function tensorbayErrorBody(err: EmuError): unknown {
-  const code = TENSORBAY_CODES.has(err.code) ? err.code : (STATUS_CODES[err.status] ?? (err.status >= 500 ? "InternalServerError" : err.code));
+  const code = TENSORBAY_CODES.has(err.code)
+    ? err.code
+    : (STATUS_CODES[err.status] ?? (err.status >= 500 ? "InternalServerError" : err.status === 429 ? "TooManyRequests" : "InvalidParamsValue"));
   return { code, message: err.message };
 }
 
 /** Paths carry no project; the access key alone scopes every object. */
-const TENSORBAY_FAMILY_CODES: FamilyCodes = { invalidBody: "InvalidParamsValue", wrongProject: { status: 403, code: "AccessDenied", message: "Access denied." }, internal: "InternalServerError" };
+export const TENSORBAY_FAMILY_CODES: FamilyCodes = { invalidBody: "InvalidParamsValue", wrongProject: { status: 403, code: "AccessDenied", message: "Access denied." }, internal: "InternalServerError" };
 
 /** A TensorBay route: `"GET /datasets"` under the root, X-Token auth, TensorBay error bodies. */
 export function tensorbayRoute(spec: string, handler: Handler): Route {

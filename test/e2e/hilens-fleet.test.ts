@@ -81,8 +81,8 @@ const EXPORTS = { dev1: ["id", "package", "runningFirmwareVersion", "state"], de
 
 const changes = (summary: Record<string, number>) => Object.fromEntries(Object.entries(summary).filter(([k, v]) => k !== "same" && v > 0));
 const values = (outputs: Record<string, { value: unknown }>) => Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, v.value])) as Record<string, any>;
-const timing = (body: Record<string, number | null>) => fetch(`${emulator.url}/__emulator/hilens/timing`, { method: "PUT", body: JSON.stringify(body) });
-const connection = (nodeId: string, online: boolean) => fetch(`${emulator.url}/__emulator/hilens/${DEFAULTS.projectId}/nodes/${nodeId}/connection`, { method: "PUT", body: JSON.stringify({ online }) });
+const timing = (body: Record<string, number | null>) => emulator.control("PUT", "/__emulator/hilens/timing", body);
+const connection = (nodeId: string, online: boolean) => emulator.control("PUT", `/__emulator/hilens/${DEFAULTS.projectId}/nodes/${nodeId}/connection`, { online });
 const pods = (deploymentId: string) => consoleClient(emulator).call("GET /v3/{project_id}/ai-mgr/pods", {}, { query: { deployment_id: deploymentId } });
 
 beforeAll(async () => {

@@ -20,5 +20,5 @@ export async function stateOf(t: TestStack, name: string): Promise<{ id: string;
 
 /** How long the emulator's pushes and dataset builds take, and how pushes end. */
 export async function setOctopusTiming(emulator: Emulator, body: { duration_ms?: number; push_outcome?: "PUSHED" | "PUSH_FAILED" }): Promise<void> {
-  await fetch(`${emulator.url}/__emulator/octopus/timing`, { method: "PUT", body: JSON.stringify(body) });
+  await emulator.control("PUT", "/__emulator/octopus/timing", body);
 }

@@ -32,11 +32,11 @@ async function checked(type: string, args: Record<string, unknown>) {
 }
 
 async function setOnline(nodeId: string, online: boolean) {
-  await fetch(`${emu.url}/__emulator/hilens/${DEFAULTS.projectId}/nodes/${nodeId}/connection`, { method: "PUT", body: JSON.stringify({ online }) });
+  await emu.control("PUT", `/__emulator/hilens/${DEFAULTS.projectId}/nodes/${nodeId}/connection`, { online });
 }
 
 async function setTiming(timing: Record<string, number | null>) {
-  await fetch(`${emu.url}/__emulator/hilens/timing`, { method: "PUT", body: JSON.stringify(timing) });
+  await emu.control("PUT", "/__emulator/hilens/timing", timing);
 }
 
 /** A registered device whose agent has connected. */

@@ -34,7 +34,7 @@ function parsed(def: ResourceDefinition, inputs: Props): any {
 }
 
 async function setTiming(body: { duration_ms?: number; push_outcome?: string }) {
-  await fetch(`${emu.url}/__emulator/octopus/timing`, { method: "PUT", body: JSON.stringify(body) });
+  await emu.control("PUT", "/__emulator/octopus/timing", body);
 }
 
 async function createRepo(name: string, scope = "DATA_CONVERSION") {
