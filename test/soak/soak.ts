@@ -102,7 +102,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   const log = options.log ?? (() => {});
   const started = Date.now();
   const emulator = await startEmulatorForTests("soak");
-  const stack = await createStack(emulator, "soak", { "edgeai:maxRetries": { value: "5" } });
+  const stack = await createStack(emulator, "soak", { "edgeai:maxRetries": { value: "5" }, "edgeai:tensorbayAccessKey": { value: DEFAULTS.tensorbayAccessKey, secret: true } });
   const fleet = soakFleet(options.resources);
   stack.declare(fleet.map(({ identity: _identity, ...spec }) => spec));
   const faults = `rate=${options.rate},seed=${options.seed},kinds=429,500,503,reset,lost`;

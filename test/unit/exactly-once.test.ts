@@ -121,7 +121,7 @@ describe("a create whose answer is lost", () => {
     emu.inject({ pathPattern: "/ai-mgr/nodes$", method: "POST", kind: "lost", count: 1 });
     const device = await create(DEVICE, { name: "cam-lost", enabled: true });
     expect(device.outs?.package).toBeTruthy();
-    expect(logged.join("\n")).toMatch(/found it \(id \w+\), but what the answer carried cannot be read again: deleting it/);
+    expect(logged.join("\n")).toMatch(/found it \(id [\w-]+\), but what the answer carried cannot be read again: deleting it/);
     const { HuaweiServiceClient, huaweiAuth } = await import("../../provider/client/huawei");
     const { resolveConfig } = await import("../../provider/config");
     const cfg = resolveConfig((k) => ({ hilensEndpoint: emu.url, projectId: DEFAULTS.projectId, accessKey: DEFAULTS.accessKey, secretKey: DEFAULTS.secretKey })[k as string], {});
