@@ -24,6 +24,7 @@ runSoak({
   (r) => {
     console.log(`resources ${r.resources}, faults ${JSON.stringify(r.faults)}`);
     console.log(`up runs to converge: ${r.upRuns || `none of ${values.ups}`}; missing from state ${r.missingFromState}; duplicates ${r.duplicates}; orphans ${r.orphans}; lost ${r.lost}`);
+    console.log(`reported in the run's output: ${r.reported.retries} retries, ${r.reported.lookups} look-ups after lost answers`);
     console.log(`destroy runs: ${r.destroyRuns}; leftovers ${r.leftovers}; ${r.seconds} s`);
     process.exitCode = r.upRuns && !r.duplicates && !r.orphans && !r.lost && !r.missingFromState && !r.leftovers ? 0 : 1;
   },

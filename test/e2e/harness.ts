@@ -115,7 +115,7 @@ export async function createStack(emulator: Emulator, name: string, extraConfig:
     },
     async exportState() {
       // `pulumi stack export` as a user runs it (Automation's exportStack adds --show-secrets).
-      return execFileSync("pulumi", ["stack", "export", "--stack", "test", "--cwd", dir], { env: { ...process.env, ...envVars }, encoding: "utf8" });
+      return execFileSync("pulumi", ["stack", "export", "--stack", "test", "--cwd", dir], { env: { ...process.env, ...envVars }, encoding: "utf8", maxBuffer: 1 << 30 });
     },
     mark() {
       const start = emulator.requests.length;

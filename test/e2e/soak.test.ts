@@ -9,6 +9,9 @@ describe("a fleet across the three services converges under faults (real CLI, em
     // The run really was under faults, lost answers among them.
     expect(result.faults.lost ?? 0, report).toBeGreaterThan(0);
     expect(Object.values(result.faults).reduce((a, b) => a + b, 0), report).toBeGreaterThanOrEqual(5);
+    // Retries and look-ups after lost answers show in the run's output.
+    expect(result.reported.retries, report).toBeGreaterThan(0);
+    expect(result.reported.lookups, report).toBeGreaterThan(0);
     expect(result.upRuns, report).toBeGreaterThanOrEqual(1);
     expect(result.upRuns, report).toBeLessThanOrEqual(2);
     expect({ missingFromState: result.missingFromState, duplicates: result.duplicates, orphans: result.orphans, lost: result.lost }, report).toEqual({ missingFromState: 0, duplicates: 0, orphans: 0, lost: 0 });

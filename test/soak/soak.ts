@@ -34,6 +34,8 @@ export interface SoakResult {
   destroyRuns: number;
   /** Objects left on the emulator after destroy. */
   leftovers: number;
+  /** Lines of the CLI output that report a retry, and a look-up after a lost answer. */
+  reported: { retries: number; lookups: number };
   /** Faults the emulator injected, by kind (`lost`, `reset`, `429`, …). */
   faults: Record<string, number>;
   seconds: number;
@@ -143,7 +145,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     }
     emulator.setFaults(undefined);
     const leftovers = [...onEmulator(emulator).values()].reduce((a, b) => a + b, 0);
-    return { resources: fleet.length, upRuns, missingFromState, duplicates, orphans, lost, destroyRuns, leftovers, faults: countBy(emulator.faultLog.map((f) => f.kind)), seconds: Math.round((Date.now() - started) / 1000) };
+    return { resources: fleet.length, upRuns, missingFromState, duplicates, orphans, lost, destroyRuns, leftovers, reported: reportedLines(stack.output), faults: countBy(emulator.faultLog.map((f) => f.kind)), seconds: Math.round((Date.now() - started) / 1000) };
   } finally {
     await emulator.close();
     cleanup(stack.dir);
@@ -154,4 +156,9 @@ function countBy(values: string[]): Record<string, number> {
   const out: Record<string, number> = {};
   for (const v of values) out[v] = (out[v] ?? 0) + 1;
   return out;
+}
+
+function reportedLines(output: string[]): { retries: number; lookups: number } {
+  const lines = output.join("").split("\n");
+  return { retries: lines.filter((l) => /: .*; retrying in [\d.]+s \(attempt \d+ of \d+\)/.test(l)).length, lookups: lines.filter((l) => /: no answer to (POST|PUT|DELETE) .*; (found it|it was not created)/.test(l)).length };
 }
