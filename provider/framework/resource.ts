@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { ResourceDefinition, token } from "./definition";
+import { NAME_KEY, ResourceDefinition, token } from "./definition";
 import { awaitTimeoutsOf } from "./await";
 
 /**
@@ -65,6 +65,8 @@ export function resourceClass<S extends z.ZodObject<any>, O extends z.ZodObject<
     constructor(name: string, args: object, opts?: pulumi.CustomResourceOptions) {
       const props: Record<string, unknown> = {};
       for (const key of outputKeys) props[key] = (args as Record<string, unknown>)[key];
+      // The provider never learns the URN: the name goes along so its progress lines can say which resource they are about.
+      props[NAME_KEY] = name;
       // Dynamic providers never see `customTimeouts`: resources that wait get them as an input.
       if ("awaitTimeouts" in def.inputs.shape) props.awaitTimeouts ??= awaitTimeoutsOf(opts?.customTimeouts);
       // Secret inputs are secret even when the program passes plain values.
