@@ -1,4 +1,4 @@
-import { Pool, errors as undiciErrors } from "undici";
+import { Dispatcher, EnvHttpProxyAgent, Pool, errors as undiciErrors } from "undici";
 import { ApiError, EndpointError, OutcomeUnknownError } from "./errors";
 
 /** One keep-alive pool per origin, shared by every client in the process. */
@@ -10,6 +10,25 @@ function poolFor(origin: string): Pool {
     pools.set(origin, pool);
   }
   return pool;
+}
+
+/** The proxy settings, as curl and most CLIs read them (lowercase names too). */
+const PROXY_VARS = ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "NO_PROXY", "no_proxy"];
+let proxied: { settings: string; agent: EnvHttpProxyAgent } | undefined;
+
+/**
+ * Where a request goes: with HTTPS_PROXY/HTTP_PROXY (and NO_PROXY) set, through undici's
+ * `EnvHttpProxyAgent` (CI runners behind corporate proxies); otherwise the origin's pool. The agent
+ * is made again when the settings change.
+ */
+function dispatcherFor(origin: string): Dispatcher {
+  const settings = PROXY_VARS.map((name) => process.env[name] ?? "").join("\n");
+  if (!settings.trim()) return poolFor(origin);
+  if (proxied?.settings !== settings) {
+    void proxied?.agent.close().catch(() => undefined);
+    proxied = { settings, agent: new EnvHttpProxyAgent({ connections: 8, keepAliveTimeout: 30_000 }) };
+  }
+  return proxied.agent;
 }
 
 export type QueryValue = string | number | boolean | undefined | null;
@@ -173,7 +192,8 @@ export class Endpoint {
   }
 
   private async send(p: PreparedRequest): Promise<HttpResponse> {
-    const res = await poolFor(p.url.origin).request({
+    const res = await dispatcherFor(p.url.origin).request({
+      origin: p.url.origin,
       method: p.method as "GET",
       path: p.url.pathname + p.url.search,
       headers: p.headers,
