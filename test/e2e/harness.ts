@@ -156,7 +156,7 @@ export function consoleClient(emulator: Emulator, service: "hilens" | "octopus" 
 export async function exampleStack(emulator: Emulator, example: string): Promise<{ stack: Stack; dir: string }> {
   requireCli();
   const dir = mkdtempSync(join(SCRATCH, `${example}-`));
-  for (const file of readdirSync(join(ROOT, "examples", example))) if (!/^Pulumi\..+\.yaml$/.test(file)) cpSync(join(ROOT, "examples", example, file), join(dir, file));
+  for (const file of readdirSync(join(ROOT, "examples", example))) if (!/^Pulumi\..+\.yaml$/.test(file)) cpSync(join(ROOT, "examples", example, file), join(dir, file), { recursive: true });
   const ws = await LocalWorkspace.create({
     workDir: dir,
     envVars: {
