@@ -3070,6 +3070,77 @@ export class DeploymentJob extends resourceClass(deploymentJobDefinition) {
     }
 }
 
+export interface GetFirmwaresFirmwares {
+    /**
+     * Firmware ID.
+     */
+    id: string;
+    /**
+     * Firmware name.
+     */
+    name: string;
+    /**
+     * Firmware version (X.Y.Z): what a Device's `firmwareVersion` takes.
+     */
+    version: string;
+    /**
+     * Description.
+     */
+    description?: string;
+    /**
+     * Version type (e.g. a release or a beta).
+     */
+    versionType?: string;
+    /**
+     * When the version stops being offered.
+     */
+    expireTime?: string;
+    /**
+     * Versions that may upgrade to this one.
+     */
+    firmwareWhitelist?: string[];
+    /**
+     * Firmware type.
+     */
+    type?: string;
+    /**
+     * Device series.
+     */
+    series?: string;
+    /**
+     * Device type it is for.
+     */
+    deviceType?: string;
+    /**
+     * Architecture, e.g. aarch64.
+     */
+    arch?: string;
+    /**
+     * Operating system name.
+     */
+    osName?: string;
+    /**
+     * Operating system type.
+     */
+    osType?: string;
+    /**
+     * Operating system version.
+     */
+    osVersion?: string;
+    /**
+     * Package size in bytes.
+     */
+    size?: number;
+    /**
+     * Creation time (ms since epoch).
+     */
+    createTime?: number;
+    /**
+     * Last update time (ms since epoch).
+     */
+    updateTime?: number;
+}
+
 /**
  * The arguments of {@link getFirmwares}.
  */
@@ -3121,7 +3192,12 @@ export interface GetFirmwaresOutputArgs {
 /**
  * What {@link getFirmwares} returns.
  */
-export type GetFirmwaresResult = Awaited<ReturnType<typeof lookups.getFirmwares.plain>>;
+export interface GetFirmwaresResult {
+    /**
+     * The firmware versions, in the service's order.
+     */
+    firmwares: GetFirmwaresFirmwares[];
+}
 
 /**
  * §5.2.1: the firmware versions for a device type (for a Device's `firmwareVersion`).
@@ -3161,6 +3237,84 @@ export interface GetDevicesOutputArgsTagsArgs {
      * (Rules: pattern `^[A-Za-z0-9_-]{1,43}$`.)
      */
     value: pulumi.Input<string>;
+}
+
+export interface GetDevicesDevicesTags {
+    /**
+     * Tag key.
+     */
+    key: string;
+    /**
+     * Tag value.
+     */
+    value: string;
+}
+
+export interface GetDevicesDevices {
+    /**
+     * Device ID (a Device's `id`).
+     */
+    id: string;
+    /**
+     * Device name.
+     */
+    name: string;
+    /**
+     * Device state, e.g. RUNNING or OFFLINE.
+     */
+    state: string;
+    /**
+     * Description.
+     */
+    description?: string;
+    /**
+     * Registration time.
+     */
+    createdAt?: string;
+    /**
+     * Device type, e.g. `General ARM Device` (for `getFirmwares`).
+     */
+    type?: string;
+    /**
+     * Activation status: INACTIVE, ACTIVATED or EXPIRED.
+     */
+    activeStatus?: string;
+    /**
+     * Installed firmware.
+     */
+    firmwareName?: string;
+    /**
+     * Firmware upgrade status code.
+     */
+    firmwareStatus?: number;
+    /**
+     * Firmware version being upgraded to.
+     */
+    upgradeFirmwareVersion?: string;
+    /**
+     * CPU cores.
+     */
+    cpu?: number;
+    /**
+     * GPUs.
+     */
+    gpuNum?: number;
+    /**
+     * NPUs.
+     */
+    npuNum?: number;
+    /**
+     * The device's IP addresses.
+     */
+    hostIps?: string[];
+    /**
+     * Tags, as a list whatever shape the service answers.
+     */
+    tags: GetDevicesDevicesTags[];
+    /**
+     * Deployments running on it.
+     */
+    deploymentNum?: number;
 }
 
 /**
@@ -3250,7 +3404,12 @@ export interface GetDevicesOutputArgs {
 /**
  * What {@link getDevices} returns.
  */
-export type GetDevicesResult = Awaited<ReturnType<typeof lookups.getDevices.plain>>;
+export interface GetDevicesResult {
+    /**
+     * The matching devices, every page.
+     */
+    devices: GetDevicesDevices[];
+}
 
 /**
  * §5.1.1: devices, filtered. Tags come back as a list whether the service answers a map or a list.
@@ -3268,6 +3427,53 @@ export function getDevices(args?: GetDevicesArgs): Promise<GetDevicesResult> {
  */
 export function getDevicesOutput(args?: GetDevicesOutputArgs): pulumi.Output<GetDevicesResult> {
     return lookups.getDevices.output(args as never) as pulumi.Output<GetDevicesResult>;
+}
+
+export interface GetDeploymentInstancesInstances {
+    /**
+     * Instance (pod) ID.
+     */
+    id: string;
+    /**
+     * Instance name.
+     */
+    name: string;
+    /**
+     * Its deployment.
+     */
+    deploymentId: string;
+    /**
+     * The device it runs on.
+     */
+    nodeId: string;
+    /**
+     * Pending, Running, Failed, ...
+     */
+    status: string;
+    /**
+     * Why it is not running, when it is not.
+     */
+    reason?: string;
+    /**
+     * The device's IP address.
+     */
+    hostIp?: string;
+    /**
+     * Creation time.
+     */
+    createdAt?: string;
+    /**
+     * Last update time.
+     */
+    updatedAt?: string;
+    /**
+     * Its apps (containers) and their states, as the service answers them.
+     */
+    apps?: any[];
+    /**
+     * Its runtime configuration, as the service answers it.
+     */
+    configs?: any;
 }
 
 /**
@@ -3309,7 +3515,12 @@ export interface GetDeploymentInstancesOutputArgs {
 /**
  * What {@link getDeploymentInstances} returns.
  */
-export type GetDeploymentInstancesResult = Awaited<ReturnType<typeof lookups.getDeploymentInstances.plain>>;
+export interface GetDeploymentInstancesResult {
+    /**
+     * The instances, every page.
+     */
+    instances: GetDeploymentInstancesInstances[];
+}
 
 /**
  * §5.3.9: instances (pods), one per device a deployment runs on, with its status (Pending, Running, Failed, ...).
