@@ -68,21 +68,26 @@ export class Store {
   }
 
   put(project: string, kind: string, id: string, row: Row): Row {
-    this.rows(project, kind, true).set(id, row);
-    this.save();
+    const rows = this.rows(project, kind, true);
+    const previous = rows.get(id);
+    rows.set(id, row);
+    this.saveOrUndo(() => (previous === undefined ? rows.delete(id) : rows.set(id, previous)));
     return row;
   }
 
   delete(project: string, kind: string, id: string): boolean {
-    if (!this.rows(project, kind)?.delete(id)) return false;
-    this.save();
+    const rows = this.rows(project, kind);
+    const previous = rows?.get(id);
+    if (!rows || previous === undefined) return false;
+    rows.delete(id);
+    this.saveOrUndo(() => rows.set(id, previous));
     return true;
   }
 
   /** Monotonic numbers for services with numeric ids (Octopus). */
   nextNumber(): number {
     this.sequence += 1;
-    this.save();
+    this.saveOrUndo(() => (this.sequence -= 1));
     return this.sequence;
   }
 
@@ -96,7 +101,7 @@ export class Store {
 
   saveToken(token: string, projectId: string, expiresAt: number): void {
     this.tokens.set(token, { projectId, expiresAt });
-    this.save();
+    this.saveOrUndo(() => this.tokens.delete(token));
   }
 
   token(token: string): Token | undefined {
@@ -113,6 +118,16 @@ export class Store {
   private snapshot(): StateFile {
     const projects = Object.fromEntries([...this.projects].map(([project, kinds]) => [project, Object.fromEntries([...kinds].map(([kind, rows]) => [kind, Object.fromEntries(rows)]))]));
     return { projects, tokens: Object.fromEntries(this.tokens), sequence: this.sequence };
+  }
+
+  /** A change that cannot be written is undone, so a failed request (answered 500) changed nothing. */
+  private saveOrUndo(undo: () => unknown): void {
+    try {
+      this.save();
+    } catch (err) {
+      undo();
+      throw err;
+    }
   }
 
   save(): void {

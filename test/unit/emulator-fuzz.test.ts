@@ -6,7 +6,7 @@
  * its own. Bounded and deterministic: fixed lists plus a seeded generator.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startEmulator, DEFAULTS, Emulator } from "../../emulator";
@@ -387,6 +387,34 @@ describe("control routes", () => {
       expect((await send(other.url, "GET", "/__emulator/count", { headers: { "X-Emulator-Token": "given-token" } })).json).toEqual({ count: 0 });
     } finally {
       await other.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("one error boundary per request", () => {
+  it("a handler that fails unexpectedly answers 500 in the family's shape, and the next request is served", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "edgeai-fuzz-crash-"));
+    const crashy = await startEmulator({ dataDir: dir, credentials: [{ accessKey: DEFAULTS.accessKey, secretKey: DEFAULTS.secretKey, projectId: A }] });
+    try {
+      const token = await iamToken(crashy, A);
+      // state.json cannot be written while a directory sits where its temporary file goes.
+      mkdirSync(join(dir, "state.json.tmp"));
+      const hilens = await send(crashy.url, "POST", `/v3/${A}/ai-mgr/configmaps`, { headers: withToken(token), body: JSON.stringify({ configmap: { name: "while-broken", configs: [{ key: "k", value: "v" }], tags: [] } }) });
+      expect(hilens.status).toBe(500);
+      expect(hilens.json).toEqual({ error_code: "HIL.0002", error_msg: "Internal server error." });
+      const tensorbay = await send(crashy.url, "POST", `${TB}/datasets`, { headers: { "Content-Type": "application/json", "X-Token": DEFAULTS.tensorbayAccessKey }, body: JSON.stringify({ name: "while-broken" }) });
+      expect(tensorbay.status).toBe(500);
+      expect(tensorbay.json).toEqual({ code: "InternalServerError", message: "Internal server error." });
+      rmSync(join(dir, "state.json.tmp"), { recursive: true });
+      const fixed = await send(crashy.url, "POST", `/v3/${A}/ai-mgr/configmaps`, { headers: withToken(token), body: JSON.stringify({ configmap: { name: "after-fix", configs: [{ key: "k", value: "v" }], tags: [] } }) });
+      expect(fixed.status).toBe(200);
+      // The failed create left nothing behind, in memory or on disk.
+      const list = await send(crashy.url, "GET", `/v3/${A}/ai-mgr/configmaps`, { headers: withToken(token) });
+      expect(list.json.configmaps.map((c: any) => c.name)).toEqual(["after-fix"]);
+      expect(JSON.stringify(JSON.parse(readFileSync(join(dir, "state.json"), "utf8")))).not.toContain("while-broken");
+    } finally {
+      await crashy.close();
       rmSync(dir, { recursive: true, force: true });
     }
   });
