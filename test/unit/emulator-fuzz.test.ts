@@ -364,7 +364,7 @@ describe("request bodies", () => {
 describe("control routes", () => {
   it("require the control token: the request log and counts are not readable without it", async () => {
     for (const path of ["/__emulator/requests", "/__emulator/count", `/__emulator/count?project=${A}`, "/__emulator/faults/log", "/__emulator/faults/mode", "/__emulator/hilens/timing", "/__emulator/nope"]) {
-      for (const headers of [{}, { "X-Emulator-Token": "wrong" }, { "X-Emulator-Token": emu.controlToken + "x" }, { "X-Emulator-Token": "" }]) {
+      for (const headers of [{} as Record<string, string>, { "X-Emulator-Token": "wrong" }, { "X-Emulator-Token": emu.controlToken + "x" }, { "X-Emulator-Token": "" }]) {
         const res = await send(emu.url, "GET", path, { headers });
         expect(res.status, path).toBe(401);
         expect(res.json).toEqual({ error_code: "EMU.0401", error_msg: expect.any(String) });
