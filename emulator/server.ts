@@ -364,8 +364,10 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
       return;
     }
     if (closeConnection) headers["Connection"] = "close";
+    const text = payload === undefined ? "" : JSON.stringify(payload);
+    headers["Content-Length"] = String(Buffer.byteLength(text));
     res.writeHead(status, headers);
-    res.end(payload === undefined ? "" : JSON.stringify(payload));
+    res.end(text);
   }
 
   /** The error boundary around `handle`: the emulator keeps serving whatever one request does. */

@@ -215,8 +215,7 @@ describe("configuration", () => {
 });
 
 function expireAllTokens(e: Emulator) {
-  const data = (e.store as unknown as { data: { tokens: Record<string, { expiresAt: number }> } }).data;
-  for (const t of Object.values(data.tokens)) t.expiresAt = Date.now() - 1;
+  e.store.expireTokens();
 }
 
 describe("HiLens config map and secret lists in the emulator", () => {
