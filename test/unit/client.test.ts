@@ -247,12 +247,13 @@ describe("a create whose follow-up step fails", () => {
   it("is reported as partially created with the new ID, so the engine keeps the object instead of orphaning it", async () => {
     const values: Record<string, string> = { "edgeai:hilensEndpoint": emu.url, "edgeai:projectId": DEFAULTS.projectId, "edgeai:accessKey": DEFAULTS.accessKey, "edgeai:secretKey": DEFAULTS.secretKey, "edgeai:maxRetries": "0" };
     await configure({ config: { get: (key: string) => values[key] } } as never);
-    emu.inject({ pathPattern: "/ai-mgr/configmaps/[^/]+$", status: 503, count: 1 });
-    const err = await handlers.create("edgeai:hilens:ConfigMap", { name: "half-made", configs: [{ key: "k", value: "v" }], tags: [], __provider: "p" }).catch((e) => e);
+    // A workspace is read back after its create.
+    emu.inject({ pathPattern: "/ai-mgr/workspaces/[^/]+$", method: "GET", status: 503, count: 1 });
+    const err = await handlers.create("edgeai:hilens:Workspace", { name: "half-made", enterpriseProjectId: "0", enterpriseProjectName: "default", __provider: "p" }).catch((e) => e);
     expect(err.id).toBeTruthy();
     expect(err.message).toContain(`the object was created as ${err.id}`);
     expect(err.properties).toMatchObject({ name: "half-made", __provider: "p" });
-    const live = await client().call("GET /v3/{project_id}/ai-mgr/configmaps/{id}", { id: err.id });
-    expect(live.configmap.name).toBe("half-made");
+    const live = await client().call("GET /v3/{project_id}/ai-mgr/workspaces/{id}", { id: err.id });
+    expect(live.name).toBe("half-made");
   });
 });
