@@ -4,6 +4,13 @@ import type { DatabaseSync, StatementSync } from "node:sqlite";
 
 type Row = Record<string, any>;
 type Token = { projectId: string; expiresAt: number };
+/** Ids of one kind's rows by the value of one field, kept up to date on every put and delete. */
+interface Index {
+  byValue: Map<unknown, Set<string>>;
+  valueOf: Map<string, unknown>;
+}
+
+const fieldOf = (row: Row, field: string): unknown => (Object.hasOwn(row, field) ? row[field] : undefined);
 
 /** Everything the emulator holds, as plain JSON objects keyed by project, kind and id (`readState`, and the old state.json's format). */
 export interface StateFile {
@@ -72,6 +79,8 @@ export class Store {
   private readonly projects = new Map<string, Map<string, Map<string, Row>>>();
   private readonly tokens = new Map<string, Token>();
   private sequence = 0;
+  /** Per kind's rows, per field: built on the first `findBy` of that field, then maintained. */
+  private readonly indexes = new WeakMap<Map<string, Row>, Map<string, Index>>();
   /** The database file (`<dir>/state.db`). */
   readonly file: string;
   private db: DatabaseSync | undefined;
@@ -154,11 +163,53 @@ export class Store {
     return this.rows(project, kind)?.get(id);
   }
 
+  /**
+   * The objects of a kind whose top-level `field` equals `value` (e.g. a name taken in its scope):
+   * answered from an index, so a create's uniqueness check does not grow with the number of
+   * objects. The index is built on a field's first look-up and kept up to date by `put`/`delete`.
+   */
+  findBy(project: string, kind: string, field: string, value: unknown): Row[] {
+    const rows = this.rows(project, kind);
+    if (!rows) return [];
+    let indexes = this.indexes.get(rows);
+    if (!indexes) this.indexes.set(rows, (indexes = new Map()));
+    let index = indexes.get(field);
+    if (!index) {
+      indexes.set(field, (index = { byValue: new Map(), valueOf: new Map() }));
+      for (const [id, row] of rows) indexAdd(index, id, fieldOf(row, field));
+    }
+    const out: Row[] = [];
+    for (const id of index.byValue.get(value) ?? []) {
+      const row = rows.get(id);
+      // A row changed in place (and not yet put) is judged by what it holds now.
+      if (row && fieldOf(row, field) === value) out.push(row);
+    }
+    return out;
+  }
+
+  private reindex(rows: Map<string, Row>, id: string, row: Row | undefined): void {
+    const indexes = this.indexes.get(rows);
+    if (!indexes) return;
+    for (const [field, index] of indexes) {
+      if (index.valueOf.has(id)) {
+        const old = index.valueOf.get(id);
+        if (row && fieldOf(row, field) === old) continue;
+        const ids = index.byValue.get(old)!;
+        ids.delete(id);
+        if (!ids.size) index.byValue.delete(old);
+        index.valueOf.delete(id);
+      }
+      if (row) indexAdd(index, id, fieldOf(row, field));
+    }
+  }
+
   /** Writes the row (committed before this returns), then keeps it in memory. Throws, changing nothing, when it cannot be written. */
   put(project: string, kind: string, id: string, row: Row): Row {
     this.open();
     this.sql.put.run(project, kind, id, JSON.stringify(row));
-    this.rows(project, kind, true).set(id, row);
+    const rows = this.rows(project, kind, true);
+    rows.set(id, row);
+    this.reindex(rows, id, row);
     return row;
   }
 
@@ -168,6 +219,7 @@ export class Store {
     this.open();
     this.sql.delete.run(project, kind, id);
     rows.delete(id);
+    this.reindex(rows, id, undefined);
     return true;
   }
 
@@ -220,6 +272,13 @@ export class Store {
     this.db = undefined;
     db?.close();
   }
+}
+
+function indexAdd(index: Index, id: string, value: unknown): void {
+  let ids = index.byValue.get(value);
+  if (!ids) index.byValue.set(value, (ids = new Set()));
+  ids.add(id);
+  index.valueOf.set(id, value);
 }
 
 /** Own entries of a parsed JSON object (never inherited ones, so `__proto__` is an ordinary key). */

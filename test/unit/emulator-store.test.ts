@@ -70,6 +70,33 @@ describe("a restarted emulator on the same data directory", () => {
     }
   });
 
+  it("knows which names are taken as objects are created, renamed and deleted, before and after a restart", async () => {
+    const dir = tempDir();
+    let emu = await start(dir);
+    const token = await iamToken(emu);
+    const create = (name: string) => send(emu.url, "POST", CONFIGMAPS, { headers: withToken(token), body: configMap(name) });
+    try {
+      expect((await create("name-one")).status).toBe(200);
+      expect((await create("name-one")).status).toBe(409);
+      const two = (await create("name-two")).json.configmap.id;
+      const one = emu.store.findBy(P, "configmap", "name", "name-one")[0].id;
+      expect((await send(emu.url, "DELETE", `${CONFIGMAPS}/${one}`, { headers: withToken(token) })).status).toBeLessThan(300);
+      expect((await send(emu.url, "PUT", `${CONFIGMAPS}/${two}`, { headers: withToken(token), body: configMap("name-three") })).status).toBe(200);
+      expect((await create("name-three")).status).toBe(409);
+    } finally {
+      await emu.close();
+    }
+    emu = await start(dir);
+    try {
+      expect((await create("name-three")).status).toBe(409);
+      expect((await create("name-one")).status).toBe(200);
+      expect((await create("name-two")).status).toBe(200);
+      expect(emu.store.list(P, "configmap").map((r) => r.name).sort()).toEqual(["name-one", "name-three", "name-two"]);
+    } finally {
+      await emu.close();
+    }
+  });
+
   it("keeps reserved names (__proto__, constructor, toString) as plain projects, kinds and ids, and pollutes nothing", () => {
     const dir = tempDir();
     let store = new Store(dir);
