@@ -239,7 +239,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   const routes: Route[] = [iamRoute, ...controlRoutes, ...hilensRoutes, ...octopusRoutes, ...tensorbayRoutes];
 
   const tensorbayKeys = new Set(options.tensorbayAccessKeys ?? [DEFAULTS.tensorbayAccessKey]);
-  /** Returns the caller's TensorBay namespace: a digest of the key, so state.json never holds a key. */
+  /** Returns the caller's TensorBay namespace: a digest of the key, so the persisted state never holds a key. */
   function authenticateTensorbay(req: IncomingMessage): string {
     const token = header(req, "x-token");
     if (!token) throw new EmuError(401, "Unauthorized", "X-Token header is required.");
