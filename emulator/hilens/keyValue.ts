@@ -71,7 +71,7 @@ export function keyValueRoutes(k: KeyValueKind): Route[] {
     const description = optionalString(w.description, `${k.wrapper}.description`, { max: 255, pattern: k.descriptionPattern, rule: "contains a forbidden character" });
     const workspaceId = existing?.workspace_id ?? req.body?.workspace_id ?? DEFAULT_WORKSPACE;
     if (workspaceId !== DEFAULT_WORKSPACE && !req.store.get(req.principal, "workspace", workspaceId)) notFound("workspace", workspaceId);
-    const clash = req.store.list(req.principal, k.kind).find((r) => r.name === name && r.workspace_id === workspaceId && r.id !== existing?.id);
+    const clash = req.store.findBy(req.principal, k.kind, "name", name).find((r) => r.workspace_id === workspaceId && r.id !== existing?.id);
     if (clash) conflict(k.wrapper, name);
     return { name, [k.entriesKey]: entries, description: description ?? null, tags: tags(w.tags, `${k.wrapper}.tags`), workspace_id: workspaceId };
   }

@@ -70,7 +70,7 @@ function summary(ds: DatasetRow) {
 }
 
 function checkNameFree(req: EmuRequest, name: string): void {
-  if (req.store.list(req.principal, DATASET_KIND).some((d) => d.name === name)) nameConflict("dataset", name);
+  if (req.store.findBy(req.principal, DATASET_KIND, "name", name).length) nameConflict("dataset", name);
 }
 
 /** Datasets (§2). */

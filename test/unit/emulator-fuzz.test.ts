@@ -2,14 +2,15 @@
  * An emulator nobody can crash or poison: malformed request lines, odd paths, huge bodies,
  * reserved ids in every path parameter, wrong content types and invalid JSON all get an answer
  * (in the family's error shape where there is a family), the emulator keeps serving,
- * `Object.prototype` stays clean, and state.json stays valid JSON with every project's objects
+ * `Object.prototype` stays clean, and the persisted state (state.db) reads back with every project's objects
  * its own. Bounded and deterministic: fixed lists plus a seeded generator.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
+import { DatabaseSync } from "node:sqlite";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startEmulator, DEFAULTS, Emulator } from "../../emulator";
+import { startEmulator, DEFAULTS, Emulator, readState, STATE_DB } from "../../emulator";
 import { hilensRoutes } from "../../emulator/hilens";
 import { octopusRoutes } from "../../emulator/octopus";
 import { tensorbayRoutes } from "../../emulator/tensorbay";
@@ -110,7 +111,8 @@ function fill(pattern: string, param: string): string {
   return fx[param] ?? (inOctopus ? "1" : "fuzz-missing");
 }
 
-const snapshotOfState = () => JSON.parse(readFileSync(join(dataDir, "state.json"), "utf8"));
+/** What the data directory holds on disk (state.db), as plain objects. */
+const snapshotOfState = () => readState(dataDir);
 
 describe("reserved ids in every path parameter position", () => {
   it("answer 4xx in the family's shape, never 2xx, and change nothing", async () => {
@@ -153,7 +155,7 @@ describe("reserved ids in every path parameter position", () => {
     }
   });
 
-  it("a device set online under project __proto__ pollutes nothing: project B still sees none of A's devices, and A's device stays in state.json", async () => {
+  it("a device set online under project __proto__ pollutes nothing: project B still sees none of A's devices, and A's device stays in the persisted state", async () => {
     const res = await send(emu.url, "PUT", `/__emulator/hilens/__proto__/nodes/${fx.node_id}/connection`, { headers: { "Content-Type": "application/json", "X-Emulator-Token": emu.controlToken }, body: JSON.stringify({ online: true }) });
     expect(res.status).toBe(404);
     expect(Object.keys(Object.prototype)).toEqual([]);
@@ -186,7 +188,7 @@ describe("reserved ids in every path parameter position", () => {
       const deleted = await tb("DELETE", `/datasets/${fx.dataset}/branches`, { name });
       expect(deleted.status, `${name}: ${deleted.text}`).toBe(200);
     }
-    // After a restart (state.json read back), the reserved tag names are still plain data.
+    // After a restart (state.db read back), the reserved tag names are still plain data.
     const again = await startEmulator({ dataDir, credentials: [], port: 0 });
     try {
       const reloaded = await send(again.url, "GET", `${TB}/datasets/${fx.dataset}/tags`, { headers: { "X-Token": DEFAULTS.tensorbayAccessKey } });
@@ -398,21 +400,23 @@ describe("one error boundary per request", () => {
     const crashy = await startEmulator({ dataDir: dir, credentials: [{ accessKey: DEFAULTS.accessKey, secretKey: DEFAULTS.secretKey, projectId: A }] });
     try {
       const token = await iamToken(crashy, A);
-      // state.json cannot be written while a directory sits where its temporary file goes.
-      mkdirSync(join(dir, "state.json.tmp"));
+      // Another process holds the database's write lock: the emulator's writes fail.
+      const other = new DatabaseSync(join(dir, STATE_DB));
+      other.exec("BEGIN IMMEDIATE");
       const hilens = await send(crashy.url, "POST", `/v3/${A}/ai-mgr/configmaps`, { headers: withToken(token), body: JSON.stringify({ configmap: { name: "while-broken", configs: [{ key: "k", value: "v" }], tags: [] } }) });
       expect(hilens.status).toBe(500);
       expect(hilens.json).toEqual({ error_code: "HIL.0002", error_msg: "Internal server error." });
       const tensorbay = await send(crashy.url, "POST", `${TB}/datasets`, { headers: { "Content-Type": "application/json", "X-Token": DEFAULTS.tensorbayAccessKey }, body: JSON.stringify({ name: "while-broken" }) });
       expect(tensorbay.status).toBe(500);
       expect(tensorbay.json).toEqual({ code: "InternalServerError", message: "Internal server error." });
-      rmSync(join(dir, "state.json.tmp"), { recursive: true });
+      other.exec("ROLLBACK");
+      other.close();
       const fixed = await send(crashy.url, "POST", `/v3/${A}/ai-mgr/configmaps`, { headers: withToken(token), body: JSON.stringify({ configmap: { name: "after-fix", configs: [{ key: "k", value: "v" }], tags: [] } }) });
       expect(fixed.status).toBe(200);
       // The failed create left nothing behind, in memory or on disk.
       const list = await send(crashy.url, "GET", `/v3/${A}/ai-mgr/configmaps`, { headers: withToken(token) });
       expect(list.json.configmaps.map((c: any) => c.name)).toEqual(["after-fix"]);
-      expect(JSON.stringify(JSON.parse(readFileSync(join(dir, "state.json"), "utf8")))).not.toContain("while-broken");
+      expect(JSON.stringify(readState(dir))).not.toContain("while-broken");
     } finally {
       await crashy.close();
       rmSync(dir, { recursive: true, force: true });
@@ -421,7 +425,7 @@ describe("one error boundary per request", () => {
 });
 
 describe("after everything", () => {
-  it("state.json is valid JSON, each project holds only its own objects, and Object.prototype is clean", async () => {
+  it("the persisted state reads back, each project holds only its own objects, and Object.prototype is clean", async () => {
     const state = snapshotOfState();
     expect(Object.keys(Object.prototype)).toEqual([]);
     for (const [project, kinds] of Object.entries<Record<string, Record<string, any>>>(state.projects)) {
