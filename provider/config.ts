@@ -20,6 +20,8 @@ export interface ProviderConfig {
   maxRetries: number;
   /** Per-request timeout. */
   requestTimeoutMs: number;
+  /** Where each set value came from: `edgeai:<key>` (stack config) or the environment variable's name. Never the value. */
+  sources?: Partial<Record<ConfigKey, string>>;
 }
 
 /** One row per setting: drives `resolveConfig`, the README table and `schema.json`'s config section. */
@@ -44,11 +46,19 @@ export const CONFIG_KEYS = [
 export type ConfigKey = (typeof CONFIG_KEYS)[number]["key"];
 
 export function resolveConfig(get: (key: ConfigKey) => string | undefined, env: NodeJS.ProcessEnv = process.env): ProviderConfig {
+  const sources: Partial<Record<ConfigKey, string>> = {};
   const value = (key: ConfigKey): string | undefined => {
     const fromConfig = get(key);
-    if (fromConfig !== undefined && fromConfig !== "") return fromConfig;
+    if (fromConfig !== undefined && fromConfig !== "") {
+      sources[key] = `edgeai:${key}`;
+      return fromConfig;
+    }
     const row = CONFIG_KEYS.find((r) => r.key === key)!;
-    for (const name of row.env) if (env[name]) return env[name];
+    for (const name of row.env)
+      if (env[name]) {
+        sources[key] = name;
+        return env[name];
+      }
     return undefined;
   };
   const maxRetriesText = value("maxRetries");
@@ -75,6 +85,7 @@ export function resolveConfig(get: (key: ConfigKey) => string | undefined, env: 
     tensorbayAccessKey: value("tensorbayAccessKey"),
     maxRetries,
     requestTimeoutMs: 60_000,
+    sources,
   };
 }
 
@@ -99,4 +110,17 @@ export function huaweiEndpoint(config: ProviderConfig, service: "hilens" | "octo
   if (override) return override;
   if (!config.region) throw new InputError(`edgeai: no endpoint for ${service}: set edgeai:region (or HW_REGION_NAME) or edgeai:${service}Endpoint`);
   return `https://${service}.${config.region}.myhuaweicloud.com`;
+}
+
+/** Both ways to set a key, for messages: `edgeai:region (HW_REGION_NAME)`. */
+export function settingNames(key: ConfigKey): string {
+  const row = CONFIG_KEYS.find((r) => r.key === key)!;
+  return `edgeai:${key} (${row.env.join(", ")})`;
+}
+
+/** Which setting chose a Huawei service's endpoint: the override's config key or env var, or the region default. */
+export function huaweiEndpointSource(config: ProviderConfig, service: "hilens" | "octopus" | "iam"): string {
+  const key = `${service}Endpoint` as ConfigKey;
+  if (config.endpoints[service]) return `set by ${config.sources?.[key] ?? `edgeai:${key}`}`;
+  return `the default for region "${config.region}" set by ${config.sources?.region ?? "edgeai:region"}; override it with ${settingNames(key)}`;
 }

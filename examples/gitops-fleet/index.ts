@@ -4,14 +4,15 @@ import { hilens } from "pulumi-edgeai";
 import { FleetFileError, deploymentsOf, loadFleet } from "./fleet";
 
 const config = new pulumi.Config();
-const file = config.get("fleetFile") ?? join(__dirname, "fleet.yaml");
+// The manifests: every fleet.d/*.yaml (one per site or device group), merged and validated as a whole.
+const file = config.get("fleet") ?? join(__dirname, "fleet.d");
 
 function load() {
   try {
     return loadFleet(file);
   } catch (err) {
     // A clear "file:line:column: field: rule" instead of a stack trace.
-    if (err instanceof FleetFileError) throw new pulumi.RunError(`invalid fleet file:\n${err.message}`);
+    if (err instanceof FleetFileError) throw new pulumi.RunError(`invalid fleet manifests:\n${err.message}`);
     throw err;
   }
 }
@@ -24,25 +25,33 @@ const settings = Object.fromEntries(
     .map(([model, m]) => [model, new hilens.ConfigMap(`${model}-settings`, { name: `${model}-settings`, configs: Object.entries(m.settings).map(([key, value]) => ({ key, value })) })]),
 );
 
+// A device is hardware with a certificate: deleting its entry only removes it from the stack
+// (retainOnDelete) and it stays registered. `retired: true` lifts that protection and takes it
+// out of its deployment; deleting the entry afterwards deregisters it.
 const devices = Object.fromEntries(
   fleet.devices.map((d) => [
     d.name,
-    new hilens.Device(d.name, {
-      name: d.name,
-      tags: Object.entries(d.tags).map(([key, value]) => ({ key, value })),
-      firmwareVersion: d.firmware,
-      enabled: d.enabled,
-    }),
+    new hilens.Device(
+      d.name,
+      {
+        name: d.name,
+        tags: Object.entries(d.tags).map(([key, value]) => ({ key, value })),
+        firmwareVersion: d.firmware,
+        enabled: d.enabled,
+      },
+      { retainOnDelete: !d.retired },
+    ),
   ]),
 );
 
 // Each model version in use is one deployment on the devices that run it. Moving a device to
 // another version adds it to that version's deployment in place (batch deploy), and replaces the
 // deployment it leaves (see hilens.Deployment `nodeIds`).
-const deployments = deploymentsOf(fleet).map(({ model, version, devices: names }) => {
+// Deployment names are unique and stable: `<model>-<version>` when that is a valid name, else a
+// readable prefix and a short hash of the release (fleet.ts `releaseName`).
+const deployments = deploymentsOf(fleet).map(({ model, version, name, devices: names }) => {
   const m = fleet.models[model];
   const cm = settings[model];
-  const name = `${model}-${version.replace(/[._]/g, "-")}`.slice(0, 32).replace(/-+$/, "");
   const deployment = new hilens.Deployment(name, {
     name,
     description: `${model} ${version}`,
@@ -70,4 +79,5 @@ const deployments = deploymentsOf(fleet).map(({ model, version, devices: names }
 });
 
 export const deviceStates = Object.fromEntries(Object.entries(devices).map(([n, d]) => [n, d.state]));
+export const retired = fleet.devices.filter((d) => d.retired).map((d) => `${d.name}: deregistered when its entry is deleted`);
 export const releases = Object.fromEntries(deployments.map(({ name, deployment }) => [name, deployment.state]));

@@ -1,4 +1,29 @@
 /**
+ * Marks an expected error (the service said no, bad input, an unreachable endpoint): Pulumi's
+ * program runner prints only the message of errors carrying this marker (its `RunError` check),
+ * and the provider strips their stack (see `hideStack`). Real bugs keep their stack frames.
+ */
+function expected(err: Error): void {
+  Object.defineProperty(err, "__pulumiRunError", { value: true, enumerable: false });
+}
+
+export function isExpectedError(err: unknown): boolean {
+  return err instanceof Error && (err as { __pulumiRunError?: boolean }).__pulumiRunError === true;
+}
+
+/**
+ * An expected error's stack is its message alone, so no JavaScript frames are printed with it:
+ * the dynamic provider prints `${err}: ${err.stack}`, which becomes `ApiError: <message>`.
+ */
+export function hideStack(err: unknown): unknown {
+  if (!isExpectedError(err)) return err;
+  const e = err as Error;
+  Object.defineProperty(e, "stack", { value: e.message, configurable: true, writable: true });
+  Object.defineProperty(e, "toString", { value: () => e.name, configurable: true, writable: true });
+  return e;
+}
+
+/**
  * An error answered by a vendor API. The message carries the vendor's own code and text
  * (`error_code`/`error_msg` for Huawei, `code`/`message` for TensorBay) and never a request body.
  */
@@ -11,9 +36,12 @@ export class ApiError extends Error {
     readonly errorCode: string,
     readonly errorMsg: string,
     readonly requestId?: string,
+    /** What the user can do about it (e.g. which credential a 401 was sent with). */
+    readonly hint?: string,
   ) {
-    super(`${service} ${method} ${path} failed: HTTP ${status} ${errorCode}: ${errorMsg}${requestId ? ` (request id ${requestId})` : ""}`);
+    super(`${service} ${method} ${path} failed: HTTP ${status} ${errorCode}: ${errorMsg}${requestId ? ` (request id ${requestId})` : ""}${hint ? `. ${hint}` : ""}`);
     this.name = "ApiError";
+    expected(this);
   }
 }
 
@@ -32,6 +60,7 @@ export class InputError extends Error {
   constructor(message: string) {
     super(message);
     this.name = "InputError";
+    expected(this);
   }
 }
 
@@ -63,5 +92,23 @@ export class OutcomeUnknownError extends Error {
   ) {
     super(`${service} ${method} ${path}: no usable answer (${reason}); the request may have been carried out`);
     this.name = "OutcomeUnknownError";
+    expected(this);
+  }
+}
+
+/** The endpoint could not be reached: says which endpoint, which setting chose it, and how many attempts were made. */
+export class EndpointError extends Error {
+  constructor(
+    readonly service: string,
+    readonly endpoint: string,
+    /** How the endpoint was chosen, e.g. `set by HW_HILENS_ENDPOINT`. */
+    readonly source: string | undefined,
+    readonly attempts: number,
+    readonly reason: string,
+    what: string,
+  ) {
+    super(`${what}: cannot reach the ${service} endpoint ${endpoint}${source ? ` (${source})` : ""}: ${reason}; ${attempts} attempt${attempts === 1 ? "" : "s"} made`);
+    this.name = "EndpointError";
+    expected(this);
   }
 }

@@ -1,5 +1,5 @@
-import { Pool, errors as undiciErrors } from "undici";
-import { ApiError, OutcomeUnknownError } from "./errors";
+import { Dispatcher, EnvHttpProxyAgent, Pool, errors as undiciErrors } from "undici";
+import { ApiError, EndpointError, OutcomeUnknownError } from "./errors";
 
 /** One keep-alive pool per origin, shared by every client in the process. */
 const pools = new Map<string, Pool>();
@@ -10,6 +10,25 @@ function poolFor(origin: string): Pool {
     pools.set(origin, pool);
   }
   return pool;
+}
+
+/** The proxy settings, as curl and most CLIs read them (lowercase names too). */
+const PROXY_VARS = ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "NO_PROXY", "no_proxy"];
+let proxied: { settings: string; agent: EnvHttpProxyAgent } | undefined;
+
+/**
+ * Where a request goes: with HTTPS_PROXY/HTTP_PROXY (and NO_PROXY) set, through undici's
+ * `EnvHttpProxyAgent` (CI runners behind corporate proxies); otherwise the origin's pool. The agent
+ * is made again when the settings change.
+ */
+function dispatcherFor(origin: string): Dispatcher {
+  const settings = PROXY_VARS.map((name) => process.env[name] ?? "").join("\n");
+  if (!settings.trim()) return poolFor(origin);
+  if (proxied?.settings !== settings) {
+    void proxied?.agent.close().catch(() => undefined);
+    proxied = { settings, agent: new EnvHttpProxyAgent({ connections: 8, keepAliveTimeout: 30_000 }) };
+  }
+  return proxied.agent;
 }
 
 export type QueryValue = string | number | boolean | undefined | null;
@@ -46,6 +65,8 @@ export interface Family {
   /** Unwraps a successful body (for example an envelope). */
   unwrap(body: any): any;
   requestIdOf(headers: Record<string, string>, body: any): string | undefined;
+  /** Which credential the requests carry and which settings it came from (never its value): named by 401/403 errors. */
+  readonly credential?: string;
 }
 
 export interface PreparedRequest {
@@ -65,11 +86,13 @@ export interface EndpointOptions {
   backoffMs?: number;
   /** Where retries are reported (the run's output); silent when omitted. */
   log?: (message: string) => void;
+  /** Which setting chose the endpoint, for errors (e.g. `set by HW_HILENS_ENDPOINT`). */
+  source?: string;
 }
 
-const RETRYABLE_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMEDOUT", "UND_ERR_SOCKET", "UND_ERR_CONNECT_TIMEOUT", "UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT"]);
+const RETRYABLE_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ECONNRESET", "EPIPE", "ETIMEDOUT", "UND_ERR_SOCKET", "UND_ERR_CONNECT_TIMEOUT", "UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT"]);
 /** Failures that happen before the request reaches the server: safe to retry even for a POST. */
-const NOT_SENT_CODES = new Set(["ECONNREFUSED", "UND_ERR_CONNECT_TIMEOUT"]);
+const NOT_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "UND_ERR_CONNECT_TIMEOUT"]);
 /** A Retry-After longer than this is not waited for: the error is reported instead. */
 const MAX_RETRY_AFTER_MS = 60_000;
 
@@ -146,7 +169,7 @@ export class Endpoint {
           continue;
         }
         if (!notSent && !idempotent) throw new OutcomeUnknownError(this.family.service, req.method, req.path, message);
-        throw new Error(`${what}: ${message} (after ${attempt + 1} attempt${attempt ? "s" : ""})`);
+        throw new EndpointError(this.family.service, this.baseUrl, this.options.source, attempt + 1, message, what);
       }
       if (res.status === 401 && this.family.refreshable && !refreshed) {
         refreshed = forceRefresh = true;
@@ -161,14 +184,16 @@ export class Endpoint {
         const [code, msg] = this.family.errorOf(res.status, res.body);
         // A gateway or backend may answer 5xx after the object was made.
         if (res.status >= 500 && !idempotent) throw new OutcomeUnknownError(this.family.service, req.method, req.path, `HTTP ${res.status} ${code}: ${msg}`);
-        throw new ApiError(this.family.service, req.method, req.path, res.status, code, msg, this.family.requestIdOf(res.headers, res.body));
+        const hint = (res.status === 401 || res.status === 403) && this.family.credential ? `The request was sent with ${this.family.credential}` : undefined;
+        throw new ApiError(this.family.service, req.method, req.path, res.status, code, msg, this.family.requestIdOf(res.headers, res.body), hint);
       }
       return { ...res, body: this.family.unwrap(res.body) };
     }
   }
 
   private async send(p: PreparedRequest): Promise<HttpResponse> {
-    const res = await poolFor(p.url.origin).request({
+    const res = await dispatcherFor(p.url.origin).request({
+      origin: p.url.origin,
       method: p.method as "GET",
       path: p.url.pathname + p.url.search,
       headers: p.headers,

@@ -1,4 +1,4 @@
-import { ProviderConfig, huaweiEndpoint } from "../config";
+import { ConfigKey, ProviderConfig, huaweiEndpoint, huaweiEndpointSource } from "../config";
 import { InputError } from "./errors";
 import { Endpoint, Family, HttpRequest, PreparedRequest, QueryValue } from "./http";
 import { authorization, sdkDate } from "./signer";
@@ -6,6 +6,8 @@ import { authorization, sdkDate } from "./signer";
 /** How a request to a Huawei service proves who it is. */
 export interface HuaweiAuth {
   readonly refreshable: boolean;
+  /** The kind of credential and the settings it came from, never its value (named by 401/403 errors). */
+  description?: string;
   apply(req: PreparedRequest, refresh: boolean): Promise<void>;
 }
 
@@ -102,11 +104,20 @@ function noAuthFamily(service: string): Family {
 }
 
 export function huaweiAuth(config: ProviderConfig, log?: (message: string) => void): HuaweiAuth {
-  if (config.accessKey && config.secretKey) return new AkSkAuth(config.accessKey, config.secretKey, config.securityToken);
-  if (config.authToken) return new StaticTokenAuth(config.authToken);
+  const from = (...keys: ConfigKey[]) => keys.map((k) => config.sources?.[k] ?? `edgeai:${k}`).join(", ");
+  const described = <A extends HuaweiAuth>(auth: A, description: string): A => Object.assign(auth, { description });
+  if (config.accessKey && config.secretKey)
+    return described(
+      new AkSkAuth(config.accessKey, config.secretKey, config.securityToken),
+      `an AK/SK signature${config.securityToken ? " with a security token (temporary AK/SK)" : ""} (from ${from("accessKey", "secretKey", ...(config.securityToken ? (["securityToken"] as const) : []))})`,
+    );
+  if (config.authToken) return described(new StaticTokenAuth(config.authToken), `a ready IAM token, X-Auth-Token (from ${from("authToken")})`);
   if (config.userName && config.password && config.domainName) {
-    const iam = new Endpoint(huaweiEndpoint(config, "iam"), noAuthFamily("iam"), { maxRetries: config.maxRetries, timeoutMs: config.requestTimeoutMs, log });
-    return new IamPasswordAuth(iam, { name: config.userName, password: config.password, domain: config.domainName }, requireProjectId(config));
+    const iam = new Endpoint(huaweiEndpoint(config, "iam"), noAuthFamily("iam"), { maxRetries: config.maxRetries, timeoutMs: config.requestTimeoutMs, log, source: huaweiEndpointSource(config, "iam") });
+    return described(
+      new IamPasswordAuth(iam, { name: config.userName, password: config.password, domain: config.domainName }, requireProjectId(config)),
+      `an IAM token issued for a user name and password (from ${from("userName", "password", "domainName")})`,
+    );
   }
   throw new InputError(
     "edgeai: no Huawei Cloud credentials: set edgeai:accessKey/edgeai:secretKey (HW_ACCESS_KEY/HW_SECRET_KEY), edgeai:authToken (HW_AUTH_TOKEN), or edgeai:userName/password/domainName (HW_USER_NAME/HW_USER_PASSWORD/HW_DOMAIN_NAME)",
@@ -147,8 +158,9 @@ export class HuaweiServiceClient {
       errorOf: options.errorOf ?? huaweiErrorOf,
       unwrap: options.unwrap ?? ((b) => b),
       requestIdOf: (h) => h["x-request-id"] ?? h["x-openstack-request-id"],
+      credential: auth.description,
     };
-    this.endpoint = new Endpoint(huaweiEndpoint(config, service), family, { maxRetries: config.maxRetries, timeoutMs: config.requestTimeoutMs, log });
+    this.endpoint = new Endpoint(huaweiEndpoint(config, service), family, { maxRetries: config.maxRetries, timeoutMs: config.requestTimeoutMs, log, source: huaweiEndpointSource(config, service) });
   }
 
   /** `route` is `"METHOD /path/{param}"`; `{project_id}` comes from config, others from `params`. */

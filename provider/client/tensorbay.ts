@@ -61,8 +61,12 @@ export class TensorbayClient {
       errorOf: tensorbayErrorOf,
       unwrap: (b) => b,
       requestIdOf: (h) => h["x-request-id"],
+      credential: `the TensorBay access key, X-Token (from ${config.sources?.tensorbayAccessKey ?? "edgeai:tensorbayAccessKey"})`,
     };
-    this.endpoint = new Endpoint(tensorbayRoot(config, accessKey), family, { maxRetries: config.maxRetries, timeoutMs: config.requestTimeoutMs, log });
+    const source = config.endpoints.tensorbay
+      ? `set by ${config.sources?.tensorbayEndpoint ?? "edgeai:tensorbayEndpoint"}`
+      : `the site of the access key's prefix; override it with edgeai:tensorbayEndpoint (TENSORBAY_ENDPOINT)`;
+    this.endpoint = new Endpoint(tensorbayRoot(config, accessKey), family, { maxRetries: config.maxRetries, timeoutMs: config.requestTimeoutMs, log, source });
   }
 
   /** `route` is `"METHOD /v1/path/{param}"`. DELETE calls of branches and tags carry a JSON body. */

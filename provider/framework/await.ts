@@ -65,7 +65,7 @@ export type WaitResult<T> = { ok: true; value: T } | { ok: false; reason: string
 
 /**
  * Polls `observe` (250 ms, backing off to 2 s) until it reports done or failure, or `timeoutMs`
- * passes. Progress goes through `ctx.log`, which the engine shows under the resource.
+ * passes. Progress goes through `ctx.log`: lines prefixed with the resource's type and name.
  */
 export async function waitFor<T>(ctx: Context, what: string, timeoutMs: number, observe: () => Promise<Observation<T>>): Promise<WaitResult<T>> {
   const started = Date.now();

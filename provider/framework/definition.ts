@@ -12,7 +12,7 @@ export interface Context {
   readonly hilens: HuaweiServiceClient;
   readonly octopus: HuaweiServiceClient;
   readonly tensorbay: TensorbayClient;
-  /** Progress for long waits: printed by the engine under the resource. */
+  /** Progress for long waits: printed on the run's output, prefixed with the resource's type and name. */
   log(message: string): void;
 }
 
@@ -132,6 +132,9 @@ export interface NewObjectIdentity<I> {
 }
 
 export type Identity<I> = NameIdentity<I> | NewObjectIdentity<I>;
+
+/** The hidden input carrying the resource's name from the program to the provider, for its progress lines (never a diff). */
+export const NAME_KEY = "__edgeaiName";
 
 export function token(def: Pick<ResourceDefinition, "service" | "name">): string {
   return `edgeai:${def.service}:${def.name}`;

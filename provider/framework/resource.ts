@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { ResourceDefinition, token } from "./definition";
+import { NAME_KEY, ResourceDefinition, token } from "./definition";
 import { awaitTimeoutsOf } from "./await";
 
 /**
@@ -16,16 +16,25 @@ export function providerText(type: string): string {
 
 /** Every level of an input may be a promise or an Output. */
 export type DeepInput<T> = T extends (infer E)[] ? pulumi.Input<DeepInput<E>[]> : T extends object ? pulumi.Input<{ [K in keyof T]: DeepInput<T[K]> }> : pulumi.Input<T>;
-export type ArgsOf<S extends z.ZodObject<any>> = { [K in keyof z.input<S>]: DeepInput<z.input<S>[K]> };
-export type OutputsOf<S extends z.ZodObject<any>, O extends z.ZodObject<any>> = { readonly [K in keyof z.infer<S> | keyof z.infer<O>]-?: pulumi.Output<K extends keyof z.infer<O> ? z.infer<O>[K] : K extends keyof z.infer<S> ? z.infer<S>[K] : never> };
 
-export interface EdgeResourceClass<S extends z.ZodObject<any>, O extends z.ZodObject<any>> {
-  new (name: string, args: ArgsOf<S>, opts?: pulumi.CustomResourceOptions): pulumi.CustomResource & OutputsOf<S, O>;
+/**
+ * The untyped base of a resource class. The classes users see (`hilens.ConfigMap`) are generated
+ * subclasses (`generated.ts`) that declare the typed, documented `XxxArgs` and outputs.
+ */
+export interface EdgeResourceBase<S extends z.ZodObject<any>, O extends z.ZodObject<any>> {
+  new (name: string, args: object, opts?: pulumi.CustomResourceOptions): pulumi.CustomResource;
   readonly definition: ResourceDefinition<S, O>;
 }
 
+const TOKEN = Symbol.for("pulumi-edgeai:type");
+
+/** Whether `obj` is a resource of this package of type `token`, also across copies of the package. */
+export function isEdgeResource(obj: unknown, token: string): boolean {
+  return typeof obj === "object" && obj !== null && (obj as Record<symbol, unknown>)[TOKEN] === token;
+}
+
 /** The typed resource class of a definition: `new hilens.ConfigMap("cm", {...})`. */
-export function resourceClass<S extends z.ZodObject<any>, O extends z.ZodObject<any>>(def: ResourceDefinition<S, O>): EdgeResourceClass<S, O> {
+export function resourceClass<S extends z.ZodObject<any>, O extends z.ZodObject<any>>(def: ResourceDefinition<S, O>): EdgeResourceBase<S, O> {
   const type = token(def);
   const provider = providerText(type);
   const secrets = [...(def.secrets ?? []), ...(def.secretOutputs ?? [])];
@@ -34,20 +43,23 @@ export function resourceClass<S extends z.ZodObject<any>, O extends z.ZodObject<
   // input), with our own provider text instead of a serialized object.
   class EdgeResource extends pulumi.CustomResource {
     static readonly definition = def;
-    constructor(name: string, args: ArgsOf<S>, opts?: pulumi.CustomResourceOptions) {
+    constructor(name: string, args: object, opts?: pulumi.CustomResourceOptions) {
       const props: Record<string, unknown> = {};
       for (const key of outputKeys) props[key] = (args as Record<string, unknown>)[key];
+      // The provider never learns the URN: the name goes along so its progress lines can say which resource they are about.
+      props[NAME_KEY] = name;
       // Dynamic providers never see `customTimeouts`: resources that wait get them as an input.
       if ("awaitTimeouts" in def.inputs.shape) props.awaitTimeouts ??= awaitTimeoutsOf(opts?.customTimeouts);
       // Secret inputs are secret even when the program passes plain values.
       for (const key of def.secrets ?? []) if (props[key] !== undefined) props[key] = pulumi.secret(props[key]);
       props.__provider = provider;
       super(`pulumi-nodejs:dynamic/edgeai:${def.service}:${def.name}`, name, props, { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), ...secrets] });
+      Object.defineProperty(this, TOKEN, { value: type });
       if (def.idOutput) Object.defineProperty(this, def.idOutput, { value: this.id, enumerable: true });
       const advice = def.advice;
       if (advice) pulumi.output(args).apply((resolved) => advice(resolved as z.input<S>).forEach((message) => pulumi.log.warn(message, this)));
     }
   }
   Object.defineProperty(EdgeResource, "name", { value: def.name });
-  return EdgeResource as unknown as EdgeResourceClass<S, O>;
+  return EdgeResource;
 }

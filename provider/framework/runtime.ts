@@ -6,9 +6,10 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import type { z } from "zod";
 import { resolveConfig, ConfigKey, ProviderConfig } from "../config";
-import { isAlreadyExists, isNotFound, InputError, OutcomeUnknownError } from "../client/errors";
+import { hideStack, isAlreadyExists, isNotFound, InputError, OutcomeUnknownError } from "../client/errors";
 import { definitions } from "../registry";
-import { Context, NotReadyError, Props, ResourceDefinition, token } from "./definition";
+import { Context, NAME_KEY, NotReadyError, Props, ResourceDefinition, Service, token } from "./definition";
+import { withResource } from "./progress";
 import { UNKNOWN, containsUnknown, validateInputs } from "./validate";
 import { AWAIT_KEYS } from "./await";
 import { isDeepStrictEqual } from "node:util";
@@ -17,7 +18,7 @@ import { contextFor } from "./context";
 import { checkTensorbayAccessKey } from "../client/tensorbay";
 
 const PROVIDER_KEY = "__provider";
-const CONTROL_KEYS = new Set([PROVIDER_KEY, "importId"]);
+const CONTROL_KEYS = new Set([PROVIDER_KEY, "importId", NAME_KEY]);
 
 let config: ProviderConfig | undefined;
 let context: Context | undefined;
@@ -74,16 +75,18 @@ function same(a: unknown, b: unknown): boolean {
   return isDeepStrictEqual(norm(a), norm(b));
 }
 
-export const handlers = {
+const impl = {
   async check(type: string, _olds: Props, news: Props): Promise<dynamic.CheckResult> {
     const def = definitionOf(type);
     const { failures, parsed } = validateInputs(def, { ...userInputs(news), importId: news.importId });
+    const missing = missingSettings(def.service);
+    if (missing) failures.push({ property: "", reason: missing });
     if (failures.length) return { inputs: news, failures };
     // Inputs are returned normalised (defaults applied, documented types sent): all at once when
     // fully known, otherwise field by field, so that a default never looks like a change in a
     // preview where some other input is still unknown.
     const normalised = parsed && !containsUnknown(news) ? parsed : normaliseKnownFields(def, news);
-    return { inputs: prune({ ...normalised, [PROVIDER_KEY]: news[PROVIDER_KEY] }) };
+    return { inputs: prune({ ...normalised, [NAME_KEY]: news[NAME_KEY], [PROVIDER_KEY]: news[PROVIDER_KEY] }) };
   },
 
   async diff(type: string, _id: string, olds: Props, news: Props): Promise<dynamic.DiffResult> {
@@ -93,6 +96,8 @@ export const handlers = {
     const replaceWhen = (def.replaceWhen ?? {}) as Record<string, (olds: unknown, news: unknown) => boolean>;
     const replaces = changed.filter((key) => (def.immutable as readonly string[]).includes(key) || replaceWhen[key]?.(olds[key], news[key]));
     const keepsName = def.uniqueName !== undefined && !changed.includes(def.uniqueName);
+    // Shown in the preview's Diagnostics (on the stack's row, prefixed with this resource's type and name).
+    if (replaces.length) ctx().log(`will be replaced: ${replacementReasons(def, replaces, news)}`);
     return { changes: changed.length > 0, replaces, deleteBeforeReplace: replaces.length > 0 && keepsName };
   },
 
@@ -135,6 +140,78 @@ export const handlers = {
     }
   },
 };
+
+/** `edgeai:hilens:ConfigMap "settings"`: the prefix of the resource's progress lines and messages. */
+function labelOf(type: string, ...props: (Props | undefined)[]): string {
+  const name = props.map((p) => p?.[NAME_KEY]).find((n) => typeof n === "string");
+  return name ? `${type} "${name}"` : type;
+}
+
+/** The resource's name travels with its outputs, so update, read and delete can name it too. */
+function withName(outs: Props, ...props: (Props | undefined)[]): Props {
+  const name = props.map((p) => p?.[NAME_KEY]).find((n) => typeof n === "string");
+  return name ? { ...outs, [NAME_KEY]: name } : outs;
+}
+
+/**
+ * Every call runs with its resource's label (for progress lines); expected errors (the service
+ * said no, bad input, an unreachable endpoint) lose their stack frames, bugs keep them.
+ */
+function traced<A extends unknown[], R>(label: (...args: A) => string, fn: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
+  return (...args: A) =>
+    withResource(label(...args), () => fn(...args)).catch((err) => {
+      throw hideStack(err);
+    });
+}
+
+export const handlers = {
+  check: traced((type: string, olds: Props, news: Props) => labelOf(type, news, olds), impl.check),
+  diff: traced((type: string, _id: string, olds: Props, news: Props) => labelOf(type, news, olds), impl.diff),
+  create: traced((type: string, props: Props) => labelOf(type, props), async (type: string, props: Props) => {
+    const result = await impl.create(type, props).catch((err) => {
+      // A partial create keeps the name with its outputs.
+      if (err?.properties) err.properties = withName(err.properties, props);
+      throw err;
+    });
+    return { ...result, outs: withName(result.outs ?? {}, props) };
+  }),
+  read: traced((type: string, _id: string, props: Props) => labelOf(type, props), async (type: string, id: string, props: Props) => {
+    const result = await impl.read(type, id, props);
+    return result.props ? { ...result, props: withName(result.props, props), inputs: result.inputs && withName(result.inputs, props) } : result;
+  }),
+  update: traced((type: string, _id: string, olds: Props, news: Props) => labelOf(type, news, olds), async (type: string, id: string, olds: Props, news: Props) => {
+    const result = await impl.update(type, id, olds, news).catch((err) => {
+      if (err?.properties) err.properties = withName(err.properties, news);
+      throw err;
+    });
+    return { ...result, outs: withName(result.outs ?? {}, news) };
+  }),
+  delete: traced((type: string, _id: string, props: Props) => labelOf(type, props), impl.delete),
+};
+
+/**
+ * A service the program uses must have its settings: a preview already fails, naming them,
+ * instead of passing and leaving the failure to `up`. Nothing is sent; the clients are only built.
+ */
+function missingSettings(service: Service): string | undefined {
+  try {
+    void ctx()[service];
+    return undefined;
+  } catch (err) {
+    if (err instanceof InputError) return err.message;
+    throw err;
+  }
+}
+
+/** What forces a replacement, said in the preview: dynamic providers cannot return a detailed diff. */
+function replacementReasons(def: ResourceDefinition, replaces: string[], news: Props): string {
+  return replaces
+    .map((key) => {
+      const why = (def.immutable as readonly string[]).includes(key) ? "cannot change in place" : "this change cannot be made in place";
+      return `"${key}" (${containsUnknown(news[key]) ? "will change: its new value is known only after its dependency is updated or replaced" : "changes"}; ${why})`;
+    })
+    .join(", ");
+}
 
 /**
  * The live values of the inputs the program set. Inputs the program left unset (server defaults
@@ -200,7 +277,8 @@ const MAX_CREATE_ATTEMPTS = 4;
  */
 async function createExactlyOnce(def: ResourceDefinition, inputs: Props, props: Props): Promise<dynamic.CreateResult> {
   const identity = def.identity;
-  const label = `${def.service}:${def.name}${def.uniqueName ? ` "${inputs[def.uniqueName]}"` : ""}`;
+  // Lines are prefixed with the resource's type and name (progress.ts); the unique name says which object.
+  const label = def.uniqueName ? `object "${inputs[def.uniqueName]}"` : "object";
   for (let attempt = 1; ; attempt++) {
     const before = identity.by === "new" ? new Set(await identity.candidates(ctx(), inputs)) : undefined;
     try {

@@ -48,7 +48,7 @@ function propertyOf(node: Json, typeName: string, b: SchemaBuilder, secret = fal
 }
 
 /** The validation rules, spelled out in the docs: users read them before `check` enforces them. */
-function constraintsOf(node: Json): string {
+export function constraintsOf(node: Json): string {
   const parts: string[] = [];
   const patterns: string[] = node.allOf ? node.allOf.map((n: Json) => n.pattern).filter(Boolean) : node.pattern ? [node.pattern] : [];
   for (const p of patterns) parts.push(`pattern \`${p}\``);

@@ -1,9 +1,10 @@
+import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import type { Props, ResourceDefinition } from "./definition";
 import { token } from "./definition";
 
-/** The engine's stand-in for a value not known during preview (pulumi/pulumi sdk/nodejs/runtime/rpc). */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+/** The engine's stand-in for a value not known during preview, from the installed `@pulumi/pulumi` (runtime/rpc). */
+export const UNKNOWN: string = pulumi.runtime.unknownValue;
 
 export function containsUnknown(value: unknown): boolean {
   if (value === UNKNOWN) return true;

@@ -1,6 +1,5 @@
 import { z } from "zod";
 import { defineResource, importIdField } from "../framework/definition";
-import { resourceClass } from "../framework/resource";
 import { rules } from "../framework/validate";
 import { idsByName, tagsField, workspaceIdField } from "./common";
 import { keyValueApi } from "./keyValue";
@@ -47,4 +46,3 @@ export const configMapDefinition = defineResource({
   api: keyValueApi<Inputs>({ collection: "configmaps", wrapper: "configmap", entriesKey: "configs" }),
 });
 
-export const ConfigMap = resourceClass(configMapDefinition);

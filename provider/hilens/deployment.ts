@@ -3,7 +3,6 @@ import { isDeepStrictEqual } from "node:util";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { Context, NotReadyError, Props, afterCreate, defineResource, importIdField } from "../framework/definition";
-import { resourceClass } from "../framework/resource";
 import { compact, toCamel, toSnake } from "../framework/case";
 import { rules } from "../framework/validate";
 import { awaitTimeoutsField, skipAwaitField, timeoutFor, waitFor } from "../framework/await";
@@ -50,7 +49,10 @@ const env = z
       .describe("Variable name, unique in the app."),
     value: z.string().max(20480, { message: "must be at most 20480 characters (HiLens §5.3.2)" }).optional().describe("A literal value."),
     valueFrom: z
-      .object({ configmap: reference("config map").optional(), secret: reference("secret").optional() })
+      .object({
+        configmap: reference("config map").optional().describe("Read it from this config map entry (set exactly one of configmap and secret)."),
+        secret: reference("secret").optional().describe("Read it from this secret entry (set exactly one of configmap and secret)."),
+      })
       .refine((v) => !!v.configmap !== !!v.secret, { message: "set exactly one of configmap and secret (HiLens §5.3.2 ValueFrom)" })
       .optional()
       .describe("Read the value from a config map or secret entry when the app starts. Pass `configHash` so a change of that content restarts the app."),
@@ -72,7 +74,8 @@ const probe = z
   .object({
     exec: z
       .object({ command: z.string().min(1).max(10240).regex(ARG, { message: "must not contain ^ # ~ $ % & * < > ( ) { } (HiLens §5.3.2 Exec)" }).describe("Command; at most 10240 characters, none of ^ # ~ $ % & * < > ( ) { }.") })
-      .optional(),
+      .optional()
+      .describe("Probe by running a command in the container (set exactly one of exec and httpGet; HiLens §5.3.2 Probe)."),
     httpGet: z
       .object({
         host: z.string().optional().describe("Host (default: the container IP)."),
@@ -80,7 +83,8 @@ const probe = z
         port: z.number().int().min(1).max(65535).describe("Port, 1-65535."),
         scheme: z.enum(["HTTP", "HTTPS"]).optional().describe("HTTP (default) or HTTPS."),
       })
-      .optional(),
+      .optional()
+      .describe("Probe with an HTTP GET request (set exactly one of exec and httpGet; HiLens §5.3.2 Probe)."),
     initialDelaySeconds: z.number().int().min(1).max(3600).optional().describe("1-3600, service default 10."),
     timeoutSeconds: z.number().int().min(1).max(3600).optional().describe("1-3600, service default 1."),
   })
@@ -108,7 +112,7 @@ const port = z
     containerPort: z.number().int().min(1).max(65535).describe("Container port."),
     hostIp: z.string().optional().describe("Host NIC address."),
     hostPort: z.number().int().min(1).max(65535).optional().describe("Host port; or hostPortRange."),
-    hostPortRange: z.object({ minPort: z.number().int().min(1).max(65535), maxPort: z.number().int().min(1).max(65535) }).refine((r) => r.maxPort > r.minPort, { message: "maxPort must be greater than minPort" }).optional().describe("Pick a free host port in this range."),
+    hostPortRange: z.object({ minPort: z.number().int().min(1).max(65535).describe("Lowest port of the range, 1-65535."), maxPort: z.number().int().min(1).max(65535).describe("Highest port of the range, 1-65535; greater than minPort.") }).refine((r) => r.maxPort > r.minPort, { message: "maxPort must be greater than minPort" }).optional().describe("Pick a free host port in this range."),
   })
   .refine((p) => p.hostPort === undefined || p.hostPortRange === undefined, { message: "set hostPort or hostPortRange, not both (HiLens §5.3.2)" });
 
@@ -153,7 +157,7 @@ const template = z.object({
     })
     .describe("Pod settings (§5.3.2 PodConfig)."),
   apps: z.array(app).min(1, { message: "at least one app is required (HiLens §5.3.2)" }).describe("The apps (containers or RPM packages)."),
-  affinity: z.object({ nodeAffinity: z.array(matchExpression).optional(), podAffinity: z.array(matchExpression).optional() }).optional().describe("Scheduling affinity."),
+  affinity: z.object({ nodeAffinity: z.array(matchExpression).optional().describe("Node affinity rules: devices to run on (HiLens §5.3.2 Affinity, node_affinity)."), podAffinity: z.array(matchExpression).optional().describe("Pod affinity rules: instances to run beside (HiLens §5.3.2 Affinity, pod_affinity).") }).optional().describe("Scheduling affinity."),
 });
 
 const inputs = z
@@ -341,7 +345,6 @@ export const deploymentDefinition = defineResource({
   },
 });
 
-export const Deployment = resourceClass(deploymentDefinition);
 
 /** What `configHash` hashes: a ConfigMap or a Secret (or anything shaped like one). */
 export interface HashSource {

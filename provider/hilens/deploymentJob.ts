@@ -1,6 +1,5 @@
 import { z } from "zod";
 import { defineResource, importIdField } from "../framework/definition";
-import { resourceClass } from "../framework/resource";
 import { compact, toCamel, toSnake } from "../framework/case";
 import { idsByName, projectOnto } from "./common";
 
@@ -131,4 +130,3 @@ function stateOf(t: any) {
   });
 }
 
-export const DeploymentJob = resourceClass(deploymentJobDefinition);

@@ -1,6 +1,5 @@
 import { z } from "zod";
 import { Context, NotReadyError, Props, defineResource, importIdField } from "../framework/definition";
-import { resourceClass } from "../framework/resource";
 import { compact, toCamel, toSnake } from "../framework/case";
 import { AwaitInputs, awaitTimeoutsField, skipAwaitField, timeoutFor, waitFor } from "../framework/await";
 import { InputError } from "../client/errors";
@@ -197,4 +196,3 @@ export const deviceDefinition = defineResource({
   },
 });
 
-export const Device = resourceClass(deviceDefinition);

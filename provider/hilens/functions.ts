@@ -9,7 +9,6 @@ const firmwareArgs = z.object({
   osName: z.string().optional().describe("Operating system name."),
   osVersion: z.string().optional().describe("Operating system version."),
 });
-export type GetFirmwaresArgs = z.input<typeof firmwareArgs>;
 export interface Firmware {
   id: string;
   name: string;
@@ -40,8 +39,6 @@ const firmwares = lookup({
       return { firmwares: rows.map((f) => compact(toCamel<Record<string, unknown>>(f)) as unknown as Firmware) };
   },
 });
-export const getFirmwares = firmwares.plain;
-export const getFirmwaresOutput = firmwares.output;
 
 const TAG_PART = /^[A-Za-z0-9_-]{1,43}$/;
 const deviceArgs = z.object({
@@ -56,7 +53,6 @@ const deviceArgs = z.object({
   status: z.string().optional().describe("Device state, e.g. RUNNING."),
   activeStatus: z.enum(["INACTIVE", "ACTIVATED", "EXPIRED"]).optional().describe("Activation status."),
 });
-export type GetDevicesArgs = z.input<typeof deviceArgs>;
 export interface DeviceSummary {
   id: string;
   name: string;
@@ -92,15 +88,12 @@ const devices = lookup({
     };
   },
 });
-export const getDevices = devices.plain;
-export const getDevicesOutput = devices.output;
 
 const instanceArgs = z.object({
   deploymentId: z.string().optional().describe("Instances of this deployment."),
   nodeId: z.string().optional().describe("Instances on this device."),
   workspaceId: z.string().optional().describe("Workspace (default: the account's default, \"0\")."),
 });
-export type GetDeploymentInstancesArgs = z.input<typeof instanceArgs>;
 export interface DeploymentInstance {
   id: string;
   name: string;
@@ -125,6 +118,6 @@ const instances = lookup({
     return { instances: rows.map((p) => compact(toCamel<Record<string, unknown>>(p)) as unknown as DeploymentInstance) };
   },
 });
-export const getDeploymentInstances = instances.plain;
-export const getDeploymentInstancesOutput = instances.output;
 export const lookups = [firmwares.definition, devices.definition, instances.definition];
+/** The plain and Output forms of each look-up; `generated.ts` exports them typed and documented. */
+export const lookupFunctions = { getFirmwares: firmwares, getDevices: devices, getDeploymentInstances: instances };

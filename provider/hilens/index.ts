@@ -5,12 +5,15 @@ import { deviceDefinition } from "./device";
 import { deploymentDefinition } from "./deployment";
 import { deploymentJobDefinition } from "./deploymentJob";
 
-export { Workspace, workspaceDefinition } from "./workspace";
-export { ConfigMap, configMapDefinition } from "./configMap";
-export { Secret, secretDefinition } from "./secret";
-export { Device, deviceDefinition } from "./device";
-export { Deployment, deploymentDefinition, configHash } from "./deployment";
-export { DeploymentJob, deploymentJobDefinition } from "./deploymentJob";
-export * from "./functions";
+export { workspaceDefinition } from "./workspace";
+export { configMapDefinition } from "./configMap";
+export { secretDefinition } from "./secret";
+export { deviceDefinition } from "./device";
+export { deploymentDefinition, configHash } from "./deployment";
+export { deploymentJobDefinition } from "./deploymentJob";
+export { lookups } from "./functions";
+export type { Firmware, DeviceSummary, DeploymentInstance } from "./functions";
+// The classes, their Args and output types, and the typed functions, generated from the definitions.
+export * from "./generated";
 
 export const definitions = [workspaceDefinition, configMapDefinition, secretDefinition, deviceDefinition, deploymentDefinition, deploymentJobDefinition];

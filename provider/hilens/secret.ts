@@ -1,6 +1,5 @@
 import { z } from "zod";
 import { defineResource, importIdField } from "../framework/definition";
-import { resourceClass } from "../framework/resource";
 import { rules } from "../framework/validate";
 import { descriptionField, idsByName, tagsField, workspaceIdField } from "./common";
 import { keyValueApi } from "./keyValue";
@@ -54,4 +53,3 @@ export const secretDefinition = defineResource({
   api: keyValueApi<Inputs>({ collection: "secrets", wrapper: "secret", entriesKey: "secrets" }),
 });
 
-export const Secret = resourceClass(secretDefinition);

@@ -1,7 +1,6 @@
 import { z } from "zod";
 import { defineResource, importIdField } from "../framework/definition";
 import { restApi } from "../framework/rest";
-import { resourceClass } from "../framework/resource";
 import { compact, toCamel } from "../framework/case";
 import { hilensClient, idsByName } from "./common";
 
@@ -58,4 +57,3 @@ export const workspaceDefinition = defineResource({
   }),
 });
 
-export const Workspace = resourceClass(workspaceDefinition);

@@ -3,7 +3,6 @@ import { OCTOPUS_BASE, idText } from "../client/octopus";
 import type { HuaweiServiceClient } from "../client/huawei";
 import { defineResource, importIdField } from "../framework/definition";
 import { restApi } from "../framework/rest";
-import { resourceClass } from "../framework/resource";
 import { compact } from "../framework/case";
 import { idByName, numericId, octopusClient, text } from "./common";
 
@@ -70,4 +69,3 @@ export const dataTagDefinition = defineResource({
   }),
 });
 
-export const DataTag = resourceClass(dataTagDefinition);

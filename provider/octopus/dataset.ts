@@ -2,7 +2,6 @@ import { z } from "zod";
 import { OCTOPUS_BASE } from "../client/octopus";
 import { defineResource, importIdField } from "../framework/definition";
 import { restApi } from "../framework/rest";
-import { resourceClass } from "../framework/resource";
 import { compact, toCamel, toSnake } from "../framework/case";
 import { DATASET_FORMS, DATA_SOURCES, DATA_TYPES, LABEL_FORMATS } from "./enums";
 import { idByName, octopusClient, oneOf, text } from "./common";
@@ -122,4 +121,3 @@ export const datasetDefinition = defineResource({
   }),
 });
 
-export const Dataset = resourceClass(datasetDefinition);

@@ -4,7 +4,6 @@ import { listAllOctopus } from "../client/octopus";
 import { defineResource, importIdField, ResourceApi } from "../framework/definition";
 import { waitFor } from "../framework/await";
 import { restApi } from "../framework/rest";
-import { resourceClass } from "../framework/resource";
 import { compact, toCamel, toSnake } from "../framework/case";
 import { FILE_TYPES } from "./enums";
 import { octopusClient, oneOf, text } from "./common";
@@ -158,4 +157,3 @@ export const datasetVersionDefinition = defineResource({
   api,
 });
 
-export const DatasetVersion = resourceClass(datasetVersionDefinition);

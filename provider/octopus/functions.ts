@@ -18,7 +18,6 @@ const resourceSpecsArgs = z.object({
   specId: z.string().min(1).optional().describe("Spec ID."),
   clusterId: z.string().min(1).optional().describe("Cluster ID."),
 });
-export type GetResourceSpecsArgs = z.input<typeof resourceSpecsArgs>;
 
 export interface ResourceSpec {
   id: string;
@@ -47,8 +46,6 @@ const resourceSpecs = lookup({
     return specs.map((s) => toCamel<ResourceSpec>(compact(s)));
   },
 });
-export const getResourceSpecs = resourceSpecs.plain;
-export const getResourceSpecsOutput = resourceSpecs.output;
 
 // ---- §4.1.1 image repositories -------------------------------------------------------------
 
@@ -58,7 +55,6 @@ const imageReposArgs = z.object({
   status: oneOf(VERSION_STATUSES, "§4.1 status").optional().describe("Only repositories with a version in this status; `versionNum` then counts those versions."),
   visibility: oneOf(REPO_VISIBILITIES, "§4.1 visibility").optional().describe("TEAM or PUBLIC."),
 });
-export type GetImageReposArgs = z.input<typeof imageReposArgs>;
 
 export interface ImageRepoInfo {
   /** Repository id, as `octopus.ImageRepo` ids are: a string. */
@@ -84,8 +80,6 @@ const imageRepos = lookup({
     return repos.map((r) => compact({ ...toCamel<ImageRepoInfo>(r), id: idText(r.id) }));
   },
 });
-export const getImageRepos = imageRepos.plain;
-export const getImageReposOutput = imageRepos.output;
 
 // ---- §4.17.1 data tags --------------------------------------------------------------------
 
@@ -95,7 +89,6 @@ const dataTagsArgs = z.object({
   ids: z.array(numericId("ids, Octopus §4.17.1", 0)).optional().describe("Only these tag ids."),
   isTag: z.boolean().optional().describe("true for tags only, false for categories only."),
 });
-export type GetDataTagsArgs = z.input<typeof dataTagsArgs>;
 
 export interface DataTagInfo {
   id: string;
@@ -126,8 +119,6 @@ const dataTags = lookup({
     });
   },
 });
-export const getDataTags = dataTags.plain;
-export const getDataTagsOutput = dataTags.output;
 
 // ---- §4.2.6 temporary docker account ------------------------------------------------------
 
@@ -136,7 +127,6 @@ const accountArgs = z.object({
   version: numericId("version number, Octopus §4.2.6").describe("Version number (`octopus.ImageRepoVersion` version)."),
   action: z.enum(["PUSH", "PULL"], { message: "must be PUSH or PULL (Octopus §4.2.6)" }).describe("PUSH to upload the image (starts the version's push), PULL to download it (not possible while the version is INIT)."),
 });
-export type GetImageVersionAccountArgs = z.input<typeof accountArgs>;
 
 export interface ImageVersionAccount {
   /** `docker login -u <username>`. */
@@ -165,7 +155,7 @@ const imageVersionAccount = lookup({
     return { username: item.username, password: item.password, action: item.action, expireAt: Number(item.expire_at) * 1000, path: item.path, registry: String(item.path).split("/")[0] };
   },
 });
-export const getImageVersionAccount = imageVersionAccount.plain;
-export const getImageVersionAccountOutput = imageVersionAccount.output;
 
 export const lookups = [resourceSpecs.definition, imageRepos.definition, dataTags.definition, imageVersionAccount.definition];
+/** The plain and Output forms of each look-up; `generated.ts` exports them typed and documented. */
+export const lookupFunctions = { getResourceSpecs: resourceSpecs, getImageRepos: imageRepos, getDataTags: dataTags, getImageVersionAccount: imageVersionAccount };

@@ -3,7 +3,6 @@ import { OCTOPUS_BASE, idText, listAllOctopus } from "../client/octopus";
 import type { HuaweiServiceClient } from "../client/huawei";
 import { defineResource, importIdField, token } from "../framework/definition";
 import { restApi } from "../framework/rest";
-import { resourceClass } from "../framework/resource";
 import { compact } from "../framework/case";
 import { REPO_SCOPES, REPO_VISIBILITIES } from "./enums";
 import { idByName, octopusClient, oneOf, text } from "./common";
@@ -83,4 +82,3 @@ export const imageRepoDefinition = defineResource({
   },
 });
 
-export const ImageRepo = resourceClass(imageRepoDefinition);

@@ -3,7 +3,6 @@ import { idText, listAllOctopus } from "../client/octopus";
 import { Context, NotReadyError, Props, ResourceApi, defineResource, importIdField } from "../framework/definition";
 import { awaitTimeoutsField, timeoutFor, waitFor } from "../framework/await";
 import { restApi } from "../framework/rest";
-import { resourceClass } from "../framework/resource";
 import { compact } from "../framework/case";
 import { VERSION_STATUSES } from "./enums";
 import { numericId, octopusClient, text } from "./common";
@@ -120,4 +119,3 @@ export const imageRepoVersionDefinition = defineResource({
   api,
 });
 
-export const ImageRepoVersion = resourceClass(imageRepoVersionDefinition);

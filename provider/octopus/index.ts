@@ -6,12 +6,15 @@ import { dataTagDefinition } from "./dataTag";
 import { datasetDefinition } from "./dataset";
 import { datasetVersionDefinition } from "./datasetVersion";
 
-export { ImageRepo, imageRepoDefinition } from "./imageRepo";
-export { ImageRepoVersion, imageRepoVersionDefinition } from "./imageRepoVersion";
-export { Operator, operatorDefinition } from "./operator";
-export { DataTag, dataTagDefinition } from "./dataTag";
-export { Dataset, datasetDefinition } from "./dataset";
-export { DatasetVersion, datasetVersionDefinition } from "./datasetVersion";
-export * from "./functions";
+export { imageRepoDefinition } from "./imageRepo";
+export { imageRepoVersionDefinition } from "./imageRepoVersion";
+export { operatorDefinition } from "./operator";
+export { dataTagDefinition } from "./dataTag";
+export { datasetDefinition } from "./dataset";
+export { datasetVersionDefinition } from "./datasetVersion";
+export { lookups } from "./functions";
+export type { ResourceSpec, ImageRepoInfo, DataTagInfo, ImageVersionAccount } from "./functions";
+// The classes, their Args and output types, and the typed functions, generated from the definitions.
+export * from "./generated";
 
 export const definitions: ResourceDefinition<any, any>[] = [imageRepoDefinition, imageRepoVersionDefinition, operatorDefinition, dataTagDefinition, datasetDefinition, datasetVersionDefinition];

@@ -2,7 +2,6 @@ import { z } from "zod";
 import { OCTOPUS_BASE, idText, isInUse, listAllOctopus } from "../client/octopus";
 import { type Context, defineResource, importIdField } from "../framework/definition";
 import { restApi } from "../framework/rest";
-import { resourceClass } from "../framework/resource";
 import { compact } from "../framework/case";
 import { OPERATOR_VISIBILITIES, OUTPUT_TYPES } from "./enums";
 import { idByName, numericId, octopusClient, oneOf, text } from "./common";
@@ -80,4 +79,3 @@ export const operatorDefinition = defineResource({
   }),
 });
 
-export const Operator = resourceClass(operatorDefinition);

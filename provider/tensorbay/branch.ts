@@ -1,4 +1,3 @@
-import { resourceClass } from "../framework/resource";
 import { revisionNameDefinition } from "./revisionName";
 
 export const branchDefinition = revisionNameDefinition({
@@ -8,4 +7,3 @@ export const branchDefinition = revisionNameDefinition({
     "A branch of a TensorBay dataset (Open API CreateBranch, ListBranches, DeleteBranch), created at a revision; it moves as commits are made on it, which is not drift. On a dataset with no commit the API answers Forbidden. Every change replaces it.",
 });
 
-export const Branch = resourceClass(branchDefinition);

@@ -1,6 +1,5 @@
 import { z } from "zod";
 import { defineResource, importIdField } from "../framework/definition";
-import { resourceClass } from "../framework/resource";
 import { compact } from "../framework/case";
 import { isNotFound } from "../client/errors";
 import { branchNameField, commitAt, commitDraft, datasetIdField, userOutput } from "./common";
@@ -56,4 +55,3 @@ export const commitDefinition = defineResource({
   },
 });
 
-export const Commit = resourceClass(commitDefinition);

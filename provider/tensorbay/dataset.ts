@@ -1,7 +1,6 @@
 import { z } from "zod";
 import { defineResource, importIdField, LiveObject } from "../framework/definition";
 import type { Context } from "../framework/definition";
-import { resourceClass } from "../framework/resource";
 import { compact } from "../framework/case";
 
 const inputs = z.object({
@@ -68,4 +67,3 @@ export const datasetDefinition = defineResource({
   },
 });
 
-export const Dataset = resourceClass(datasetDefinition);

@@ -1,7 +1,6 @@
 import { z } from "zod";
 import { defineResource, importIdField } from "../framework/definition";
 import type { Context } from "../framework/definition";
-import { resourceClass } from "../framework/resource";
 import { branchNameField, commitDraft, datasetIdField } from "./common";
 
 const inputs = z.object({
@@ -57,4 +56,3 @@ export const datasetNoteDefinition = defineResource({
   },
 });
 
-export const DatasetNote = resourceClass(datasetNoteDefinition);

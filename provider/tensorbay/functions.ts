@@ -59,9 +59,7 @@ const commits = lookup({
 });
 
 /** The account's datasets, or the one named exactly `name`. */
-export const getDatasets = datasets.plain;
-export const getDatasetsOutput = datasets.output;
 /** A revision's history, newest first. */
-export const getCommits = commits.plain;
-export const getCommitsOutput = commits.output;
 export const lookups = [datasets.definition, commits.definition];
+/** The plain and Output forms of each look-up; `generated.ts` exports them typed and documented. */
+export const lookupFunctions = { getDatasets: datasets, getCommits: commits };

@@ -6,12 +6,14 @@ import { branchDefinition } from "./branch";
 import { tagDefinition } from "./tag";
 import { datasetNoteDefinition } from "./datasetNote";
 
-export { StorageConfig, storageConfigDefinition } from "./storageConfig";
-export { Dataset, datasetDefinition } from "./dataset";
-export { Commit, commitDefinition } from "./commit";
-export { Branch, branchDefinition } from "./branch";
-export { Tag, tagDefinition } from "./tag";
-export { DatasetNote, datasetNoteDefinition } from "./datasetNote";
-export { getDatasets, getDatasetsOutput, getCommits, getCommitsOutput, lookups } from "./functions";
+export { storageConfigDefinition } from "./storageConfig";
+export { datasetDefinition } from "./dataset";
+export { commitDefinition } from "./commit";
+export { branchDefinition } from "./branch";
+export { tagDefinition } from "./tag";
+export { datasetNoteDefinition } from "./datasetNote";
+export { lookups } from "./functions";
+// The classes, their Args and output types, and the typed functions, generated from the definitions.
+export * from "./generated";
 
 export const definitions: ResourceDefinition<any, any>[] = [storageConfigDefinition, datasetDefinition, commitDefinition, branchDefinition, tagDefinition, datasetNoteDefinition];

@@ -1,6 +1,5 @@
 import { z } from "zod";
 import { defineResource, importIdField } from "../framework/definition";
-import { resourceClass } from "../framework/resource";
 import { compact } from "../framework/case";
 
 export const STORAGE_TYPES = ["oss", "s3", "azure", "local"] as const;
@@ -87,4 +86,3 @@ export const storageConfigDefinition = defineResource({
   },
 });
 
-export const StorageConfig = resourceClass(storageConfigDefinition);

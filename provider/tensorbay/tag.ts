@@ -1,4 +1,3 @@
-import { resourceClass } from "../framework/resource";
 import { revisionNameDefinition } from "./revisionName";
 
 export const tagDefinition = revisionNameDefinition({
@@ -7,4 +6,3 @@ export const tagDefinition = revisionNameDefinition({
   description: "A tag of a TensorBay dataset (Open API CreateTag, ListTag, DeleteTag): a fixed name for the commit a revision points at. Every change replaces it.",
 });
 
-export const Tag = resourceClass(tagDefinition);

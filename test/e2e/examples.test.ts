@@ -1,7 +1,7 @@
 /** The examples users copy from, run as users run them: `pulumi up`, a no-op preview, destroy. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Emulator } from "../../emulator";
-import { cleanup, exampleStack, startEmulatorForTests } from "./harness";
+import { cleanup, consoleClient, exampleStack, startEmulatorForTests } from "./harness";
 
 let emulator: Emulator;
 const dirs: string[] = [];
@@ -32,6 +32,13 @@ describe.each(RUNS)("examples/%s, state in %s", (example, backend, resources) =>
     const preview = await stack.preview();
     expect(Object.entries(preview.changeSummary).filter(([kind, n]) => kind !== "same" && n > 0)).toEqual([]);
     await stack.destroy();
+    if (example === "gitops-fleet") {
+      // Devices are hardware: the fleet keeps them registered (retainOnDelete) when the stack goes.
+      const client = consoleClient(emulator);
+      const kept = await client.listAll<{ id: string; name: string }>("GET /v3/{project_id}/ai-mgr/nodes", "nodes");
+      expect(kept.map((n) => n.name).sort()).toEqual(["store1-aisle3", "store1-checkout", "store1-entrance"]);
+      for (const node of kept) await client.call("DELETE /v3/{project_id}/ai-mgr/nodes/{node_id}", { node_id: node.id });
+    }
     expect(emulator.store.count()).toBe(0);
   });
 });

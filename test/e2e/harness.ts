@@ -28,8 +28,8 @@ export interface TestStack {
   stack: Stack;
   emulator: Emulator;
   dir: string;
-  /** Declares the program's resources; `exports` lists outputs to export per resource name. */
-  declare(resources: ResourceSpec[], exports?: Record<string, string[]>): void;
+  /** Declares the program's resources; `exports` lists outputs to export per resource name; `calls` are function calls exported by name. */
+  declare(resources: ResourceSpec[], exports?: Record<string, string[]>, calls?: { name: string; fn: string; args: Record<string, unknown> }[]): void;
   up(): Promise<OutputMap>;
   previewChanges(): Promise<Record<string, number>>;
   refresh(): Promise<void>;
@@ -98,8 +98,8 @@ export async function createStack(emulator: Emulator, name: string, extraConfig:
     emulator,
     dir,
     output,
-    declare(resources, exports) {
-      writeFileSync(specFile, JSON.stringify({ resources, exports }));
+    declare(resources, exports, calls) {
+      writeFileSync(specFile, JSON.stringify({ resources, exports, calls }));
     },
     async up() {
       return (await stack.up({ onOutput })).outputs;
@@ -164,7 +164,7 @@ export async function exampleStack(emulator: Emulator, example: string, backend:
   requireCli();
   const dir = mkdtempSync(join(SCRATCH, `${example}-`));
   const backendUrl_ = backend === "postgres" ? postgresUrl() : backendUrl(dir);
-  for (const file of readdirSync(join(ROOT, "examples", example))) if (!/^Pulumi\..+\.yaml$/.test(file)) cpSync(join(ROOT, "examples", example, file), join(dir, file));
+  for (const file of readdirSync(join(ROOT, "examples", example))) if (!/^Pulumi\..+\.yaml$/.test(file)) cpSync(join(ROOT, "examples", example, file), join(dir, file), { recursive: true });
   const ws = await LocalWorkspace.create({
     workDir: dir,
     envVars: {

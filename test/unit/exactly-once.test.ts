@@ -75,7 +75,7 @@ describe("a create whose answer is lost", () => {
     // The lost POST was logged by the emulator once (it ran); no second POST was sent.
     expect(emu.requests.slice(from).filter((r) => r.method === "POST" && r.path.endsWith("/configmaps"))).toHaveLength(1);
     expect(created.outs).toMatchObject({ name: "lost-answer", tags: [{ key: "team", value: "a" }] });
-    expect(logged.join("\n")).toMatch(new RegExp(`hilens:ConfigMap "lost-answer": no answer to POST /v3/.*/ai-mgr/configmaps \\(.*\\); found it \\(id ${created.id}\\), adopting`));
+    expect(logged.join("\n")).toMatch(new RegExp(`edgeai:hilens:ConfigMap: object "lost-answer": no answer to POST /v3/.*/ai-mgr/configmaps \\(.*\\); found it \\(id ${created.id}\\), adopting`));
   });
 
   it("answered 5xx without being carried out, is looked up, not found, and sent again once", async () => {
@@ -83,7 +83,7 @@ describe("a create whose answer is lost", () => {
     emu.inject({ pathPattern: "/ai-mgr/secrets$", method: "POST", status: 503, count: 1 });
     const created = await create(SECRET, { name: "after-503", secrets: [{ key: "K", value: "v" }] });
     expect(sentSince(from, /^POST .*\/secrets$/)).toEqual(["POST 503", "POST 200"]);
-    expect(logged.join("\n")).toContain('hilens:Secret "after-503": no answer to POST');
+    expect(logged.join("\n")).toContain('edgeai:hilens:Secret: object "after-503": no answer to POST');
     expect(logged.join("\n")).toContain("it was not created");
     expect(created.id).toBeTruthy();
   });

@@ -1,9 +1,13 @@
 /** What `pulumi preview` says about Octopus inputs: validation (before any request) and the diff. */
-import { describe, expect, it } from "vitest";
-import { handlers } from "../../provider/framework/runtime";
+import { beforeAll, describe, expect, it } from "vitest";
+import { configure, handlers } from "../../provider/framework/runtime";
 import { UNKNOWN } from "../../provider/framework/validate";
 
 const REPO = "edgeai:octopus:ImageRepo";
+
+// check also requires the settings of the resource's service (see "preview without credentials"): a configured provider.
+const SETTINGS: Record<string, string> = { "edgeai:region": "cn-north-4", "edgeai:projectId": "0123456789abcdef0123456789abcdef", "edgeai:accessKey": "AK", "edgeai:secretKey": "SK", "edgeai:tensorbayAccessKey": "Accesskey-0123" };
+beforeAll(() => configure({ config: { get: (key: string) => SETTINGS[key] } } as never));
 const VERSION = "edgeai:octopus:ImageRepoVersion";
 const OPERATOR = "edgeai:octopus:Operator";
 const TAG = "edgeai:octopus:DataTag";

@@ -1,8 +1,12 @@
-import { describe, expect, it } from "vitest";
-import { handlers } from "../../provider/framework/runtime";
+import { beforeAll, describe, expect, it } from "vitest";
+import { configure, handlers } from "../../provider/framework/runtime";
 import { UNKNOWN } from "../../provider/framework/validate";
 
 const SECRET = "edgeai:hilens:Secret";
+
+// check also requires the settings of the resource's service (see "preview without credentials"): a configured provider.
+const SETTINGS: Record<string, string> = { "edgeai:region": "cn-north-4", "edgeai:projectId": "0123456789abcdef0123456789abcdef", "edgeai:accessKey": "AK", "edgeai:secretKey": "SK", "edgeai:tensorbayAccessKey": "Accesskey-0123" };
+beforeAll(() => configure({ config: { get: (key: string) => SETTINGS[key] } } as never));
 const CONFIG_MAP = "edgeai:hilens:ConfigMap";
 const WORKSPACE = "edgeai:hilens:Workspace";
 

@@ -46,3 +46,32 @@ describe("docs/reference.md", () => {
     expect(readFileSync(join(__dirname, "../../docs/reference.md"), "utf8")).toBe(referenceMarkdown());
   });
 });
+
+describe("generated TypeScript (provider/*/generated.ts)", () => {
+  it("is generated from the current definitions (run `npm run types` after changing one)", async () => {
+    const { generatedTypescript } = await import("../../provider/framework/typescript");
+    for (const [path, text] of Object.entries(generatedTypescript())) expect(readFileSync(join(__dirname, "../..", path), "utf8"), path).toBe(text);
+  });
+
+  it("declares a class and an Args interface for every resource, and Args/Result types for every function", async () => {
+    const { generatedTypescript } = await import("../../provider/framework/typescript");
+    const files = generatedTypescript();
+    for (const def of definitions) {
+      const text = files[`provider/${def.service}/generated.ts`];
+      expect(text).toContain(`export class ${def.name} extends`);
+      expect(text).toContain(`export interface ${def.name}Args {`);
+      // Every argument carries its description as JSDoc.
+      const args = text.slice(text.indexOf(`export interface ${def.name}Args {`));
+      const body = args.slice(0, args.indexOf("\n}\n"));
+      for (const key of Object.keys(def.inputs.shape)) expect(body, `${def.name}Args.${key}`).toMatch(new RegExp(`\\*/\\n    ${key}\\??: `));
+    }
+    for (const fn of lookups) {
+      const text = files[`provider/${fn.service}/generated.ts`];
+      const base = fn.name.charAt(0).toUpperCase() + fn.name.slice(1);
+      expect(text).toMatch(new RegExp(`export (interface|type) ${base}Result\\b`));
+      expect(text).toContain(`export interface ${base}Args {`);
+      expect(text).toContain(`export function ${fn.name}(`);
+      expect(text).toContain(`export function ${fn.name}Output(`);
+    }
+  });
+});

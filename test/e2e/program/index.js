@@ -30,6 +30,14 @@ for (const r of spec.resources) {
   created[r.name] = new Resource(r.name, resolve(r.args), opts);
 }
 
-module.exports = Object.fromEntries(
-  Object.entries(created).flatMap(([name, res]) => (spec.exports?.[name] ?? ["id"]).map((key) => [`${name}.${key}`, res[key]])),
-);
+// Function calls: { "calls": [{ "name", "fn": "hilens.getFirmwares", "args": {...} }] }, exported by name.
+const called = {};
+for (const c of spec.calls ?? []) {
+  const [service, fn] = c.fn.split(".");
+  called[c.name] = edgeai[service][fn](resolve(c.args));
+}
+
+module.exports = {
+  ...Object.fromEntries(Object.entries(created).flatMap(([name, res]) => (spec.exports?.[name] ?? ["id"]).map((key) => [`${name}.${key}`, res[key]]))),
+  ...called,
+};

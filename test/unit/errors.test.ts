@@ -1,0 +1,54 @@
+/** Errors that say what to do: which setting chose an endpoint, which credential was sent, no stack for expected errors. */
+import { describe, expect, it } from "vitest";
+import * as pulumi from "@pulumi/pulumi";
+import { resolveConfig, huaweiEndpointSource } from "../../provider/config";
+import { HuaweiServiceClient, huaweiAuth } from "../../provider/client/huawei";
+import { ApiError, EndpointError, InputError, hideStack, isExpectedError } from "../../provider/client/errors";
+
+describe("an unreachable endpoint", () => {
+  it("names the endpoint, the environment variable that set it, and the attempts made", async () => {
+    const cfg = resolveConfig(() => undefined, { HW_HILENS_ENDPOINT: "http://127.0.0.1:1", HW_PROJECT_ID: "p1", HW_ACCESS_KEY: "AK", HW_SECRET_KEY: "SK", HW_MAX_RETRIES: "1" });
+    const client = new HuaweiServiceClient(cfg, "hilens", huaweiAuth(cfg));
+    (client.endpoint.options as { backoffMs?: number }).backoffMs = 1;
+    const err = await client.call("GET /v3/{project_id}/ai-mgr/configmaps").catch((e) => e);
+    expect(err).toBeInstanceOf(EndpointError);
+    expect(err.message).toBe(
+      "hilens GET /v3/p1/ai-mgr/configmaps: cannot reach the hilens endpoint http://127.0.0.1:1 (set by HW_HILENS_ENDPOINT): connect ECONNREFUSED 127.0.0.1:1; 2 attempts made",
+    );
+  });
+
+  it("says when the endpoint is the region's default, which setting gave the region, and how to override it", () => {
+    const cfg = resolveConfig((key) => (key === "region" ? "cn-north-4" : undefined), {});
+    expect(huaweiEndpointSource(cfg, "octopus")).toBe('the default for region "cn-north-4" set by edgeai:region; override it with edgeai:octopusEndpoint (HW_OCTOPUS_ENDPOINT)');
+    const fromEnv = resolveConfig(() => undefined, { HW_REGION_NAME: "cn-north-4", HW_HILENS_ENDPOINT: "" });
+    expect(huaweiEndpointSource(fromEnv, "hilens")).toContain("set by HW_REGION_NAME");
+  });
+});
+
+describe("which credential a request carried", () => {
+  it("is the kind and the settings it came from, never a value", () => {
+    const aksk = huaweiAuth(resolveConfig(() => undefined, { HW_ACCESS_KEY: "AKVALUE", HW_SECRET_KEY: "SKVALUE", HW_SECURITY_TOKEN: "TOKENVALUE" }));
+    expect(aksk.description).toBe("an AK/SK signature with a security token (temporary AK/SK) (from HW_ACCESS_KEY, HW_SECRET_KEY, HW_SECURITY_TOKEN)");
+    const token = huaweiAuth(resolveConfig((k) => (k === "authToken" ? "TOKENVALUE" : undefined), {}));
+    expect(token.description).toBe("a ready IAM token, X-Auth-Token (from edgeai:authToken)");
+    const err = new ApiError("hilens", "GET", "/x", 403, "APIGW.0302", "forbidden", undefined, `The request was sent with ${token.description}`);
+    expect(err.message).toBe("hilens GET /x failed: HTTP 403 APIGW.0302: forbidden. The request was sent with a ready IAM token, X-Auth-Token (from edgeai:authToken)");
+    expect(err.message).not.toContain("VALUE");
+  });
+});
+
+describe("expected errors", () => {
+  it("are Pulumi RunErrors (the program prints their message alone); bugs are not", () => {
+    expect(pulumi.RunError.isInstance(new InputError("bad"))).toBe(true);
+    expect(pulumi.RunError.isInstance(new ApiError("hilens", "GET", "/x", 400, "c", "m"))).toBe(true);
+    expect(pulumi.RunError.isInstance(new TypeError("x is undefined"))).toBe(false);
+  });
+
+  it("print as `Name: message` in the provider, with no stack frames; bugs keep theirs", () => {
+    const expected = hideStack(new InputError("edgeai: bad input")) as Error;
+    expect(`${expected}: ${expected.stack}`).toBe("InputError: edgeai: bad input");
+    const bug = hideStack(new TypeError("oops")) as Error;
+    expect(isExpectedError(bug)).toBe(false);
+    expect(bug.stack).toMatch(/\n\s+at /);
+  });
+});
