@@ -257,3 +257,28 @@ describe("a create whose follow-up step fails", () => {
     expect(live.name).toBe("half-made");
   });
 });
+
+describe("connections", () => {
+  it("keeps as many requests in flight as the engine's parallel steps make (no fixed cap of 8)", async () => {
+    // A server that answers only once 16 requests are open at the same time: a pool capped below
+    // that would never get them all there, and the requests would time out.
+    const { createServer: createHttpServer } = await import("node:http");
+    const waiting: import("node:http").ServerResponse[] = [];
+    let mostOpen = 0;
+    const server = createHttpServer((_req, res) => {
+      waiting.push(res);
+      mostOpen = Math.max(mostOpen, waiting.length);
+      if (waiting.length === 16) for (const r of waiting.splice(0)) r.writeHead(200, { "Content-Type": "application/json" }).end('{"count":0,"workspaces":[]}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const wide = client({ accessKey: DEFAULTS.accessKey, secretKey: DEFAULTS.secretKey, hilensEndpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, maxRetries: "0" }, 5_000);
+      const answers = await Promise.all(Array.from({ length: 16 }, () => wide.call("GET /v3/{project_id}/ai-mgr/workspaces")));
+      expect(answers).toHaveLength(16);
+      expect(mostOpen).toBe(16);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+});
