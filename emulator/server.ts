@@ -1,9 +1,9 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
-import { appendFileSync } from "node:fs";
 import { join } from "node:path";
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { Store } from "./store";
+import { RequestLog } from "./requestLog";
 import { BadPathError, EmuError, EmuRequest, FamilyCodes, Route, matchRoute, route } from "./http";
 import { canonicalRequest, parseAuthorization, parseSdkDate, signature } from "../provider/client/signer";
 import { Fault, FaultDecision, FaultInjector, FaultLogEntry, FaultMode, FaultModeInput, checkFault, formatFaultMode } from "./faults";
@@ -47,6 +47,8 @@ export interface EmulatorOptions {
   controlToken?: string;
   /** Largest request body accepted; larger ones get 413 (default `DEFAULTS.maxBodyBytes`). */
   maxBodyBytes?: number;
+  /** How many of the latest requests `Emulator.requests` holds in memory (default `DEFAULTS.requestLogLimit`); `<data>/requests.jsonl` gets them all. */
+  requestLogLimit?: number;
 }
 
 export interface LoggedRequest {
@@ -75,14 +77,21 @@ export const DEFAULTS = {
   tensorbayAccessKey: "Accesskey-0123456789abcdef0123456789abcdef",
   /** HiLens and Octopus §3: "AK/SK签名认证方式仅支持消息体大小12M以内" (AK/SK-signed bodies up to 12 MB). */
   maxBodyBytes: 12 * 1024 * 1024,
+  requestLogLimit: 10_000,
 };
 
 export interface Emulator {
   url: string;
   port: number;
   store: Store;
-  /** Every API request answered, oldest first (also appended to `<data>/requests.jsonl`). */
-  requests: LoggedRequest[];
+  /**
+   * The API requests answered, oldest first: the latest `requestLogLimit` in memory, every one
+   * appended to `<data>/requests.jsonl` (asynchronously; `close()` waits for it). `length` counts
+   * every request since start and `slice(start)`/`since(start)` take absolute indexes, so
+   * `const start = emulator.requests.length; …; emulator.requests.slice(start)` reads the requests
+   * in between. Reads like an array (`at`, `filter`, `map`, `find`, iteration).
+   */
+  requests: RequestLog<LoggedRequest>;
   /** The token control routes require in `X-Emulator-Token`. */
   controlToken: string;
   /** Every injected fault, oldest first (also `GET /__emulator/faults/log` and `<data>/faults.jsonl`). */
@@ -163,14 +172,16 @@ const isJson = (contentType: string | undefined) => !!contentType && /^applicati
 
 export async function startEmulator(options: EmulatorOptions): Promise<Emulator> {
   const store = new Store(options.dataDir);
-  const requests: LoggedRequest[] = [];
-  const logFile = join(options.dataDir, "requests.jsonl");
+  const requests = new RequestLog<LoggedRequest>(options.requestLogLimit ?? DEFAULTS.requestLogLimit, join(options.dataDir, "requests.jsonl"));
   const users = options.users ?? [{ name: DEFAULTS.userName, password: DEFAULTS.password, domain: DEFAULTS.domainName }];
   const tokenTtl = options.tokenTtlMs ?? 24 * 3600_000;
   const skew = options.maxClockSkewMs ?? 15 * 60_000;
   const maxBody = options.maxBodyBytes ?? DEFAULTS.maxBodyBytes;
   const controlToken = options.controlToken ?? randomBytes(24).toString("base64url");
-  if (!controlToken) throw new Error("controlToken must not be empty");
+  if (!controlToken) {
+    store.close();
+    throw new Error("controlToken must not be empty");
+  }
   const faults = new FaultInjector(join(options.dataDir, "faults.jsonl"), options.faults);
 
   const iamRoute = route(
@@ -217,13 +228,18 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
       return { body: modeBody() };
     }),
     control("DELETE /__emulator/faults/mode", () => (faults.setMode(undefined), { body: modeBody() })),
-    control("GET /__emulator/requests", () => ({ body: requests })),
+    // `?since=N`: the held requests from absolute index N on; X-Emulator-Request-Count: every request since start (the next N to ask from).
+    control("GET /__emulator/requests", (req) => {
+      const since = req.query.get("since");
+      if (since !== null && !/^\d{1,15}$/.test(since)) throw new EmuError(400, "EMU.0400", "since must be a request index (a non-negative integer).");
+      return { headers: { "X-Emulator-Request-Count": String(requests.length) }, body: since === null ? requests.slice() : requests.since(Number(since)) };
+    }),
     control("GET /__emulator/count", (req) => ({ body: { count: store.count(req.query.get("project") ?? undefined) } })),
   ];
   const routes: Route[] = [iamRoute, ...controlRoutes, ...hilensRoutes, ...octopusRoutes, ...tensorbayRoutes];
 
   const tensorbayKeys = new Set(options.tensorbayAccessKeys ?? [DEFAULTS.tensorbayAccessKey]);
-  /** Returns the caller's TensorBay namespace: a digest of the key, so state.json never holds a key. */
+  /** Returns the caller's TensorBay namespace: a digest of the key, so the persisted state never holds a key. */
   function authenticateTensorbay(req: IncomingMessage): string {
     const token = header(req, "x-token");
     if (!token) throw new EmuError(401, "Unauthorized", "X-Token header is required.");
@@ -268,11 +284,6 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
 
   function logRequest(entry: LoggedRequest): void {
     requests.push(entry);
-    try {
-      appendFileSync(logFile, JSON.stringify(entry) + "\n");
-    } catch (err) {
-      console.error(`edgeai-emulator: cannot append to ${logFile}: ${(err as Error).message}`);
-    }
   }
 
   /**
@@ -364,8 +375,10 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
       return;
     }
     if (closeConnection) headers["Connection"] = "close";
+    const text = payload === undefined ? "" : JSON.stringify(payload);
+    headers["Content-Length"] = String(Buffer.byteLength(text));
     res.writeHead(status, headers);
-    res.end(payload === undefined ? "" : JSON.stringify(payload));
+    res.end(text);
   }
 
   /** The error boundary around `handle`: the emulator keeps serving whatever one request does. */
@@ -405,6 +418,9 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
       server.off("error", reject);
       resolve();
     });
+  }).catch((err) => {
+    store.close();
+    throw err;
   });
   const port = (server.address() as { port: number }).port;
   // A wildcard address is reached through loopback; an IPv6 literal needs brackets.
@@ -432,10 +448,13 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
       if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
       return text ? JSON.parse(text) : undefined;
     },
-    close: () =>
-      new Promise<void>((resolve) => {
+    async close() {
+      await new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
-      }),
+      });
+      await requests.flush();
+      store.close();
+    },
   };
 }

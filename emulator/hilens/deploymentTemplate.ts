@@ -54,7 +54,7 @@ function strings(value: unknown, field: string): string[] {
 
 /** The config maps and secrets a template reads must exist when it is submitted. */
 function refExists(req: EmuRequest, kind: "configmap" | "secret", name: string, field: string): void {
-  if (!req.store.list(req.principal, kind).some((r) => r.name === name)) invalid(field, `${kind === "configmap" ? "config map" : "secret"} ${name} does not exist`);
+  if (!req.store.findBy(req.principal, kind, "name", name).length) invalid(field, `${kind === "configmap" ? "config map" : "secret"} ${name} does not exist`);
 }
 
 function envs(req: EmuRequest, value: unknown, field: string): Row[] {

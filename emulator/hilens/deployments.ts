@@ -118,7 +118,7 @@ export const deploymentRoutes: Route[] = [
     const nodeNum = optionalInt(b.node_num, "node_num", 1, Number.MAX_SAFE_INTEGER);
     const target = byIds ? { ids: nodeIds(b.node_ids, "node_ids"), failure: null } : devicesByTags(req, b.node_tags, nodeNum, "node_tags");
     if (byIds && !target.ids.length) invalid("node_ids", "must name at least one device");
-    if (req.store.list(req.principal, DEPLOYMENT_KIND).some((d) => d.name === name)) conflict("deployment", name);
+    if (req.store.findBy(req.principal, DEPLOYMENT_KIND, "name", name).length) conflict("deployment", name);
     const now = Date.now();
     const id = "hilens-" + randomUUID().replace(/-/g, "");
     const row: Row = {

@@ -31,7 +31,12 @@ export interface KeyValueKind {
   key: EntryRule;
   value: EntryRule;
   descriptionPattern?: RegExp;
-  /** Whether `workspace_id` is echoed beside the wrapper (config maps) or inside it (secrets). */
+  /**
+   * Whether `workspace_id` is echoed beside the wrapper in every answer (config maps, §5.4.2-5.4.4).
+   * Otherwise (secrets) the show answer has it inside the wrapper (§5.6.3 table 5-399) and the
+   * create and update answers beside it, the wrapper without it (§5.6.2 tables 5-392/5-393,
+   * §5.6.4 tables 5-408/5-409).
+   */
   workspaceBesideWrapper: boolean;
   /** The list's tag filter, as its section documents it. */
   tagFilter(query: URLSearchParams): ((tags: { key: string; value: string }[]) => boolean) | undefined;
@@ -49,6 +54,11 @@ export function keyValueRoutes(k: KeyValueKind): Route[] {
   const base = `/v3/{project_id}/ai-mgr/${k.collection}`;
   const item = `${base}/{${k.idParam}}`;
   const render = (row: Record<string, any>) => (k.workspaceBesideWrapper ? { [k.wrapper]: row, workspace_id: row.workspace_id } : { [k.wrapper]: row });
+  const renderWritten = (row: Record<string, any>) => {
+    if (k.workspaceBesideWrapper) return render(row);
+    const { workspace_id, ...inner } = row;
+    return { workspace_id, [k.wrapper]: inner };
+  };
 
   function parse(req: EmuRequest, existing?: Record<string, any>) {
     const w = req.body?.[k.wrapper];
@@ -61,7 +71,7 @@ export function keyValueRoutes(k: KeyValueKind): Route[] {
     const description = optionalString(w.description, `${k.wrapper}.description`, { max: 255, pattern: k.descriptionPattern, rule: "contains a forbidden character" });
     const workspaceId = existing?.workspace_id ?? req.body?.workspace_id ?? DEFAULT_WORKSPACE;
     if (workspaceId !== DEFAULT_WORKSPACE && !req.store.get(req.principal, "workspace", workspaceId)) notFound("workspace", workspaceId);
-    const clash = req.store.list(req.principal, k.kind).find((r) => r.name === name && r.workspace_id === workspaceId && r.id !== existing?.id);
+    const clash = req.store.findBy(req.principal, k.kind, "name", name).find((r) => r.workspace_id === workspaceId && r.id !== existing?.id);
     if (clash) conflict(k.wrapper, name);
     return { name, [k.entriesKey]: entries, description: description ?? null, tags: tags(w.tags, `${k.wrapper}.tags`), workspace_id: workspaceId };
   }
@@ -82,13 +92,13 @@ export function keyValueRoutes(k: KeyValueKind): Route[] {
       const now = new Date().toISOString();
       const id = randomUUID();
       const row = req.store.put(req.principal, k.kind, id, { id, project_id: req.principal, type: k.wrapper, ...fields, created_at: now, updated_at: now });
-      return { body: render(row) };
+      return { body: renderWritten(row) };
     }),
     route(`GET ${item}`, (req) => ({ body: render(req.store.get(req.principal, k.kind, req.params[k.idParam]) ?? notFound(k.wrapper, req.params[k.idParam])) })),
     route(`PUT ${item}`, (req) => {
       const existing = req.store.get(req.principal, k.kind, req.params[k.idParam]) ?? notFound(k.wrapper, req.params[k.idParam]);
       const row = req.store.put(req.principal, k.kind, existing.id, { ...existing, ...parse(req, existing), updated_at: new Date().toISOString() });
-      return { body: render(row) };
+      return { body: renderWritten(row) };
     }),
     route(`DELETE ${item}`, (req) => {
       const id = req.params[k.idParam];

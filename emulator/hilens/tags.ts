@@ -1,4 +1,4 @@
-import { EmuRequest, route } from "../http";
+import { EmuRequest, own, route } from "../http";
 import { DEVICE_KIND } from "./devices";
 import { DEPLOYMENT_KIND, settleDeployment } from "./deployments";
 import { TAG_RULES, TagRule, invalid, notFound, requireArray, requireString, tags } from "./validation";
@@ -18,7 +18,7 @@ const TYPES: Record<string, { kind: string; rule: TagRule }> = {
 type Row = Record<string, any>;
 
 function typeOf(value: string | undefined, field = "resource_type") {
-  const type = TYPES[value ?? ""];
+  const type = own(TYPES, value ?? "");
   if (!type) invalid(field, `must be one of ${Object.keys(TYPES).join(", ")}`);
   return type;
 }

@@ -17,7 +17,7 @@ export const workspaceRoutes = [
     const epId = b.enterprise_project_id;
     if (epId === undefined || epId === null || epId === "") throw new EmuError(400, "HIL.0400", "Invalid parameter enterprise_project_id: is required.");
     const epName = requireString(b.enterprise_project_name, "enterprise_project_name");
-    if (req.store.list(req.principal, KIND).some((w) => w.name === name)) conflict("workspace", name);
+    if (req.store.findBy(req.principal, KIND, "name", name).length) conflict("workspace", name);
     const now = Date.now();
     const id = randomUUID().replace(/-/g, "");
     req.store.put(req.principal, KIND, id, {

@@ -108,7 +108,7 @@ export const datasetRoutes = [
       info.label_project_package_name ?? invalidParam("data_source_info.label_project_package_name", undefined, "is required when data_source is LABEL");
     }
     if (b.data_source === "HOUSE") info.data_warehouse_id ?? invalidParam("data_source_info.data_warehouse_id", undefined, "is required when data_source is HOUSE");
-    if (req.store.list(req.principal, KIND.dataset).some((d) => d.name === b.name)) fail(400, "octopus.202201", `Name has already exists ("${b.name}")`);
+    if (req.store.findBy(req.principal, KIND.dataset, "name", b.name).length) fail(400, "octopus.202201", `Name has already exists ("${b.name}")`);
     const id = randomUUID();
     const now = Date.now();
     const row = req.store.put(req.principal, KIND.dataset, id, {

@@ -82,7 +82,7 @@ function refuseIfUsed(req: EmuRequest, repoId: number, version?: number) {
 }
 
 function nameTaken(req: EmuRequest, name: string, exceptId?: number) {
-  if (req.store.list(req.principal, KIND.repo).some((r) => r.name === name && r.id !== exceptId)) fail(409, "octopus.000142", `Resource has already existed: an image repository named "${name}" exists`);
+  if (req.store.findBy(req.principal, KIND.repo, "name", name).some((r) => r.id !== exceptId)) fail(409, "octopus.000142", `Resource has already existed: an image repository named "${name}" exists`);
 }
 
 export const imageRepoRoutes = [

@@ -53,7 +53,7 @@ export const processorRoutes = [
       image_version: field.integer({ min: 1, required: true }),
       config: config(true),
     });
-    if (req.store.list(req.principal, KIND.processor).some((p) => p.name === b.name)) fail(409, "octopus.109002", `The name of processor already exist ("${b.name}")`);
+    if (req.store.findBy(req.principal, KIND.processor, "name", b.name).length) fail(409, "octopus.109002", `The name of processor already exist ("${b.name}")`);
     requireImage(req, b.image_repo_id!, b.image_version!);
     const id = insertNumbered(req, KIND.processor, {
       user_id: EMULATOR_USER_ID,

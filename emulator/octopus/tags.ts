@@ -36,7 +36,7 @@ function tagOrFail(req: EmuRequest) {
 }
 
 function nameTaken(req: EmuRequest, name: string, exceptId?: number) {
-  if (allTags(req).some((t) => t.name === name && t.id !== exceptId)) fail(409, "octopus.101005", `Tag Name Already Exists ("${name}")`);
+  if ([...BUILT_IN.filter((t) => t.name === name), ...req.store.findBy(req.principal, KIND.tag, "name", name)].some((t) => t.id !== exceptId)) fail(409, "octopus.101005", `Tag Name Already Exists ("${name}")`);
 }
 
 const simulationTags = field.list(field.integer({ min: 0 }), { max: 50 });

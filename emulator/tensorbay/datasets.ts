@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { EmuRequest } from "../http";
+import { own, type EmuRequest } from "../http";
 import { filterByName, invalid, nameConflict, notExist, optionalBoolean, optionalString, pageBody, requiredString, tensorbayRoute } from "./common";
 import { STORAGE_CONFIG_KIND } from "./storageConfigs";
 
@@ -66,11 +66,11 @@ export function saveDataset(req: EmuRequest, ds: DatasetRow): void {
 
 /** ListDataset items and GetDataset (graviti SDK `client/dataset.py` examples). */
 function summary(ds: DatasetRow) {
-  return { id: ds.id, name: ds.name, alias: ds.alias, type: ds.type, defaultBranch: ds.defaultBranch, commitId: ds.branches[ds.defaultBranch], updateTime: ds.updateTime, owner: ds.owner, isPublic: ds.isPublic, configName: ds.configName };
+  return { id: ds.id, name: ds.name, alias: ds.alias, type: ds.type, defaultBranch: ds.defaultBranch, commitId: own(ds.branches, ds.defaultBranch), updateTime: ds.updateTime, owner: ds.owner, isPublic: ds.isPublic, configName: ds.configName };
 }
 
 function checkNameFree(req: EmuRequest, name: string): void {
-  if (req.store.list(req.principal, DATASET_KIND).some((d) => d.name === name)) nameConflict("dataset", name);
+  if (req.store.findBy(req.principal, DATASET_KIND, "name", name).length) nameConflict("dataset", name);
 }
 
 /** Datasets (§2). */

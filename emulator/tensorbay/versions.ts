@@ -1,10 +1,10 @@
-import type { EmuRequest } from "../http";
+import { own, type EmuRequest } from "../http";
 import { filterByName, forbidden, invalid, missing, nameConflict, notExist, optionalBoolean, optionalString, pageBody, requiredString, tensorbayRoute } from "./common";
 import { CommitRow, DEFAULT_NOTES, DatasetRow, DraftRow, Notes, OWNER, ROOT_COMMIT, datasetOf, newId, nowSeconds, saveDataset } from "./datasets";
 
 /** A revision is a branch name, a tag name or a commit ID (graviti SDK `client/commit.py`). */
 function resolve(ds: DatasetRow, revision: string): string {
-  return ds.branches[revision] ?? ds.tags[revision] ?? (ds.commits[revision] || revision === ROOT_COMMIT ? revision : notExist(`revision ${revision}`));
+  return own(ds.branches, revision) ?? own(ds.tags, revision) ?? (own(ds.commits, revision) || revision === ROOT_COMMIT ? revision : notExist(`revision ${revision}`));
 }
 
 /** Branches and tags point at a commit; the root commit (an empty dataset) is not one (tests/test_branch.py). */
@@ -18,8 +18,8 @@ const commitFields = ({ commitId, parentCommitId, title, description, committer 
 
 /** Branch objects (wire format §1.9): a branch at the root commit carries only name and commitId. */
 function renderBranch(ds: DatasetRow, name: string) {
-  const commitId = ds.branches[name];
-  return commitId === ROOT_COMMIT ? { name, commitId } : { name, ...commitFields(ds.commits[commitId]) };
+  const commitId = own(ds.branches, name)!;
+  return commitId === ROOT_COMMIT ? { name, commitId } : { name, ...commitFields(own(ds.commits, commitId)!) };
 }
 
 function nameFromBody(req: EmuRequest): string {
@@ -64,7 +64,7 @@ function revisionNameRoutes(collection: "branches" | "tags", what: string, rende
       const ds = datasetOf(req);
       const name = nameFromBody(req);
       const commitId = resolveCommitted(ds, requiredString(req.body?.commit, "commit"), what);
-      if (name in ds[collection]) nameConflict(what, name);
+      if (Object.hasOwn(ds[collection], name)) nameConflict(what, name);
       saveDataset(req, { ...ds, [collection]: { ...ds[collection], [name]: commitId } });
       return {};
     }),
@@ -76,7 +76,7 @@ function revisionNameRoutes(collection: "branches" | "tags", what: string, rende
     tensorbayRoute(`DELETE ${path}`, (req) => {
       const ds = datasetOf(req);
       const name = nameFromBody(req);
-      if (!(name in ds[collection])) notExist(`${what} ${name}`);
+      if (!Object.hasOwn(ds[collection], name)) notExist(`${what} ${name}`);
       if (collection === "branches" && name === ds.defaultBranch) forbidden(`the default branch ${name} cannot be deleted.`);
       const { [name]: _gone, ...rest } = ds[collection];
       saveDataset(req, { ...ds, [collection]: rest });
@@ -92,7 +92,7 @@ export const versionRoutes = [
   tensorbayRoute("POST /datasets/{id}/drafts", (req) => {
     const ds = datasetOf(req);
     const branchName = requiredString(req.body?.branchName, "branchName");
-    const parentCommitId = ds.branches[branchName] ?? notExist(`branch ${branchName}`);
+    const parentCommitId = own(ds.branches, branchName) ?? notExist(`branch ${branchName}`);
     const number = Math.max(0, ...ds.drafts.map((d) => d.number)) + 1;
     const now = nowSeconds();
     const draft: DraftRow = {
@@ -104,7 +104,7 @@ export const versionRoutes = [
       parentCommitId,
       author: { name: OWNER, date: now },
       updatedAt: now,
-      notes: ds.commits[parentCommitId]?.notes ?? DEFAULT_NOTES,
+      notes: own(ds.commits, parentCommitId)?.notes ?? DEFAULT_NOTES,
     };
     saveDataset(req, { ...ds, drafts: [...ds.drafts, draft] });
     return { body: { draftNumber: number } };
@@ -134,11 +134,11 @@ export const versionRoutes = [
     if (b.draftNumber === undefined || b.draftNumber === null) missing("draftNumber");
     const draft = openDraftOf(ds, b.draftNumber);
     const tag = optionalString(b.tag, "tag");
-    if (tag && tag in ds.tags) nameConflict("tag", tag);
+    if (tag && Object.hasOwn(ds.tags, tag)) nameConflict("tag", tag);
     const commit: CommitRow = {
       commitId: newId(),
       // A branch may have moved since the draft was opened: the commit goes on top of its head.
-      parentCommitId: ds.branches[draft.branchName] ?? notExist(`branch ${draft.branchName}`),
+      parentCommitId: own(ds.branches, draft.branchName) ?? notExist(`branch ${draft.branchName}`),
       title,
       description: optionalString(b.description, "description") ?? "",
       committer: { name: OWNER, date: nowSeconds() },
@@ -157,12 +157,12 @@ export const versionRoutes = [
     const ds = datasetOf(req);
     // Newest first: the revision's commit, then its ancestors (tests/test_commit.py).
     const history: CommitRow[] = [];
-    for (let id = resolve(ds, req.query.get("commit") || ds.defaultBranch); id !== ROOT_COMMIT; id = ds.commits[id].parentCommitId) history.push(ds.commits[id]);
+    for (let id = resolve(ds, req.query.get("commit") || ds.defaultBranch); id !== ROOT_COMMIT; id = own(ds.commits, id)!.parentCommitId) history.push(own(ds.commits, id)!);
     return pageBody(req, history.map(commitFields), "commits");
   }),
 
   // Tags list sorted by name (tests/test_tag.py test_list_tags), like branches.
-  ...revisionNameRoutes("tags", "tag", (ds, name) => ({ name, ...commitFields(ds.commits[ds.tags[name]]) })),
+  ...revisionNameRoutes("tags", "tag", (ds, name) => ({ name, ...commitFields(own(ds.commits, own(ds.tags, name)!)!) })),
 
   tensorbayRoute("PATCH /datasets/{id}/notes", (req) => {
     const ds = datasetOf(req);
@@ -178,7 +178,7 @@ export const versionRoutes = [
     const commit = req.query.get("commit");
     const draftNumber = req.query.get("draftNumber");
     if (!commit && !draftNumber) missing("commit or draftNumber");
-    const notes = commit ? (ds.commits[resolve(ds, commit)]?.notes ?? DEFAULT_NOTES) : draftOf(ds, draftNumber).notes;
+    const notes = commit ? (own(ds.commits, resolve(ds, commit))?.notes ?? DEFAULT_NOTES) : draftOf(ds, draftNumber).notes;
     return { body: notes };
   }),
 ];

@@ -1,12 +1,20 @@
 import { Dispatcher, EnvHttpProxyAgent, Pool, errors as undiciErrors } from "undici";
 import { ApiError, EndpointError, OutcomeUnknownError } from "./errors";
 
+/**
+ * Connections per origin: as many as requests are in flight. The engine runs up to `--parallel`
+ * steps at once (default: 4 per core) and each step has one request in flight, so the engine's
+ * parallelism sizes the pool; it is not told to providers, so a fixed cap would throttle a run
+ * with a higher `--parallel`. Idle connections are kept for reuse.
+ */
+const CONNECTIONS = { connections: null, keepAliveTimeout: 30_000 } as const;
+
 /** One keep-alive pool per origin, shared by every client in the process. */
 const pools = new Map<string, Pool>();
 function poolFor(origin: string): Pool {
   let pool = pools.get(origin);
   if (!pool) {
-    pool = new Pool(origin, { connections: 8, keepAliveTimeout: 30_000 });
+    pool = new Pool(origin, CONNECTIONS);
     pools.set(origin, pool);
   }
   return pool;
@@ -26,7 +34,7 @@ function dispatcherFor(origin: string): Dispatcher {
   if (!settings.trim()) return poolFor(origin);
   if (proxied?.settings !== settings) {
     void proxied?.agent.close().catch(() => undefined);
-    proxied = { settings, agent: new EnvHttpProxyAgent({ connections: 8, keepAliveTimeout: 30_000 }) };
+    proxied = { settings, agent: new EnvHttpProxyAgent(CONNECTIONS) };
   }
   return proxied.agent;
 }

@@ -4,35 +4,14 @@ import { NAME_KEY, ResourceDefinition, token } from "./definition";
 import { awaitTimeoutsOf } from "./await";
 
 /**
- * The provider object that goes into state. Its methods only `require()` the runtime from the
- * installed package at call time: serialized, it is a few hundred characters, it captures no
- * credentials (those come through `configure`), and a fixed runtime also serves old state.
- * One object per resource type, because the serializer caches per object.
+ * The `__provider` text that goes into state: the module the engine's dynamic-provider host
+ * loads (with `require-from-string`) to serve this resource. Pulumi's own `dynamic.Resource`
+ * serializes a provider object's methods, ~2.6 KB stored twice per resource; this one only
+ * `require()`s the installed runtime, so state stays small, it captures no credentials (those
+ * come through `configure`), and a fixed runtime also serves old state.
  */
-function providerObject(type: string): pulumi.dynamic.ResourceProvider {
-  return {
-    async configure(req) {
-      return require("pulumi-edgeai/runtime").configure(req);
-    },
-    async check(olds, news) {
-      return require("pulumi-edgeai/runtime").handlers.check(type, olds, news);
-    },
-    async diff(id, olds, news) {
-      return require("pulumi-edgeai/runtime").handlers.diff(type, id, olds, news);
-    },
-    async create(inputs) {
-      return require("pulumi-edgeai/runtime").handlers.create(type, inputs);
-    },
-    async read(id, props) {
-      return require("pulumi-edgeai/runtime").handlers.read(type, id, props);
-    },
-    async update(id, olds, news) {
-      return require("pulumi-edgeai/runtime").handlers.update(type, id, olds, news);
-    },
-    async delete(id, props) {
-      return require("pulumi-edgeai/runtime").handlers.delete(type, id, props);
-    },
-  };
+export function providerText(type: string): string {
+  return `exports.handler = () => require("pulumi-edgeai/runtime").provider(${JSON.stringify(type)});\n`;
 }
 
 /** Every level of an input may be a promise or an Output. */
@@ -43,7 +22,7 @@ export type DeepInput<T> = T extends (infer E)[] ? pulumi.Input<DeepInput<E>[]> 
  * subclasses (`generated.ts`) that declare the typed, documented `XxxArgs` and outputs.
  */
 export interface EdgeResourceBase<S extends z.ZodObject<any>, O extends z.ZodObject<any>> {
-  new (name: string, args: object, opts?: pulumi.CustomResourceOptions): pulumi.dynamic.Resource;
+  new (name: string, args: object, opts?: pulumi.CustomResourceOptions): pulumi.CustomResource;
   readonly definition: ResourceDefinition<S, O>;
 }
 
@@ -57,10 +36,12 @@ export function isEdgeResource(obj: unknown, token: string): boolean {
 /** The typed resource class of a definition: `new hilens.ConfigMap("cm", {...})`. */
 export function resourceClass<S extends z.ZodObject<any>, O extends z.ZodObject<any>>(def: ResourceDefinition<S, O>): EdgeResourceBase<S, O> {
   const type = token(def);
-  const provider = providerObject(type);
+  const provider = providerText(type);
   const secrets = [...(def.secrets ?? []), ...(def.secretOutputs ?? [])];
   const outputKeys = [...Object.keys(def.inputs.shape), ...Object.keys(def.outputs.shape)];
-  class EdgeResource extends pulumi.dynamic.Resource {
+  // A dynamic resource as `pulumi.dynamic.Resource` makes one (its type token and `__provider`
+  // input), with our own provider text instead of a serialized object.
+  class EdgeResource extends pulumi.CustomResource {
     static readonly definition = def;
     constructor(name: string, args: object, opts?: pulumi.CustomResourceOptions) {
       const props: Record<string, unknown> = {};
@@ -71,7 +52,8 @@ export function resourceClass<S extends z.ZodObject<any>, O extends z.ZodObject<
       if ("awaitTimeouts" in def.inputs.shape) props.awaitTimeouts ??= awaitTimeoutsOf(opts?.customTimeouts);
       // Secret inputs are secret even when the program passes plain values.
       for (const key of def.secrets ?? []) if (props[key] !== undefined) props[key] = pulumi.secret(props[key]);
-      super(provider, name, props, { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), ...secrets] }, `edgeai:${def.service}`, def.name);
+      props.__provider = provider;
+      super(`pulumi-nodejs:dynamic/edgeai:${def.service}:${def.name}`, name, props, { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), ...secrets] });
       Object.defineProperty(this, TOKEN, { value: type });
       if (def.idOutput) Object.defineProperty(this, def.idOutput, { value: this.id, enumerable: true });
       const advice = def.advice;

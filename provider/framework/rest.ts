@@ -20,6 +20,11 @@ export interface RestSpec<I> {
   idOf(created: any): string;
   updateBody?(inputs: I): unknown;
   fromBody(body: any): LiveObject<I>;
+  /**
+   * The create and update answers carry the whole object as the read shows it (HiLens §5.4.2,
+   * §5.4.4, §5.6.2, §5.6.4): no read-back request is needed.
+   */
+  writeAnswersObject?: boolean;
   /** Extra path parameters taken from the inputs (for nested routes). */
   params?(inputs: I): Record<string, string | number>;
 }
@@ -37,6 +42,7 @@ export function restApi<I extends Props>(spec: RestSpec<I>): ResourceApi<I> {
     async create(ctx, inputs) {
       const created = await spec.client(ctx).call(spec.create, params(inputs), { body: spec.createBody(inputs) });
       const id = spec.idOf(created);
+      if (spec.writeAnswersObject) return { id, state: spec.fromBody(created).state };
       return { id, state: await afterCreate(id, {}, () => readState(ctx, id, inputs)) };
     },
     async read(ctx, id, inputs) {
@@ -51,8 +57,8 @@ export function restApi<I extends Props>(spec: RestSpec<I>): ResourceApi<I> {
     const route = spec.update;
     const body = spec.updateBody ?? spec.createBody;
     api.update = async (ctx, id, _olds, news) => {
-      await spec.client(ctx).call(route, params(news, id), { body: body(news) });
-      return readState(ctx, id, news);
+      const answer = await spec.client(ctx).call(route, params(news, id), { body: body(news) });
+      return spec.writeAnswersObject ? spec.fromBody(answer).state : readState(ctx, id, news);
     };
   }
   return api;

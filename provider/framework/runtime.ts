@@ -339,3 +339,19 @@ async function adopt(def: ResourceDefinition, id: string, inputs: Props, how: "i
   if ((drifted || owesWait) && def.api.update) state = { ...state, ...(await def.api.update(ctx(), id, overlay(inputs, live.inputs), inputs, live.state)) };
   return { id, outs: outputsOf(inputs, how === "import" ? { ...state, importId: id } : state) };
 }
+
+/**
+ * The provider of one resource type, as the engine's dynamic-provider host loads it from the
+ * `__provider` text that resource.ts writes into every resource (`providerText`).
+ */
+export function provider(type: string): dynamic.ResourceProvider {
+  return {
+    configure,
+    check: (olds, news) => handlers.check(type, olds, news),
+    diff: (id, olds, news) => handlers.diff(type, id, olds, news),
+    create: (inputs) => handlers.create(type, inputs),
+    read: (id, props) => handlers.read(type, id, props),
+    update: (id, olds, news) => handlers.update(type, id, olds, news),
+    delete: (id, props) => handlers.delete(type, id, props),
+  };
+}

@@ -8,7 +8,7 @@ import { tagList } from "./tags";
  */
 export const tagsField = tagList(/^[A-Za-z0-9_-]{1,36}$/, "key: 1-36 letters, digits, '-', '_' (HiLens §5.4.2, §5.7.4)", /^[A-Za-z0-9_-]{1,43}$/, "value: 1-43 letters, digits, '-', '_' (HiLens §5.4.2, §5.7.4)")
   .default([])
-  .describe("Tags, at most 20 with unique keys: reconciled with the tag API (§5.7) and read from it, so tags edited in the console show as drift on refresh.");
+  .describe("Tags, at most 20 with unique keys: part of the object (set by create and update, read with it), so tags edited in the console show as drift on refresh.");
 
 /** §1.2 DESC: the characters HiLens refuses in descriptions. */
 export const DESCRIPTION_FORBIDDEN = /^[^\^~#$%&*<>()[\]{}'"\\]*$/;

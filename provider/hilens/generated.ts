@@ -210,7 +210,7 @@ export interface ConfigMapArgs {
      */
     description?: pulumi.Input<string>;
     /**
-     * Tags, at most 20 with unique keys: reconciled with the tag API (§5.7) and read from it, so tags edited in the console show as drift on refresh.
+     * Tags, at most 20 with unique keys: part of the object (set by create and update, read with it), so tags edited in the console show as drift on refresh.
      *
      * (Rules: max items 20.)
      *
@@ -259,7 +259,7 @@ export class ConfigMap extends resourceClass(configMapDefinition) {
      */
     declare readonly description: pulumi.Output<string | undefined>;
     /**
-     * Tags, at most 20 with unique keys: reconciled with the tag API (§5.7) and read from it, so tags edited in the console show as drift on refresh.
+     * Tags, at most 20 with unique keys: part of the object (set by create and update, read with it), so tags edited in the console show as drift on refresh.
      *
      * (Rules: max items 20.)
      *
@@ -392,7 +392,7 @@ export interface SecretArgs {
      */
     description?: pulumi.Input<string>;
     /**
-     * Tags, at most 20 with unique keys: reconciled with the tag API (§5.7) and read from it, so tags edited in the console show as drift on refresh.
+     * Tags, at most 20 with unique keys: part of the object (set by create and update, read with it), so tags edited in the console show as drift on refresh.
      *
      * (Rules: max items 20.)
      *
@@ -445,7 +445,7 @@ export class Secret extends resourceClass(secretDefinition) {
      */
     declare readonly description: pulumi.Output<string | undefined>;
     /**
-     * Tags, at most 20 with unique keys: reconciled with the tag API (§5.7) and read from it, so tags edited in the console show as drift on refresh.
+     * Tags, at most 20 with unique keys: part of the object (set by create and update, read with it), so tags edited in the console show as drift on refresh.
      *
      * (Rules: max items 20.)
      *

@@ -1,12 +1,12 @@
 import { z } from "zod";
 import type { HuaweiServiceClient } from "../client/huawei";
-import { afterCreate, type Context, type LiveObject, type ResourceApi } from "../framework/definition";
+import type { Context } from "../framework/definition";
 import { rules } from "../framework/validate";
 
 /**
- * Resource tags (§5.7). Every taggable resource's `tags` input is reconciled with the tag API
+ * Resource tags (§5.7). Device and deployment `tags` inputs are reconciled with the tag API
  * (extra tags deleted, missing ones added) and read back from it, so tags edited in the console
- * show as drift on `refresh`.
+ * show as drift on `refresh`. (Config maps and secrets carry theirs in the object itself.)
  */
 export type TagResourceType = "node" | "deployment" | "configmap" | "secret";
 export interface Tag {
@@ -57,30 +57,4 @@ export function inDeclaredOrder(declared: Tag[], live: Tag[]): Tag[] {
 
 export async function liveTags(ctx: Context, type: TagResourceType, id: string, declared: Tag[] = []): Promise<Tag[]> {
   return inDeclaredOrder(declared, await readTags(ctx.hilens, type, id));
-}
-
-/** A REST resource whose body carries tags too: tags are reconciled after create/update and read from the tag API. */
-export function withTagApi<I extends { tags?: Tag[] }>(type: TagResourceType, api: ResourceApi<I>): ResourceApi<I> {
-  const tagged: ResourceApi<I> = {
-    ...api,
-    async create(ctx, inputs) {
-      const created = await api.create(ctx, inputs);
-      await afterCreate(created.id, created.state, () => reconcileTags(ctx.hilens, type, created.id, inputs.tags ?? []));
-      return created;
-    },
-    async read(ctx, id, inputs): Promise<LiveObject<I> | undefined> {
-      const live = await api.read(ctx, id, inputs);
-      if (!live) return undefined;
-      return { ...live, inputs: { ...live.inputs, tags: await liveTags(ctx, type, id, inputs.tags) } };
-    },
-  };
-  if (api.update) {
-    const update = api.update;
-    tagged.update = async (ctx, id, olds, news, state) => {
-      const updated = await update(ctx, id, olds, news, state);
-      await reconcileTags(ctx.hilens, type, id, news.tags ?? []);
-      return updated;
-    };
-  }
-  return tagged;
 }

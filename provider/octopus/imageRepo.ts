@@ -30,9 +30,17 @@ type Inputs = z.infer<typeof inputs>;
 const TYPE = token({ service: "octopus", name: "ImageRepo" });
 
 /** §4.1 has no detail call: a repository is found in the list (§4.1.1), which has no id filter. */
-async function findRepo(client: HuaweiServiceClient, id: string) {
-  const repos = await listAllOctopus(client, `GET ${IMAGE_REPOS}`);
-  return repos.find((r) => idText(r.id) === id);
+/**
+ * §4.1 has no detail call: the list's `name` filter (§4.1.1) finds the repository in one page; only
+ * one renamed outside Pulumi needs the whole list.
+ */
+async function findRepo(client: HuaweiServiceClient, id: string, inputs: { name?: string }) {
+  const byId = (repos: any[]) => repos.find((r) => idText(r.id) === id);
+  if (inputs.name) {
+    const named = byId(await listAllOctopus(client, `GET ${IMAGE_REPOS}`, { query: { name: inputs.name } }));
+    if (named) return named;
+  }
+  return byId(await listAllOctopus(client, `GET ${IMAGE_REPOS}`));
 }
 
 const rest = restApi<Inputs>({

@@ -20,10 +20,12 @@ const EXAMPLES: [string, number][] = [
   ["gitops-fleet", 7],
   ["tensorbay-datasets", 6],
 ];
+// Every example runs with its state in the file backend and in PostgreSQL, as a team's would be.
+const RUNS = EXAMPLES.flatMap(([example, resources]) => (["file", "postgres"] as const).map((backend) => [example, backend, resources] as const));
 
-describe.each(EXAMPLES)("examples/%s", (example, resources) => {
+describe.each(RUNS)("examples/%s, state in %s", (example, backend, resources) => {
   it(`pulumi up creates its ${resources} resources, a second preview shows no changes, destroy removes them`, async () => {
-    const { stack, dir } = await exampleStack(emulator, example);
+    const { stack, dir } = await exampleStack(emulator, example, backend);
     dirs.push(dir);
     const up = await stack.up();
     expect(up.summary.resourceChanges).toMatchObject({ create: resources + 1 });

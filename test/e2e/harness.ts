@@ -124,6 +124,13 @@ export async function createStack(emulator: Emulator, name: string, extraConfig:
   };
 }
 
+/** The PostgreSQL state backend that `npm test` starts (scripts/postgres.sh). */
+function postgresUrl(): string {
+  const url = process.env.EDGEAI_TEST_POSTGRES_URL;
+  if (!url) throw new Error("EDGEAI_TEST_POSTGRES_URL is not set: run the tests with `npm test`, which starts a PostgreSQL server (scripts/postgres.sh).");
+  return url;
+}
+
 /** Each stack directory's file backend: a fresh temporary directory, removed by `cleanup`. */
 const backends = new Map<string, string>();
 function backendUrl(dir: string): string {
@@ -153,14 +160,15 @@ export function consoleClient(emulator: Emulator, service: "hilens" | "octopus" 
  * copy, so no stack settings file is written into the repository; pulumi-edgeai and
  * @pulumi/pulumi still resolve from the repository's node_modules.
  */
-export async function exampleStack(emulator: Emulator, example: string): Promise<{ stack: Stack; dir: string }> {
+export async function exampleStack(emulator: Emulator, example: string, backend: "file" | "postgres" = "file"): Promise<{ stack: Stack; dir: string }> {
   requireCli();
   const dir = mkdtempSync(join(SCRATCH, `${example}-`));
+  const backendUrl_ = backend === "postgres" ? postgresUrl() : backendUrl(dir);
   for (const file of readdirSync(join(ROOT, "examples", example))) if (!/^Pulumi\..+\.yaml$/.test(file)) cpSync(join(ROOT, "examples", example, file), join(dir, file), { recursive: true });
   const ws = await LocalWorkspace.create({
     workDir: dir,
     envVars: {
-      PULUMI_BACKEND_URL: backendUrl(dir),
+      PULUMI_BACKEND_URL: backendUrl_,
       PULUMI_HOME: join(dir, ".pulumi-home"),
       PULUMI_CONFIG_PASSPHRASE: "edgeai-example",
       PULUMI_SKIP_UPDATE_CHECK: "true",

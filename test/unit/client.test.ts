@@ -215,8 +215,7 @@ describe("configuration", () => {
 });
 
 function expireAllTokens(e: Emulator) {
-  const data = (e.store as unknown as { data: { tokens: Record<string, { expiresAt: number }> } }).data;
-  for (const t of Object.values(data.tokens)) t.expiresAt = Date.now() - 1;
+  e.store.expireTokens();
 }
 
 describe("HiLens config map and secret lists in the emulator", () => {
@@ -248,12 +247,38 @@ describe("a create whose follow-up step fails", () => {
   it("is reported as partially created with the new ID, so the engine keeps the object instead of orphaning it", async () => {
     const values: Record<string, string> = { "edgeai:hilensEndpoint": emu.url, "edgeai:projectId": DEFAULTS.projectId, "edgeai:accessKey": DEFAULTS.accessKey, "edgeai:secretKey": DEFAULTS.secretKey, "edgeai:maxRetries": "0" };
     await configure({ config: { get: (key: string) => values[key] } } as never);
-    emu.inject({ pathPattern: "/ai-mgr/configmaps/[^/]+$", status: 503, count: 1 });
-    const err = await handlers.create("edgeai:hilens:ConfigMap", { name: "half-made", configs: [{ key: "k", value: "v" }], tags: [], __provider: "p" }).catch((e) => e);
+    // A workspace is read back after its create.
+    emu.inject({ pathPattern: "/ai-mgr/workspaces/[^/]+$", method: "GET", status: 503, count: 1 });
+    const err = await handlers.create("edgeai:hilens:Workspace", { name: "half-made", enterpriseProjectId: "0", enterpriseProjectName: "default", __provider: "p" }).catch((e) => e);
     expect(err.id).toBeTruthy();
     expect(err.message).toContain(`the object was created as ${err.id}`);
     expect(err.properties).toMatchObject({ name: "half-made", __provider: "p" });
-    const live = await client().call("GET /v3/{project_id}/ai-mgr/configmaps/{id}", { id: err.id });
-    expect(live.configmap.name).toBe("half-made");
+    const live = await client().call("GET /v3/{project_id}/ai-mgr/workspaces/{id}", { id: err.id });
+    expect(live.name).toBe("half-made");
+  });
+});
+
+describe("connections", () => {
+  it("keeps as many requests in flight as the engine's parallel steps make (no fixed cap of 8)", async () => {
+    // A server that answers only once 16 requests are open at the same time: a pool capped below
+    // that would never get them all there, and the requests would time out.
+    const { createServer: createHttpServer } = await import("node:http");
+    const waiting: import("node:http").ServerResponse[] = [];
+    let mostOpen = 0;
+    const server = createHttpServer((_req, res) => {
+      waiting.push(res);
+      mostOpen = Math.max(mostOpen, waiting.length);
+      if (waiting.length === 16) for (const r of waiting.splice(0)) r.writeHead(200, { "Content-Type": "application/json" }).end('{"count":0,"workspaces":[]}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const wide = client({ accessKey: DEFAULTS.accessKey, secretKey: DEFAULTS.secretKey, hilensEndpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, maxRetries: "0" }, 5_000);
+      const answers = await Promise.all(Array.from({ length: 16 }, () => wide.call("GET /v3/{project_id}/ai-mgr/workspaces")));
+      expect(answers).toHaveLength(16);
+      expect(mostOpen).toBe(16);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
   });
 });

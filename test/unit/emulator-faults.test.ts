@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { spawn } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { startEmulator, DEFAULTS, Emulator, parseFaultSpec, type FaultModeInput } from "../../emulator";
+import { startEmulator, DEFAULTS, Emulator, parseFaultSpec, readState, type FaultModeInput } from "../../emulator";
 import { FaultInjector } from "../../emulator/faults";
 import { parseCli } from "../../emulator/cli";
 import { iamToken, send, withToken, RawAnswer } from "./raw-http";
@@ -101,7 +101,7 @@ describe("fault kinds", () => {
     emu.setFaults(undefined);
     const list = await send(emu.url, "GET", SECRETS, { headers: withToken(token) });
     expect(list.json.secrets.map((s: any) => s.name)).toContain("lost-answer");
-    const state = JSON.parse(readFileSync(join(emu.store.dir, "state.json"), "utf8"));
+    const state = readState(emu.store.dir);
     expect(Object.values(state.projects[P].secret).map((s: any) => s.name)).toContain("lost-answer");
   });
 

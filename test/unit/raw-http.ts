@@ -17,8 +17,10 @@ export interface RawAnswer {
 
 export function send(baseUrl: string, method: string, path: string, opts: { headers?: Record<string, string>; body?: string | Buffer } = {}): Promise<RawAnswer> {
   const url = new URL(baseUrl);
+  // Node sends a GET/DELETE body without framing unless told its length.
+  const headers = opts.body !== undefined && !Object.keys(opts.headers ?? {}).some((h) => /^(content-length|transfer-encoding)$/i.test(h)) ? { ...opts.headers, "Content-Length": String(Buffer.byteLength(opts.body)) } : opts.headers;
   return new Promise((resolve) => {
-    const req = request({ host: url.hostname, port: url.port, method, path, headers: opts.headers, agent: false }, (res) => {
+    const req = request({ host: url.hostname, port: url.port, method, path, headers, agent: false }, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (c) => chunks.push(c));
       res.on("error", (err) => resolve({ error: (err as NodeJS.ErrnoException).code ?? err.message }));

@@ -1,0 +1,32 @@
+// The benchmark's program: 1 workspace + N config maps that reference it. BENCH_KIND=edgeai uses
+// pulumi-edgeai against the emulator; BENCH_KIND=floor the same graph on a do-nothing dynamic
+// provider, the least any dynamic provider can cost the engine.
+const pulumi = require("@pulumi/pulumi");
+const n = Number(process.env.BENCH_RESOURCES);
+
+if (process.env.BENCH_KIND === "edgeai") {
+  const { hilens } = require("pulumi-edgeai");
+  const ws = new hilens.Workspace("ws", { name: "bench" });
+  for (let i = 0; i < n; i++) new hilens.ConfigMap(`cm-${i}`, { name: `bench-cm-${i}`, configs: [{ key: "MODEL", value: `m${i}` }], workspaceId: ws.workspaceId });
+} else {
+  const floor = {
+    async check(_olds, news) {
+      return { inputs: news };
+    },
+    async diff() {
+      return { changes: false };
+    },
+    async create(inputs) {
+      return { id: inputs.name, outs: inputs };
+    },
+    async read(id, props) {
+      return { id, props };
+    },
+    async update(_id, _olds, news) {
+      return { outs: news };
+    },
+    async delete() {},
+  };
+  const ws = new pulumi.dynamic.Resource(floor, "ws", { name: "bench", workspaceId: undefined }, undefined, "edgeai:hilens", "Workspace");
+  for (let i = 0; i < n; i++) new pulumi.dynamic.Resource(floor, `cm-${i}`, { name: `bench-cm-${i}`, configs: [{ key: "MODEL", value: `m${i}` }], workspaceId: ws.id }, undefined, "edgeai:hilens", "ConfigMap");
+}
