@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Emulator, DEFAULTS } from "../../emulator";
 import { cleanup, consoleClient, createStack, startEmulatorForTests, TestStack, ResourceSpec } from "./harness";
+import { huaweiGet, huaweiRead } from "./server-state";
 
 /**
  * The fleet through the real pulumi CLI: devices, a deployment that reads a config map and a
@@ -102,7 +103,7 @@ describe("HiLens fleet through the real pulumi CLI", () => {
     t.declare(fleet(BASE), EXPORTS);
     first = values(await t.up());
     expect(first).toMatchObject({ "dep.state": "RUNNING", "dep.readyReplicas": 1, "dep.deployedNodeIds": [first["dev1.id"]], "job.sumPodNumber": 1 });
-    const live = await consoleClient(emulator).call("GET /v3/{project_id}/ai-mgr/deployments/{id}", { id: first["dep.id"] });
+    const live = await huaweiRead(emulator, `/v3/{project_id}/ai-mgr/deployments/${first["dep.id"]}`);
     expect(live.template.apps[0].envs).toContainEqual({ name: "THRESHOLD", value_from: { configmap: { name: "detector-config", key: "threshold" } } });
     expect(changes(await t.previewChanges())).toEqual({});
   });
@@ -115,7 +116,7 @@ describe("HiLens fleet through the real pulumi CLI", () => {
     const outputs = values(await t.up());
     expect(Date.now() - started).toBeGreaterThan(2000);
     expect(outputs).toMatchObject({ "dep.id": first["dep.id"], "dev1.id": first["dev1.id"], "dev1.runningFirmwareVersion": "2.0.0", "dep.state": "RUNNING", "dep.deployedNodeIds": [first["dev1.id"], first["dev2.id"]] });
-    const device = await consoleClient(emulator).call("GET /v3/{project_id}/ai-mgr/nodes/{id}", { id: first["dev1.id"] });
+    const device = await huaweiRead(emulator, `/v3/{project_id}/ai-mgr/nodes/${first["dev1.id"]}`);
     expect(device).toMatchObject({ firmware_version: "2.0.0", firmware_status: "3", description: "north gate, pole 2" });
     const after = (await pods(first["dep.id"])).pods;
     expect(after).toHaveLength(2);
@@ -130,8 +131,8 @@ describe("HiLens fleet through the real pulumi CLI", () => {
     const outputs = values(await t.up());
     expect(outputs["dev3.id"]).not.toBe(first["dev3.id"]);
     expect(outputs["dep.id"]).not.toBe(first["dep.id"]);
-    await expect(consoleClient(emulator).call("GET /v3/{project_id}/ai-mgr/deployments/{id}", { id: first["dep.id"] })).rejects.toMatchObject({ status: 404 });
-    await expect(consoleClient(emulator).call("GET /v3/{project_id}/ai-mgr/nodes/{id}", { id: first["dev3.id"] })).rejects.toMatchObject({ status: 404 });
+    expect((await huaweiGet(emulator, `/v3/{project_id}/ai-mgr/deployments/${first["dep.id"]}`)).status).toBe(404);
+    expect((await huaweiGet(emulator, `/v3/{project_id}/ai-mgr/nodes/${first["dev3.id"]}`)).status).toBe(404);
     first = outputs;
   });
 
@@ -145,13 +146,13 @@ describe("HiLens fleet through the real pulumi CLI", () => {
     await t.refresh();
     expect(changes(await t.previewChanges())).toEqual({ update: 3 });
     await t.up();
-    const job = await api.call("GET /v3/{project_id}/ai-mgr/deployments/{deployment_id}/tasks/{id}", { deployment_id: first["dep.id"], id: first["job.id"] });
+    const job = await huaweiRead(emulator, `/v3/{project_id}/ai-mgr/deployments/${first["dep.id"]}/tasks/${first["job.id"]}`);
     expect(job.description).toBe(SETTLED.jobDescription);
-    const tags = await api.call("GET /v3/{project_id}/{resource_type}/{resource_id}/tags", { resource_type: "node", resource_id: first["dev1.id"] });
+    const tags = await huaweiRead(emulator, `/v3/{project_id}/node/${first["dev1.id"]}/tags`);
     expect(tags.tags).toEqual([{ key: "site", value: "north" }]);
-    const dep = await api.call("GET /v3/{project_id}/ai-mgr/deployments/{id}", { id: first["dep.id"] });
+    const dep = await huaweiRead(emulator, `/v3/{project_id}/ai-mgr/deployments/${first["dep.id"]}`);
     expect(dep.description).toBe("people counting");
-    expect((await api.call("GET /v3/{project_id}/{resource_type}/{resource_id}/tags", { resource_type: "deployment", resource_id: first["dep.id"] })).tags).toEqual([{ key: "model", value: "v1.2" }]);
+    expect((await huaweiRead(emulator, `/v3/{project_id}/deployment/${first["dep.id"]}/tags`)).tags).toEqual([{ key: "model", value: "v1.2" }]);
   });
 
   it("a deployment that never becomes ready fails up within its timeout with the reason; fixing it converges", async () => {
