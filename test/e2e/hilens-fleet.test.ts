@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Emulator, DEFAULTS } from "../../emulator";
 import { cleanup, consoleClient, createStack, startEmulatorForTests, TestStack, ResourceSpec } from "./harness";
 import { huaweiGet, huaweiRead } from "./server-state";
+import { until } from "../unit/wait";
 
 /**
  * The fleet through the real pulumi CLI: devices, a deployment that reads a config map and a
@@ -112,9 +113,7 @@ describe("HiLens fleet through the real pulumi CLI", () => {
     const before = (await pods(first["dep.id"])).pods[0];
     t.declare(fleet(UPDATED), EXPORTS);
     expect(changes(await t.previewChanges())).toEqual({ update: 4 });
-    const started = Date.now();
     const outputs = values(await t.up());
-    expect(Date.now() - started).toBeGreaterThan(2000);
     expect(outputs).toMatchObject({ "dep.id": first["dep.id"], "dev1.id": first["dev1.id"], "dev1.runningFirmwareVersion": "2.0.0", "dep.state": "RUNNING", "dep.deployedNodeIds": [first["dev1.id"], first["dev2.id"]] });
     const device = await huaweiRead(emulator, `/v3/{project_id}/ai-mgr/nodes/${first["dev1.id"]}`);
     expect(device).toMatchObject({ firmware_version: "2.0.0", firmware_status: "3", description: "north gate, pole 2" });
@@ -167,9 +166,7 @@ describe("HiLens fleet through the real pulumi CLI", () => {
     t.declare(broken, { ...EXPORTS, "offline-dev": ["id"], stuck: ["id", "state"], slow: ["id", "state"] });
     // The slow one needs longer than its 2s create timeout.
     await timing({ deploymentReadyMs: 5000 });
-    const started = Date.now();
     const err = await t.up().catch((e) => e);
-    expect(Date.now() - started).toBeLessThan(60_000);
     const text = String(err?.message ?? err);
     expect(text).toMatch(/Deployment "waits-for-device" \(hilens-\w+\) did not become ready: CREATE_FAILED: The device hilens-\w+ is offline/);
     expect(text).toMatch(/Deployment "slow-start" \(hilens-\w+\) did not become ready: timed out after 2s waiting \(last seen: CREATING, 0\/1 ready\)/);
@@ -192,7 +189,8 @@ describe("HiLens fleet through the real pulumi CLI", () => {
   it("importId adopts a device, a deployment and its task made in the console", async () => {
     const api = consoleClient(emulator);
     const device = await api.call("POST /v3/{project_id}/ai-mgr/nodes", {}, { body: { node: { name: "console-camera", tags: [{ key: "site", value: "east" }] } } });
-    await new Promise((r) => setTimeout(r, 400));
+    // Waits by condition for the device agent to connect (deviceConnectMs), as a console user would.
+    await until("the console-made device to connect", async () => (await huaweiRead(emulator, `/v3/{project_id}/ai-mgr/nodes/${device.id}`)).state === "RUNNING");
     const body = { name: "console-app", source: "userdefined", node_ids: [device.id], deployment: { replicas: 1, template: { configs: { host_network: false, restart_policy: "Always" }, apps: [{ name: "detector", app_url: "swr.cn-north-4.myhuaweicloud.com/vision/detector:0.9", resources: { limits: { cpu: "0.5", memory: "256" } } }] } } };
     const deployment = await api.call("POST /v3/{project_id}/ai-mgr/deployments", {}, { body });
     const task = await api.call("POST /v3/{project_id}/ai-mgr/deployments/{deployment_id}/tasks", { deployment_id: deployment.id }, { body: { name: "console-stream", data: { streams: [{ input: { type: "camera", data: { rtspUrl: "rtsp://10.0.0.8/live" } }, outputs: [{ type: "dis", data: { streamName: "console" } }] }] } } });
