@@ -9,6 +9,7 @@ import { authorization, sdkDate } from "../../provider/client/signer";
 import { ApiError, OutcomeUnknownError } from "../../provider/client/errors";
 import { resolveConfig, ProviderConfig, ConfigKey } from "../../provider/config";
 import { configure, handlers } from "../../provider/framework/runtime";
+import { until } from "./wait";
 
 const OTHER = { accessKey: "OTHERPROJECTACCESSKEY", secretKey: "other-secret", projectId: "ffffffffffffffffffffffffffffffff" };
 let emu: Emulator;
@@ -148,9 +149,12 @@ describe("Huawei client against the emulator", () => {
   });
 
   it("times out a request that hangs", async () => {
+    const start = emu.requests.length;
     emu.inject({ pathPattern: "/ai-mgr/secrets$", status: 500, count: 1, delayMs: 1500 });
     const err = await client({ accessKey: DEFAULTS.accessKey, secretKey: DEFAULTS.secretKey, maxRetries: "0" }, 300).call("GET /v3/{project_id}/ai-mgr/secrets").catch((e) => e);
     expect(String(err.message)).toMatch(/timeout/i);
+    // The emulator answers (and logs) the abandoned request later: let it finish here, not in another test's window.
+    await until("the abandoned request's answer", () => emu.requests.since(start).some((r) => r.path.endsWith("/ai-mgr/secrets") && r.status === 500));
   });
 
   it("IAM password auth: one token, cached, refreshed once after a 401", async () => {
