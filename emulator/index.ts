@@ -4,3 +4,5 @@ export { parseFaultSpec, normalizeFaultMode, formatFaultMode, FAULT_KINDS } from
 export { Store, readState, STATE_DB } from "./store";
 export type { StateFile } from "./store";
 export { RequestLog } from "./requestLog";
+export { ManualClock, systemClock } from "./clock";
+export type { Clock } from "./clock";

@@ -11,6 +11,7 @@ import { Family, familyOf, isControlPath } from "./families";
 import { hilensRoutes } from "./hilens";
 import { octopusRoutes } from "./octopus";
 import { tensorbayRoutes } from "./tensorbay";
+import { Clock, setClock } from "./clock";
 
 export type { Fault, FaultKind, FaultLogEntry, FaultMode, FaultModeInput } from "./faults";
 
@@ -47,6 +48,8 @@ export interface EmulatorOptions {
   controlToken?: string;
   /** Largest request body accepted; larger ones get 413 (default `DEFAULTS.maxBodyBytes`). */
   maxBodyBytes?: number;
+  /** The time that drives asynchronous work and timestamps (default: the machine's); tests pass a `ManualClock` and advance it instead of sleeping (see clock.ts). */
+  clock?: Clock;
   /** How many of the latest requests `Emulator.requests` holds in memory (default `DEFAULTS.requestLogLimit`); `<data>/requests.jsonl` gets them all. */
   requestLogLimit?: number;
 }
@@ -172,6 +175,7 @@ const isJson = (contentType: string | undefined) => !!contentType && /^applicati
 
 export async function startEmulator(options: EmulatorOptions): Promise<Emulator> {
   const store = new Store(options.dataDir);
+  if (options.clock) setClock(store, options.clock);
   const requests = new RequestLog<LoggedRequest>(options.requestLogLimit ?? DEFAULTS.requestLogLimit, join(options.dataDir, "requests.jsonl"));
   const users = options.users ?? [{ name: DEFAULTS.userName, password: DEFAULTS.password, domain: DEFAULTS.domainName }];
   const tokenTtl = options.tokenTtlMs ?? 24 * 3600_000;

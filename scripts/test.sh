@@ -14,4 +14,13 @@ PG_DIR="$(mktemp -d -t edgeai-postgres-XXXXXX)"
 trap 'bash scripts/postgres.sh stop "$PG_DIR"; rm -rf "$PG_DIR"' EXIT
 EDGEAI_TEST_POSTGRES_URL="$(bash scripts/postgres.sh start "$PG_DIR" | tail -n 1)"
 export EDGEAI_TEST_POSTGRES_URL
-npx vitest run "$@"
+if [ $# -gt 0 ]; then
+  npx vitest run "$@"
+else
+  # Order independence: unit files and tests in a random order on every run, e2e files in a random
+  # order (each file's story in its own). The seed is printed; TEST_SEED=N npm test repeats an order.
+  SEED="${TEST_SEED:-$((RANDOM * 32768 + RANDOM))}"
+  echo "test order seed: $SEED"
+  npx vitest run --project unit --sequence.shuffle --sequence.seed="$SEED"
+  npx vitest run --project e2e --sequence.shuffle.files --sequence.shuffle.tests=false --sequence.seed="$SEED"
+fi

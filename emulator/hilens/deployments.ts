@@ -5,6 +5,7 @@ import { DEVICE_KIND, devicesWithTags, isOnline, settleDevice } from "./devices"
 import { APP_NAME, deploymentRequest } from "./deploymentTemplate";
 import { hilensTime, timingOf } from "./timing";
 import { DESCRIPTION, TAG_RULES, conflict, invalid, notFound, oneOf, optionalInt, optionalString, requireArray, requireInt, requireString, tags } from "./validation";
+import { nowOf } from "../clock";
 
 export const DEPLOYMENT_KIND = "deployment";
 type Row = Record<string, any>;
@@ -23,7 +24,7 @@ function deploymentRoute(spec: string, handler: (req: EmuRequest) => any): Route
  * target device is online (the emulator then counts all replicas ready) or CREATE_FAILED /
  * START_FAILED with the reason; DELETING until `gone_at`, then removed.
  */
-export function settleDeployment(store: Store, project: string, d: Row, now = Date.now()): Row | undefined {
+export function settleDeployment(store: Store, project: string, d: Row, now = nowOf(store)): Row | undefined {
   const emu = d.emu;
   if (d.state === "DELETING") {
     if (now < emu.gone_at) return d;
@@ -81,7 +82,7 @@ function devicesByTags(req: EmuRequest, value: unknown, count: number | undefine
 }
 
 /** Starts (or restarts) the rollout: instances go Pending and come up after `deploymentReadyMs`. */
-function rollout(store: Store, d: Row, state: "CREATING" | "STARTING", failure: string | null, now = Date.now()): Row {
+function rollout(store: Store, d: Row, state: "CREATING" | "STARTING", failure: string | null, now = nowOf(store)): Row {
   return { ...d, state, reason: null, ready_replicas: 0, result: d.node_ids.map((id: string) => ({ node_id: id })), updated_at: hilensTime(now), emu: { ...d.emu, ready_at: now + timingOf(store).deploymentReadyMs, started_ms: now, failure } };
 }
 
@@ -119,7 +120,7 @@ export const deploymentRoutes: Route[] = [
     const target = byIds ? { ids: nodeIds(b.node_ids, "node_ids"), failure: null } : devicesByTags(req, b.node_tags, nodeNum, "node_tags");
     if (byIds && !target.ids.length) invalid("node_ids", "must name at least one device");
     if (req.store.findBy(req.principal, DEPLOYMENT_KIND, "name", name).length) conflict("deployment", name);
-    const now = Date.now();
+    const now = nowOf(req.store);
     const id = "hilens-" + randomUUID().replace(/-/g, "");
     const row: Row = {
       template: spec.template,
@@ -152,7 +153,7 @@ export const deploymentRoutes: Route[] = [
     if (d.state === "DELETING") throw new EmuError(409, "HIL.0409", `The deployment ${d.id} is being deleted.`);
     optionalInt(req.headers["x-expired-time"], "X-Expired-Time", 1, 86400);
     const b = req.body ?? {};
-    const next: Row = { ...d, updated_at: hilensTime() };
+    const next: Row = { ...d, updated_at: hilensTime(nowOf(req.store)) };
     if (b.description !== undefined) next.description = optionalString(b.description, "description", DESCRIPTION) ?? "";
     if (b.tags !== undefined) next.tags = tags(b.tags, "tags", TAG_RULES.deployment);
     let saved = next;
@@ -167,7 +168,7 @@ export const deploymentRoutes: Route[] = [
     const d = getDeployment(req, req.params.deployment_id);
     optionalInt(req.headers["x-expired-time"], "X-Expired-Time", 1, 86400);
     if (d.state !== "DELETING") {
-      const now = Date.now();
+      const now = nowOf(req.store);
       const force = req.query.get("force_delete") === "true";
       req.store.put(req.principal, DEPLOYMENT_KIND, d.id, { ...d, state: "DELETING", updated_at: hilensTime(now), emu: { ...d.emu, gone_at: force ? now : now + timingOf(req.store).deploymentReadyMs / 2 } });
       for (const task of req.store.list(req.principal, "task").filter((t) => t.deployment_id === d.id)) req.store.delete(req.principal, "task", task.task_id);
@@ -190,11 +191,11 @@ export const deploymentRoutes: Route[] = [
   }),
 ];
 
-function podStatus(d: Row, node: Row | undefined): { status: string; reason: string | null } {
+function podStatus(d: Row, node: Row | undefined, now: number): { status: string; reason: string | null } {
   if (d.state === "CREATING" || d.state === "STARTING") return { status: "Pending", reason: null };
   if (d.state === "CREATE_FAILED" || d.state === "START_FAILED") return { status: "Failed", reason: d.reason };
   if (d.state === "DELETING") return { status: "Succeeded", reason: null };
-  if (!node || !isOnline(node)) return { status: "Unknown", reason: "The device is offline." };
+  if (!node || !isOnline(node, now)) return { status: "Unknown", reason: "The device is offline." };
   return { status: "Running", reason: null };
 }
 
@@ -205,7 +206,7 @@ export function podsOf(store: Store, project: string, d: Row): Row[] {
     const name = `${nodeId.replace(/^hilens-/, "").slice(0, 11)}_${d.name}_0`;
     return {
       configs: d.template.configs,
-      ...podStatus(d, node),
+      ...podStatus(d, node, nowOf(store)),
       host_ip: node?.emu.host_ip ?? null,
       created_at: hilensTime(d.emu.started_ms),
       cluster_id: null,

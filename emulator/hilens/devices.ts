@@ -5,6 +5,7 @@ import type { Store } from "../store";
 import { DEFAULT_WORKSPACE } from "./keyValue";
 import { hilensTime, timingOf } from "./timing";
 import { DESCRIPTION, TAG_RULES, invalid, notFound, oneOf, optionalBool, optionalInt, optionalString, requireArray, requireString, tags } from "./validation";
+import { nowOf } from "../clock";
 
 export const DEVICE_KIND = "device";
 const DEVICE_NAME = /^[\u4e00-\u9fa5A-Za-z0-9_-]{1,64}$/;
@@ -105,7 +106,7 @@ function registrationPackage(node: Row): string {
 }
 
 /** Connected: the agent has come online and the device is not stopped. */
-export function isOnline(node: Row, now = Date.now()): boolean {
+export function isOnline(node: Row, now: number): boolean {
   return !node.emu.stopped && node.emu.online_at !== null && now >= node.emu.online_at;
 }
 
@@ -113,7 +114,7 @@ export function isOnline(node: Row, now = Date.now()): boolean {
  * Applies what happened since the row was last read: the firmware upgrade advances (or fails
  * when the device went offline meanwhile) and completes into the upgrade record.
  */
-export function settleDevice(store: Store, project: string, node: Row, now = Date.now()): Row {
+export function settleDevice(store: Store, project: string, node: Row, now = nowOf(store)): Row {
   const upgrade = node.emu.upgrade;
   if (!upgrade || upgrade.status !== 1) return node;
   const done = now >= upgrade.started + timingOf(store).firmwareUpgradeMs;
@@ -141,7 +142,7 @@ function deploymentsOn(store: Store, project: string, nodeId: string): Row[] {
 }
 
 /** §5.1.3 detail; the list (§5.1.1) shows a subset. What a device reports exists only once its agent connected. */
-function renderDetail(store: Store, project: string, node: Row, now = Date.now()): Row {
+function renderDetail(store: Store, project: string, node: Row, now = nowOf(store)): Row {
   const online = isOnline(node, now);
   const connected = node.emu.online_at !== null && now >= node.emu.online_at;
   const upgrade = node.emu.upgrade;
@@ -258,7 +259,7 @@ export const deviceRoutes = [
     if (batch > 1) invalid("node.batch", "batch registration is not supported by the emulator");
     const workspaceId = optionalString(b.workspace_id, "node.workspace_id") || DEFAULT_WORKSPACE;
     if (workspaceId !== DEFAULT_WORKSPACE && !req.store.get(req.principal, "workspace", workspaceId)) notFound("workspace", workspaceId);
-    const now = Date.now();
+    const now = nowOf(req.store);
     const connectMs = timingOf(req.store).deviceConnectMs;
     const id = "hilens-" + randomUUID().replace(/-/g, "");
     const row = req.store.put(req.principal, DEVICE_KIND, id, {
@@ -298,7 +299,7 @@ export const deviceRoutes = [
     if ("npu_type" in b) patch.npu_type = npuType(b.npu_type, "node.npu_type");
     const updated = { ...existing };
     for (const [k, v] of Object.entries(patch)) if (v !== undefined) updated[k] = v;
-    req.store.put(req.principal, DEVICE_KIND, existing.id, { ...updated, updated_at: hilensTime() });
+    req.store.put(req.principal, DEVICE_KIND, existing.id, { ...updated, updated_at: hilensTime(nowOf(req.store)) });
     return {};
   }),
   route(`DELETE ${node}`, (req) => {
@@ -312,7 +313,7 @@ export const deviceRoutes = [
   route(`POST ${node}/action/{action}`, (req) => {
     const existing = getDevice(req, req.params.node_id);
     const action = oneOf(req.params.action, "action", ["start", "stop"]);
-    req.store.put(req.principal, DEVICE_KIND, existing.id, { ...existing, emu: { ...existing.emu, stopped: action === "stop" }, updated_at: hilensTime() });
+    req.store.put(req.principal, DEVICE_KIND, existing.id, { ...existing, emu: { ...existing.emu, stopped: action === "stop" }, updated_at: hilensTime(nowOf(req.store)) });
     return {};
   }),
   route(`PUT ${firmwarePath}/{firmware_id}`, (req) => {
@@ -320,9 +321,9 @@ export const deviceRoutes = [
     const firmware = FIRMWARES.find((f) => f.id === req.params.firmware_id) ?? notFound("firmware", req.params.firmware_id);
     optionalInt(req.headers["x-expired-time"], "X-Expired-Time", 1, 86400);
     if (firmware.device_type !== DEVICE_TYPE) invalid("firmware_id", `firmware ${firmware.id} is for ${firmware.device_type}, the device is a ${DEVICE_TYPE}`);
-    if (!isOnline(existing)) throw new EmuError(400, "HIL.0400", `The device ${existing.id} is not online (state ${stateOf(existing, Date.now())}); firmware can only be upgraded on a connected device.`);
+    if (!isOnline(existing, nowOf(req.store))) throw new EmuError(400, "HIL.0400", `The device ${existing.id} is not online (state ${stateOf(existing, nowOf(req.store))}); firmware can only be upgraded on a connected device.`);
     if (existing.emu.upgrade?.status === 1) throw new EmuError(409, "HIL.0409", `The device ${existing.id} is already upgrading.`);
-    const upgrade = { firmware_id: firmware.id, name: firmware.name, version: firmware.version, size: firmware.size, started: Date.now(), status: 1, progress: 0, cause: null };
+    const upgrade = { firmware_id: firmware.id, name: firmware.name, version: firmware.version, size: firmware.size, started: nowOf(req.store), status: 1, progress: 0, cause: null };
     req.store.put(req.principal, DEVICE_KIND, existing.id, { ...existing, emu: { ...existing.emu, upgrade } });
     // §5.1.9 documents firmware_id and firmware_name as response headers; they are sent as a body too.
     return { headers: { firmware_id: firmware.id, firmware_name: firmware.name }, body: { firmware_id: firmware.id, firmware_name: firmware.name } };
@@ -330,7 +331,7 @@ export const deviceRoutes = [
   route(`GET ${firmwarePath}/upgrade-progress`, (req) => {
     const existing = getDevice(req, req.params.node_id);
     const upgrade = existing.emu.upgrade ?? notFound("firmware upgrade of device", existing.id);
-    const elapsed = Date.now() - upgrade.started;
+    const elapsed = nowOf(req.store) - upgrade.started;
     const progress = upgrade.status === 1 ? Math.min(99, Math.floor((100 * elapsed) / Math.max(1, timingOf(req.store).firmwareUpgradeMs))) : upgrade.status === 3 ? 100 : upgrade.progress;
     return { body: { version: upgrade.version, status: upgrade.status, progress: String(progress), cause: upgrade.cause } };
   }),
@@ -351,7 +352,7 @@ export const deviceControlRoutes = [
       if (typeof online !== "boolean") throw new EmuError(400, "EMU.0400", 'body must be {"online": true|false}');
       const existing = req.store.get(req.params.project, DEVICE_KIND, req.params.node_id) ?? notFound("device", req.params.node_id);
       settleDevice(req.store, req.params.project, existing);
-      req.store.put(req.params.project, DEVICE_KIND, existing.id, { ...existing, emu: { ...existing.emu, online_at: online ? Date.now() : null } });
+      req.store.put(req.params.project, DEVICE_KIND, existing.id, { ...existing, emu: { ...existing.emu, online_at: online ? nowOf(req.store) : null } });
       return { body: { online } };
     },
     "none",

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { page, route, Route, EmuRequest } from "../http";
 import { conflict, invalid, notFound, optionalString, requireArray, requireString, tags } from "./validation";
+import { nowOf } from "../clock";
 
 /** The id of the account's default workspace (§5.8.1 example). */
 export const DEFAULT_WORKSPACE = "0";
@@ -89,7 +90,7 @@ export function keyValueRoutes(k: KeyValueKind): Route[] {
     }),
     route(`POST ${base}`, (req) => {
       const fields = parse(req);
-      const now = new Date().toISOString();
+      const now = new Date(nowOf(req.store)).toISOString();
       const id = randomUUID();
       const row = req.store.put(req.principal, k.kind, id, { id, project_id: req.principal, type: k.wrapper, ...fields, created_at: now, updated_at: now });
       return { body: renderWritten(row) };
@@ -97,7 +98,7 @@ export function keyValueRoutes(k: KeyValueKind): Route[] {
     route(`GET ${item}`, (req) => ({ body: render(req.store.get(req.principal, k.kind, req.params[k.idParam]) ?? notFound(k.wrapper, req.params[k.idParam])) })),
     route(`PUT ${item}`, (req) => {
       const existing = req.store.get(req.principal, k.kind, req.params[k.idParam]) ?? notFound(k.wrapper, req.params[k.idParam]);
-      const row = req.store.put(req.principal, k.kind, existing.id, { ...existing, ...parse(req, existing), updated_at: new Date().toISOString() });
+      const row = req.store.put(req.principal, k.kind, existing.id, { ...existing, ...parse(req, existing), updated_at: new Date(nowOf(req.store)).toISOString() });
       return { body: renderWritten(row) };
     }),
     route(`DELETE ${item}`, (req) => {

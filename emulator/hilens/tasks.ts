@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { EmuRequest, page, route } from "../http";
 import { getDeployment, podsOf } from "./deployments";
 import { invalid, notFound, optionalString, requireArray, requireString } from "./validation";
+import { nowOf } from "../clock";
 
 /** §5.5 deployment tasks ("jobs"): what a running skill processes, e.g. a camera stream into DIS. */
 const KIND = "task";
@@ -103,7 +104,7 @@ export const taskRoutes = [
   route(`POST ${base}/tasks`, (req) => {
     getDeployment(req, req.params.deployment_id);
     const taskId = randomUUID().replace(/-/g, "");
-    req.store.put(req.principal, KIND, taskId, { task_id: taskId, deployment_id: req.params.deployment_id, ...withTimestamp(parse(req), new Date().toISOString()) });
+    req.store.put(req.principal, KIND, taskId, { task_id: taskId, deployment_id: req.params.deployment_id, ...withTimestamp(parse(req), new Date(nowOf(req.store)).toISOString()) });
     return { body: { task_id: taskId } };
   }),
   route(`GET ${base}/tasks/{task_id}`, (req) => ({ body: render(req, getTask(req)) })),

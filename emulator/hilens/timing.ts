@@ -29,7 +29,7 @@ export function setTiming(store: Store, timing: Partial<HilensTiming>): HilensTi
 }
 
 /** HiLens node and deployment timestamps: `2021-10-15 14:45:22 GMT+08:00` (§5.1.1 example). */
-export function hilensTime(ms: number = Date.now()): string {
+export function hilensTime(ms: number): string {
   const d = new Date(ms + 8 * 3600_000);
   return d.toISOString().replace("T", " ").replace(/\.\d{3}Z$/, " GMT+08:00");
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { EmuError, page, route } from "../http";
 import { conflict, notFound, optionalString, requireString } from "./validation";
+import { nowOf } from "../clock";
 
 const KIND = "workspace";
 
@@ -18,7 +19,7 @@ export const workspaceRoutes = [
     if (epId === undefined || epId === null || epId === "") throw new EmuError(400, "HIL.0400", "Invalid parameter enterprise_project_id: is required.");
     const epName = requireString(b.enterprise_project_name, "enterprise_project_name");
     if (req.store.findBy(req.principal, KIND, "name", name).length) conflict("workspace", name);
-    const now = Date.now();
+    const now = nowOf(req.store);
     const id = randomUUID().replace(/-/g, "");
     req.store.put(req.principal, KIND, id, {
       workspace_id: id,
@@ -41,7 +42,7 @@ export const workspaceRoutes = [
     const w = req.store.get(req.principal, KIND, req.params.workspace_id) ?? notFound("workspace", req.params.workspace_id);
     const description = req.body?.description;
     if (typeof description !== "string") throw new EmuError(400, "HIL.0400", "Invalid parameter description: is required.");
-    req.store.put(req.principal, KIND, w.workspace_id, { ...w, description, update_time: Date.now() });
+    req.store.put(req.principal, KIND, w.workspace_id, { ...w, description, update_time: nowOf(req.store) });
     return { body: { workspace_id: w.workspace_id } };
   }),
   route("DELETE /v3/{project_id}/ai-mgr/workspaces/{workspace_id}", (req) => {

@@ -1,5 +1,6 @@
 import { EmuError, EmuRequest, EmuResponse, FamilyCodes, Route, intParam, route } from "../http";
 import type { Store } from "../store";
+import { nowOf } from "../clock";
 
 /** Every Octopus path in scope starts with `/v1.0/{project_id}` (§3). */
 const BASE = "/v1.0/{project_id}";
@@ -86,7 +87,7 @@ export function nextId(store: Store): number {
 /** Stores a new object under a fresh numeric id, stamped with its creation time; answers the id. */
 export function insertNumbered(req: EmuRequest, kind: string, fields: Record<string, unknown>): number {
   const id = nextId(req.store);
-  const now = Date.now();
+  const now = nowOf(req.store);
   req.store.put(req.principal, kind, String(id), { id, ...fields, create_at: now, update_at: now });
   return id;
 }

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { EmuRequest } from "../http";
 import { DATASET_FORMS, DATA_SOURCES, DATA_TYPES, FILE_TYPES, LABEL_FORMATS } from "../../provider/octopus/enums";
 import { FieldCheck, KIND, checkFields, defined, fail, field, invalidParam, listPage, ok, octopusRoute, queryEnum, queryList, timingOf } from "./common";
+import { nowOf } from "../clock";
 
 const TERMINAL = new Set(["SUCCESS", "INTEGRATION_FAILED", "EXPORT_FAILED"]);
 
@@ -20,7 +21,7 @@ function datasetOrFail(req: EmuRequest, id = req.params.dataset_id) {
 
 /** A version builds from INITIALIZING to SUCCESS in the emulator's work time; computed on access. */
 function settled(req: EmuRequest, row: Record<string, any>) {
-  if (row.status !== "INITIALIZING" || Date.now() < row.settles_at) return row;
+  if (row.status !== "INITIALIZING" || nowOf(req.store) < row.settles_at) return row;
   return req.store.put(req.principal, KIND.datasetVersion, row.id, { ...row, status: "SUCCESS", update_at: row.settles_at });
 }
 
@@ -110,7 +111,7 @@ export const datasetRoutes = [
     if (b.data_source === "HOUSE") info.data_warehouse_id ?? invalidParam("data_source_info.data_warehouse_id", undefined, "is required when data_source is HOUSE");
     if (req.store.findBy(req.principal, KIND.dataset, "name", b.name).length) fail(400, "octopus.202201", `Name has already exists ("${b.name}")`);
     const id = randomUUID();
-    const now = Date.now();
+    const now = nowOf(req.store);
     const row = req.store.put(req.principal, KIND.dataset, id, {
       id,
       name: b.name,
@@ -203,7 +204,7 @@ export const datasetRoutes = [
     const w = b.warehouse_params;
     if (w?.start_time !== undefined && w.end_time !== undefined && w.end_time < w.start_time) fail(400, "octopus.108002", "Time parameters is invalid (end_time is before start_time)");
     const number = dataset.version_seq + 1;
-    const now = Date.now();
+    const now = nowOf(req.store);
     const id = randomUUID();
     const { status: searchStatus, ...fields } = b;
     req.store.put(req.principal, KIND.dataset, dataset.id, { ...dataset, version_seq: number, latest_version: number, update_at: now });
@@ -243,7 +244,7 @@ export const datasetRoutes = [
     const row = versions.find((v) => v.id === req.params.version_id) ?? versionNotFound(req.params.version_id);
     if (row.number !== versions[0].number) fail(400, "octopus.202207", `This version is not the latest version (${row.name}; delete ${versions[0].name} first)`);
     req.store.delete(req.principal, KIND.datasetVersion, row.id);
-    req.store.put(req.principal, KIND.dataset, dataset.id, { ...datasetOrFail(req), latest_version: versions[1]?.number ?? 0, update_at: Date.now() });
+    req.store.put(req.principal, KIND.dataset, dataset.id, { ...datasetOrFail(req), latest_version: versions[1]?.number ?? 0, update_at: nowOf(req.store) });
     return ok(row.id);
   }),
 ];

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { EmuRequest } from "../http";
 import { REPO_SCOPES, REPO_VISIBILITIES, VERSION_STATUSES } from "../../provider/octopus/enums";
 import { EMULATOR_USER_ID, KIND, insertNumbered, NO_BODY, checkFields, defined, fail, field, invalidParam, listPage, nextId, ok, octopusRoute, pathNumber, queryEnum, timingOf } from "./common";
+import { nowOf } from "../clock";
 
 const REPOS = "/common/image-registry/image-repos";
 const REPO = `${REPOS}/{id}`;
@@ -28,7 +29,7 @@ function repoOrFail(req: EmuRequest) {
  * its time is up. Computed on access, so it survives emulator restarts and needs no timers.
  */
 function settled(req: EmuRequest, row: Record<string, any>) {
-  if (!row.push || Date.now() < row.push.settles_at) return row;
+  if (!row.push || nowOf(req.store) < row.push.settles_at) return row;
   const { push, ...rest } = row;
   return req.store.put(req.principal, KIND.version, versionKey(row.repo_id, row.version), { ...rest, status: push.outcome, update_at: push.settles_at });
 }
@@ -127,7 +128,7 @@ export const imageRepoRoutes = [
     const b = checkFields(req.body, { name: field.text({ min: 1, max: 64 }), description: field.text({ max: 256 }) });
     if (b.name !== undefined) nameTaken(req, b.name, repo.id);
     const description = b.description === undefined ? repo.description : b.description || undefined;
-    req.store.put(req.principal, KIND.repo, String(repo.id), { ...repo, name: b.name ?? repo.name, description, update_at: Date.now() });
+    req.store.put(req.principal, KIND.repo, String(repo.id), { ...repo, name: b.name ?? repo.name, description, update_at: nowOf(req.store) });
     return NO_BODY;
   }),
 
@@ -151,7 +152,7 @@ export const imageRepoRoutes = [
     const repo = repoOrFail(req);
     const b = checkFields(req.body, { description: field.text({ max: 256 }) });
     const version = repo.version_seq + 1;
-    const now = Date.now();
+    const now = nowOf(req.store);
     req.store.put(req.principal, KIND.repo, String(repo.id), { ...repo, version_seq: version });
     req.store.put(req.principal, KIND.version, versionKey(repo.id, version), {
       id: nextId(req.store),
@@ -189,7 +190,7 @@ export const imageRepoRoutes = [
     const next = rollback[row.status];
     if (!next) fail(409, "octopus.007004", `Current image status do not support this action. (status ${row.status})`);
     const { push, ...rest } = row;
-    req.store.put(req.principal, KIND.version, versionKey(row.repo_id, row.version), { ...rest, status: next, update_at: Date.now() });
+    req.store.put(req.principal, KIND.version, versionKey(row.repo_id, row.version), { ...rest, status: next, update_at: nowOf(req.store) });
     return NO_BODY;
   }),
 
@@ -200,7 +201,7 @@ export const imageRepoRoutes = [
     if (action === "PULL" && row.status === "INIT") fail(409, "octopus.007004", "Current image status do not support this action. (a PULL account needs a pushed image)");
     if (action === "PUSH" && !row.push) {
       const timing = timingOf(req.store);
-      const now = Date.now();
+      const now = nowOf(req.store);
       const secondary = row.status === "PUSHED";
       req.store.put(req.principal, KIND.version, versionKey(repo.id, row.version), {
         ...row,
@@ -215,7 +216,7 @@ export const imageRepoRoutes = [
           username: `cn-north-1@${randomBytes(10).toString("hex").toUpperCase()}`,
           password: randomBytes(24).toString("hex"),
           action: action.toLowerCase(),
-          expire_at: Math.floor(Date.now() / 1000) + 24 * 3600,
+          expire_at: Math.floor(nowOf(req.store) / 1000) + 24 * 3600,
           path: imagePath(req.principal, repo.id, row.version),
         },
       },

@@ -2,6 +2,7 @@ import type { EmuRequest } from "../http";
 import { OPERATOR_VISIBILITIES, OUTPUT_TYPES } from "../../provider/octopus/enums";
 import { EMULATOR_USER_ID, KIND, NO_BODY, checkFields, defined, fail, field, invalidParam, listPage, insertNumbered, ok, octopusRoute, pathNumber, queryEnum, queryList } from "./common";
 import { findRepo, findVersion } from "./imageRepos";
+import { nowOf } from "../clock";
 
 const SORTS: Record<string, (a: any, b: any) => number> = {
   CREATE_ASC: (a, b) => a.create_at - b.create_at || a.id - b.id,
@@ -90,7 +91,7 @@ export const processorRoutes = [
       image_repo_id: b.image_repo_id ?? p.image_repo_id,
       image_version: b.image_version ?? p.image_version,
       config: b.config ? { command: b.config.command } : p.config,
-      update_at: Date.now(),
+      update_at: nowOf(req.store),
     });
     return NO_BODY;
   }),

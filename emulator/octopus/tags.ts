@@ -1,5 +1,6 @@
 import type { EmuRequest } from "../http";
 import { KIND, NO_BODY, checkFields, fail, field, invalidParam, listPage, insertNumbered, ok, octopusRoute, pathNumber } from "./common";
+import { nowOf } from "../clock";
 
 /**
  * The parent of top-level nodes: §4.17.2 gives `parent_id` the default 15000000, while its examples
@@ -98,7 +99,7 @@ export const tagRoutes = [
       name: b.name ?? tag.name,
       description: b.description ?? tag.description,
       simulation_tags: b.simulation_tags ?? tag.simulation_tags,
-      update_at: Date.now(),
+      update_at: nowOf(req.store),
     });
     return NO_BODY;
   }),

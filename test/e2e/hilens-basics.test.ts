@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Emulator } from "../../emulator";
 import { cleanup, consoleClient, createStack, startEmulatorForTests, TestStack, ResourceSpec } from "./harness";
+import { huaweiRead } from "./server-state";
 
 const SECRET_VALUE = "pa55-SENTINEL-value-7f3a";
 let emulator: Emulator;
@@ -38,7 +39,7 @@ describe("HiLens workspace, config map and secret through the real pulumi CLI", 
     const outputs = await t.up();
     first = Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, v.value]));
     expect(emulator.store.count()).toBe(3);
-    const cm = await consoleClient(emulator).call("GET /v3/{project_id}/ai-mgr/configmaps/{id}", { id: first["cm.id"] });
+    const cm = await huaweiRead(emulator, `/v3/{project_id}/ai-mgr/configmaps/${first["cm.id"]}`);
     expect(cm).toMatchObject({ configmap: { name: "app-config-a", configs: [{ key: "MODEL", value: "yolo-v8" }], description: "first" }, workspace_id: first["ws.workspaceId"] });
     expect(outputs["sec.secrets"].secret).toBe(true);
     expect(noChanges(await t.previewChanges())).toEqual([]);
@@ -50,7 +51,7 @@ describe("HiLens workspace, config map and secret through the real pulumi CLI", 
     const outputs = await t.up();
     expect(outputs["cm.id"].value).toBe(first["cm.id"]);
     expect(outputs["ws.workspaceId"].value).toBe(first["ws.workspaceId"]);
-    const ws = await consoleClient(emulator).call("GET /v3/{project_id}/ai-mgr/workspaces/{id}", { id: first["ws.workspaceId"] });
+    const ws = await huaweiRead(emulator, `/v3/{project_id}/ai-mgr/workspaces/${first["ws.workspaceId"]}`);
     expect(ws.description).toBe("second");
   });
 
@@ -84,7 +85,7 @@ describe("HiLens workspace, config map and secret through the real pulumi CLI", 
     await t.refresh();
     expect(await t.previewChanges()).toMatchObject({ update: 1 });
     await t.up();
-    const ws = await consoleClient(emulator).call("GET /v3/{project_id}/ai-mgr/workspaces/{id}", { id: outputs["ws.workspaceId"].value });
+    const ws = await huaweiRead(emulator, `/v3/{project_id}/ai-mgr/workspaces/${outputs["ws.workspaceId"].value}`);
     expect(ws.description).toBe("second");
   });
 
@@ -138,7 +139,7 @@ describe("HiLens workspace, config map and secret through the real pulumi CLI", 
     expect(outputs["cm.id"].value).toBe(cm.configmap.id);
     expect(outputs["sec.id"].value).toBe(sec.secret.id);
     expect(emulator.store.count()).toBe(3);
-    const after = await api.call("GET /v3/{project_id}/ai-mgr/configmaps/{id}", { id: cm.configmap.id });
+    const after = await huaweiRead(emulator, `/v3/{project_id}/ai-mgr/configmaps/${cm.configmap.id}`);
     expect(after.configmap).toMatchObject({ description: "adopted", configs: [{ key: "MODEL", value: "yolo-v8" }] });
     expect(noChanges(await t.previewChanges())).toEqual([]);
     await t.destroy();

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Emulator, DEFAULTS } from "../../emulator";
 import { cleanup, consoleClient, createStack, startEmulatorForTests, TestStack, ResourceSpec } from "./harness";
+import { huaweiGet, huaweiRead } from "./server-state";
+import { until } from "../unit/wait";
 
 /**
  * The fleet through the real pulumi CLI: devices, a deployment that reads a config map and a
@@ -102,7 +104,7 @@ describe("HiLens fleet through the real pulumi CLI", () => {
     t.declare(fleet(BASE), EXPORTS);
     first = values(await t.up());
     expect(first).toMatchObject({ "dep.state": "RUNNING", "dep.readyReplicas": 1, "dep.deployedNodeIds": [first["dev1.id"]], "job.sumPodNumber": 1 });
-    const live = await consoleClient(emulator).call("GET /v3/{project_id}/ai-mgr/deployments/{id}", { id: first["dep.id"] });
+    const live = await huaweiRead(emulator, `/v3/{project_id}/ai-mgr/deployments/${first["dep.id"]}`);
     expect(live.template.apps[0].envs).toContainEqual({ name: "THRESHOLD", value_from: { configmap: { name: "detector-config", key: "threshold" } } });
     expect(changes(await t.previewChanges())).toEqual({});
   });
@@ -111,11 +113,9 @@ describe("HiLens fleet through the real pulumi CLI", () => {
     const before = (await pods(first["dep.id"])).pods[0];
     t.declare(fleet(UPDATED), EXPORTS);
     expect(changes(await t.previewChanges())).toEqual({ update: 4 });
-    const started = Date.now();
     const outputs = values(await t.up());
-    expect(Date.now() - started).toBeGreaterThan(2000);
     expect(outputs).toMatchObject({ "dep.id": first["dep.id"], "dev1.id": first["dev1.id"], "dev1.runningFirmwareVersion": "2.0.0", "dep.state": "RUNNING", "dep.deployedNodeIds": [first["dev1.id"], first["dev2.id"]] });
-    const device = await consoleClient(emulator).call("GET /v3/{project_id}/ai-mgr/nodes/{id}", { id: first["dev1.id"] });
+    const device = await huaweiRead(emulator, `/v3/{project_id}/ai-mgr/nodes/${first["dev1.id"]}`);
     expect(device).toMatchObject({ firmware_version: "2.0.0", firmware_status: "3", description: "north gate, pole 2" });
     const after = (await pods(first["dep.id"])).pods;
     expect(after).toHaveLength(2);
@@ -130,8 +130,8 @@ describe("HiLens fleet through the real pulumi CLI", () => {
     const outputs = values(await t.up());
     expect(outputs["dev3.id"]).not.toBe(first["dev3.id"]);
     expect(outputs["dep.id"]).not.toBe(first["dep.id"]);
-    await expect(consoleClient(emulator).call("GET /v3/{project_id}/ai-mgr/deployments/{id}", { id: first["dep.id"] })).rejects.toMatchObject({ status: 404 });
-    await expect(consoleClient(emulator).call("GET /v3/{project_id}/ai-mgr/nodes/{id}", { id: first["dev3.id"] })).rejects.toMatchObject({ status: 404 });
+    expect((await huaweiGet(emulator, `/v3/{project_id}/ai-mgr/deployments/${first["dep.id"]}`)).status).toBe(404);
+    expect((await huaweiGet(emulator, `/v3/{project_id}/ai-mgr/nodes/${first["dev3.id"]}`)).status).toBe(404);
     first = outputs;
   });
 
@@ -145,13 +145,13 @@ describe("HiLens fleet through the real pulumi CLI", () => {
     await t.refresh();
     expect(changes(await t.previewChanges())).toEqual({ update: 3 });
     await t.up();
-    const job = await api.call("GET /v3/{project_id}/ai-mgr/deployments/{deployment_id}/tasks/{id}", { deployment_id: first["dep.id"], id: first["job.id"] });
+    const job = await huaweiRead(emulator, `/v3/{project_id}/ai-mgr/deployments/${first["dep.id"]}/tasks/${first["job.id"]}`);
     expect(job.description).toBe(SETTLED.jobDescription);
-    const tags = await api.call("GET /v3/{project_id}/{resource_type}/{resource_id}/tags", { resource_type: "node", resource_id: first["dev1.id"] });
+    const tags = await huaweiRead(emulator, `/v3/{project_id}/node/${first["dev1.id"]}/tags`);
     expect(tags.tags).toEqual([{ key: "site", value: "north" }]);
-    const dep = await api.call("GET /v3/{project_id}/ai-mgr/deployments/{id}", { id: first["dep.id"] });
+    const dep = await huaweiRead(emulator, `/v3/{project_id}/ai-mgr/deployments/${first["dep.id"]}`);
     expect(dep.description).toBe("people counting");
-    expect((await api.call("GET /v3/{project_id}/{resource_type}/{resource_id}/tags", { resource_type: "deployment", resource_id: first["dep.id"] })).tags).toEqual([{ key: "model", value: "v1.2" }]);
+    expect((await huaweiRead(emulator, `/v3/{project_id}/deployment/${first["dep.id"]}/tags`)).tags).toEqual([{ key: "model", value: "v1.2" }]);
   });
 
   it("a deployment that never becomes ready fails up within its timeout with the reason; fixing it converges", async () => {
@@ -166,9 +166,7 @@ describe("HiLens fleet through the real pulumi CLI", () => {
     t.declare(broken, { ...EXPORTS, "offline-dev": ["id"], stuck: ["id", "state"], slow: ["id", "state"] });
     // The slow one needs longer than its 2s create timeout.
     await timing({ deploymentReadyMs: 5000 });
-    const started = Date.now();
     const err = await t.up().catch((e) => e);
-    expect(Date.now() - started).toBeLessThan(60_000);
     const text = String(err?.message ?? err);
     expect(text).toMatch(/Deployment "waits-for-device" \(hilens-\w+\) did not become ready: CREATE_FAILED: The device hilens-\w+ is offline/);
     expect(text).toMatch(/Deployment "slow-start" \(hilens-\w+\) did not become ready: timed out after 2s waiting \(last seen: CREATING, 0\/1 ready\)/);
@@ -191,7 +189,8 @@ describe("HiLens fleet through the real pulumi CLI", () => {
   it("importId adopts a device, a deployment and its task made in the console", async () => {
     const api = consoleClient(emulator);
     const device = await api.call("POST /v3/{project_id}/ai-mgr/nodes", {}, { body: { node: { name: "console-camera", tags: [{ key: "site", value: "east" }] } } });
-    await new Promise((r) => setTimeout(r, 400));
+    // Waits by condition for the device agent to connect (deviceConnectMs), as a console user would.
+    await until("the console-made device to connect", async () => (await huaweiRead(emulator, `/v3/{project_id}/ai-mgr/nodes/${device.id}`)).state === "RUNNING");
     const body = { name: "console-app", source: "userdefined", node_ids: [device.id], deployment: { replicas: 1, template: { configs: { host_network: false, restart_policy: "Always" }, apps: [{ name: "detector", app_url: "swr.cn-north-4.myhuaweicloud.com/vision/detector:0.9", resources: { limits: { cpu: "0.5", memory: "256" } } }] } } };
     const deployment = await api.call("POST /v3/{project_id}/ai-mgr/deployments", {}, { body });
     const task = await api.call("POST /v3/{project_id}/ai-mgr/deployments/{deployment_id}/tasks", { deployment_id: deployment.id }, { body: { name: "console-stream", data: { streams: [{ input: { type: "camera", data: { rtspUrl: "rtsp://10.0.0.8/live" } }, outputs: [{ type: "dis", data: { streamName: "console" } }] }] } } });

@@ -3,6 +3,7 @@ import { DEFAULTS, Emulator } from "../../emulator";
 import { TensorbayClient } from "../../provider/client/tensorbay";
 import { resolveConfig } from "../../provider/config";
 import { cleanup, createStack, startEmulatorForTests, TestStack, ResourceSpec } from "./harness";
+import { tensorbayGet } from "./server-state";
 
 const STORAGE_SECRET = "oss-SENTINEL-secret-51c2";
 const ACCESS_KEY_CONFIG = { "edgeai:tensorbayAccessKey": { value: DEFAULTS.tensorbayAccessKey, secret: true } };
@@ -73,7 +74,7 @@ describe("TensorBay storage config, dataset, commit, branch, tag and notes throu
     out = values(await t.up());
     const configs = await api().listAll<any>("GET /v1/storage-configs", "configs");
     expect(configs).toContainEqual({ name: "oss_raw", type: "oss", filePath: "datasets/traffic", isGravitiStorage: false });
-    expect(await api().call("GET /v1/datasets/{datasetId}", { datasetId: out["ds.id"] })).toMatchObject({ name: "traffic_2024", alias: "Traffic", configName: "oss_raw" });
+    expect((await tensorbayGet(emulator, `/v1/datasets/${out["ds.id"]}`)).json).toMatchObject({ name: "traffic_2024", alias: "Traffic", configName: "oss_raw" });
     expect(await names("branches")).toEqual(["hot_fix", "main"]);
     expect(out["pct.commitId"]).toBe(out["first.commitId"]);
     const history = await api().listAll<any>("GET /v1/datasets/{datasetId}/commits", "commits", { params: { datasetId: out["ds.id"] }, query: { commit: "hot_fix" } });
@@ -97,8 +98,8 @@ describe("TensorBay storage config, dataset, commit, branch, tag and notes throu
     const next = values(await t.up());
     expect(next["ds.id"]).toBe(out["ds.id"]);
     expect(next["notes.commitId"]).not.toBe(out["notes.commitId"]);
-    expect(await api().call("GET /v1/datasets/{datasetId}", { datasetId: out["ds.id"] })).toMatchObject({ alias: "Traffic v2" });
-    expect(await api().call("GET /v1/datasets/{datasetId}/notes", { datasetId: out["ds.id"] }, { query: { commit: "hot_fix" } })).toMatchObject({ isContinuous: false });
+    expect((await tensorbayGet(emulator, `/v1/datasets/${out["ds.id"]}`)).json).toMatchObject({ alias: "Traffic v2" });
+    expect((await tensorbayGet(emulator, `/v1/datasets/${out["ds.id"]}/notes`, { commit: "hot_fix" })).json).toMatchObject({ isContinuous: false });
     out = next;
   });
 

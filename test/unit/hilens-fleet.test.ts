@@ -1,9 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
-import { startEmulator, DEFAULTS, Emulator } from "../../emulator";
+import { startEmulator, DEFAULTS, Emulator, ManualClock } from "../../emulator";
+import { until } from "./wait";
 import { configure, handlers } from "../../provider/framework/runtime";
 import { UNKNOWN } from "../../provider/framework/validate";
 import { durationMs } from "../../provider/framework/await";
@@ -20,6 +21,10 @@ const PROVIDER = { __provider: "serialized provider" };
 
 let emu: Emulator;
 let dataDir: string;
+/** The emulator's time: deployments, upgrades and timestamps move when a test advances it, never while it sleeps. */
+const clock = new ManualClock();
+/** Devices connect when told to; deployments settle (and go) on their first read unless a test sets a readiness time. */
+const TIMING = { deviceConnectMs: null, deploymentReadyMs: 0, firmwareUpgradeMs: 600 };
 let api: HuaweiServiceClient;
 
 const app = (extra: Record<string, unknown> = {}) => ({ name: "detector", appUrl: "swr.example.com/vision/detector:1.0", resources: { limits: { cpu: 0.5, memory: 256 } }, ...extra });
@@ -39,6 +44,9 @@ async function setTiming(timing: Record<string, number | null>) {
   await emu.control("PUT", "/__emulator/hilens/timing", timing);
 }
 
+/** How many requests since index `start` match. */
+const seen = (start: number, method: string, pattern: RegExp) => emu.requests.since(start).filter((r) => r.method === method && pattern.test(r.path)).length;
+
 /** A registered device whose agent has connected. */
 async function onlineDevice(name: string, extra: Record<string, unknown> = {}) {
   const created = await handlers.create(DEVICE, await checked(DEVICE, { name, ...extra }));
@@ -48,15 +56,18 @@ async function onlineDevice(name: string, extra: Record<string, unknown> = {}) {
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), "edgeai-hilens-fleet-"));
-  emu = await startEmulator({ dataDir, credentials: [{ accessKey: DEFAULTS.accessKey, secretKey: DEFAULTS.secretKey, projectId: DEFAULTS.projectId }] });
+  emu = await startEmulator({ dataDir, clock, credentials: [{ accessKey: DEFAULTS.accessKey, secretKey: DEFAULTS.secretKey, projectId: DEFAULTS.projectId }] });
   const values: Record<string, string> = { hilensEndpoint: emu.url, projectId: DEFAULTS.projectId, accessKey: DEFAULTS.accessKey, secretKey: DEFAULTS.secretKey, maxRetries: "0" };
   await configure({ config: { get: (key: string) => values[key.replace(/^edgeai:/, "")] } } as never);
   // The functions read the stack config the way a program does.
   process.env.PULUMI_CONFIG = JSON.stringify(Object.fromEntries(Object.entries(values).map(([k, v]) => [`edgeai:${k}`, v])));
   const cfg = resolveConfig((key) => values[key], {});
   api = new HuaweiServiceClient(cfg, "hilens", huaweiAuth(cfg));
-  await setTiming({ deviceConnectMs: null, deploymentReadyMs: 300, firmwareUpgradeMs: 600 });
+  await setTiming(TIMING);
 });
+
+// Timing is emulator-wide: every test starts from the same.
+afterEach(() => setTiming(TIMING));
 
 afterAll(async () => {
   await emu.close();
@@ -150,9 +161,14 @@ describe("Device against the emulator", () => {
   it("a firmware change upgrades, waits for completion, and reports the new version", async () => {
     const device = await onlineDevice("cam-04");
     const inputs = await checked(DEVICE, { name: "cam-04", firmwareVersion: "2.0.0" });
-    const started = Date.now();
-    const updated = await handlers.update(DEVICE, device.id, device.outs!, inputs);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(500);
+    const start = emu.requests.length;
+    let settled = false;
+    const updating = handlers.update(DEVICE, device.id, device.outs!, inputs).finally(() => (settled = true));
+    // It follows the progress (§5.1.10) until the upgrade's 600 ms have passed on the emulator's clock.
+    await until("two progress reads", () => seen(start, "GET", /\/firmware\/upgrade-progress$/) >= 2);
+    expect(settled).toBe(false);
+    clock.advance(600);
+    const updated = await updating;
     expect(updated.outs).toMatchObject({ runningFirmwareVersion: "2.0.0", firmwareStatus: "3", state: "RUNNING" });
     const unknownVersion = await handlers.update(DEVICE, device.id, updated.outs!, { ...inputs, firmwareVersion: "3.0.0" }).catch((e) => e);
     expect(unknownVersion.message).toMatch(/no firmware 3\.0\.0 for a General ARM Device .*available: 1\.0\.0, 1\.1\.0, 2\.0\.0/);
@@ -160,13 +176,12 @@ describe("Device against the emulator", () => {
   });
 
   it("an upgrade that fails is reported with its cause, keeping the package", async () => {
-    await setTiming({ firmwareUpgradeMs: 5000 });
     const device = await onlineDevice("cam-05");
+    const start = emu.requests.length;
     const upgrade = handlers.update(DEVICE, device.id, device.outs!, await checked(DEVICE, { name: "cam-05", firmwareVersion: "1.1.0" })).catch((e) => e);
-    await new Promise((r) => setTimeout(r, 400));
+    await until("the upgrade being followed", () => seen(start, "GET", /\/firmware\/upgrade-progress$/) >= 1);
     await setOnline(device.id, false);
     const err = await upgrade;
-    await setTiming({ firmwareUpgradeMs: 600 });
     expect(err.message).toMatch(/firmware upgrade to 1\.1\.0 did not complete: The device went offline during the upgrade/);
     expect(err.id).toBe(device.id);
     expect(err.properties.package).toBe(device.outs!.package);
@@ -177,9 +192,17 @@ describe("Device against the emulator", () => {
 
 describe("Deployment against the emulator", () => {
   it("create waits until RUNNING with every replica ready", async () => {
+    await setTiming({ deploymentReadyMs: 1500 });
     const device = await onlineDevice("edge-01");
     const inputs = await checked(DEPLOYMENT, deploymentArgs({ name: "waits", nodeIds: [device.id] }));
-    const created = await handlers.create(DEPLOYMENT, inputs);
+    const start = emu.requests.length;
+    let settled = false;
+    const creating = handlers.create(DEPLOYMENT, inputs).finally(() => (settled = true));
+    await until("two reads of the new deployment", () => seen(start, "GET", /\/ai-mgr\/deployments\/[^/]+$/) >= 2);
+    expect(settled).toBe(false);
+    clock.advance(1500);
+    const created = await creating;
+    await setTiming({ deploymentReadyMs: 0 });
     expect(created.outs).toMatchObject({ state: "RUNNING", readyReplicas: 1, deployedNodeIds: [device.id] });
     const read = await handlers.read(DEPLOYMENT, created.id, created.outs!);
     expect((await handlers.diff(DEPLOYMENT, created.id, read.props!, inputs)).changes).toBe(false);
@@ -205,13 +228,11 @@ describe("Deployment against the emulator", () => {
     const device = await onlineDevice("edge-03");
     await setTiming({ deploymentReadyMs: 60_000 });
     const inputs = await checked(DEPLOYMENT, deploymentArgs({ name: "slow", nodeIds: [device.id], awaitTimeouts: { create: "1s" } }));
-    const started = Date.now();
     const err = await handlers.create(DEPLOYMENT, inputs).catch((e) => e);
-    expect(Date.now() - started).toBeLessThan(5000);
     expect(err.message).toMatch(/did not become ready: timed out after 1s waiting \(last seen: CREATING, 0\/1 ready\)/);
     const quick = await handlers.create(DEPLOYMENT, await checked(DEPLOYMENT, deploymentArgs({ name: "quick", nodeIds: [device.id], skipAwait: true })));
     expect(quick.outs!.state).toBe("CREATING");
-    await setTiming({ deploymentReadyMs: 300 });
+    await setTiming({ deploymentReadyMs: 0 });
     await handlers.delete(DEPLOYMENT, err.id, err.properties);
     await handlers.delete(DEPLOYMENT, quick.id, quick.outs!);
     await handlers.delete(DEVICE, device.id, device.outs!);
@@ -226,7 +247,8 @@ describe("Deployment against the emulator", () => {
     const created = await handlers.create(DEPLOYMENT, inputs);
     const podBefore = (await getDeploymentInstances({ deploymentId: created.id })).instances[0];
     expect(podBefore).toMatchObject({ status: "Running", nodeId: first.id });
-    await new Promise((r) => setTimeout(r, 1100));
+    // Instance times have whole seconds: a restart a second later shows a new one.
+    clock.advance(1000);
     const rolled = await handlers.update(DEPLOYMENT, created.id, created.outs!, { ...inputs, configHash: "h2" });
     const podAfter = (await getDeploymentInstances({ deploymentId: created.id })).instances[0];
     expect(podAfter.createdAt).not.toBe(podBefore.createdAt);

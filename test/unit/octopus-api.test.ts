@@ -2,11 +2,12 @@
  * Octopus resources against the emulator, below the engine: the client's envelope and id
  * handling, the documented error codes, IAM denial, waiting for pushes, and delete ordering.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startEmulator, DEFAULTS, Emulator } from "../../emulator";
+import { startEmulator, DEFAULTS, Emulator, ManualClock } from "../../emulator";
+import { until } from "./wait";
 import { ApiError, InputError } from "../../provider/client/errors";
 import { octopusClient } from "../../provider/client/octopus";
 import { resolveConfig, ConfigKey } from "../../provider/config";
@@ -18,6 +19,8 @@ import { octopus } from "../../provider";
 const LIMITED = { accessKey: "LIMITEDACCESSKEY0001", secretKey: "limited-secret", projectId: DEFAULTS.projectId, deniedActions: ["octopus:imageRepo:create"] };
 let emu: Emulator;
 let dataDir: string;
+/** The emulator's time: pushes settle when a test advances it, not while it sleeps. */
+const clock = new ManualClock();
 
 function config(keys: { accessKey: string; secretKey: string } = DEFAULTS) {
   const values: Partial<Record<ConfigKey, string>> = { octopusEndpoint: emu.url, projectId: DEFAULTS.projectId, accessKey: keys.accessKey, secretKey: keys.secretKey, maxRetries: "0" };
@@ -47,13 +50,19 @@ async function createVersion(repoId: string, extra: Props = {}) {
   return def.api.create(ctx(), parsed(def, { repoId, ...extra }));
 }
 
+/** How many times the provider has read a repository's version since request index `start`. */
+const polledVersion = (start: number, repoId: string, version: number) =>
+  emu.requests.since(start).filter((r) => r.method === "GET" && r.path.includes(`/image-repos/${repoId}/versions`) && (r.path.endsWith(`/versions/${version}`) || r.path.endsWith("/versions"))).length;
+
 const pushAccount = (repoId: string, version: string) => raw().call("POST /v1.0/{project_id}/common/image-registry/image-repos/{id}/versions/{v}/accounts", { id: repoId, v: version }, { query: { action: "PUSH" } });
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), "edgeai-octopus-"));
-  emu = await startEmulator({ dataDir, credentials: [{ accessKey: DEFAULTS.accessKey, secretKey: DEFAULTS.secretKey, projectId: DEFAULTS.projectId }, LIMITED] });
+  emu = await startEmulator({ dataDir, clock, credentials: [{ accessKey: DEFAULTS.accessKey, secretKey: DEFAULTS.secretKey, projectId: DEFAULTS.projectId }, LIMITED] });
   Object.assign(process.env, { HW_OCTOPUS_ENDPOINT: emu.url, HW_PROJECT_ID: DEFAULTS.projectId, HW_ACCESS_KEY: DEFAULTS.accessKey, HW_SECRET_KEY: DEFAULTS.secretKey });
 });
+// Timing is emulator-wide: every test starts from the defaults (2 s pushes that succeed).
+afterEach(() => setTiming({ duration_ms: 2000, push_outcome: "PUSHED" }));
 afterAll(async () => {
   await emu.close();
   rmSync(dataDir, { recursive: true, force: true });
@@ -120,28 +129,37 @@ describe("creating an object whose name is taken", () => {
 
 describe("image versions", () => {
   it("start INIT and become PUSHED once a PUSH account is issued; create waits when asked", async () => {
-    await setTiming({ duration_ms: 300, push_outcome: "PUSHED" });
     const { id: repoId } = await createRepo("wait-repo");
     const plain = await createVersion(repoId);
     expect(plain).toMatchObject({ id: "1", state: { status: "INIT", version: 1, url: expect.stringContaining(`image-${repoId}:v1.0`) } });
-    // A push running elsewhere (CI) while `up` waits.
-    const waiting = createVersion(repoId, { waitForStatus: "PUSHED" });
-    setTimeout(() => void pushAccount(repoId, "2"), 200);
+    // A push running elsewhere (CI) while `up` waits: issued once the provider is polling, done when 2 s have passed.
+    const start = emu.requests.length;
+    let settled = false;
+    const waiting = createVersion(repoId, { waitForStatus: "PUSHED" }).finally(() => (settled = true));
+    await until("the provider polling version 2", () => polledVersion(start, repoId, 2) >= 1);
+    await pushAccount(repoId, "2");
+    const polls = polledVersion(start, repoId, 2);
+    await until("another poll after the push", () => polledVersion(start, repoId, 2) > polls);
+    expect(settled).toBe(false);
+    clock.advance(2000);
     const { id, state } = await waiting;
     expect(id).toBe("2");
     expect(state.status).toBe("PUSHED");
+    expect((await raw().call("GET /v1.0/{project_id}/common/image-registry/image-repos", {}, { query: { name: "wait-repo" } })).list[0]).toMatchObject({ version_num: 2 });
   });
 
   it("fail with the reason on PUSH_FAILED and keep the version (id and state) for the engine", async () => {
-    await setTiming({ duration_ms: 200, push_outcome: "PUSH_FAILED" });
+    await setTiming({ push_outcome: "PUSH_FAILED" });
     const { id: repoId } = await createRepo("failing-repo");
+    const start = emu.requests.length;
     const waiting = createVersion(repoId, { waitForStatus: "PUSHED" }).catch((e) => e);
-    setTimeout(() => void pushAccount(repoId, "1"), 100);
+    await until("the provider polling version 1", () => polledVersion(start, repoId, 1) >= 1);
+    await pushAccount(repoId, "1");
+    clock.advance(2000);
     const err = await waiting;
     expect(err).toBeInstanceOf(NotReadyError);
     expect(err.message).toMatch(/is not pushed: the push failed \(PUSH_FAILED\)/);
     expect(err).toMatchObject({ id: "1", state: { status: "PUSH_FAILED", version: 1 } });
-    await setTiming({ push_outcome: "PUSHED" });
   });
 
   it("stop waiting at the timeout given by customTimeouts", async () => {
@@ -213,8 +231,10 @@ describe("datasets", () => {
     expect([v1.state.name, v2.state.name]).toEqual(["V1", "V2"]);
     const direct = await raw().call("DELETE /v1.0/{project_id}/common/datasets/{d}/versions/{v}", { d: datasetId, v: v1.id }).catch((e) => e);
     expect(direct).toMatchObject({ status: 400, errorCode: "octopus.202207" });
+    const start = emu.requests.length;
     const deleteV1 = dv.api.delete(ctx(), v1.id, inputs, v1.state);
-    await new Promise((r) => setTimeout(r, 300));
+    // The engine deletes them in parallel: v2's delete comes while v1's waits, refused.
+    await until("v1's delete refused while v2 exists", () => emu.requests.since(start).some((r) => r.method === "DELETE" && r.path.endsWith(`/versions/${v1.id}`) && r.status === 400));
     await dv.api.delete(ctx(), v2.id, inputs, v2.state);
     await deleteV1;
     expect((await raw().call("GET /v1.0/{project_id}/common/datasets/{d}/versions", { d: datasetId })).list).toEqual([]);
@@ -231,13 +251,28 @@ describe("datasets", () => {
 });
 
 describe("functions", () => {
+  /** A repository with version 1 INIT and version 2 PUSHED. */
+  async function repoWithPushedVersion(name: string) {
+    await setTiming({ duration_ms: 0 });
+    const { id: repoId } = await createRepo(name);
+    await createVersion(repoId);
+    await createVersion(repoId);
+    await pushAccount(repoId, "2");
+    return repoId;
+  }
+
   it("list repositories, tags and resource specs across pages, with camelCase fields and string ids", async () => {
-    const repos = await octopus.getImageRepos({ name: "wait-repo" });
-    expect(repos).toEqual([expect.objectContaining({ id: expect.stringMatching(/^\d+$/), name: "wait-repo", versionNum: 2 })]);
-    expect(await octopus.getImageRepos({ name: "wait-repo", status: "PUSHED" })).toEqual([expect.objectContaining({ versionNum: 1 })]);
+    await repoWithPushedVersion("listed-repo");
+    const repos = await octopus.getImageRepos({ name: "listed-repo" });
+    expect(repos).toEqual([expect.objectContaining({ id: expect.stringMatching(/^\d+$/), name: "listed-repo", versionNum: 2 })]);
+    expect(await octopus.getImageRepos({ name: "listed-repo", status: "PUSHED" })).toEqual([expect.objectContaining({ versionNum: 1 })]);
+    const def = octopus.dataTagDefinition;
+    const { id: lanes } = await def.api.create(ctx(), parsed(def, { name: "lanes", isTag: false }));
+    await def.api.create(ctx(), parsed(def, { name: "merge", parentId: lanes }));
     const tags = await octopus.getDataTags({ isTag: false });
-    expect(tags.map((t) => t.name)).toEqual(expect.arrayContaining(["weather", "scenes"]));
+    expect(tags.map((t) => t.name)).toEqual(expect.arrayContaining(["weather", "lanes"]));
     expect(tags.find((t) => t.name === "weather")).toMatchObject({ isBuiltIn: true, childrenCount: 2 });
+    expect(tags.find((t) => t.name === "lanes")).toMatchObject({ isBuiltIn: false, childrenCount: 1 });
     const specs = await octopus.getResourceSpecs({ usage: "TRAINING_TRAIN" });
     expect(specs).toEqual(expect.arrayContaining([expect.objectContaining({ usage: "TRAINING_TRAIN", gpuType: "Pnt1", gpu: 1 }), expect.not.objectContaining({ gpuType: expect.anything() })]));
   });
@@ -250,12 +285,12 @@ describe("functions", () => {
   });
 
   it("issue a docker account whose Output form is secret", async () => {
-    const [repo] = await octopus.getImageRepos({ name: "wait-repo" });
-    // Version 2 was pushed above; version 1 is still INIT.
-    const account = await octopus.getImageVersionAccount({ repoId: repo.id, version: 2, action: "PULL" });
-    expect(account).toMatchObject({ action: "pull", registry: "swr.cn-north-1.myhuaweicloud.com", path: expect.stringContaining(`image-${repo.id}:v2.0`), password: expect.any(String) });
-    expect(account.expireAt).toBeGreaterThan(Date.now());
-    const output = octopus.getImageVersionAccountOutput({ repoId: repo.id, version: 2, action: "PULL" });
+    const repoId = await repoWithPushedVersion("account-repo");
+    // Version 2 is pushed; version 1 is still INIT.
+    const account = await octopus.getImageVersionAccount({ repoId, version: 2, action: "PULL" });
+    expect(account).toMatchObject({ action: "pull", registry: "swr.cn-north-1.myhuaweicloud.com", path: expect.stringContaining(`image-${repoId}:v2.0`), password: expect.any(String) });
+    expect(account.expireAt).toBeGreaterThan(clock.now());
+    const output = octopus.getImageVersionAccountOutput({ repoId, version: 2, action: "PULL" });
     expect(await (output as any).isSecret).toBe(true);
   });
 });

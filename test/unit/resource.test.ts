@@ -7,7 +7,9 @@ beforeAll(() => {
     {
       newResource: (args) => {
         created.push(args);
-        return { id: `${args.name}-id`, state: { ...args.inputs, id: `${args.name}-id`, createdAt: "2026-11-22T00:00:00Z" } };
+        // A device's create answer carries its one-time registration package (§5.1.2).
+        const server = args.type.endsWith(":hilens:Device") ? { package: "one-time-registration-package" } : {};
+        return { id: `${args.name}-id`, state: { ...args.inputs, ...server, id: `${args.name}-id`, createdAt: "2026-11-22T00:00:00Z" } };
       },
       call: () => ({}),
     },
@@ -17,6 +19,30 @@ beforeAll(() => {
   );
 });
 afterAll(() => pulumi.runtime.resetOptions("project", "stack"));
+
+/**
+ * The mock monitor drops `additionalSecretOutputs`; the engine honours it by marking those output
+ * properties secret. This wraps the mock's registerResource to do the same, and records each
+ * request's list by resource name.
+ */
+const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+const secretOutputs = new Map<string, string[]>();
+beforeAll(() => {
+  const monitor = (pulumi.runtime as any).getMonitor();
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req: any, callback: (err: unknown, res: any) => void) => {
+    const listed: string[] = req.getAdditionalsecretoutputsList();
+    secretOutputs.set(req.getName(), listed);
+    return register(req, (err: unknown, res: any) => {
+      if (!err && res && listed.length) {
+        const object = res.getObject().toJavaScript();
+        for (const key of listed) if (key in object) object[key] = { [SECRET_SIG]: "1b47061264138c4ac30d75fd1eb44270", value: object[key] };
+        res.setObject(require("google-protobuf/google/protobuf/struct_pb").Struct.fromJavaScript(object));
+      }
+      callback(err, res);
+    });
+  };
+});
 
 function output<T>(o: pulumi.Output<T>): Promise<T> {
   return new Promise((resolve) => o.apply(resolve));
@@ -39,6 +65,27 @@ describe("resource classes (mocked engine)", () => {
     await output(s.id);
     const registered = created.find((r) => r.name === "s")!;
     expect(registered.type).toBe("pulumi-nodejs:dynamic/edgeai:hilens:Secret");
+  });
+
+  it("asks the engine to keep secret inputs secret in its outputs, with the program's own list kept", async () => {
+    const { hilens, tensorbay } = await import("../../provider");
+    const s = new hilens.Secret("s2", { name: "db-creds", secrets: [{ key: "password", value: "plain-text" }] }, { additionalSecretOutputs: ["description"] });
+    const store = new tensorbay.StorageConfig("store", { name: "raw", type: "s3", filePath: "p", endpoint: "https://s3.example.com", accesskeyId: "AKID", accesskeySecret: "plain-secret", bucketName: "b" });
+    await Promise.all([output(s.id), output(store.id)]);
+    expect(secretOutputs.get("s2")).toEqual(expect.arrayContaining(["description", "secrets"]));
+    expect(secretOutputs.get("store")).toEqual(expect.arrayContaining(["accesskeyId", "accesskeySecret"]));
+    // What the engine then answers is secret.
+    expect(await pulumi.isSecret(store.accesskeySecret)).toBe(true);
+    expect(await pulumi.isSecret(store.name)).toBe(false);
+  });
+
+  it("marks a device's one-time registration package secret, and nothing else of the device", async () => {
+    const { hilens } = await import("../../provider");
+    const dev = new hilens.Device("camera", { name: "camera-01" });
+    await output(dev.id);
+    expect(secretOutputs.get("camera")).toEqual(["package"]);
+    expect(await pulumi.isSecret(dev.package)).toBe(true);
+    expect(await pulumi.isSecret(dev.name)).toBe(false);
   });
 
   it("stores a small provider that only requires the installed runtime, capturing no credential", async () => {

@@ -64,19 +64,22 @@ describe("check: TensorBay validation before any request", () => {
 });
 
 describe("TensorBay resources against the emulator", () => {
-  let datasetId: string;
-  let commitId: string;
+  // Each test makes its own dataset (names unique per test), so any test runs alone or in any order.
+  async function datasetWithFirstCommit(name: string) {
+    const datasetId = (await handlers.create(DATASET, { name })).id;
+    const commit = await handlers.create(COMMIT, { datasetId, title: "Initial commit" });
+    return { datasetId, commit, commitId: commit.id };
+  }
 
   it("a commit on an empty dataset is a draft then a commit; the draft is COMMITTED afterwards", async () => {
-    datasetId = (await handlers.create(DATASET, { name: "unit_ds" })).id;
-    const created = await handlers.create(COMMIT, { datasetId, title: "Initial commit" });
-    commitId = created.id;
+    const { commit: created, commitId } = await datasetWithFirstCommit("unit_commit");
     expect(created.outs).toMatchObject({ commitId, parentCommitId: "0".repeat(32), draftNumber: 1, branchName: "main" });
     const read = await handlers.read(COMMIT, commitId, created.outs!);
     expect(read.id).toBe(commitId);
   });
 
   it("a branch is read by its exact name; an out-of-band delete makes read report it gone", async () => {
+    const { datasetId, commitId } = await datasetWithFirstCommit("unit_branch");
     await handlers.create(BRANCH, { datasetId, name: "a_b", commit: commitId });
     await handlers.create(BRANCH, { datasetId, name: "aXb", commit: "main" });
     const props = { datasetId, name: "a_b", commit: commitId };
@@ -88,6 +91,7 @@ describe("TensorBay resources against the emulator", () => {
   });
 
   it("dataset notes are recorded by a commit and read at the branch head", async () => {
+    const { datasetId } = await datasetWithFirstCommit("unit_notes");
     const created = await handlers.create(NOTE, { datasetId, isContinuous: true, binPointCloudFields: ["X", "Y", "Z"] });
     expect(created.id).toBe(datasetId);
     const read = await handlers.read(NOTE, datasetId, created.outs!);
@@ -98,15 +102,19 @@ describe("TensorBay resources against the emulator", () => {
   });
 
   it("getDatasets finds a name exactly, in plain and Output form", async () => {
-    await handlers.create(DATASET, { name: "unitXds" });
-    expect((await getDatasets({ name: "unit_ds" })).datasets.map((d) => d.name)).toEqual(["unit_ds"]);
-    expect((await getDatasets()).datasets.map((d) => d.name).sort()).toEqual(["unitXds", "unit_ds"]);
-    const viaOutput = await new Promise((resolve) => getDatasetsOutput({ name: Promise.resolve("unitXds") }).apply(resolve));
-    expect((viaOutput as { datasets: { id: string }[] }).datasets).toHaveLength(1);
+    await handlers.create(DATASET, { name: "find_ds" });
+    await handlers.create(DATASET, { name: "findXds" });
+    expect((await getDatasets({ name: "find_ds" })).datasets.map((d) => d.name)).toEqual(["find_ds"]);
+    expect((await getDatasets()).datasets.map((d) => d.name)).toEqual(expect.arrayContaining(["findXds", "find_ds"]));
+    const viaOutput = await new Promise((resolve) => getDatasetsOutput({ name: Promise.resolve("findXds") }).apply(resolve));
+    expect((viaOutput as { datasets: { name: string }[] }).datasets.map((d) => d.name)).toEqual(["findXds"]);
     await expect(getDatasets({ name: "" })).rejects.toThrow('edgeai:tensorbay:getDatasets: argument "name": must not be empty');
   });
 
   it("getCommits lists a revision's history newest first, in plain and Output form", async () => {
+    const { datasetId, commitId } = await datasetWithFirstCommit("unit_history");
+    const notes = await handlers.create(NOTE, { datasetId, isContinuous: true });
+    await handlers.update(NOTE, datasetId, notes.outs!, { ...notes.outs!, isContinuous: false });
     const { commits } = await getCommits({ datasetId });
     expect(commits.map((c) => c.title)).toEqual(["Update dataset notes", "Update dataset notes", "Initial commit"]);
     const viaOutput = await new Promise((resolve) => getCommitsOutput({ datasetId, revision: commitId }).apply(resolve));

@@ -1,0 +1,32 @@
+// The score per folder and the surviving mutants of a Stryker JSON report (mutation-testing-report-schema).
+import { readFileSync } from "node:fs";
+import { dirname } from "node:path";
+
+const report = JSON.parse(readFileSync(process.argv[2] ?? "reports/mutation/mutation.json", "utf8"));
+const KILLED = new Set(["Killed", "Timeout"]);
+const COUNTED = new Set(["Killed", "Timeout", "Survived", "NoCoverage"]);
+const folders = new Map();
+const survivors = [];
+for (const [file, { mutants, source }] of Object.entries(report.files)) {
+  const lines = source.split("\n");
+  const folder = file.startsWith("emulator/") ? file : dirname(file);
+  const f = folders.get(folder) ?? { killed: 0, counted: 0 };
+  for (const m of mutants) {
+    if (!COUNTED.has(m.status)) continue;
+    f.counted++;
+    if (KILLED.has(m.status)) f.killed++;
+    else survivors.push(`${file}:${m.location.start.line}:${m.location.start.column} ${m.status} ${m.mutatorName}: ${lines[m.location.start.line - 1].trim().slice(0, 140)}${m.replacement !== undefined ? `\n    → ${String(m.replacement).replace(/\s+/g, " ").slice(0, 140)}` : ""}`);
+  }
+  folders.set(folder, f);
+}
+const pct = (f) => (f.counted ? ((100 * f.killed) / f.counted).toFixed(1) + "%" : "n/a");
+const total = { killed: 0, counted: 0 };
+console.log("\nmutation score (killed + timed out) / (killed + timed out + survived + no coverage):");
+for (const [folder, f] of [...folders].sort()) {
+  total.killed += f.killed;
+  total.counted += f.counted;
+  console.log(`  ${folder.padEnd(28)} ${pct(f).padStart(6)}  (${f.killed}/${f.counted})`);
+}
+console.log(`  ${"overall".padEnd(28)} ${pct(total).padStart(6)}  (${total.killed}/${total.counted})`);
+console.log(`\nsurvivors (${survivors.length}):`);
+for (const s of survivors) console.log("  " + s);

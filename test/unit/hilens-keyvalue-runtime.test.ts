@@ -1,0 +1,125 @@
+/**
+ * Config maps and secrets through the runtime handlers (what the engine calls) against the
+ * in-process emulator. Server state is read by raw HTTP on the documented paths (§5.4, §5.6), never
+ * through the provider's own client, so a provider bug cannot hide behind itself.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startEmulator, DEFAULTS, Emulator } from "../../emulator";
+import { configure, handlers } from "../../provider/framework/runtime";
+import { iamToken, send, withToken } from "./raw-http";
+
+const CONFIG_MAP = "edgeai:hilens:ConfigMap";
+const SECRET = "edgeai:hilens:Secret";
+const PROVIDER = { __provider: "serialized provider" };
+const P = DEFAULTS.projectId;
+let emu: Emulator;
+let dataDir: string;
+let token: string;
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), "edgeai-hilens-kv-"));
+  emu = await startEmulator({ dataDir, credentials: [{ accessKey: DEFAULTS.accessKey, secretKey: DEFAULTS.secretKey, projectId: P }] });
+  const values: Record<string, string> = { hilensEndpoint: emu.url, projectId: P, accessKey: DEFAULTS.accessKey, secretKey: DEFAULTS.secretKey, maxRetries: "0" };
+  await configure({ config: { get: (key: string) => values[key.replace(/^edgeai:/, "")] } } as never);
+  token = await iamToken(emu);
+});
+afterAll(async () => {
+  await emu.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+/** Raw HTTP on a documented HiLens path, with an IAM token; fails the test on a non-2xx answer. */
+async function hilens(method: string, path: string, body?: unknown): Promise<any> {
+  const res = await send(emu.url, method, `/v3/${P}/ai-mgr${path}`, { headers: withToken(token), body: body === undefined ? undefined : JSON.stringify(body) });
+  if (!res.status || res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${res.text ?? res.error}`);
+  return res.json;
+}
+
+describe("a bad config map name is refused in preview, before any request", () => {
+  it.each([
+    ["Detector-settings", "starts with an uppercase letter"],
+    ["1detector", "starts with a digit"],
+    ["abc", "is shorter than 4 characters"],
+    ["detector-settings-", "ends with '-'"],
+    ["detector settings", "contains a space"],
+    ["d".repeat(65), "is longer than 64 characters"],
+  ])("%s (%s)", async (name) => {
+    const before = emu.requests.length;
+    const result = await handlers.check(CONFIG_MAP, {}, { name, configs: [{ key: "MODEL_NAME", value: "yolov8n" }], ...PROVIDER });
+    expect(result.failures).toEqual([{ property: "name", reason: expect.stringMatching(/^edgeai:hilens:ConfigMap: field "name": must match .*4-64 characters.*HiLens §5\.3 table 5-71/) }]);
+    expect(emu.requests.length).toBe(before);
+  });
+
+  it("names the rule allows pass (Chinese characters, '_' inside and at the end)", async () => {
+    for (const name of ["detector-settings", "a_b_", "a配置项", "d".repeat(64)]) {
+      const result = await handlers.check(CONFIG_MAP, {}, { name, configs: [{ key: "K", value: "v" }], ...PROVIDER });
+      expect(result.failures ?? [], name).toEqual([]);
+    }
+  });
+
+  it("create refuses it too, sending nothing (a check skipped by an old engine is no way around it)", async () => {
+    const before = emu.requests.length;
+    await expect(handlers.create(CONFIG_MAP, { name: "Bad-Name", configs: [{ key: "K", value: "v" }], ...PROVIDER })).rejects.toThrow(/field "name": must match/);
+    expect(emu.requests.length).toBe(before);
+  });
+});
+
+describe("a changed secret value", () => {
+  const olds = { name: "upload-credentials", secrets: [{ key: "OBS_SECRET", value: "first-value" }], tags: [], id: "1", ...PROVIDER };
+
+  it("is a diff that updates in place; the same values are none", async () => {
+    expect(await handlers.diff(SECRET, "1", olds, { ...olds, secrets: [{ key: "OBS_SECRET", value: "second-value" }] })).toMatchObject({ changes: true, replaces: [] });
+    expect(await handlers.diff(SECRET, "1", olds, { ...olds, secrets: [{ key: "OBS_SECRET", value: "first-value" }, { key: "EXTRA", value: "x" }] })).toMatchObject({ changes: true, replaces: [] });
+    expect(await handlers.diff(SECRET, "1", olds, { ...olds, secrets: [{ key: "OBS_SECRET", value: "first-value" }] })).toMatchObject({ changes: false, replaces: [] });
+  });
+
+  it("is applied by update: the server holds the new value, same id", async () => {
+    const inputs = (value: string) => ({ name: "rotated-secret", secrets: [{ key: "OBS_SECRET", value }], ...PROVIDER });
+    const checked = await handlers.check(SECRET, {}, inputs("first-value"));
+    const created = await handlers.create(SECRET, checked.inputs!);
+    expect((await hilens("GET", `/secrets/${created.id}`)).secret.secrets).toEqual([{ key: "OBS_SECRET", value: "first-value" }]);
+
+    const news = (await handlers.check(SECRET, created.outs!, inputs("second-value"))).inputs!;
+    const diff = await handlers.diff(SECRET, created.id, created.outs!, news);
+    expect(diff).toMatchObject({ changes: true, replaces: [] });
+    const updated = await handlers.update(SECRET, created.id, created.outs!, news);
+    expect(updated.outs).toMatchObject({ id: created.id, secrets: [{ key: "OBS_SECRET", value: "second-value" }] });
+    const shown = (await hilens("GET", `/secrets/${created.id}`)).secret;
+    expect(shown).toMatchObject({ id: created.id, name: "rotated-secret", secrets: [{ key: "OBS_SECRET", value: "second-value" }] });
+    // A later preview sees nothing left to do.
+    expect(await handlers.diff(SECRET, created.id, updated.outs!, news)).toMatchObject({ changes: false });
+  });
+});
+
+describe("importId", () => {
+  it("refuses an object whose immutable name differs, changing nothing on the server", async () => {
+    const made = (await hilens("POST", "/configmaps", { configmap: { name: "console-made", configs: [{ key: "A", value: "b" }], tags: [] } })).configmap;
+    const before = emu.requests.length;
+    const err = await handlers.create(CONFIG_MAP, { name: "not-the-same-name", configs: [{ key: "A", value: "changed" }], importId: made.id, ...PROVIDER }).catch((e) => e);
+    expect(err).toBeInstanceOf(Error);
+    expect(err.message).toBe(
+      `edgeai:hilens:ConfigMap: importId "${made.id}": immutable field(s) "name" differ between the program and the existing object; change the program to match (adopting would otherwise replace it)`,
+    );
+    // Only the read: no update, no create.
+    expect(emu.requests.slice(before).map((r: { method: string }) => r.method)).toEqual(["GET"]);
+    expect((await hilens("GET", `/configmaps/${made.id}`)).configmap).toMatchObject({ name: "console-made", configs: [{ key: "A", value: "b" }] });
+  });
+
+  it("refuses an object in another workspace than the program's", async () => {
+    const ws = await hilens("POST", "/workspaces", { name: "import-ws", enterprise_project_id: "0", enterprise_project_name: "default" });
+    const made = (await hilens("POST", "/secrets", { secret: { name: "console-secret", secrets: [{ key: "K", value: "v" }], tags: [] } })).secret;
+    const err = await handlers.create(SECRET, { name: "console-secret", secrets: [{ key: "K", value: "v" }], workspaceId: ws.workspace_id ?? ws.id, importId: made.id, ...PROVIDER }).catch((e) => e);
+    expect(err?.message).toMatch(/importId ".*": immutable field\(s\) "workspaceId" differ/);
+  });
+
+  it("adopts a matching object and converges its mutable fields", async () => {
+    const made = (await hilens("POST", "/configmaps", { configmap: { name: "console-match", configs: [{ key: "A", value: "b" }], tags: [] } })).configmap;
+    const created = await handlers.create(CONFIG_MAP, { name: "console-match", configs: [{ key: "A", value: "program" }], importId: made.id, ...PROVIDER });
+    expect(created).toMatchObject({ id: made.id, outs: { importId: made.id } });
+    expect((await hilens("GET", `/configmaps/${made.id}`)).configmap.configs).toEqual([{ key: "A", value: "program" }]);
+    expect((await hilens("GET", "/configmaps")).configmaps.filter((c: { name: string }) => c.name === "console-match")).toHaveLength(1);
+  });
+});
