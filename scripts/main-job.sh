@@ -4,9 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$PWD"
-source scripts/node-env.sh
-bash scripts/install.sh
-export PATH="$(bash scripts/ensure-pulumi.sh):$PATH"
+source scripts/pulumi-env.sh
 
 WORK="$(mktemp -d -t edgeai-main-job-XXXXXX)"
 mkdir -p "$WORK/state" "$WORK/home"
@@ -27,7 +25,7 @@ echo "main-job: emulator at $URL"
 export HW_PROJECT_ID="$PROJECT_ID" HW_ACCESS_KEY="$ACCESS_KEY" HW_SECRET_KEY="$SECRET_KEY"
 export HW_HILENS_ENDPOINT="$URL" HW_OCTOPUS_ENDPOINT="$URL" HW_IAM_ENDPOINT="$URL"
 export PULUMI_BACKEND_URL="file://$WORK/state" PULUMI_HOME="$WORK/home" PULUMI_CONFIG_PASSPHRASE="main-job"
-export PULUMI_SKIP_UPDATE_CHECK=true PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true PULUMI_NODEJS_TRANSPILE_ONLY=true
+export PULUMI_NODEJS_TRANSPILE_ONLY=true
 
 cd examples/hilens-basics
 pulumi stack select --create emulator --non-interactive

@@ -2,11 +2,7 @@
 # The test command (`npm test`): installs, builds, makes the real pulumi CLI available, runs vitest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-source scripts/node-env.sh
-bash scripts/install.sh
-PULUMI_BIN="$(bash scripts/ensure-pulumi.sh)"
-export PATH="$PULUMI_BIN:$PATH"
-export PULUMI_SKIP_UPDATE_CHECK=true PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
+source scripts/pulumi-env.sh
 rm -rf .pulumi-test
 # Team state: the examples also run with their state in a real PostgreSQL server (Pulumi's
 # postgres:// backend), started here and stopped when the tests end.
