@@ -47,7 +47,7 @@ describe("delete", () => {
     const err = await handlers.delete(WORKSPACE, ws.id, ws.outs!).catch((e) => e);
     expect(err).toBeInstanceOf(ApiError);
     expect(err).toMatchObject({ status: 409, errorCode: "HIL.0409" });
-    expect(String(err)).toMatch(/^ApiError: hilens DELETE \/v3\/.*HTTP 409 HIL\.0409: The workspace .* still holds 1 resource/);
+    expect(err.message).toMatch(/^hilens DELETE \/v3\/.*HTTP 409 HIL\.0409: The workspace .* still holds 1 resource/);
     expect((await rawGet(`/workspaces/${ws.id}`)).status).toBe(200);
   });
 
