@@ -17,6 +17,13 @@ else
   # order (each file's story in its own). The seed is printed; TEST_SEED=N npm test repeats an order.
   SEED="${TEST_SEED:-$((RANDOM * 32768 + RANDOM))}"
   echo "test order seed: $SEED"
-  npx vitest run --project unit --sequence.shuffle --sequence.seed="$SEED"
-  npx vitest run --project e2e --sequence.shuffle.files --sequence.shuffle.tests=false --sequence.seed="$SEED"
+  mkdir -p .pulumi-test
+  status=0
+  npx vitest run --project unit --sequence.shuffle --sequence.seed="$SEED" --reporter=default --reporter=json --outputFile.json=.pulumi-test/unit.json || status=$?
+  if [ "$status" = 0 ]; then
+    npx vitest run --project e2e --sequence.shuffle.files --sequence.shuffle.tests=false --sequence.seed="$SEED" --reporter=default --reporter=json --outputFile.json=.pulumi-test/e2e.json || status=$?
+  fi
+  # One closing line for both runs, in the plain form any CI reads.
+  node -e 'const fs = require("node:fs"); let p = 0, f = 0; for (const file of process.argv.slice(1)) if (fs.existsSync(file)) { const r = JSON.parse(fs.readFileSync(file, "utf8")); p += r.numPassedTests; f += r.numFailedTests; } console.log(`${p} passed, ${f} failed`);' .pulumi-test/unit.json .pulumi-test/e2e.json
+  exit "$status"
 fi
