@@ -3,37 +3,26 @@
  * in-process emulator. Server state is read by raw HTTP on the documented paths (§5.4, §5.6), never
  * through the provider's own client, so a provider bug cannot hide behind itself.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { startEmulator, DEFAULTS, Emulator } from "../../emulator";
-import { configure, handlers } from "../../provider/framework/runtime";
+import { beforeAll, describe, expect, it } from "vitest";
+import { DEFAULTS } from "../../emulator";
+import { handlers } from "../../provider/framework/runtime";
 import { iamToken, send, withToken } from "./raw-http";
+import { runtimeAgainstEmulator } from "./runtime-emulator";
 
 const CONFIG_MAP = "edgeai:hilens:ConfigMap";
 const SECRET = "edgeai:hilens:Secret";
 const PROVIDER = { __provider: "serialized provider" };
 const P = DEFAULTS.projectId;
-let emu: Emulator;
-let dataDir: string;
+const env = runtimeAgainstEmulator("hilens-kv");
 let token: string;
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), "edgeai-hilens-kv-"));
-  emu = await startEmulator({ dataDir, credentials: [{ accessKey: DEFAULTS.accessKey, secretKey: DEFAULTS.secretKey, projectId: P }] });
-  const values: Record<string, string> = { hilensEndpoint: emu.url, projectId: P, accessKey: DEFAULTS.accessKey, secretKey: DEFAULTS.secretKey, maxRetries: "0" };
-  await configure({ config: { get: (key: string) => values[key.replace(/^edgeai:/, "")] } } as never);
-  token = await iamToken(emu);
-});
-afterAll(async () => {
-  await emu.close();
-  rmSync(dataDir, { recursive: true, force: true });
+  token = await iamToken(env.emu);
 });
 
 /** Raw HTTP on a documented HiLens path, with an IAM token; fails the test on a non-2xx answer. */
 async function hilens(method: string, path: string, body?: unknown): Promise<any> {
-  const res = await send(emu.url, method, `/v3/${P}/ai-mgr${path}`, { headers: withToken(token), body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await send(env.emu.url, method, `/v3/${P}/ai-mgr${path}`, { headers: withToken(token), body: body === undefined ? undefined : JSON.stringify(body) });
   if (!res.status || res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${res.text ?? res.error}`);
   return res.json;
 }
@@ -47,10 +36,10 @@ describe("a bad config map name is refused in preview, before any request", () =
     ["detector settings", "contains a space"],
     ["d".repeat(65), "is longer than 64 characters"],
   ])("%s (%s)", async (name) => {
-    const before = emu.requests.length;
+    const before = env.emu.requests.length;
     const result = await handlers.check(CONFIG_MAP, {}, { name, configs: [{ key: "MODEL_NAME", value: "yolov8n" }], ...PROVIDER });
     expect(result.failures).toEqual([{ property: "name", reason: expect.stringMatching(/^edgeai:hilens:ConfigMap: field "name": must match .*4-64 characters.*HiLens §5\.3 table 5-71/) }]);
-    expect(emu.requests.length).toBe(before);
+    expect(env.emu.requests.length).toBe(before);
   });
 
   it("names the rule allows pass (Chinese characters, '_' inside and at the end)", async () => {
@@ -61,9 +50,9 @@ describe("a bad config map name is refused in preview, before any request", () =
   });
 
   it("create refuses it too, sending nothing (a check skipped by an old engine is no way around it)", async () => {
-    const before = emu.requests.length;
+    const before = env.emu.requests.length;
     await expect(handlers.create(CONFIG_MAP, { name: "Bad-Name", configs: [{ key: "K", value: "v" }], ...PROVIDER })).rejects.toThrow(/field "name": must match/);
-    expect(emu.requests.length).toBe(before);
+    expect(env.emu.requests.length).toBe(before);
   });
 });
 
@@ -97,14 +86,14 @@ describe("a changed secret value", () => {
 describe("importId", () => {
   it("refuses an object whose immutable name differs, changing nothing on the server", async () => {
     const made = (await hilens("POST", "/configmaps", { configmap: { name: "console-made", configs: [{ key: "A", value: "b" }], tags: [] } })).configmap;
-    const before = emu.requests.length;
+    const before = env.emu.requests.length;
     const err = await handlers.create(CONFIG_MAP, { name: "not-the-same-name", configs: [{ key: "A", value: "changed" }], importId: made.id, ...PROVIDER }).catch((e) => e);
     expect(err).toBeInstanceOf(Error);
     expect(err.message).toBe(
       `edgeai:hilens:ConfigMap: importId "${made.id}": immutable field(s) "name" differ between the program and the existing object; change the program to match (adopting would otherwise replace it)`,
     );
     // Only the read: no update, no create.
-    expect(emu.requests.slice(before).map((r: { method: string }) => r.method)).toEqual(["GET"]);
+    expect(env.emu.requests.slice(before).map((r: { method: string }) => r.method)).toEqual(["GET"]);
     expect((await hilens("GET", `/configmaps/${made.id}`)).configmap).toMatchObject({ name: "console-made", configs: [{ key: "A", value: "b" }] });
   });
 

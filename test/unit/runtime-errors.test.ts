@@ -4,36 +4,25 @@
  * conflict turns a failed create into the importId hint. Everything else reaches the user as the
  * vendor's error. Server state is read by raw HTTP on the documented paths.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { startEmulator, DEFAULTS, Emulator } from "../../emulator";
-import { configure, handlers } from "../../provider/framework/runtime";
+import { beforeAll, describe, expect, it } from "vitest";
+import { DEFAULTS } from "../../emulator";
+import { handlers } from "../../provider/framework/runtime";
 import { ApiError, InputError, OutcomeUnknownError, isAlreadyExists, isNotFound } from "../../provider/client/errors";
 import { iamToken, send, withToken } from "./raw-http";
+import { runtimeAgainstEmulator } from "./runtime-emulator";
 
 const WORKSPACE = "edgeai:hilens:Workspace";
 const CONFIG_MAP = "edgeai:hilens:ConfigMap";
 const PROVIDER = { __provider: "serialized provider" };
 const P = DEFAULTS.projectId;
-let emu: Emulator;
-let dataDir: string;
+const env = runtimeAgainstEmulator("runtime-errors");
 let token: string;
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), "edgeai-runtime-errors-"));
-  emu = await startEmulator({ dataDir, credentials: [{ accessKey: DEFAULTS.accessKey, secretKey: DEFAULTS.secretKey, projectId: P }] });
-  const values: Record<string, string> = { hilensEndpoint: emu.url, projectId: P, accessKey: DEFAULTS.accessKey, secretKey: DEFAULTS.secretKey, maxRetries: "0" };
-  await configure({ config: { get: (key: string) => values[key.replace(/^edgeai:/, "")] } } as never);
-  token = await iamToken(emu);
-});
-afterAll(async () => {
-  await emu.close();
-  rmSync(dataDir, { recursive: true, force: true });
+  token = await iamToken(env.emu);
 });
 
-const rawGet = (path: string) => send(emu.url, "GET", `/v3/${P}/ai-mgr${path}`, { headers: withToken(token) });
+const rawGet = (path: string) => send(env.emu.url, "GET", `/v3/${P}/ai-mgr${path}`, { headers: withToken(token) });
 
 async function workspaceWithConfigMap(name: string) {
   const ws = await handlers.create(WORKSPACE, (await handlers.check(WORKSPACE, {}, { name, ...PROVIDER })).inputs!);
@@ -61,11 +50,11 @@ describe("delete", () => {
 describe("read", () => {
   it("reports an object gone only on a not-found answer; a failing service is an error, not a deletion", async () => {
     const { cm } = await workspaceWithConfigMap("read-errors");
-    emu.inject({ pathPattern: `/ai-mgr/configmaps/${cm.id}$`, method: "GET", status: 403, count: 1 });
+    env.emu.inject({ pathPattern: `/ai-mgr/configmaps/${cm.id}$`, method: "GET", status: 403, count: 1 });
     const denied = await handlers.read(CONFIG_MAP, cm.id, cm.outs!).catch((e) => e);
     expect(denied).toBeInstanceOf(ApiError);
     expect(denied.status).toBe(403);
-    emu.inject({ pathPattern: `/ai-mgr/configmaps/${cm.id}$`, method: "GET", status: 503, count: 1 });
+    env.emu.inject({ pathPattern: `/ai-mgr/configmaps/${cm.id}$`, method: "GET", status: 503, count: 1 });
     await expect(handlers.read(CONFIG_MAP, cm.id, cm.outs!)).rejects.toMatchObject({ status: 503 });
     expect((await handlers.read(CONFIG_MAP, cm.id, cm.outs!)).id).toBe(cm.id);
     expect(await handlers.read(CONFIG_MAP, "00000000-0000-0000-0000-000000000000", cm.outs!)).toEqual({});
