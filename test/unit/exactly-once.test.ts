@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startEmulator, DEFAULTS, Emulator } from "../../emulator";
 import { configure, handlers } from "../../provider/framework/runtime";
+import { iamToken, send, withToken } from "./raw-http";
 
 /**
  * Exactly-once create: a create whose answer is lost (the emulator commits, then drops the
@@ -58,11 +59,11 @@ async function create(type: string, args: Record<string, unknown>) {
   return handlers.create(type, checked.inputs);
 }
 
-async function list(path: string): Promise<any[]> {
-  const { HuaweiServiceClient, huaweiAuth } = await import("../../provider/client/huawei");
-  const { resolveConfig } = await import("../../provider/config");
-  const cfg = resolveConfig((k) => ({ hilensEndpoint: emu.url, projectId: DEFAULTS.projectId, accessKey: DEFAULTS.accessKey, secretKey: DEFAULTS.secretKey })[k as string], {});
-  return (await new HuaweiServiceClient(cfg, "hilens", huaweiAuth(cfg)).call(`GET ${path}`)).configmaps;
+/** A HiLens collection as the server holds it, read by raw HTTP on its documented path (§5.1.3, §5.4.1). */
+async function hilensList(collection: "configmaps" | "nodes"): Promise<any[]> {
+  const res = await send(emu.url, "GET", `/v3/${DEFAULTS.projectId}/ai-mgr/${collection}`, { headers: withToken(await iamToken(emu)) });
+  expect(res.status).toBe(200);
+  return JSON.parse(res.text!)[collection];
 }
 
 describe("a create whose answer is lost", () => {
@@ -70,7 +71,7 @@ describe("a create whose answer is lost", () => {
     const from = emu.requests.length;
     emu.inject({ pathPattern: "/ai-mgr/configmaps$", method: "POST", kind: "lost", count: 1 });
     const created = await create(CONFIG_MAP, { name: "lost-answer", configs: [{ key: "k", value: "v" }], tags: [{ key: "team", value: "a" }] });
-    const onServer = (await list("/v3/{project_id}/ai-mgr/configmaps")).filter((c) => c.name === "lost-answer");
+    const onServer = (await hilensList("configmaps")).filter((c) => c.name === "lost-answer");
     expect(onServer.map((c) => c.id)).toEqual([created.id]);
     // The lost POST was logged by the emulator once (it ran); no second POST was sent.
     expect(emu.requests.slice(from).filter((r) => r.method === "POST" && r.path.endsWith("/configmaps"))).toHaveLength(1);
@@ -91,7 +92,7 @@ describe("a create whose answer is lost", () => {
   it("reset before it ran is sent again; the object exists once", async () => {
     emu.inject({ pathPattern: "/ai-mgr/configmaps$", method: "POST", kind: "reset", count: 1 });
     const created = await create(CONFIG_MAP, { name: "after-reset", configs: [{ key: "k", value: "v" }] });
-    const onServer = (await list("/v3/{project_id}/ai-mgr/configmaps")).filter((c) => c.name === "after-reset");
+    const onServer = (await hilensList("configmaps")).filter((c) => c.name === "after-reset");
     expect(onServer.map((c) => c.id)).toEqual([created.id]);
   });
 
@@ -122,10 +123,7 @@ describe("a create whose answer is lost", () => {
     const device = await create(DEVICE, { name: "cam-lost", enabled: true });
     expect(device.outs?.package).toBeTruthy();
     expect(logged.join("\n")).toMatch(/found it \(id [\w-]+\), but what the answer carried cannot be read again: deleting it/);
-    const { HuaweiServiceClient, huaweiAuth } = await import("../../provider/client/huawei");
-    const { resolveConfig } = await import("../../provider/config");
-    const cfg = resolveConfig((k) => ({ hilensEndpoint: emu.url, projectId: DEFAULTS.projectId, accessKey: DEFAULTS.accessKey, secretKey: DEFAULTS.secretKey })[k as string], {});
-    const nodes = (await new HuaweiServiceClient(cfg, "hilens", huaweiAuth(cfg)).call("GET /v3/{project_id}/ai-mgr/nodes")).nodes.filter((n: { name: string }) => n.name === "cam-lost");
+    const nodes = (await hilensList("nodes")).filter((n: { name: string }) => n.name === "cam-lost");
     expect(nodes.map((n: { id: string }) => n.id)).toEqual([device.id]);
   });
 });
@@ -137,7 +135,7 @@ describe("other steps under faults", () => {
     emu.inject({ pathPattern: `/configmaps/${created.id}$`, method: "DELETE", kind: "lost", count: 1 });
     await handlers.delete(CONFIG_MAP, created.id, created.outs!);
     expect(sentSince(from, /^DELETE /).length).toBe(2);
-    expect((await list("/v3/{project_id}/ai-mgr/configmaps")).some((c) => c.name === "lost-delete")).toBe(false);
+    expect((await hilensList("configmaps")).some((c) => c.name === "lost-delete")).toBe(false);
   });
 
   it("a name taken by an object the stack does not know names the ID that importId adopts, for a secret too", async () => {
