@@ -334,6 +334,15 @@ async function adopt(def: ResourceDefinition, id: string, inputs: Props, how: "i
     );
   let state = live.state;
   const drifted = !same(inputs, overlay(inputs, live.inputs));
+  // Found by name after a lost answer, an object that differs from what the create sent is not the
+  // one it made: the name was already taken (the lost answer was a 409). Taking it over would
+  // overwrite someone else's object.
+  if (how === "resume" && def.identity.by === "name" && drifted) {
+    const differing = Object.keys(inputs).filter((key) => live.inputs[key] !== undefined && !same(inputs[key], live.inputs[key]));
+    throw new InputError(
+      `${token(def)}: ${what} differs from the program (${differing.map((k) => `"${k}"`).join(", ")}), so it is not the one this create made: the name was already taken. Nothing was changed; adopt it with importId "${id}", or choose another name`,
+    );
+  }
   // A resumed create still owes the waits its create would have done after the request.
   const owesWait = how === "resume" && "awaitTimeouts" in def.inputs.shape;
   if ((drifted || owesWait) && def.api.update) state = { ...state, ...(await def.api.update(ctx(), id, overlay(inputs, live.inputs), inputs, live.state)) };
