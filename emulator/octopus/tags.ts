@@ -20,7 +20,8 @@ const BUILT_IN = [
 const TAGS = "/data/tags";
 const TAG = `${TAGS}/{id}`;
 
-function allTags(req: EmuRequest): Record<string, any>[] {
+/** Built-in and project tags: what tag ids in other objects (packages §4.9.5, scene segments §4.16.2) must name. */
+export function allTags(req: EmuRequest): Record<string, any>[] {
   return [...BUILT_IN, ...req.store.list(req.principal, KIND.tag)];
 }
 
