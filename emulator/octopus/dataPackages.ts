@@ -4,6 +4,7 @@ import { nowOf } from "../clock";
 import { ATTRIBUTE_ORDERS, MAX_PACKAGE_TAGS, MAX_TIME_MS, MIN_TIME_MS, PACKAGE_SORTS, PACKAGE_SOURCES, PACKAGE_STATUSES } from "../../provider/octopus/sceneEnums";
 import { EMULATOR_USER_ID, NO_BODY, checkFields, defined, fail, field, invalidParam, listPage, nextId, ok, octopusRoute, queryEnum, queryList } from "./common";
 import { allTags } from "./tags";
+import { ATTRIBUTE_KIND, PACKAGE_KIND, WAREHOUSE_KIND } from "./sceneKinds";
 
 /**
  * Data packages (§4.9), the data warehouses they land in (§4.5), custom attributes (§4.6), the
@@ -13,9 +14,6 @@ import { allTags } from "./tags";
  * warehouses and custom attributes not at all; the emulator takes them from a control route
  * (`POST /__emulator/octopus/{project}/data`) — what an import would have made.
  */
-export const PACKAGE_KIND = "octopus.dataPackage";
-export const WAREHOUSE_KIND = "octopus.dataWarehouse";
-export const ATTRIBUTE_KIND = "octopus.customAttribute";
 
 /** What an import makes of one recording (§4.9.2 DataPackageDetail, plus the recording's time span for replay). */
 export interface PackageSeed {
@@ -376,12 +374,15 @@ export const dataSeedRoute = route(
   "POST /__emulator/octopus/{project}/data",
   (req) => {
     const project = req.params.project;
+    // Huawei project ids are 32 hexadecimal characters: anything else (`__proto__`, a typo) is refused, not given a project.
+    if (!/^[0-9a-f]{32}$/.test(project)) throw new EmuError(400, "EMU.0400", `${JSON.stringify(project.slice(0, 64))} is not a project id (32 hexadecimal characters)`);
     let b;
     try {
       b = checkFields(req.body, seedShape);
     } catch (err) {
       throw err instanceof EmuError ? new EmuError(400, "EMU.0400", err.message) : err;
     }
+    if (!b.warehouses?.length && !b.packages?.length && !b.custom_attributes?.length) throw new EmuError(400, "EMU.0400", "nothing to store: give warehouses, packages or custom_attributes");
     const now = nowOf(req.store);
     const warehouses = (b.warehouses ?? []).map((w) => {
       const id = `wh-${nextId(req.store)}`;

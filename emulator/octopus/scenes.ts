@@ -5,16 +5,12 @@ import { MAP_VERSIONS, MAX_TIME_MS, MIN_TIME_MS, PACKAGE_ID_PATTERN, SCENARIO_PR
 import { NO_BODY, SIM_BASE, checkFields, defined, fail, field, invalidParam, nextId, ok, octopusRoute, queryEnum, type FieldCheck } from "./common";
 import { allTags } from "./tags";
 import { packageOrFail, requireTags, timeOrder } from "./dataPackages";
+import { FILE_KIND, MAP_KIND, SCENARIO_KIND, SEGMENT_KIND } from "./sceneKinds";
 
 /**
  * Data scene segments (§4.16), simulation scenes with their scene file (§4.18) and scene maps
  * with their map file (§4.19).
  */
-export const SEGMENT_KIND = "octopus.sceneSegment";
-export const SCENARIO_KIND = "octopus.simScenario";
-export const MAP_KIND = "octopus.sceneMap";
-/** Uploaded files, by sha256: the service knows a file once by its content (§4.18.3, §4.19.1). */
-export const FILE_KIND = "octopus.simFile";
 
 // ---- §4.16 data scene segments ------------------------------------------------------------------
 

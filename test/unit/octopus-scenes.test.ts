@@ -154,6 +154,24 @@ describe("the emulator answers as §4.9, §4.16, §4.18 and §4.19 document", ()
     expect(page).toMatchObject({ count: expect.any(Number), previous: null, results: [expect.any(Object)] });
   });
 
+  it("the seed control route takes only project ids and something to store", async () => {
+    await expect(emu.control("POST", "/__emulator/octopus/__proto__/data", { packages: [{ name: "x", vehicle_name: "v", start_time: T0, end_time: T0 }] })).rejects.toThrow(/not a project id/);
+    await expect(emu.control("POST", `/__emulator/octopus/${DEFAULTS.projectId}/data`, {})).rejects.toThrow(/nothing to store/);
+  });
+
+  it("a tag that a segment or a package carries cannot be deleted (409 octopus.101006)", async () => {
+    const tagId = (await api().call("POST /v1.0/{project_id}/data/tags", {}, { body: { name: "in-use" } })).item;
+    const dpk = seeded.packages[2];
+    const segment = (await api().call(`POST ${SEGMENTS}`, {}, { body: { dpk_id: dpk, start: T0 + 12_000, end: T0 + 13_000, tag_ids: [tagId] } })).item;
+    await api().call(`PUT ${PACKAGES}/{id}/tags`, { id: dpk }, { body: { tag_ids: [tagId] } });
+    const deleteTag = () => failure(api().call("DELETE /v1.0/{project_id}/data/tags/{id}", { id: tagId }));
+    expect(await deleteTag()).toMatchObject({ status: 409, errorCode: "octopus.101006", errorMsg: expect.stringContaining("Tag Used In Segments") });
+    await api().call(`DELETE ${SEGMENTS}/{id}`, { id: segment });
+    expect(await deleteTag()).toMatchObject({ status: 409, errorCode: "octopus.101006", errorMsg: expect.stringContaining("Tag Used In Packages") });
+    await api().call(`PUT ${PACKAGES}/{id}/tags`, { id: dpk }, { body: {} });
+    expect(await deleteTag()).toBeUndefined();
+  });
+
   it("data packages: is_recycle is required, tags are checked and capped at 50", async () => {
     expect(await failure(api().call(`GET ${PACKAGES}`))).toMatchObject({ status: 400, errorCode: "octopus.000003" });
     expect(await failure(api().call(`PUT ${PACKAGES}/{id}/tags`, { id: seeded.packages[0] }, { body: { tag_ids: [424242] } }))).toMatchObject({ status: 400, errorCode: "octopus.101004" });
