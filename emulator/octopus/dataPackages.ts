@@ -1,6 +1,7 @@
-import { EmuError, type EmuRequest, route } from "../http";
+import { EmuError, type EmuRequest, intParam, route } from "../http";
 import type { Store } from "../store";
 import { nowOf } from "../clock";
+import { FILE_TYPES } from "../../provider/octopus/enums";
 import { ATTRIBUTE_ORDERS, MAX_PACKAGE_TAGS, MAX_TIME_MS, MIN_TIME_MS, PACKAGE_SORTS, PACKAGE_SOURCES, PACKAGE_STATUSES } from "../../provider/octopus/sceneEnums";
 import { EMULATOR_USER_ID, NO_BODY, checkFields, defined, fail, field, invalidParam, listPage, nextId, ok, octopusRoute, queryEnum, queryList } from "./common";
 import { allTags } from "./tags";
@@ -31,10 +32,10 @@ export interface PackageSeed {
 
 /** Topics every emulated recording carries (§4.11.3 example: cameras and GNSS). */
 const TOPICS = [
-  { topic: "gnss", type: "GNSS" },
-  { topic: "camera_0", type: "CAMERA" },
-  { topic: "lidar", type: "LIDAR" },
-];
+  { topic: "gnss", type: "GNSS", fileType: "TEXT", file: "gnss.pb" },
+  { topic: "camera_0", type: "CAMERA", fileType: "IMAGE", file: "000001.jpg" },
+  { topic: "lidar", type: "LIDAR", fileType: "POINT_CLOUD", file: "000001.pcd" },
+] as const;
 
 /** Stores a package as an import (§4.10) would; answers its id ("DPK" + 7 digits, §4.9.2). Import tasks call this too. */
 export function insertPackage(store: Store, project: string, seed: PackageSeed, dclId = "DCL0000000000000"): string {
@@ -87,7 +88,22 @@ export function requireTags(req: EmuRequest, ids: number[]): void {
 
 // ---- answers ------------------------------------------------------------------------------------
 
-const packageTopics = (p: Record<string, any>) => TOPICS.map((t) => ({ ...t, path: `${p.id}/path/${t.topic}/` }));
+const packageTopics = (p: Record<string, any>) => TOPICS.map((t) => ({ topic: t.topic, type: t.type, path: `${p.id}/path/${t.topic}/` }));
+
+/** §4.5.2 FileDataInfo: a warehouse holds one file per topic of each of its packages. */
+const warehouseFiles = (p: Record<string, any>) =>
+  TOPICS.map((t) => ({
+    id: `${p.id}-${t.topic}`,
+    sort: [p.create_at],
+    file_folder_path: `${p.id}/${t.topic}/`,
+    file_name: t.file,
+    file_type: t.fileType,
+    data_warehouse_id: p.data_warehouse_id,
+    raw_data_id: p.id,
+    create_at: p.create_at,
+    tags: p.tag_ids.map(String),
+    custom_attributes: [],
+  }));
 
 /** §4.9.1 DataPackageListVo. */
 function listRow(p: Record<string, any>) {
@@ -219,6 +235,53 @@ export const dataPackageRoutes = [
     return listPage(rows, req.query, { max: 50, default: 10 });
   }),
 
+  /**
+   * §4.5.2, a query sent as a POST body: the warehouse's files (one per topic of each package),
+   * filtered and sorted as the body says. Custom attributes are not recorded on emulated files, so
+   * an attribute filter matches none. A missing warehouse is a bad parameter (the section lists
+   * no 404).
+   */
+  octopusRoute("POST", "/common/warehouses/{data_warehouse_id}/data", "octopus:dataWarehouse:list", (req) => {
+    const warehouse = req.params.data_warehouse_id;
+    if (!req.store.get(req.principal, WAREHOUSE_KIND, warehouse)) invalidParam("data_warehouse_id", warehouse, "no such data warehouse");
+    const ids = field.list(field.text({ min: 1, max: 255 }), { max: 5 });
+    const order = field.oneOf(["asc", "desc"] as const);
+    const b = checkFields(req.body, {
+      create_time_order: order,
+      file_name_order: order,
+      data_process_task_ids: ids,
+      raw_data_ids: ids,
+      start_time: field.integer({ min: 0 }),
+      end_time: field.integer({ min: 0 }),
+      file_name: field.text({ max: 255 }),
+      file_types: field.list(field.oneOf(FILE_TYPES), { max: FILE_TYPES.length }),
+      and_tags: ids,
+      or_tags: ids,
+      and_custom_attributes: ids,
+      or_custom_attributes: ids,
+    });
+    timeOrder(b.start_time, b.end_time);
+    const rows = packagesOf(req)
+      .filter((p) => p.data_warehouse_id === warehouse)
+      .flatMap(warehouseFiles)
+      .filter(
+        (f) =>
+          (!b.raw_data_ids?.length || b.raw_data_ids.includes(f.raw_data_id)) &&
+          // Emulated files come from imports, not from data processing tasks.
+          !b.data_process_task_ids?.length &&
+          (b.start_time === undefined || f.create_at >= b.start_time) &&
+          (b.end_time === undefined || f.create_at <= b.end_time) &&
+          (!b.file_name || f.file_name.includes(b.file_name)) &&
+          (!b.file_types?.length || b.file_types.includes(f.file_type)) &&
+          (b.and_tags ?? []).every((t) => f.tags.includes(t)) &&
+          (!b.or_tags?.length || b.or_tags.some((t) => f.tags.includes(t))) &&
+          !b.and_custom_attributes?.length &&
+          !b.or_custom_attributes?.length,
+      )
+      .sort((x, y) => (b.create_time_order === "desc" ? y.create_at - x.create_at : b.create_time_order === "asc" ? x.create_at - y.create_at : 0) || (b.file_name_order === "desc" ? -1 : 1) * x.file_name.localeCompare(y.file_name) || x.id.localeCompare(y.id));
+    return listPage(rows, req.query, { max: 100, default: 10 });
+  }),
+
   // §4.6.1: `key`/`value` fuzzy (at most 256), ordered by key (ascending) or creation time (descending, the default).
   octopusRoute("GET", "/common/warehouses/custom-attributes", "octopus:dataWarehouse:list", (req) => {
     const key = textParam(req.query, "key", 256);
@@ -257,6 +320,12 @@ export const dataPackageRoutes = [
         },
       },
     });
+  }),
+
+  /** §4.8.2: the emulator records no trajectories, so there is no mileage to report (an empty list; `limit` 1-200 still checked). */
+  octopusRoute("GET", "/data/mileage-statistics", "octopus:dataOverview:get", (req) => {
+    intParam(req.query, "limit", 10, 1, 200, "octopus.000001");
+    return ok({ list: [] });
   }),
 
   octopusRoute("GET", "/data/packages", "octopus:dataPackage:list", (req) => {

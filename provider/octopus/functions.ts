@@ -3,8 +3,8 @@ import { z } from "zod";
 import { InputError } from "../client/errors";
 import { OCTOPUS_BASE, idText, listAllOctopus } from "../client/octopus";
 import { lookup } from "../framework/lookup";
-import { compact, toCamel } from "../framework/case";
-import { REPO_SCOPES, REPO_VISIBILITIES, SPEC_USAGES, VERSION_STATUSES } from "./enums";
+import { compact, toCamel, toSnake } from "../framework/case";
+import { FILE_TYPES, REPO_SCOPES, REPO_VISIBILITIES, SPEC_USAGES, VERSION_STATUSES } from "./enums";
 import { numericId, oneOf, text } from "./common";
 import { IMAGE_REPOS } from "./imageRepo";
 import { IMAGE_VERSIONS } from "./imageRepoVersion";
@@ -187,6 +187,52 @@ const dataWarehouses = lookup({
   },
 });
 
+export interface WarehouseFile {
+  id: string;
+  fileName: string;
+  fileFolderPath: string;
+  /** IMAGE, POINT_CLOUD, TEXT, VIDEO, SCENARIO or OTHERS. */
+  fileType: string;
+  dataWarehouseId: string;
+  /** The data package the file came from. */
+  rawDataId: string;
+  dataProcessTaskId?: string;
+  /** ms since epoch. */
+  createAt: number;
+  tags: string[];
+  customAttributes: Record<string, string>[];
+}
+
+const idList = (what: string) => z.array(z.string().min(1)).max(5, { message: `at most 5 ${what} (Octopus §4.5.2)` });
+const sortOrder = (what: string) => z.enum(["asc", "desc"], { message: "must be asc or desc (Octopus §4.5.2)" }).optional().describe(`Order by ${what}: asc or desc (Octopus §4.5.2).`);
+
+const warehouseData = lookup({
+  service: "octopus",
+  name: "getWarehouseData",
+  description: "The files of one data warehouse that match a query (§4.5.2), every page: the query an `octopus.DatasetVersion`'s `warehouseParams` would build a HOUSE version from, to check it first.",
+  args: z
+    .object({
+      warehouseId: z.string().min(1).describe("Data warehouse ID (`id` of `getDataWarehouses`)."),
+      rawDataIds: idList("data package ids").optional().describe("Only files of these data packages (at most 5)."),
+      dataProcessTaskIds: idList("data process task ids").optional().describe("Only files written by these data processing tasks (at most 5)."),
+      fileTypes: z.array(oneOf(FILE_TYPES, "§4.5.2 file_types")).max(FILE_TYPES.length).optional().describe(`File types: ${FILE_TYPES.join(", ")}.`),
+      fileName: text({ max: 255, section: "§4.5.2" }).optional().describe("File name contains this (at most 255 characters)."),
+      startTime: z.number().int().min(0).optional().describe("Files created at or after this (ms since epoch)."),
+      endTime: z.number().int().min(0).optional().describe("Files created at or before this (ms since epoch), not before startTime."),
+      andTags: idList("tags").optional().describe("Tag ids the files must all carry (at most 5)."),
+      orTags: idList("tags").optional().describe("Tag ids of which the files carry any (at most 5)."),
+      andCustomAttributes: idList("custom attributes").optional().describe("Custom attribute ids the files must all carry (at most 5; `getWarehouseCustomAttributes`)."),
+      orCustomAttributes: idList("custom attributes").optional().describe("Custom attribute ids of which the files carry any (at most 5)."),
+      createTimeOrder: sortOrder("creation time"),
+      fileNameOrder: sortOrder("file name"),
+    })
+    .refine((a) => a.startTime === undefined || a.endTime === undefined || a.endTime >= a.startTime, { path: ["endTime"], message: "must not be before startTime (Octopus §4.5.2; the service answers octopus.108002)" }),
+  async run(ctx, { warehouseId, ...query }): Promise<WarehouseFile[]> {
+    const rows = await listAllOctopus(ctx.octopus, `POST ${WAREHOUSES}/{data_warehouse_id}/data`, { params: { data_warehouse_id: warehouseId }, body: toSnake(query) });
+    return rows.map((f) => toCamel<WarehouseFile>(compact({ ...f, tags: f.tags ?? [], custom_attributes: f.custom_attributes ?? [] })));
+  },
+});
+
 export interface CustomAttributeInfo {
   id: string;
   key: string;
@@ -248,6 +294,26 @@ const overview = lookup({
         data_statistics_in_last_30_days: collected.data_statistics_in_last_30_days ?? collected.data_statistics_in_last30_days ?? [],
       },
     });
+  },
+});
+
+export interface MileageStatistic {
+  /** YYYY-MM-DD. */
+  date: string;
+  /** Autopilot kilometres. */
+  accumulativeAutopilotMileage: number;
+  /** Autopilot kilometres per take-over. */
+  accumulativeInterventionRate: number;
+}
+
+const mileage = lookup({
+  service: "octopus",
+  name: "getMileageStatistics",
+  description: "Autopilot mileage and take-over rate by day (§4.8.2).",
+  args: z.object({ limit: z.number().int().min(1).max(200).optional().describe("How many days: 1-200 (Octopus §4.8.2; the service's default is 10).") }),
+  async run(ctx, a): Promise<MileageStatistic[]> {
+    const body = await ctx.octopus.call(`GET ${OCTOPUS_BASE}/data/mileage-statistics`, {}, { query: { limit: a.limit } });
+    return (body?.list ?? []).map((m: any) => toCamel<MileageStatistic>(m));
   },
 });
 
@@ -401,8 +467,10 @@ export const lookups = [
   dataTags.definition,
   imageVersionAccount.definition,
   dataWarehouses.definition,
+  warehouseData.definition,
   customAttributes.definition,
   overview.definition,
+  mileage.definition,
   dataPackages.definition,
   dataPackage.definition,
   replayStatistics.definition,
@@ -416,8 +484,10 @@ export const lookupFunctions = {
   getDataTags: dataTags,
   getImageVersionAccount: imageVersionAccount,
   getDataWarehouses: dataWarehouses,
+  getWarehouseData: warehouseData,
   getWarehouseCustomAttributes: customAttributes,
   getDataOverview: overview,
+  getMileageStatistics: mileage,
   getDataPackages: dataPackages,
   getDataPackage: dataPackage,
   getReplayStatistics: replayStatistics,

@@ -2183,6 +2183,189 @@ export function getDataWarehousesOutput(args?: GetDataWarehousesOutputArgs): pul
 }
 
 /**
+ * The arguments of {@link getWarehouseData}.
+ */
+export interface GetWarehouseDataArgs {
+    /**
+     * Data warehouse ID (`id` of `getDataWarehouses`).
+     *
+     * (Rules: min length 1.)
+     */
+    warehouseId: string;
+    /**
+     * Only files of these data packages (at most 5).
+     *
+     * (Rules: max items 5.)
+     */
+    rawDataIds?: string[];
+    /**
+     * Only files written by these data processing tasks (at most 5).
+     *
+     * (Rules: max items 5.)
+     */
+    dataProcessTaskIds?: string[];
+    /**
+     * File types: IMAGE, POINT_CLOUD, TEXT, VIDEO, SCENARIO, OTHERS.
+     *
+     * (Rules: max items 6.)
+     */
+    fileTypes?: ("IMAGE" | "POINT_CLOUD" | "TEXT" | "VIDEO" | "SCENARIO" | "OTHERS")[];
+    /**
+     * File name contains this (at most 255 characters).
+     *
+     * (Rules: max length 255.)
+     */
+    fileName?: string;
+    /**
+     * Files created at or after this (ms since epoch).
+     */
+    startTime?: number;
+    /**
+     * Files created at or before this (ms since epoch), not before startTime.
+     */
+    endTime?: number;
+    /**
+     * Tag ids the files must all carry (at most 5).
+     *
+     * (Rules: max items 5.)
+     */
+    andTags?: string[];
+    /**
+     * Tag ids of which the files carry any (at most 5).
+     *
+     * (Rules: max items 5.)
+     */
+    orTags?: string[];
+    /**
+     * Custom attribute ids the files must all carry (at most 5; `getWarehouseCustomAttributes`).
+     *
+     * (Rules: max items 5.)
+     */
+    andCustomAttributes?: string[];
+    /**
+     * Custom attribute ids of which the files carry any (at most 5).
+     *
+     * (Rules: max items 5.)
+     */
+    orCustomAttributes?: string[];
+    /**
+     * Order by creation time: asc or desc (Octopus §4.5.2).
+     *
+     * (Rules: one of "asc", "desc".)
+     */
+    createTimeOrder?: "asc" | "desc";
+    /**
+     * Order by file name: asc or desc (Octopus §4.5.2).
+     *
+     * (Rules: one of "asc", "desc".)
+     */
+    fileNameOrder?: "asc" | "desc";
+}
+
+/**
+ * The arguments of {@link getWarehouseDataOutput}: those of {@link GetWarehouseDataArgs}, each an Input.
+ */
+export interface GetWarehouseDataOutputArgs {
+    /**
+     * Data warehouse ID (`id` of `getDataWarehouses`).
+     *
+     * (Rules: min length 1.)
+     */
+    warehouseId: pulumi.Input<string>;
+    /**
+     * Only files of these data packages (at most 5).
+     *
+     * (Rules: max items 5.)
+     */
+    rawDataIds?: pulumi.Input<pulumi.Input<string>[]>;
+    /**
+     * Only files written by these data processing tasks (at most 5).
+     *
+     * (Rules: max items 5.)
+     */
+    dataProcessTaskIds?: pulumi.Input<pulumi.Input<string>[]>;
+    /**
+     * File types: IMAGE, POINT_CLOUD, TEXT, VIDEO, SCENARIO, OTHERS.
+     *
+     * (Rules: max items 6.)
+     */
+    fileTypes?: pulumi.Input<pulumi.Input<"IMAGE" | "POINT_CLOUD" | "TEXT" | "VIDEO" | "SCENARIO" | "OTHERS">[]>;
+    /**
+     * File name contains this (at most 255 characters).
+     *
+     * (Rules: max length 255.)
+     */
+    fileName?: pulumi.Input<string>;
+    /**
+     * Files created at or after this (ms since epoch).
+     */
+    startTime?: pulumi.Input<number>;
+    /**
+     * Files created at or before this (ms since epoch), not before startTime.
+     */
+    endTime?: pulumi.Input<number>;
+    /**
+     * Tag ids the files must all carry (at most 5).
+     *
+     * (Rules: max items 5.)
+     */
+    andTags?: pulumi.Input<pulumi.Input<string>[]>;
+    /**
+     * Tag ids of which the files carry any (at most 5).
+     *
+     * (Rules: max items 5.)
+     */
+    orTags?: pulumi.Input<pulumi.Input<string>[]>;
+    /**
+     * Custom attribute ids the files must all carry (at most 5; `getWarehouseCustomAttributes`).
+     *
+     * (Rules: max items 5.)
+     */
+    andCustomAttributes?: pulumi.Input<pulumi.Input<string>[]>;
+    /**
+     * Custom attribute ids of which the files carry any (at most 5).
+     *
+     * (Rules: max items 5.)
+     */
+    orCustomAttributes?: pulumi.Input<pulumi.Input<string>[]>;
+    /**
+     * Order by creation time: asc or desc (Octopus §4.5.2).
+     *
+     * (Rules: one of "asc", "desc".)
+     */
+    createTimeOrder?: pulumi.Input<"asc" | "desc">;
+    /**
+     * Order by file name: asc or desc (Octopus §4.5.2).
+     *
+     * (Rules: one of "asc", "desc".)
+     */
+    fileNameOrder?: pulumi.Input<"asc" | "desc">;
+}
+
+/**
+ * What {@link getWarehouseData} returns.
+ */
+export type GetWarehouseDataResult = Awaited<ReturnType<typeof lookups.getWarehouseData.plain>>;
+
+/**
+ * The files of one data warehouse that match a query (§4.5.2), every page: the query an `octopus.DatasetVersion`'s `warehouseParams` would build a HOUSE version from, to check it first.
+ *
+ * Runs in the program's process with the stack's `edgeai:` configuration.
+ */
+export function getWarehouseData(args: GetWarehouseDataArgs): Promise<GetWarehouseDataResult> {
+    return lookups.getWarehouseData.plain(args) as Promise<GetWarehouseDataResult>;
+}
+
+/**
+ * The files of one data warehouse that match a query (§4.5.2), every page: the query an `octopus.DatasetVersion`'s `warehouseParams` would build a HOUSE version from, to check it first.
+ *
+ * The Output form: takes Inputs, returns an Output.
+ */
+export function getWarehouseDataOutput(args: GetWarehouseDataOutputArgs): pulumi.Output<GetWarehouseDataResult> {
+    return lookups.getWarehouseData.output(args as never) as pulumi.Output<GetWarehouseDataResult>;
+}
+
+/**
  * The arguments of {@link getWarehouseCustomAttributes}.
  */
 export interface GetWarehouseCustomAttributesArgs {
@@ -2286,6 +2469,49 @@ export function getDataOverview(args?: GetDataOverviewArgs): Promise<GetDataOver
  */
 export function getDataOverviewOutput(args?: GetDataOverviewOutputArgs): pulumi.Output<GetDataOverviewResult> {
     return lookups.getDataOverview.output(args as never) as pulumi.Output<GetDataOverviewResult>;
+}
+
+/**
+ * The arguments of {@link getMileageStatistics}.
+ */
+export interface GetMileageStatisticsArgs {
+    /**
+     * How many days: 1-200 (Octopus §4.8.2; the service's default is 10).
+     */
+    limit?: number;
+}
+
+/**
+ * The arguments of {@link getMileageStatisticsOutput}: those of {@link GetMileageStatisticsArgs}, each an Input.
+ */
+export interface GetMileageStatisticsOutputArgs {
+    /**
+     * How many days: 1-200 (Octopus §4.8.2; the service's default is 10).
+     */
+    limit?: pulumi.Input<number>;
+}
+
+/**
+ * What {@link getMileageStatistics} returns.
+ */
+export type GetMileageStatisticsResult = Awaited<ReturnType<typeof lookups.getMileageStatistics.plain>>;
+
+/**
+ * Autopilot mileage and take-over rate by day (§4.8.2).
+ *
+ * Runs in the program's process with the stack's `edgeai:` configuration.
+ */
+export function getMileageStatistics(args?: GetMileageStatisticsArgs): Promise<GetMileageStatisticsResult> {
+    return lookups.getMileageStatistics.plain(args) as Promise<GetMileageStatisticsResult>;
+}
+
+/**
+ * Autopilot mileage and take-over rate by day (§4.8.2).
+ *
+ * The Output form: takes Inputs, returns an Output.
+ */
+export function getMileageStatisticsOutput(args?: GetMileageStatisticsOutputArgs): pulumi.Output<GetMileageStatisticsResult> {
+    return lookups.getMileageStatistics.output(args as never) as pulumi.Output<GetMileageStatisticsResult>;
 }
 
 /**

@@ -22,7 +22,7 @@ export { simulationSceneDefinition } from "./simulationScene";
 export { dataPackageTagsDefinition } from "./dataPackageTags";
 export { lookups } from "./functions";
 export type { ResourceSpec, ImageRepoInfo, DataTagInfo, ImageVersionAccount } from "./functions";
-export type { DataWarehouseInfo, CustomAttributeInfo, DataOverview, DataPackageInfo, DataPackageDetail, ReplayStatistic, ReplayTopic, ReplayEpisode, ReplayEpisodeDetail } from "./functions";
+export type { DataWarehouseInfo, WarehouseFile, CustomAttributeInfo, DataOverview, MileageStatistic, DataPackageInfo, DataPackageDetail, ReplayStatistic, ReplayTopic, ReplayEpisode, ReplayEpisodeDetail } from "./functions";
 // The classes, their Args and output types, and the typed functions, generated from the definitions.
 export * from "./generated";
 

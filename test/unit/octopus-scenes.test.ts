@@ -250,6 +250,29 @@ describe("look-ups", () => {
     expect(await octopus.getWarehouseCustomAttributes({ value: "rain" })).toEqual([expect.objectContaining({ key: "weather", createAt: expect.any(Number) })]);
   });
 
+  it("a warehouse's files, filtered and sorted as the §4.5.2 query says", async () => {
+    const [warehouse] = seeded.warehouses;
+    const files = await octopus.getWarehouseData({ warehouseId: warehouse, fileNameOrder: "asc" });
+    expect(files.map((f) => [f.fileName, f.fileType, f.rawDataId])).toEqual([
+      ["000001.jpg", "IMAGE", seeded.packages[0]],
+      ["000001.pcd", "POINT_CLOUD", seeded.packages[0]],
+      ["gnss.pb", "TEXT", seeded.packages[0]],
+    ]);
+    expect(await octopus.getWarehouseData({ warehouseId: warehouse, fileTypes: ["POINT_CLOUD"], fileName: "pcd" })).toEqual([expect.objectContaining({ fileFolderPath: `${seeded.packages[0]}/lidar/`, dataWarehouseId: warehouse })]);
+    expect(await octopus.getWarehouseData({ warehouseId: warehouse, andCustomAttributes: [seeded.custom_attributes[0]] })).toEqual([]);
+    await expect(octopus.getWarehouseData({ warehouseId: "wh-missing" })).rejects.toMatchObject({ status: 400, errorCode: "octopus.000003" });
+    // A query sent as a POST is a read: the provider retries it like one.
+    const from = emu.requests.length;
+    emu.inject({ pathPattern: "/data$", method: "POST", status: 503, count: 1 });
+    expect(await octopus.getWarehouseData({ warehouseId: warehouse })).toHaveLength(3);
+    expect(sentSince(from, /^POST .*\/warehouses\/.*\/data$/)).toHaveLength(2);
+  });
+
+  it("mileage statistics: the emulator records no trajectories", async () => {
+    expect(await octopus.getMileageStatistics({ limit: 5 })).toEqual([]);
+    await expect(octopus.getMileageStatistics({ limit: 201 })).rejects.toThrow(/argument "limit"/);
+  });
+
   it("the overview sums what was recorded", async () => {
     const overview = await octopus.getDataOverview();
     expect(overview.vehicleStatistics).toMatchObject({ vehicleTotalNum: 2 });
