@@ -1486,7 +1486,7 @@ export class SceneMap extends resourceClass(sceneMapDefinition) {
 }
 
 /**
- * The scene file (.xosc), registered on the scene by §4.18.3; a new file (another sha256) is registered in place. Upload it to `putUrl`, then set `fileReady`.
+ * The scene file (.xosc), registered on the scene by §4.18.3; a new file (another sha256) is registered in place. Upload it to `putUrl`, then set `fileReady`. Removing it leaves the last file on the scene (no call takes a file off a scene).
  */
 export interface SimulationSceneFileArgs {
     /**
@@ -1504,7 +1504,7 @@ export interface SimulationSceneFileArgs {
 }
 
 /**
- * The scene file (.xosc), registered on the scene by §4.18.3; a new file (another sha256) is registered in place. Upload it to `putUrl`, then set `fileReady`.
+ * The scene file (.xosc), registered on the scene by §4.18.3; a new file (another sha256) is registered in place. Upload it to `putUrl`, then set `fileReady`. Removing it leaves the last file on the scene (no call takes a file off a scene).
  */
 export interface SimulationSceneFile {
     /**
@@ -1584,7 +1584,7 @@ export interface SimulationSceneArgs {
      */
     source?: pulumi.Input<"UPLOAD" | "ROAD" | "GENERALIZATION" | "BUILT_IN">;
     /**
-     * The scene file (.xosc), registered on the scene by §4.18.3; a new file (another sha256) is registered in place. Upload it to `putUrl`, then set `fileReady`.
+     * The scene file (.xosc), registered on the scene by §4.18.3; a new file (another sha256) is registered in place. Upload it to `putUrl`, then set `fileReady`. Removing it leaves the last file on the scene (no call takes a file off a scene).
      */
     file?: pulumi.Input<SimulationSceneFileArgs>;
     /**
@@ -1671,7 +1671,7 @@ export class SimulationScene extends resourceClass(simulationSceneDefinition) {
      */
     declare readonly source: pulumi.Output<"UPLOAD" | "ROAD" | "GENERALIZATION" | "BUILT_IN" | undefined>;
     /**
-     * The scene file (.xosc), registered on the scene by §4.18.3; a new file (another sha256) is registered in place. Upload it to `putUrl`, then set `fileReady`.
+     * The scene file (.xosc), registered on the scene by §4.18.3; a new file (another sha256) is registered in place. Upload it to `putUrl`, then set `fileReady`. Removing it leaves the last file on the scene (no call takes a file off a scene).
      */
     declare readonly file: pulumi.Output<SimulationSceneFile | undefined>;
     /**

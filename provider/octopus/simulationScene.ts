@@ -30,7 +30,9 @@ const inputs = z
     source: oneOf(SCENARIO_SOURCES, "§4.18.2 source").optional().describe(`Where the scene comes from: ${SCENARIO_SOURCES.join(", ")} (Octopus §4.18.2; UPLOAD for scenes made by users). Changing it replaces the scene.`),
     file: fileInput("§4.18.3", "OpenSCENARIO scene file (.xosc)")
       .optional()
-      .describe("The scene file (.xosc), registered on the scene by §4.18.3; a new file (another sha256) is registered in place. Upload it to `putUrl`, then set `fileReady`."),
+      .describe(
+        "The scene file (.xosc), registered on the scene by §4.18.3; a new file (another sha256) is registered in place. Upload it to `putUrl`, then set `fileReady`. Removing it leaves the last file on the scene (no call takes a file off a scene).",
+      ),
     fileReady: fileReadyInput("§4.18.4", "scene file"),
     importId: importIdField,
   })
