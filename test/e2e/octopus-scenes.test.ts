@@ -128,7 +128,8 @@ describe("Octopus scene segments, package tags, scene maps and simulation scenes
     ids = outputs;
   });
 
-  it("importId adopts a segment, a map and a scene made by hand, without creating any", async () => {
+  it("importId adopts a segment, a map, a scene and a package's tags made by hand, without creating or changing any", async () => {
+    await api().call(`PUT ${PACKAGES}/{id}/tags`, { id: packages[0] }, { body: { tag_ids: [3] } });
     const segId = (await api().call(`POST ${SEGMENTS}`, {}, { body: { dpk_id: packages[1], start: T0 + 110_000, end: T0 + 120_000, tag_ids: [2] } })).item;
     const map = await api().call(`POST ${MAPS}`, {}, { body: { version: "v1.5.0", file: { sha256: sha("4"), filename: "ring.xodr" }, agreement_confirm: true } });
     const sim = await api().call(`POST ${SCENARIOS}`, {}, { body: { name: "hand-made", simulator: "SimPro", version: "vtd", description: { content: "" } } });
@@ -136,12 +137,13 @@ describe("Octopus scene segments, package tags, scene maps and simulation scenes
       { name: "seg2", type: "octopus.DataScene", args: { importId: segId, dpkId: packages[1], start: T0 + 110_000, end: T0 + 120_000, tagIds: [2] } },
       { name: "map2", type: "octopus.SceneMap", args: { importId: String(map.id), version: "v1.5.0", file: { sha256: sha("4"), filename: "ring.xodr" }, agreementConfirm: true } },
       { name: "sim2", type: "octopus.SimulationScene", args: { importId: String(sim.id), name: "hand-made", simulator: "SimPro", version: "vtd" } },
+      { name: "labels2", type: "octopus.DataPackageTags", args: { importId: packages[0], dpkId: packages[0], tagIds: [3] } },
     ];
-    t.declare([...resources(REPLACED), ...adopted], { ...EXPORTS, seg2: ["id"], map2: ["id"], sim2: ["id", "status"] });
+    t.declare([...resources(REPLACED), ...adopted], { ...EXPORTS, seg2: ["id"], map2: ["id"], sim2: ["id", "status"], labels2: ["id", "packageName"] });
     const requests = t.mark();
     const { outputs } = await upWithChanges(t);
-    expect(outputs).toMatchObject({ "seg2.id": segId, "map2.id": String(map.id), "sim2.id": String(sim.id), "sim2.status": 10 });
-    expect(requests().filter((r) => r.method === "POST")).toEqual([]);
+    expect(outputs).toMatchObject({ "seg2.id": segId, "map2.id": String(map.id), "sim2.id": String(sim.id), "sim2.status": 10, "labels2.id": packages[0], "labels2.packageName": "highway-run" });
+    expect(requests().filter((r) => r.method === "POST" || r.method === "PUT")).toEqual([]);
     expect(changes(await t.previewChanges())).toEqual({});
   });
 
@@ -169,6 +171,7 @@ describe("Octopus scene segments, package tags, scene maps and simulation scenes
     expect(await segments()).toEqual([]);
     expect((await huaweiRead(emulator, SEGMENTS, { dpk_id: packages[1] })).payload.item.segments).toEqual([]);
     expect(await packageTags(packages[1])).toEqual([]);
+    expect(await packageTags(packages[0])).toEqual([]);
     expect(emulator.store.list(DEFAULTS.projectId, "octopus.dataTag")).toEqual([]);
     expect(emulator.store.list(DEFAULTS.projectId, "octopus.sceneMap")).toHaveLength(3);
     expect(await scene("cut-in-2")).toHaveLength(1);
