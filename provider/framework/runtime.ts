@@ -287,6 +287,7 @@ async function createExactlyOnce(def: ResourceDefinition, inputs: Props, props: 
     } catch (err) {
       if (!(err instanceof OutcomeUnknownError)) throw partiallyCreated(await importHint(def, inputs, err), inputs, props);
       const lost = `no answer to ${err.method} ${err.path} (${err.reason})`;
+      if (identity.by === "none") throw new Error(`${token(def)}: ${lost}; it is not sent again, since ${identity.doc}`);
       const found = await findMade(def, inputs, before);
       if (found !== undefined && !(identity.by === "new" && identity.whenFound === "recreate")) {
         ctx().log(`${label}: ${lost}; found it (id ${found}), adopting`);
@@ -311,6 +312,7 @@ async function createExactlyOnce(def: ResourceDefinition, inputs: Props, props: 
 async function findMade(def: ResourceDefinition, inputs: Props, before: Set<string> | undefined): Promise<string | undefined> {
   const identity = def.identity;
   if (identity.by === "name") return identity.find(ctx(), inputs);
+  if (identity.by === "none") return undefined;
   const made = (await identity.candidates(ctx(), inputs)).filter((id) => !before!.has(id));
   if (made.length > 1)
     throw new Error(`${token(def)}: a create's answer was lost and ${made.length} new matching objects appeared meanwhile (${made.join(", ")}): another client creates in the same place; adopt the right one with \`importId\``);
