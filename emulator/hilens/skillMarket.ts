@@ -17,8 +17,9 @@ const CHARGE_MODELS = [0, 1, 2, 3, 4];
 const PLATFORMS = ["Linux", "Android", "iOS", "LiteOS", "Windows"] as const;
 /** §5.9.1 skill_name and §5.9.4 skill_name: 1-60 Chinese characters, letters, digits, '_', '-'. */
 const SKILL_NAME = { pattern: /^[\u4e00-\u9fa5A-Za-z0-9_-]{1,60}$/, max: 60, rule: "must be 1-60 Chinese characters, letters, digits, '_' or '-'" };
-/** §5.9.1 device_types and scenes: forbidden characters of each item. */
-const LIST_ITEM = /^[^#~^$%&*<>{}[\]"\\]+$/;
+/** §5.9.1: the characters each item of device_types, and of scenes (which also forbids '\'), may not hold. */
+const DEVICE_TYPE_ITEM = { pattern: /^[^#~^$%&*<>{}[\]"]+$/, forbidden: '# ~ ^ $ % & * < > { } [ ] "' };
+const SCENE_ITEM = { pattern: /^[^#~^$%&*<>{}[\]"\\]+$/, forbidden: '# ~ ^ $ % & * < > { } [ ] " \\' };
 
 interface SkillSeed {
   name: string;
@@ -37,12 +38,13 @@ interface SkillSeed {
   measure_unit: "qps" | "road" | "instance";
 }
 
+/** Device types hold no spaces: §5.9.1 queries several separated by spaces. */
 const SEEDS: SkillSeed[] = [
-  { name: "people-counting", charge_model: 0, versions: ["1.0.0", "1.1.0"], chip: "Ascend 310", type: "standard", format: "image", main_scenes: "园区", sub_scenes: "客流统计", scenes: ["park", "retail"], device_types: ["HiLens Kit", "Atlas 500"], template: true, template_source: "hilens", permission: "public", measure_unit: "road" },
-  { name: "helmet-detection", charge_model: 0, versions: ["2.0.1"], chip: "Ascend 310", type: "standard", format: "file", main_scenes: "工地", sub_scenes: "安全帽检测", scenes: ["construction"], device_types: ["HiLens Kit"], template: false, template_source: "hilens", permission: "public", measure_unit: "road" },
-  { name: "mask-detection-lite", charge_model: 0, versions: ["0.3.0"], chip: "3516CV500", type: "lite", format: "file", main_scenes: "园区", sub_scenes: "口罩检测", scenes: ["park"], device_types: ["HiLens Lite"], template: false, template_source: "studio", permission: "public", measure_unit: "instance" },
-  { name: "pedestrian-tracking", charge_model: 1, versions: ["1.0.0"], chip: "Ascend 310", type: "standard", format: "image", main_scenes: "园区", sub_scenes: "行人轨迹", scenes: ["park"], device_types: ["Atlas 500"], template: true, template_source: "ma_pro", permission: "public", measure_unit: "qps" },
-  { name: "vehicle-plate-trial", charge_model: 2, versions: ["1.2.0"], chip: "x86", type: "standard", format: "image", main_scenes: "交通", sub_scenes: "车牌识别", scenes: ["traffic"], device_types: ["General x86 Device"], template: true, template_source: "hilens", permission: "whitelist", measure_unit: "road" },
+  { name: "people-counting", charge_model: 0, versions: ["1.0.0", "1.1.0"], chip: "Ascend 310", type: "standard", format: "image", main_scenes: "园区", sub_scenes: "客流统计", scenes: ["park", "retail"], device_types: ["HiLens_Kit", "Atlas_500"], template: true, template_source: "hilens", permission: "public", measure_unit: "road" },
+  { name: "helmet-detection", charge_model: 0, versions: ["2.0.1"], chip: "Ascend 310", type: "standard", format: "file", main_scenes: "工地", sub_scenes: "安全帽检测", scenes: ["construction"], device_types: ["HiLens_Kit"], template: false, template_source: "hilens", permission: "public", measure_unit: "road" },
+  { name: "mask-detection-lite", charge_model: 0, versions: ["0.3.0"], chip: "3516CV500", type: "lite", format: "file", main_scenes: "园区", sub_scenes: "口罩检测", scenes: ["park"], device_types: ["HiLens_Lite"], template: false, template_source: "studio", permission: "public", measure_unit: "instance" },
+  { name: "pedestrian-tracking", charge_model: 1, versions: ["1.0.0"], chip: "Ascend 310", type: "standard", format: "image", main_scenes: "园区", sub_scenes: "行人轨迹", scenes: ["park"], device_types: ["Atlas_500"], template: true, template_source: "ma_pro", permission: "public", measure_unit: "qps" },
+  { name: "vehicle-plate-trial", charge_model: 2, versions: ["1.2.0"], chip: "x86", type: "standard", format: "image", main_scenes: "交通", sub_scenes: "车牌识别", scenes: ["traffic"], device_types: ["General_x86_Device"], template: true, template_source: "hilens", permission: "whitelist", measure_unit: "road" },
 ];
 
 const CATALOG_TIME = "2022-06-30 17:22:48 GMT+08:00";
@@ -108,12 +110,12 @@ function formOf(skill: Row): "support_template" | "no_template" {
 }
 
 /** A multi-value query parameter: items separated by spaces (§5.9.1 "例如输入为1 2 3"). */
-function multi(req: EmuRequest, name: string, max: number): string[] | undefined {
+function multi(req: EmuRequest, name: string, max: number, item?: { pattern: RegExp; forbidden: string }): string[] | undefined {
   const text = req.query.get(name);
   if (text === null || text.trim() === "") return undefined;
   const items = text.trim().split(/\s+/);
   if (items.length > max) invalid(name, `must list at most ${max} items`);
-  for (const item of items) if (item.length > 100 || !LIST_ITEM.test(item)) invalid(name, "items must be 1-100 characters, none of # ~ ^ $ % & * < > { } [ ] \" \\");
+  if (item) for (const value of items) if (value.length > 100 || !item.pattern.test(value)) invalid(name, `items must be 1-100 characters, none of ${item.forbidden}`);
   return items;
 }
 
@@ -177,8 +179,8 @@ export const skillMarketRoutes = [
     const platform = oneOf(q.get("platform") ?? undefined, "platform", PLATFORMS);
     const type = oneOf(q.get("type") ?? undefined, "type", ["lite", "standard"]);
     const chip = q.get("chip");
-    const deviceTypes = multi(req, "device_types", 50);
-    const scenes = multi(req, "scenes", 20);
+    const deviceTypes = multi(req, "device_types", 50, DEVICE_TYPE_ITEM);
+    const scenes = multi(req, "scenes", 20, SCENE_ITEM);
     const rows = SKILLS.filter(
       (s) =>
         (!name || s.name.includes(name)) &&

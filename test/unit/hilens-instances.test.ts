@@ -196,6 +196,8 @@ describe("skill market", () => {
     const free = (await getSkills({ chargeModels: [0] })).skills;
     expect(free.map((s) => s.name).sort()).toEqual(["helmet-detection", "mask-detection-lite", "people-counting"]);
     expect((await getSkills({ skillName: "people", skillForm: "support_template" })).skills.map((s) => s.name)).toEqual(["people-counting"]);
+    expect((await getSkills({ deviceTypes: ["HiLens_Lite", "Atlas_500"], chargeModels: [0, 1] })).skills.map((s) => s.name)).toEqual(["people-counting", "mask-detection-lite", "pedestrian-tracking"]);
+    await expect(getSkills({ scenes: ["a\\b"] })).rejects.toThrow(/argument "scenes\.0": must not contain spaces or .* \\ \(HiLens §5\.9\.1\)/);
     const counting = free.find((s) => s.name === "people-counting")!;
     expect(await getSkill({ skillId: counting.skillId })).toMatchObject({ versions: ["1.0.0", "1.1.0"], version: "1.1.0" });
     await expect(getSkill({ skillId: counting.skillId, version: "9.9.9" })).rejects.toThrow(/HIL\.0404/);
