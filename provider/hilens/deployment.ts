@@ -6,7 +6,7 @@ import { Context, NotReadyError, Props, afterCreate, defineResource, importIdFie
 import { compact, toCamel, toSnake } from "../framework/case";
 import { UNKNOWN, rules } from "../framework/validate";
 import { awaitTimeoutsField, skipAwaitField, timeoutFor, waitFor } from "../framework/await";
-import { isNotFound } from "../client/errors";
+import { InputError, isNotFound } from "../client/errors";
 import { descriptionField, idsByName, projectOnto } from "./common";
 import { CONFIG_MAP_NAME } from "./configMap";
 import { deploymentTagList, liveTags, reconcileTags } from "./tags";
@@ -294,7 +294,7 @@ function pausedNodes(deployment: any, instances: any[]): string[] {
  * others whose live state differs from `pausedNodeIds` (§5.3.8). Safe to repeat: it acts on what
  * the instance list shows now, and an instance already deleted is absent from it.
  */
-async function reconcileInstances(ctx: Context, id: string, targets: string[] | undefined, paused: string[]): Promise<void> {
+async function reconcileInstances(ctx: Context, id: string, name: string, targets: string[] | undefined, paused: string[]): Promise<void> {
   const live = await get(ctx, id);
   const instances = await instancesOf(ctx, id);
   const livePaused = pausedNodes(live, instances);
@@ -304,7 +304,8 @@ async function reconcileInstances(ctx: Context, id: string, targets: string[] | 
     else if (paused.includes(pod.node_id) !== livePaused.includes(pod.node_id)) await ctx.hilens.call(`POST ${item}/{pod_id}/action/{action}`, { ...path, action: paused.includes(pod.node_id) ? "pause" : "resume" }, { idempotent: true });
   }
   const missing = paused.filter((nodeId) => !instances.some((p) => p.node_id === nodeId));
-  if (missing.length) throw new Error(`pausedNodeIds: the deployment has no instance on ${missing.join(", ")}`);
+  // Only knowable here when the devices are chosen by nodeTags (check compares with nodeIds).
+  if (missing.length) throw new InputError(`edgeai:hilens:Deployment "${name}" (${id}): field "pausedNodeIds": the deployment has no instance on ${missing.join(", ")}`);
 }
 
 /** Only the config hash changed (to a new value): §5.3.6 PATCH sets that one variable in every app; a removed hash needs the whole template. */
@@ -345,7 +346,7 @@ export const deploymentDefinition = defineResource({
       return {
         id: created.id,
         state: await afterCreate(created.id, {}, async () => {
-          if (i.pausedNodeIds.length) await reconcileInstances(ctx, created.id, undefined, i.pausedNodeIds);
+          if (i.pausedNodeIds.length) await reconcileInstances(ctx, created.id, i.name, undefined, i.pausedNodeIds);
           return awaitReady(ctx, created.id, i, "create");
         }),
       };
@@ -381,7 +382,7 @@ export const deploymentDefinition = defineResource({
       if (more.length) await ctx.hilens.call(`PUT ${item}/nodes`, { id }, { body: { deployment_id: id, node_ids: more, node_num: more.length } });
       // olds.pausedNodeIds is absent in states written before the field existed.
       const removed = (olds.nodeIds ?? []).some((nodeId) => !(news.nodeIds ?? []).includes(nodeId));
-      if (removed || !isDeepStrictEqual(olds.pausedNodeIds ?? [], news.pausedNodeIds)) await reconcileInstances(ctx, id, news.nodeIds, news.pausedNodeIds);
+      if (removed || !isDeepStrictEqual(olds.pausedNodeIds ?? [], news.pausedNodeIds)) await reconcileInstances(ctx, id, news.name, news.nodeIds, news.pausedNodeIds);
       await reconcileTags(ctx.hilens, "deployment", id, news.tags);
       return restart || more.length ? awaitReady(ctx, id, news, "update") : stateOf(await get(ctx, id));
     },
