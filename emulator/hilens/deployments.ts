@@ -76,6 +76,13 @@ function getDeployment(req: EmuRequest, id: string): Row {
   return (d && settleDeployment(req.store, req.principal, d)) ?? notFound("deployment", id);
 }
 
+/** A deployment that can still be changed: one being deleted answers 409. */
+function changeableDeployment(req: EmuRequest): Row {
+  const d = getDeployment(req, req.params.deployment_id);
+  if (d.state === "DELETING") throw new EmuError(409, "HIL.0409", `The deployment ${d.id} is being deleted.`);
+  return d;
+}
+
 function nodeIds(value: unknown, field: string): string[] {
   const ids = requireArray(value, field).map((id, i) => requireString(id, `${field}[${i}]`));
   return [...new Set(ids)];
@@ -161,8 +168,7 @@ export const deploymentRoutes: Route[] = [
   }),
   deploymentRoute(`GET ${item}`, (req) => ({ body: render(getDeployment(req, req.params.deployment_id)) })),
   deploymentRoute(`PUT ${item}`, (req) => {
-    const d = getDeployment(req, req.params.deployment_id);
-    if (d.state === "DELETING") throw new EmuError(409, "HIL.0409", `The deployment ${d.id} is being deleted.`);
+    const d = changeableDeployment(req);
     optionalInt(req.headers["x-expired-time"], "X-Expired-Time", 1, 86400);
     const b = req.body ?? {};
     const next: Row = { ...d, updated_at: hilensTime(nowOf(req.store)) };
@@ -238,8 +244,7 @@ export function podsOf(store: Store, project: string, d: Row): Row[] {
 
 /** The instance `pod_id` of a deployment that is not being deleted (§5.3.7, §5.3.8 answer in the deployment error shape). */
 function podOf(req: EmuRequest): { d: Row; pod: Row } {
-  const d = getDeployment(req, req.params.deployment_id);
-  if (d.state === "DELETING") throw new EmuError(409, "HIL.0409", `The deployment ${d.id} is being deleted.`);
+  const d = changeableDeployment(req);
   const pod = podsOf(req.store, req.principal, d).find((p) => p.id === req.params.pod_id) ?? notFound("instance", req.params.pod_id);
   return { d, pod };
 }
@@ -251,8 +256,7 @@ function podOf(req: EmuRequest): { d: Row; pod: Row } {
  * rest of §5.3.
  */
 function patchDeployment(req: EmuRequest): Row {
-  const d = getDeployment(req, req.params.deployment_id);
-  if (d.state === "DELETING") throw new EmuError(409, "HIL.0409", `The deployment ${d.id} is being deleted.`);
+  const d = changeableDeployment(req);
   const b = req.body ?? {};
   const version = optionalString(b.version, "version", APP_VERSION);
   const patch = b.patch === undefined || b.patch === null ? {} : typeof b.patch === "object" && !Array.isArray(b.patch) ? b.patch : invalid("patch", "must be an object");
