@@ -225,7 +225,8 @@ export const deviceDefinition = defineResource({
     async update(ctx, id, olds, news, state) {
       await ctx.hilens.call(`PUT ${node}`, { id }, { body: { node: updatableBody(news) } });
       await reconcileTags(ctx.hilens, "node", id, news.tags);
-      if (!isDeepStrictEqual(olds.activation, news.activation)) await setActivation(ctx, id, (await detail(ctx, id)).active_content ?? [], news.activation);
+      // Against the live orders, not olds: an update that finishes a partial create (activation failed) has olds equal to news.
+      await setActivation(ctx, id, (await detail(ctx, id)).active_content ?? [], news.activation);
       if (olds.enabled !== news.enabled) await setEnabled(ctx, id, news.enabled);
       if (news.firmwareVersion) await upgradeFirmware(ctx, id, news, timeoutFor(news as AwaitInputs, "update", DEFAULT_FIRMWARE_TIMEOUT_MS), state);
       return stateOf(await detail(ctx, id));

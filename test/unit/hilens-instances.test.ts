@@ -173,6 +173,21 @@ describe("device activation with run-service-fee orders", () => {
     await handlers.delete(DEVICE, created.id, off.outs!);
   });
 
+  it("an activation refused at registration keeps the device (partial create); the next update activates it", async () => {
+    const order = await buyOrder({ amount: 1, device_type: "small_device" });
+    const holder = await device("holder", { activation: { orderId: order.id } });
+    const inputs = await checked(DEVICE, { name: "late-camera", activation: { orderId: order.id } });
+    const err: any = await handlers.create(DEVICE, inputs).catch((e) => e);
+    expect(err.message).toMatch(/edgeai:hilens:Device "late-camera" \(hilens-\w+\) was registered but not configured: .*no unit left/);
+    const partial = { ...err.properties };
+    expect(partial.package).toEqual(expect.any(String));
+    // The unit comes free; the engine's next up updates the partially created device with unchanged inputs.
+    await handlers.delete(DEVICE, holder.id, holder.outs!);
+    const finished = await handlers.update(DEVICE, err.id, partial, inputs);
+    expect(finished.outs).toMatchObject({ activeStatus: "ACTIVATED", activeContent: [order.id] });
+    await handlers.delete(DEVICE, err.id, finished.outs!);
+  });
+
   it("the emulator refuses a used-up order, the wrong kind of order and a second activation", async () => {
     const one = await buyOrder({ amount: 1, device_type: "lite_device" });
     const large = await buyOrder({ amount: 5, device_type: "large_device_cpu" });
