@@ -380,9 +380,10 @@ export const deploymentDefinition = defineResource({
       if (patchHash) await ctx.hilens.call(`PATCH ${item}`, { id }, { body: { patch: { envs: [{ name: CONFIG_HASH_ENV, value: news.configHash }] } } });
       const more = added(olds.nodeIds, news.nodeIds);
       if (more.length) await ctx.hilens.call(`PUT ${item}/nodes`, { id }, { body: { deployment_id: id, node_ids: more, node_num: more.length } });
-      // olds.pausedNodeIds is absent in states written before the field existed.
+      // Pauses are compared with the live instances whenever any is declared (or was: olds.pausedNodeIds is absent in
+      // states written before the field existed): the update that finishes a partial create has olds equal to news.
       const removed = (olds.nodeIds ?? []).some((nodeId) => !(news.nodeIds ?? []).includes(nodeId));
-      if (removed || !isDeepStrictEqual(olds.pausedNodeIds ?? [], news.pausedNodeIds)) await reconcileInstances(ctx, id, news.name, news.nodeIds, news.pausedNodeIds);
+      if (removed || news.pausedNodeIds.length || (olds.pausedNodeIds ?? []).length) await reconcileInstances(ctx, id, news.name, news.nodeIds, news.pausedNodeIds);
       await reconcileTags(ctx.hilens, "deployment", id, news.tags);
       return restart || more.length ? awaitReady(ctx, id, news, "update") : stateOf(await get(ctx, id));
     },
