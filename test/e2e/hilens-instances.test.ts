@@ -85,9 +85,16 @@ describe("HiLens deployment instances, activation and skill orders through the r
 
   it("dropping a device is an in-place update that deletes its instance only; activating another device is in place too", async () => {
     const before = await pods(first["dep.id"]);
-    t.declare(program({ ...BASE, nodes: ["dev1", "dev3"], dev2Activated: true }), EXPORTS);
+    // The functions run while the program runs, before this up's changes: one unit in use, one skill order.
+    const calls = [
+      { name: "runServiceOrders", fn: "hilens.getRunServiceOrders", args: { id: smallOrder } },
+      { name: "skillOrders", fn: "hilens.getSkillOrders", args: {} },
+    ];
+    t.declare(program({ ...BASE, nodes: ["dev1", "dev3"], dev2Activated: true }), EXPORTS, calls);
     expect(changes(await t.previewChanges())).toEqual({ update: 2 });
     const outputs = values(await t.up());
+    expect(outputs.runServiceOrders.orders).toEqual([expect.objectContaining({ id: smallOrder, deviceType: "small_device", amount: 3, usedAmount: 1 })]);
+    expect(outputs.skillOrders.orders).toEqual([expect.objectContaining({ orderId: first["order.id"], skillId: freeSkill, amount: 2, status: 0 })]);
     expect(outputs).toMatchObject({ "dep.id": first["dep.id"], "dep.state": "RUNNING", "dep.deployedNodeIds": [first["dev1.id"], first["dev3.id"]], "dev2.activeStatus": "ACTIVATED" });
     const after = await pods(first["dep.id"]);
     const kept = before.filter((p) => p.node_id !== first["dev2.id"]);
