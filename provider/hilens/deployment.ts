@@ -321,7 +321,13 @@ export const deploymentDefinition = defineResource({
   outputs,
   immutable: ["name", "source", "nodeTags", "nodeNum", "licenseQuota", "svcOrderId"],
   uniqueName: "name",
-  identity: { by: "name", doc: "its name, unique in the project (§5.3.2)", find: async (ctx, i) => (await idsByName(ctx, "GET /v3/{project_id}/ai-mgr/deployments", "deployments", i.name))[0] },
+  identity: {
+    by: "name",
+    doc: "its name, unique in the project (§5.3.2)",
+    find: async (ctx, i) => (await idsByName(ctx, "GET /v3/{project_id}/ai-mgr/deployments", "deployments", i.name))[0],
+    // Instances are paused by the step after the create (§5.3.8).
+    setAfterCreate: ["pausedNodeIds"],
+  },
   advice: (d) => {
     const reads = (d.template?.apps ?? []).some((a) => a.envs?.some((e) => e.valueFrom) || a.volumes?.some((v) => v.type === "configMap" || v.type === "secret"));
     return reads && d.configHash === undefined
