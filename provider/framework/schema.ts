@@ -27,7 +27,7 @@ function propertyOf(node: Json, typeName: string, b: SchemaBuilder, secret = fal
   } else if (node.enum) {
     Object.assign(base, { type: typeof node.enum[0] === "number" ? "number" : "string" });
   } else if (node.const !== undefined) {
-    Object.assign(base, { type: typeof node.const === "number" ? "number" : "string" });
+    Object.assign(base, { type: typeof node.const === "number" ? "number" : typeof node.const === "boolean" ? "boolean" : "string" });
   } else if (node.type === "array") {
     Object.assign(base, { type: "array", items: propertyOf(node.items ?? {}, typeName, b) });
   } else if (node.type === "object" && node.properties) {

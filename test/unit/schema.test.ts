@@ -26,6 +26,10 @@ describe("schema.json", () => {
     }
   });
 
+  it("types a field that must be true (a confirmation) as a boolean, as the program passes it", () => {
+    expect(committed.resources["edgeai:octopus:DatasetVersion"].inputProperties.agreementConfirm.type).toBe("boolean");
+  });
+
   it("documents every function with its arguments", () => {
     expect(Object.keys(committed.functions).length).toBe(lookups.length);
     for (const def of lookups) {
