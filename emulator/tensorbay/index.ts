@@ -1,7 +1,10 @@
 import type { Route } from "../http";
+import { contentRoutes } from "./content";
 import { datasetRoutes } from "./datasets";
+import { diffRoutes } from "./diffs";
 import { storageConfigRoutes } from "./storageConfigs";
+import { userRoutes } from "./user";
 import { versionRoutes } from "./versions";
 
 /** TensorBay open API under /gatewayv2/tensorbay-open-api/v1/ (X-Token auth, `{code, message}` errors). */
-export const tensorbayRoutes: Route[] = [...storageConfigRoutes, ...datasetRoutes, ...versionRoutes];
+export const tensorbayRoutes: Route[] = [...storageConfigRoutes, ...datasetRoutes, ...versionRoutes, ...contentRoutes, ...diffRoutes, ...userRoutes];

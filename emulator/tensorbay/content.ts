@@ -1,0 +1,272 @@
+import { own, type EmuRequest } from "../http";
+import { invalid, missing, nameConflict, notExist, optionalString, pageBody, requiredString, tensorbayRoute } from "./common";
+import { DataRow, DatasetRow, SegmentRow, SensorRow, VersionContent, datasetOf } from "./datasets";
+import { byName, contentAt, editDraft } from "./versions";
+
+/**
+ * The content of a dataset version (wire format "Data / frames / sensors" and "Labels and sizes"):
+ * segments, the label catalog, sensors of fusion segments, data files and their labels. Every
+ * read names its version with `commit` or `draftNumber` in the query, every write names an OPEN
+ * draft with `draftNumber` in the body (SDK `client/dataset.py`, `client/segment.py`).
+ */
+
+/** The label types a catalog may hold (SDK `label/label.py` LabelType on the 1.25 HEAD; docs `reference/label_format`). */
+export const LABEL_TYPES = ["CLASSIFICATION", "BOX2D", "BOX3D", "POLYGON", "MULTI_POLYGON", "RLE", "POLYLINE2D", "MULTI_POLYLINE2D", "KEYPOINTS2D", "SENTENCE", "SEMANTIC_MASK", "INSTANCE_MASK", "PANOPTIC_MASK"];
+
+/** SDK `sensor/sensor.py` SensorType; only cameras have intrinsics. */
+export const SENSOR_TYPES = ["LIDAR", "RADAR", "CAMERA", "FISHEYE_CAMERA"];
+const CAMERAS = new Set(["CAMERA", "FISHEYE_CAMERA"]);
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+function segmentOf(content: VersionContent, name: string): SegmentRow {
+  return own(content.segments, name) ?? notExist(`segment ${name}`);
+}
+
+/** Reads name the segment in the query, writes in the body. */
+const segmentInQuery = (req: EmuRequest) => requiredString(req.query.get("segmentName") ?? undefined, "segmentName");
+const segmentInBody = (req: EmuRequest) => requiredString(req.body?.segmentName, "segmentName");
+
+/** A changed segment inside a draft's content. */
+function withSegment(content: VersionContent, segment: SegmentRow): Partial<VersionContent> {
+  return { segments: { ...content.segments, [segment.name]: segment } };
+}
+
+/**
+ * The catalog body (`{catalog: {LABEL_TYPE: subcatalog}}`, SDK `Catalog.dumps`): label types and
+ * the documented required fields are checked (`categories[].name`, `attributes[].name`); the
+ * rest is kept as sent, as the SDK keeps what it loads.
+ */
+function parseCatalog(catalog: unknown): Record<string, unknown> {
+  if (catalog === undefined || catalog === null) missing("catalog");
+  if (!isObject(catalog)) return invalid("catalog", "must be an object keyed by label type");
+  for (const [type, subcatalog] of Object.entries(catalog)) {
+    if (!LABEL_TYPES.includes(type)) invalid(`catalog.${type}`, `is not a label type (${LABEL_TYPES.join(", ")})`);
+    if (!isObject(subcatalog)) invalid(`catalog.${type}`, "must be an object");
+    for (const list of ["categories", "attributes"]) {
+      const items = (subcatalog as Record<string, unknown>)[list];
+      if (items === undefined) continue;
+      if (!Array.isArray(items)) invalid(`catalog.${type}.${list}`, "must be an array");
+      (items as unknown[]).forEach((item, i) => {
+        if (!isObject(item) || typeof item.name !== "string" || !item.name) invalid(`catalog.${type}.${list}[${i}].name`, "is required");
+      });
+    }
+  }
+  return catalog;
+}
+
+/** An UploadSensor body (SDK `Sensor.dumps` plus `segmentName` and the version context). */
+function parseSensor(body: Record<string, unknown>): SensorRow {
+  const name = requiredString(body.name, "name");
+  const type = requiredString(body.type, "type");
+  if (!SENSOR_TYPES.includes(type)) invalid("type", `must be one of ${SENSOR_TYPES.join(", ")}`);
+  if (body.intrinsics !== undefined && !CAMERAS.has(type)) invalid("intrinsics", "applies only to CAMERA and FISHEYE_CAMERA sensors");
+  for (const field of ["extrinsics", "intrinsics"]) if (body[field] !== undefined && !isObject(body[field])) invalid(field, "must be an object");
+  const sensor: SensorRow = { name, type };
+  const description = optionalString(body.description, "description");
+  if (description) sensor.description = description;
+  if (body.extrinsics !== undefined) sensor.extrinsics = body.extrinsics;
+  if (body.intrinsics !== undefined) sensor.intrinsics = body.intrinsics;
+  return sensor;
+}
+
+/** Fusion datasets (type 1) have sensors; the SDK offers sensor calls only on `FusionSegmentClient`. */
+function requireFusion(ds: DatasetRow): void {
+  if (ds.type !== 1) invalid("segmentName", `names a segment of dataset ${ds.name}, which is not a fusion dataset: only fusion datasets have sensors`);
+}
+
+/** A data row as the list calls answer it; the URL is a stand-in the emulator does not serve. */
+function dataUrl(req: EmuRequest, segment: string, row: DataRow): string {
+  return `https://emulator.invalid/tensorbay/${req.params.id}/${encodeURIComponent(segment)}/${encodeURIComponent(row.remotePath)}`;
+}
+
+/** ListDataDetails items: one per file, or one per frame in a fusion dataset (SDK `_generate_frames`: `frame[]` of `sensorName`, `url`). */
+function dataDetails(req: EmuRequest, ds: DatasetRow, segment: SegmentRow): unknown[] {
+  const rows = Object.values(segment.data).sort((a, b) => byName(a.remotePath, b.remotePath));
+  if (ds.type !== 1) return rows.map((row) => ({ remotePath: row.remotePath, label: row.label, url: dataUrl(req, segment.name, row) }));
+  const frames = new Map<string, unknown[]>();
+  for (const row of rows) frames.set(row.frameId!, [...(frames.get(row.frameId!) ?? []), { sensorName: row.sensorName, remotePath: row.remotePath, label: row.label, url: dataUrl(req, segment.name, row) }]);
+  return [...frames.keys()].sort(byName).map((frameId) => ({ frameId, frame: frames.get(frameId) }));
+}
+
+/** A label body: an object keyed by label type, as the SDK's `Label.dumps` sends it. */
+function parseLabel(label: unknown, field: string): Record<string, unknown> {
+  if (!isObject(label)) return invalid(field, "must be an object keyed by label type");
+  for (const type of Object.keys(label)) if (!LABEL_TYPES.includes(type)) invalid(`${field}.${type}`, "is not a label type");
+  return label;
+}
+
+/** The data rows a batch of uploads (`objects[]`) adds to a segment (SDK `_synchronize_upload_info`, `Data.get_callback_body`). */
+function parseUploads(ds: DatasetRow, segment: SegmentRow, objects: unknown): Record<string, DataRow> {
+  if (!Array.isArray(objects) || objects.length === 0) invalid("objects", "must be a non-empty array");
+  const data = { ...segment.data };
+  (objects as unknown[]).forEach((object, i) => {
+    if (!isObject(object)) invalid(`objects[${i}]`, "must be an object");
+    const o = object as Record<string, unknown>;
+    const fileSize = o.fileSize;
+    if (typeof fileSize !== "number" || !Number.isInteger(fileSize) || fileSize < 0) invalid(`objects[${i}].fileSize`, "must be a non-negative integer");
+    const row: DataRow = { remotePath: requiredString(o.remotePath, `objects[${i}].remotePath`), checksum: requiredString(o.checksum, `objects[${i}].checksum`), fileSize: fileSize as number, label: o.label === undefined ? {} : parseLabel(o.label, `objects[${i}].label`) };
+    if (ds.type === 1) {
+      row.frameId = requiredString(o.frameId, `objects[${i}].frameId`);
+      row.sensorName = requiredString(o.sensorName, `objects[${i}].sensorName`);
+      if (!own(segment.sensors, row.sensorName)) notExist(`sensor ${row.sensorName}`);
+    }
+    data[row.remotePath] = row;
+  });
+  return data;
+}
+
+/** Sets the labels of existing files (UploadLabel, MultiUploadLabel). */
+function relabel(segment: SegmentRow, labels: { remotePath: unknown; label: unknown }[]): SegmentRow {
+  const data = { ...segment.data };
+  labels.forEach(({ remotePath, label }, i) => {
+    const path = requiredString(remotePath, `objects[${i}].remotePath`);
+    const row = own(data, path) ?? notExist(`data ${path}`);
+    data[path] = { ...row, label: parseLabel(label, `objects[${i}].label`) };
+  });
+  return { ...segment, data };
+}
+
+export const contentRoutes = [
+  // Segments (CreateSegment, ListSegment, DeleteSegment; SDK `client/dataset.py` `_create_segment`, `_list_segments`, `delete_segment`).
+  tensorbayRoute("POST /datasets/{id}/segments", (req) => {
+    const ds = datasetOf(req);
+    const name = requiredString(req.body?.name, "name");
+    editDraft(req, ds, (content) => {
+      if (own(content.segments, name)) nameConflict("segment", name);
+      // The SDK sends only `name`; the list answers `description`, which is "" for a segment made this way.
+      return withSegment(content, { name, description: "", sensors: {}, data: {} });
+    });
+    return {};
+  }),
+  tensorbayRoute("GET /datasets/{id}/segments", (req) => {
+    const content = contentAt(datasetOf(req), req.query);
+    const rows = Object.values(content.segments).sort((a, b) => byName(a.name, b.name));
+    return pageBody(req, rows.map(({ name, description }) => ({ name, description })), "segments");
+  }),
+  tensorbayRoute("DELETE /datasets/{id}/segments", (req) => {
+    const ds = datasetOf(req);
+    const name = requiredString(req.body?.segmentName, "segmentName");
+    editDraft(req, ds, (content) => {
+      segmentOf(content, name);
+      const { [name]: _gone, ...rest } = content.segments;
+      return { segments: rest };
+    });
+    return {};
+  }),
+
+  // Label catalog (UploadLabelCatalog, GetLabelCatalog; SDK `upload_catalog`, `get_catalog`): the whole catalog is replaced.
+  tensorbayRoute("PUT /datasets/{id}/labels/catalogs", (req) => {
+    const ds = datasetOf(req);
+    const catalog = parseCatalog(req.body?.catalog);
+    editDraft(req, ds, () => ({ catalog }));
+    return {};
+  }),
+  tensorbayRoute("GET /datasets/{id}/labels/catalogs", (req) => ({ body: { catalog: contentAt(datasetOf(req), req.query).catalog } })),
+
+  // Sensors of a fusion segment (UploadSensor, DeleteSensor, ListSensor; SDK `FusionSegmentClient`). The list is not paged: the SDK reads `sensors` alone.
+  tensorbayRoute("POST /datasets/{id}/sensors", (req) => {
+    const ds = datasetOf(req);
+    const segmentName = segmentInBody(req);
+    requireFusion(ds);
+    const sensor = parseSensor(req.body);
+    // An upload replaces the sensor of that name, keeping its files, like the catalog and label
+    // uploads replace theirs: the list has no call that changes a sensor otherwise.
+    editDraft(req, ds, (content) => {
+      const segment = segmentOf(content, segmentName);
+      return withSegment(content, { ...segment, sensors: { ...segment.sensors, [sensor.name]: sensor } });
+    });
+    return {};
+  }),
+  tensorbayRoute("GET /datasets/{id}/sensors", (req) => {
+    const segment = segmentOf(contentAt(datasetOf(req), req.query), segmentInQuery(req));
+    return { body: { sensors: Object.values(segment.sensors).sort((a, b) => byName(a.name, b.name)) } };
+  }),
+  tensorbayRoute("DELETE /datasets/{id}/sensors", (req) => {
+    const ds = datasetOf(req);
+    const segmentName = segmentInBody(req);
+    const sensorName = requiredString(req.body?.sensorName, "sensorName");
+    editDraft(req, ds, (content) => {
+      const segment = segmentOf(content, segmentName);
+      if (!own(segment.sensors, sensorName)) notExist(`sensor ${sensorName}`);
+      const { [sensorName]: _gone, ...sensors } = segment.sensors;
+      // The sensor's files go with it: a frame file names its sensor.
+      const data = Object.fromEntries(Object.entries(segment.data).filter(([, row]) => row.sensorName !== sensorName));
+      return withSegment(content, { ...segment, sensors, data });
+    });
+    return {};
+  }),
+
+  // Data (MultiPutCallback, ListData, ListDataDetails, DeleteData, DeleteFrame, GetTotalSize). Files themselves go to the
+  // storage the upload policy names; the callback registers them (SDK `_synchronize_upload_info`).
+  tensorbayRoute("PUT /datasets/{id}/multi/callback", (req) => {
+    const ds = datasetOf(req);
+    const segmentName = segmentInBody(req);
+    editDraft(req, ds, (content) => {
+      const segment = segmentOf(content, segmentName);
+      return withSegment(content, { ...segment, data: parseUploads(ds, segment, req.body.objects) });
+    });
+    return {};
+  }),
+  tensorbayRoute("GET /datasets/{id}/data", (req) => {
+    const segment = segmentOf(contentAt(datasetOf(req), req.query), segmentInQuery(req));
+    const paths = Object.keys(segment.data).sort(byName);
+    return pageBody(req, paths.map((remotePath) => ({ remotePath })), "data");
+  }),
+  tensorbayRoute("GET /datasets/{id}/data/details", (req) => {
+    const ds = datasetOf(req);
+    const segment = segmentOf(contentAt(ds, req.query), segmentInQuery(req));
+    return pageBody(req, dataDetails(req, ds, segment), "dataDetails");
+  }),
+  tensorbayRoute("DELETE /datasets/{id}/data", (req) => {
+    const ds = datasetOf(req);
+    const segmentName = segmentInBody(req);
+    const remotePath = requiredString(req.body?.remotePath, "remotePath");
+    editDraft(req, ds, (content) => {
+      const segment = segmentOf(content, segmentName);
+      if (!own(segment.data, remotePath)) notExist(`data ${remotePath}`);
+      const { [remotePath]: _gone, ...data } = segment.data;
+      return withSegment(content, { ...segment, data });
+    });
+    return {};
+  }),
+  tensorbayRoute("DELETE /datasets/{id}/frames", (req) => {
+    const ds = datasetOf(req);
+    const segmentName = segmentInBody(req);
+    const frameId = requiredString(req.body?.frameId, "frameId");
+    editDraft(req, ds, (content) => {
+      const segment = segmentOf(content, segmentName);
+      const data = Object.fromEntries(Object.entries(segment.data).filter(([, row]) => row.frameId !== frameId));
+      if (Object.keys(data).length === Object.keys(segment.data).length) notExist(`frame ${frameId}`);
+      return withSegment(content, { ...segment, data });
+    });
+    return {};
+  }),
+  tensorbayRoute("GET /datasets/{id}/total-size", (req) => {
+    const content = contentAt(datasetOf(req), req.query);
+    const totalSize = Object.values(content.segments).reduce((sum, segment) => sum + Object.values(segment.data).reduce((s, row) => s + row.fileSize, 0), 0);
+    return { body: { totalSize } };
+  }),
+
+  // Labels (UploadLabel, MultiUploadLabel, ListLabel; SDK `_upload_label`, `_list_labels`).
+  tensorbayRoute("PUT /datasets/{id}/labels", (req) => {
+    const ds = datasetOf(req);
+    const segmentName = segmentInBody(req);
+    editDraft(req, ds, (content) => withSegment(content, relabel(segmentOf(content, segmentName), [{ remotePath: req.body.remotePath, label: req.body.label }])));
+    return {};
+  }),
+  tensorbayRoute("PUT /datasets/{id}/multi/data/labels", (req) => {
+    const ds = datasetOf(req);
+    const segmentName = segmentInBody(req);
+    const objects = req.body.objects;
+    if (!Array.isArray(objects) || objects.length === 0) invalid("objects", "must be a non-empty array");
+    editDraft(req, ds, (content) => withSegment(content, relabel(segmentOf(content, segmentName), objects)));
+    return {};
+  }),
+  tensorbayRoute("GET /datasets/{id}/labels", (req) => {
+    const segment = segmentOf(contentAt(datasetOf(req), req.query), segmentInQuery(req));
+    const rows = Object.values(segment.data).sort((a, b) => byName(a.remotePath, b.remotePath));
+    // The SDK returns this answer unread (`_list_labels`): the item key `labels` is the emulator's choice, like the other lists' keys.
+    return pageBody(req, rows.map(({ remotePath, label }) => ({ remotePath, label })), "labels");
+  }),
+];
