@@ -42,7 +42,7 @@ function sidesOf(ds: DatasetRow, basehead: string): { base: VersionContent; head
 }
 
 function actionOf(base: unknown, head: unknown, empty: (v: unknown) => boolean = (v) => v === undefined): Action {
-  if (isDeepStrictEqual(base, head)) return "";
+  if (isDeepStrictEqual(base, head) || (empty(base) && empty(head))) return "";
   if (empty(base)) return "add";
   if (empty(head)) return "delete";
   return "modify";

@@ -3205,7 +3205,7 @@ export interface GetFirmwaresResult {
  * Runs in the program's process with the stack's `edgeai:` configuration.
  */
 export function getFirmwares(args: GetFirmwaresArgs): Promise<GetFirmwaresResult> {
-    return lookups.getFirmwares.plain(args) as Promise<GetFirmwaresResult>;
+    return lookups.getFirmwares.plain(args as never) as Promise<GetFirmwaresResult>;
 }
 
 /**
@@ -3417,7 +3417,7 @@ export interface GetDevicesResult {
  * Runs in the program's process with the stack's `edgeai:` configuration.
  */
 export function getDevices(args?: GetDevicesArgs): Promise<GetDevicesResult> {
-    return lookups.getDevices.plain(args) as Promise<GetDevicesResult>;
+    return lookups.getDevices.plain(args as never) as Promise<GetDevicesResult>;
 }
 
 /**
@@ -3528,7 +3528,7 @@ export interface GetDeploymentInstancesResult {
  * Runs in the program's process with the stack's `edgeai:` configuration.
  */
 export function getDeploymentInstances(args?: GetDeploymentInstancesArgs): Promise<GetDeploymentInstancesResult> {
-    return lookups.getDeploymentInstances.plain(args) as Promise<GetDeploymentInstancesResult>;
+    return lookups.getDeploymentInstances.plain(args as never) as Promise<GetDeploymentInstancesResult>;
 }
 
 /**

@@ -1300,7 +1300,7 @@ export type GetResourceSpecsResult = Awaited<ReturnType<typeof lookups.getResour
  * Runs in the program's process with the stack's `edgeai:` configuration.
  */
 export function getResourceSpecs(args?: GetResourceSpecsArgs): Promise<GetResourceSpecsResult> {
-    return lookups.getResourceSpecs.plain(args) as Promise<GetResourceSpecsResult>;
+    return lookups.getResourceSpecs.plain(args as never) as Promise<GetResourceSpecsResult>;
 }
 
 /**
@@ -1383,7 +1383,7 @@ export type GetImageReposResult = Awaited<ReturnType<typeof lookups.getImageRepo
  * Runs in the program's process with the stack's `edgeai:` configuration.
  */
 export function getImageRepos(args?: GetImageReposArgs): Promise<GetImageReposResult> {
-    return lookups.getImageRepos.plain(args) as Promise<GetImageReposResult>;
+    return lookups.getImageRepos.plain(args as never) as Promise<GetImageReposResult>;
 }
 
 /**
@@ -1458,7 +1458,7 @@ export type GetDataTagsResult = Awaited<ReturnType<typeof lookups.getDataTags.pl
  * Runs in the program's process with the stack's `edgeai:` configuration.
  */
 export function getDataTags(args?: GetDataTagsArgs): Promise<GetDataTagsResult> {
-    return lookups.getDataTags.plain(args) as Promise<GetDataTagsResult>;
+    return lookups.getDataTags.plain(args as never) as Promise<GetDataTagsResult>;
 }
 
 /**
@@ -1521,7 +1521,7 @@ export type GetImageVersionAccountResult = Awaited<ReturnType<typeof lookups.get
  * Runs in the program's process with the stack's `edgeai:` configuration.
  */
 export function getImageVersionAccount(args: GetImageVersionAccountArgs): Promise<GetImageVersionAccountResult> {
-    return lookups.getImageVersionAccount.plain(args) as Promise<GetImageVersionAccountResult>;
+    return lookups.getImageVersionAccount.plain(args as never) as Promise<GetImageVersionAccountResult>;
 }
 
 /**
