@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { own, type EmuRequest } from "../http";
 import { filterByName, invalid, nameConflict, notExist, optionalBoolean, optionalString, pageBody, requiredString, tensorbayRoute } from "./common";
 import { STORAGE_CONFIG_KIND } from "./storageConfigs";
+import type { JobRow } from "./jobs";
 
 export const DATASET_KIND = "tensorbay.dataset";
 /** A dataset with no commits points at this commit (SDK `struct.py` ROOT_COMMIT_ID). */
@@ -89,6 +90,8 @@ export interface DatasetRow {
   branches: Record<string, string>;
   tags: Record<string, string>;
   drafts: DraftRow[];
+  /** Asynchronous jobs (jobs.ts); rows stored before jobs existed have none. */
+  jobs?: JobRow[];
 }
 
 export const OWNER = "emulator";

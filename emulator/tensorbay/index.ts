@@ -2,9 +2,10 @@ import type { Route } from "../http";
 import { contentRoutes } from "./content";
 import { datasetRoutes } from "./datasets";
 import { diffRoutes } from "./diffs";
+import { jobRoutes } from "./jobs";
 import { storageConfigRoutes } from "./storageConfigs";
 import { userRoutes } from "./user";
 import { versionRoutes } from "./versions";
 
 /** TensorBay open API under /gatewayv2/tensorbay-open-api/v1/ (X-Token auth, `{code, message}` errors). */
-export const tensorbayRoutes: Route[] = [...storageConfigRoutes, ...datasetRoutes, ...versionRoutes, ...contentRoutes, ...diffRoutes, ...userRoutes];
+export const tensorbayRoutes: Route[] = [...storageConfigRoutes, ...datasetRoutes, ...versionRoutes, ...contentRoutes, ...diffRoutes, ...jobRoutes, ...userRoutes];

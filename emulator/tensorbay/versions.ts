@@ -58,6 +58,22 @@ export function editDraft(req: EmuRequest, ds: DatasetRow, change: (content: Ver
   saveDataset(req, { ...ds, drafts: ds.drafts.map((d) => (d === draft ? updated : d)) });
 }
 
+/** An OPEN draft on a branch's head holding `content`: numbers go up by one per dataset (tests/test_draft.py). */
+export function newDraft(ds: DatasetRow, draft: { branchName: string; title: string; description: string; content: VersionContent }): DraftRow {
+  const now = nowSeconds();
+  return {
+    number: Math.max(0, ...ds.drafts.map((d) => d.number)) + 1,
+    title: draft.title,
+    description: draft.description,
+    branchName: draft.branchName,
+    status: "OPEN",
+    parentCommitId: own(ds.branches, draft.branchName) ?? notExist(`branch ${draft.branchName}`),
+    author: { name: OWNER, date: now },
+    updatedAt: now,
+    ...draft.content,
+  };
+}
+
 export const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 function parseNotes(body: any, current: Notes): Notes {
@@ -113,21 +129,14 @@ export const versionRoutes = [
     const ds = datasetOf(req);
     const branchName = requiredString(req.body?.branchName, "branchName");
     const parentCommitId = own(ds.branches, branchName) ?? notExist(`branch ${branchName}`);
-    const number = Math.max(0, ...ds.drafts.map((d) => d.number)) + 1;
-    const now = nowSeconds();
-    const draft: DraftRow = {
-      number,
+    const draft = newDraft(ds, {
+      branchName,
       title: requiredString(req.body?.title, "title"),
       description: optionalString(req.body?.description, "description") ?? "",
-      branchName,
-      status: "OPEN",
-      parentCommitId,
-      author: { name: OWNER, date: now },
-      updatedAt: now,
-      ...contentOf(own(ds.commits, parentCommitId)),
-    };
+      content: contentOf(own(ds.commits, parentCommitId)),
+    });
     saveDataset(req, { ...ds, drafts: [...ds.drafts, draft] });
-    return { body: { draftNumber: number } };
+    return { body: { draftNumber: draft.number } };
   }),
   tensorbayRoute("GET /datasets/{id}/drafts", (req) => {
     const ds = datasetOf(req);

@@ -1,0 +1,103 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startEmulator, DEFAULTS, Emulator, ManualClock } from "../../emulator";
+import { JOB_QUEUE_MS, JOB_RUN_MS } from "../../emulator/tensorbay/jobs";
+import { TensorbayClient } from "../../provider/client/tensorbay";
+import { resolveConfig } from "../../provider/config";
+
+const clock = new ManualClock();
+let emu: Emulator;
+let dataDir: string;
+let api: TensorbayClient;
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), "edgeai-tensorbay-jobs-"));
+  emu = await startEmulator({ dataDir, credentials: [], clock });
+  const values: Record<string, string> = { tensorbayEndpoint: `${emu.url}/gatewayv2/tensorbay-open-api`, tensorbayAccessKey: DEFAULTS.tensorbayAccessKey, maxRetries: "0" };
+  api = new TensorbayClient(resolveConfig((k) => values[k], {}));
+});
+afterAll(async () => {
+  await emu.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+/** A dataset whose main has segment "shared", and a branch "dev" that adds "extra" and changes "shared" when `conflicting`. */
+async function datasetWithBranch(name: string, conflicting: boolean): Promise<string> {
+  const { id } = await api.call("POST /v1/datasets", {}, { body: { name } });
+  const commit = async (branchName: string, calls: [string, Record<string, unknown>][]) => {
+    const { draftNumber } = await api.call("POST /v1/datasets/{datasetId}/drafts", { datasetId: id }, { body: { branchName, title: `on ${branchName}` } });
+    for (const [route, body] of calls) await api.call(route, { datasetId: id }, { body: { ...body, draftNumber } });
+    await api.call("POST /v1/datasets/{datasetId}/commits", { datasetId: id }, { body: { title: `on ${branchName}`, draftNumber } });
+  };
+  const upload = (segmentName: string, checksum: string): [string, Record<string, unknown>] => ["PUT /v1/datasets/{datasetId}/multi/callback", { segmentName, objects: [{ remotePath: "a.jpg", checksum, fileSize: 1 }] }];
+  await commit("main", [["POST /v1/datasets/{datasetId}/segments", { name: "shared" }], upload("shared", "main")]);
+  await api.call("POST /v1/datasets/{datasetId}/branches", { datasetId: id }, { body: { name: "dev", commit: "main" } });
+  await commit("dev", [["POST /v1/datasets/{datasetId}/segments", { name: "extra" }], ...(conflicting ? [upload("shared", "dev")] : [])]);
+  return id;
+}
+const mergeDev = (strategy: string) => ({ title: "merge dev", jobType: "squashAndMerge", arguments: { title: "dev into main", sourceBranchName: "dev", targetBranchName: "main", strategy } });
+const jobPath = "GET /v1/datasets/{datasetId}/jobs/{jobId}";
+
+describe("TensorBay tasks as the SDK's dataset jobs: squash and merge", () => {
+  it("a job queues, runs and succeeds in emulator time; its draft holds both branches and commits like any draft", async () => {
+    const datasetId = await datasetWithBranch("jobs_merge", false);
+    const created = await api.call("POST /v1/datasets/{datasetId}/jobs", { datasetId }, { body: mergeDev("abort") });
+    expect(created).toMatchObject({ jobId: expect.stringMatching(/^[0-9a-f]{32}$/), startedAt: null, finishedAt: null, result: null });
+    const params = { datasetId, jobId: created.jobId };
+    expect(await api.call(jobPath, params)).toMatchObject({ status: "QUEUING", title: "merge dev", arguments: { sourceBranchName: "dev", strategy: "abort" } });
+    clock.advance(JOB_QUEUE_MS);
+    expect((await api.call(jobPath, params)).status).toBe("PROCESSING");
+    clock.advance(JOB_RUN_MS);
+    const done = await api.call(jobPath, params);
+    expect(done).toMatchObject({ status: "SUCCESS", errorMessage: "", result: { draftNumber: expect.any(Number) }, finishedAt: expect.any(Number) });
+    const { draftNumber } = done.result;
+    await api.call("POST /v1/datasets/{datasetId}/commits", { datasetId }, { body: { title: "merged", draftNumber } });
+    const segments = await api.call("GET /v1/datasets/{datasetId}/segments", { datasetId }, { query: { commit: "main" } });
+    expect(segments.segments.map((s: { name: string }) => s.name)).toEqual(["extra", "shared"]);
+    expect((await api.call("GET /v1/datasets/{datasetId}/jobs", { datasetId }, { query: { jobType: "squashAndMerge", status: "SUCCESS" } })).jobs.map((j: { jobId: string }) => j.jobId)).toEqual([created.jobId]);
+  });
+
+  it("a conflict fails an 'abort' merge with a message; 'override' takes the source's segment", async () => {
+    const datasetId = await datasetWithBranch("jobs_conflict", true);
+    const failed = await api.call("POST /v1/datasets/{datasetId}/jobs", { datasetId }, { body: mergeDev("abort") });
+    const overriding = await api.call("POST /v1/datasets/{datasetId}/jobs", { datasetId }, { body: mergeDev("override") });
+    clock.advance(JOB_QUEUE_MS + JOB_RUN_MS);
+    expect(await api.call(jobPath, { datasetId, jobId: failed.jobId })).toMatchObject({ status: "FAILED", errorMessage: "Conflicting segments: shared.", result: null });
+    const { draftNumber } = (await api.call(jobPath, { datasetId, jobId: overriding.jobId })).result;
+    const data = await api.call("GET /v1/datasets/{datasetId}/data/details", { datasetId }, { query: { draftNumber, segmentName: "shared" } });
+    expect(data.dataDetails).toEqual([expect.objectContaining({ remotePath: "a.jpg" })]);
+    const diff = await api.call("GET /v1/datasets/{datasetId}/diffs/{basehead}/segments/{segmentName}/data", { datasetId, basehead: `commit-main...draft-${draftNumber}`, segmentName: "shared" });
+    expect(diff.data).toEqual([{ remotePath: "a.jpg", action: "modify", file: { action: "modify" }, label: { action: "" } }]);
+  });
+
+  it("a running job stops (its draft is closed) and is retried; only ended jobs are deleted; unknown job types are refused", async () => {
+    const datasetId = await datasetWithBranch("jobs_stop", false);
+    const { jobId } = await api.call("POST /v1/datasets/{datasetId}/jobs", { datasetId }, { body: mergeDev("skip") });
+    const params = { datasetId, jobId };
+    await expect(api.call("DELETE /v1/datasets/{datasetId}/jobs/{jobId}", params)).rejects.toMatchObject({ status: 400, errorCode: "InvalidParamsValue" });
+    clock.advance(JOB_QUEUE_MS);
+    await api.call("POST /v1/datasets/{datasetId}/jobs/{jobId}/abort", params);
+    expect(await api.call(jobPath, params)).toMatchObject({ status: "ABORTED", result: null });
+    expect((await api.call("GET /v1/datasets/{datasetId}/drafts", { datasetId }, { query: { status: "OPEN" } })).drafts).toEqual([]);
+    await expect(api.call("POST /v1/datasets/{datasetId}/jobs/{jobId}/abort", params)).rejects.toThrow("only a QUEUING or PROCESSING job can be stopped");
+    await api.call("POST /v1/datasets/{datasetId}/jobs/{jobId}/retry", params);
+    expect((await api.call(jobPath, params)).status).toBe("QUEUING");
+    clock.advance(JOB_QUEUE_MS + JOB_RUN_MS);
+    expect((await api.call(jobPath, params)).status).toBe("SUCCESS");
+    await expect(api.call("POST /v1/datasets/{datasetId}/jobs/{jobId}/retry", params)).rejects.toThrow("only a FAILED or ABORTED job can be retried");
+    await api.call("DELETE /v1/datasets/{datasetId}/jobs/{jobId}", params);
+    await expect(api.call(jobPath, params)).rejects.toMatchObject({ status: 404, errorCode: "ResourceNotExist" });
+    await expect(api.call("POST /v1/datasets/{datasetId}/jobs", { datasetId }, { body: { ...mergeDev("abort"), jobType: "basicSearch" } })).rejects.toMatchObject({ errorCode: "InvalidParamsValue" });
+  });
+});
+
+describe("ListAuthStorageConfig", () => {
+  it("answers the storage-config list under the SDK's earlier path", async () => {
+    await api.call("POST /v1/storage-configs/local", {}, { body: { name: "nas_jobs", filePath: "p", endpoint: "http://10.0.0.1:9000" } });
+    const current = await api.call("GET /v1/storage-configs", {}, { query: { name: "nas_jobs" } });
+    expect(await api.call("GET /v1/auth-storage-configs", {}, { query: { name: "nas_jobs" } })).toEqual(current);
+    expect(current.configs).toEqual([{ name: "nas_jobs", type: "local", filePath: "p", isGravitiStorage: false }]);
+  });
+});
