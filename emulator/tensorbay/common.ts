@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { EmuError, EmuRequest, FamilyCodes, Handler, Route, page, route } from "../http";
 
 /** The open API root (Open API "公共参数": `service` + `/v1`). */
@@ -19,6 +20,11 @@ export function tensorbayErrorBody(err: EmuError): unknown {
     ? err.code
     : (STATUS_CODES[err.status] ?? (err.status >= 500 ? "InternalServerError" : err.status === 429 ? "TooManyRequests" : "InvalidParamsValue"));
   return { code, message: err.message };
+}
+
+/** The store scope of an access key: a digest, so the key itself is never stored. */
+export function tensorbayPrincipal(accessKey: string): string {
+  return "tensorbay-" + createHash("sha256").update(accessKey).digest("hex").slice(0, 16);
 }
 
 /** Paths carry no project; the access key alone scopes every object. */

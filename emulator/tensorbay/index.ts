@@ -1,4 +1,5 @@
 import type { Route } from "../http";
+import { cloudFileRoutes, cloudFilesControlRoute } from "./cloudFiles";
 import { contentRoutes } from "./content";
 import { datasetRoutes } from "./datasets";
 import { diffRoutes } from "./diffs";
@@ -8,4 +9,4 @@ import { userRoutes } from "./user";
 import { versionRoutes } from "./versions";
 
 /** TensorBay open API under /gatewayv2/tensorbay-open-api/v1/ (X-Token auth, `{code, message}` errors). */
-export const tensorbayRoutes: Route[] = [...storageConfigRoutes, ...datasetRoutes, ...versionRoutes, ...contentRoutes, ...diffRoutes, ...jobRoutes, ...userRoutes];
+export const tensorbayRoutes: Route[] = [...storageConfigRoutes, ...datasetRoutes, ...versionRoutes, ...contentRoutes, ...diffRoutes, ...jobRoutes, ...userRoutes, ...cloudFileRoutes, cloudFilesControlRoute];

@@ -2,6 +2,8 @@ import type { EmuRequest } from "../http";
 import { filterByName, invalid, nameConflict, notExist, pageBody, requiredString, tensorbayRoute } from "./common";
 
 export const STORAGE_CONFIG_KIND = "tensorbay.storageConfig";
+/** Kept here rather than imported from cloudFiles.ts, which imports this module. */
+export const CLOUD_FILES_KIND = "tensorbay.cloudFiles";
 
 /** The body fields of each CreateStorageConfig* call (wire format §8): all strings, all required. */
 const FIELDS_BY_TYPE: Record<string, string[]> = {
@@ -37,6 +39,8 @@ export const storageConfigRoutes = [
     const name = req.params.name;
     if (!req.store.get(req.principal, STORAGE_CONFIG_KIND, name)) notExist(`storage config ${name}`);
     req.store.delete(req.principal, STORAGE_CONFIG_KIND, name);
+    // The bucket's file list (cloudFiles.ts) goes with its config.
+    if (req.store.get(req.principal, CLOUD_FILES_KIND, name)) req.store.delete(req.principal, CLOUD_FILES_KIND, name);
     return {};
   }),
 ];

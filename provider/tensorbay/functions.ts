@@ -2,6 +2,7 @@ import { z } from "zod";
 import { compact, prune } from "../framework/case";
 import { lookup } from "../framework/lookup";
 import { userOutput } from "./common";
+import { TENSORBAY_PAGE_SIZE } from "../client/tensorbay";
 
 const datasetSummary = z.object({
   id: z.string().describe("Dataset ID."),
@@ -163,6 +164,31 @@ const data = lookup({
   },
 });
 
-export const lookups = [datasets.definition, commits.definition, user.definition, revisionDiff.definition, data.definition];
+const getCloudFilesArgs = z.object({
+  configName: z.string().min(1, { message: "is required" }).describe("Name of the storage config whose bucket to list (a `tensorbay.StorageConfig`'s `name`)."),
+  prefix: z.string().default("").describe('Only paths starting with this, e.g. a directory "frames/" (default "": all).'),
+});
+const getCloudFilesResult = z.object({ files: z.array(z.string()).describe("Paths of the files in the bucket, in the API's order.") });
+
+const cloudFiles = lookup({
+  service: "tensorbay",
+  name: "getCloudFiles",
+  description:
+    "Lists the files in the bucket of a TensorBay storage config, every page (Open API ListCloudFiles, `GET /v1/cloud/{configName}/files` with `prefix`, `limit` and `marker`; SDK `client/cloud_storage.py` `CloudClient._list_files`).",
+  args: getCloudFilesArgs,
+  result: getCloudFilesResult,
+  async run(ctx, args) {
+    const files: string[] = [];
+    // Marker paging: a page says whether it was `truncated` and where the next one starts (`nextMarker`).
+    for (let marker: string | undefined; ; ) {
+      const page = await ctx.tensorbay.call("GET /v1/cloud/{configName}/files", { configName: args.configName }, { query: { prefix: args.prefix, limit: TENSORBAY_PAGE_SIZE, marker } });
+      files.push(...(page?.cloudFiles ?? []));
+      if (!page?.truncated || !page.nextMarker) return { files };
+      marker = page.nextMarker;
+    }
+  },
+});
+
+export const lookups = [datasets.definition, commits.definition, user.definition, revisionDiff.definition, data.definition, cloudFiles.definition];
 /** The plain and Output forms of each look-up; `generated.ts` exports them typed and documented. */
-export const lookupFunctions = { getDatasets: datasets, getCommits: commits, getUser: user, getRevisionDiff: revisionDiff, getData: data };
+export const lookupFunctions = { getDatasets: datasets, getCommits: commits, getUser: user, getRevisionDiff: revisionDiff, getData: data, getCloudFiles: cloudFiles };

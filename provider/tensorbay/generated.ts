@@ -4040,3 +4040,67 @@ export function getData(args: GetDataArgs): Promise<GetDataResult> {
 export function getDataOutput(args: GetDataOutputArgs): pulumi.Output<GetDataResult> {
     return lookups.getData.output(args as never) as pulumi.Output<GetDataResult>;
 }
+
+/**
+ * The arguments of {@link getCloudFiles}.
+ */
+export interface GetCloudFilesArgs {
+    /**
+     * Name of the storage config whose bucket to list (a `tensorbay.StorageConfig`'s `name`).
+     *
+     * (Rules: min length 1.)
+     */
+    configName: string;
+    /**
+     * Only paths starting with this, e.g. a directory "frames/" (default "": all).
+     *
+     * @default ""
+     */
+    prefix?: string;
+}
+
+/**
+ * The arguments of {@link getCloudFilesOutput}: those of {@link GetCloudFilesArgs}, each an Input.
+ */
+export interface GetCloudFilesOutputArgs {
+    /**
+     * Name of the storage config whose bucket to list (a `tensorbay.StorageConfig`'s `name`).
+     *
+     * (Rules: min length 1.)
+     */
+    configName: pulumi.Input<string>;
+    /**
+     * Only paths starting with this, e.g. a directory "frames/" (default "": all).
+     *
+     * @default ""
+     */
+    prefix?: pulumi.Input<string>;
+}
+
+/**
+ * What {@link getCloudFiles} returns.
+ */
+export interface GetCloudFilesResult {
+    /**
+     * Paths of the files in the bucket, in the API's order.
+     */
+    files: string[];
+}
+
+/**
+ * Lists the files in the bucket of a TensorBay storage config, every page (Open API ListCloudFiles, `GET /v1/cloud/{configName}/files` with `prefix`, `limit` and `marker`; SDK `client/cloud_storage.py` `CloudClient._list_files`).
+ *
+ * Runs in the program's process with the stack's `edgeai:` configuration.
+ */
+export function getCloudFiles(args: GetCloudFilesArgs): Promise<GetCloudFilesResult> {
+    return lookups.getCloudFiles.plain(args as never) as Promise<GetCloudFilesResult>;
+}
+
+/**
+ * Lists the files in the bucket of a TensorBay storage config, every page (Open API ListCloudFiles, `GET /v1/cloud/{configName}/files` with `prefix`, `limit` and `marker`; SDK `client/cloud_storage.py` `CloudClient._list_files`).
+ *
+ * The Output form: takes Inputs, returns an Output.
+ */
+export function getCloudFilesOutput(args: GetCloudFilesOutputArgs): pulumi.Output<GetCloudFilesResult> {
+    return lookups.getCloudFiles.output(args as never) as pulumi.Output<GetCloudFilesResult>;
+}

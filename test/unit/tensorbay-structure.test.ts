@@ -1,10 +1,11 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { DEFAULTS } from "../../emulator";
+import { tensorbayPrincipal } from "../../emulator/tensorbay/common";
 import { TensorbayClient } from "../../provider/client/tensorbay";
 import { resolveConfig } from "../../provider/config";
 import { handlers } from "../../provider/framework/runtime";
 import { UNKNOWN } from "../../provider/framework/validate";
-import { getData, getRevisionDiff, getUser, getUserOutput } from "../../provider/tensorbay";
+import { getCloudFiles, getData, getRevisionDiff, getUser, getUserOutput } from "../../provider/tensorbay";
 import { runtimeAgainstEmulator } from "./runtime-emulator";
 
 const DATASET = "edgeai:tensorbay:Dataset";
@@ -186,6 +187,18 @@ describe("the structure resources against the emulator", () => {
       ],
     });
     expect((await api.call("GET /v1/datasets/{datasetId}/total-size", { datasetId }, { query: { commit: "main" } })).totalSize).toBe(120);
+  });
+
+  it("getCloudFiles walks the marker pages of a storage config's bucket; the list goes with the config", async () => {
+    await api.call("POST /v1/storage-configs/local", {}, { body: { name: "nas_files", filePath: "p", endpoint: "http://10.0.0.1:9000" } });
+    const frames = Array.from({ length: 130 }, (_, i) => `frames/${String(i).padStart(4, "0")}.jpg`);
+    await env.emu.control("PUT", "/__emulator/tensorbay/cloud-files", { accessKey: DEFAULTS.tensorbayAccessKey, configName: "nas_files", files: ["labels/all.json", ...frames] });
+    expect((await getCloudFiles({ configName: "nas_files", prefix: "frames/" })).files).toEqual(frames);
+    expect((await getCloudFiles({ configName: "nas_files" })).files).toHaveLength(131);
+    expect((await api.call("GET /v1/cloud/{configName}/files/urls", { configName: "nas_files" }, { query: { filePath: "labels/all.json" } })).url).toContain("labels%2Fall.json");
+    await api.call("DELETE /v1/storage-configs/{name}", { name: "nas_files" });
+    await expect(getCloudFiles({ configName: "nas_files" })).rejects.toMatchObject({ errorCode: "ResourceNotExist" });
+    expect(env.emu.store.list(tensorbayPrincipal(DEFAULTS.tensorbayAccessKey), "tensorbay.cloudFiles")).toEqual([]);
   });
 
   it("getUser answers the access key's user, in plain and Output form", async () => {
