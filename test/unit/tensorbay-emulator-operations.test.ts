@@ -4,6 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startEmulator, DEFAULTS, Emulator, ManualClock } from "../../emulator";
 import { JOB_QUEUE_MS, JOB_RUN_MS } from "../../emulator/tensorbay/jobs";
+import { EVALUATION_MS } from "../../emulator/tensorbay/sextant";
+import { send } from "./raw-http";
 import { TensorbayClient } from "../../provider/client/tensorbay";
 import { resolveConfig } from "../../provider/config";
 
@@ -13,7 +15,7 @@ let dataDir: string;
 let api: TensorbayClient;
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), "edgeai-tensorbay-jobs-"));
+  dataDir = mkdtempSync(join(tmpdir(), "edgeai-tensorbay-operations-"));
   emu = await startEmulator({ dataDir, credentials: [], clock });
   const values: Record<string, string> = { tensorbayEndpoint: `${emu.url}/gatewayv2/tensorbay-open-api`, tensorbayAccessKey: DEFAULTS.tensorbayAccessKey, maxRetries: "0" };
   api = new TensorbayClient(resolveConfig((k) => values[k], {}));
@@ -99,5 +101,34 @@ describe("ListAuthStorageConfig", () => {
     const current = await api.call("GET /v1/storage-configs", {}, { query: { name: "nas_jobs" } });
     expect(await api.call("GET /v1/auth-storage-configs", {}, { query: { name: "nas_jobs" } })).toEqual(current);
     expect(current.configs).toEqual([{ name: "nas_jobs", type: "local", filePath: "p", isGravitiStorage: false }]);
+  });
+});
+
+describe("Sextant: benchmarks and evaluations under the app's own root", () => {
+  /** Plain HTTP with the documented X-Token, as the SDK's Sextant client sends it. */
+  async function sextant(method: string, path: string, body?: unknown) {
+    const headers: Record<string, string> = { "X-Token": DEFAULTS.tensorbayAccessKey, ...(body === undefined ? {} : { "Content-Type": "application/json" }) };
+    return send(emu.url, method, `/gatewayv2/apps-sextant/v1${path}`, { headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  }
+
+  it("a benchmark made in the app lists; an evaluation of a commit is created, listed, and its result ends in emulator time", async () => {
+    const { id: datasetId } = await api.call("POST /v1/datasets", {}, { body: { name: "sextant_gt" } });
+    const { draftNumber } = await api.call("POST /v1/datasets/{datasetId}/drafts", { datasetId }, { body: { branchName: "main", title: "gt" } });
+    const { commitId } = await api.call("POST /v1/datasets/{datasetId}/commits", { datasetId }, { body: { title: "gt", draftNumber } });
+    await expect(emu.control("POST", "/__emulator/tensorbay/benchmarks", { accessKey: DEFAULTS.tensorbayAccessKey, name: "bad", datasetId, commitId: "f".repeat(32) })).rejects.toThrow();
+    const { benchmarkId } = await emu.control("POST", "/__emulator/tensorbay/benchmarks", { accessKey: DEFAULTS.tensorbayAccessKey, name: "lanes", datasetId, commitId });
+    const listed = await sextant("GET", "/benchmarks?offset=0&limit=128");
+    expect(listed.json).toMatchObject({ benchmarks: [{ benchmarkId, name: "lanes", datasetId, commitId }], totalCount: 1 });
+
+    const created = await sextant("POST", `/benchmarks/${benchmarkId}/evaluations`, { datasetId, commitId });
+    expect(created.status).toBe(200);
+    const { evaluationId } = created.json;
+    expect((await sextant("GET", `/benchmarks/${benchmarkId}/evaluations`)).json).toEqual({ evaluations: [{ evaluationId, createdAt: expect.any(Number) }], offset: 0, recordSize: 1, totalCount: 1 });
+    expect((await sextant("GET", `/benchmarks/${benchmarkId}/evaluations/${evaluationId}/results`)).json).toMatchObject({ status: "processing" });
+    clock.advance(EVALUATION_MS);
+    expect((await sextant("GET", `/benchmarks/${benchmarkId}/evaluations/${evaluationId}/results`)).json).toMatchObject({ status: "success", commitId });
+    const missing = await sextant("POST", `/benchmarks/${benchmarkId}/evaluations`, { datasetId });
+    expect(missing).toMatchObject({ status: 400, json: { code: "RequestParamsMissing" } });
+    expect(await sextant("GET", "/benchmarks/nope/evaluations")).toMatchObject({ status: 404, json: { code: "ResourceNotExist" } });
   });
 });
