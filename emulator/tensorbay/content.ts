@@ -1,6 +1,8 @@
+import { createHash } from "node:crypto";
 import { own, type EmuRequest } from "../http";
 import { invalid, missing, nameConflict, notExist, optionalString, pageBody, requiredString, tensorbayRoute } from "./common";
 import { DataRow, DatasetRow, SegmentRow, SensorRow, VersionContent, datasetOf } from "./datasets";
+import { CLOUD_FILES_KIND } from "./storageConfigs";
 import { byName, contentAt, editDraft } from "./versions";
 
 /**
@@ -80,13 +82,21 @@ function dataUrl(req: EmuRequest, segment: string, row: DataRow): string {
   return `https://emulator.invalid/tensorbay/${req.params.id}/${encodeURIComponent(segment)}/${encodeURIComponent(row.remotePath)}`;
 }
 
+interface FileDetail {
+  remotePath: string;
+  label: Record<string, unknown>;
+  url: string;
+  sensorName?: string;
+}
+type FrameDetail = { frameId: string; frame: FileDetail[] };
+
 /** ListDataDetails items: one per file, or one per frame in a fusion dataset (SDK `_generate_frames`: `frame[]` of `sensorName`, `url`). */
-function dataDetails(req: EmuRequest, ds: DatasetRow, segment: SegmentRow): unknown[] {
+function dataDetails(req: EmuRequest, ds: DatasetRow, segment: SegmentRow): (FileDetail | FrameDetail)[] {
   const rows = Object.values(segment.data).sort((a, b) => byName(a.remotePath, b.remotePath));
   if (ds.type !== 1) return rows.map((row) => ({ remotePath: row.remotePath, label: row.label, url: dataUrl(req, segment.name, row) }));
-  const frames = new Map<string, unknown[]>();
+  const frames = new Map<string, FileDetail[]>();
   for (const row of rows) frames.set(row.frameId!, [...(frames.get(row.frameId!) ?? []), { sensorName: row.sensorName, remotePath: row.remotePath, label: row.label, url: dataUrl(req, segment.name, row) }]);
-  return [...frames.keys()].sort(byName).map((frameId) => ({ frameId, frame: frames.get(frameId) }));
+  return [...frames.keys()].sort(byName).map((frameId) => ({ frameId, frame: frames.get(frameId)! }));
 }
 
 /** A label body: an object keyed by label type, as the SDK's `Label.dumps` sends it. */
@@ -208,6 +218,26 @@ export const contentRoutes = [
     });
     return {};
   }),
+  // CloudCallback: files already in the bucket of the dataset's storage config become data (SDK `import_auth_data`).
+  tensorbayRoute("PUT /datasets/{id}/multi/cloud-callback", (req) => {
+    const ds = datasetOf(req);
+    const segmentName = segmentInBody(req);
+    if (!ds.configName) invalid("segmentName", `names a segment of dataset ${ds.name}, which is on Graviti storage: only datasets on a storage config import cloud files`);
+    const objects = req.body.objects;
+    if (!Array.isArray(objects) || objects.length === 0) invalid("objects", "must be a non-empty array");
+    const inBucket = new Set(((req.store.get(req.principal, CLOUD_FILES_KIND, ds.configName) as { files: string[] } | undefined)?.files ?? []));
+    const uploads = (objects as Record<string, unknown>[]).map((o, i) => {
+      const cloudPath = requiredString(o?.cloudPath, `objects[${i}].cloudPath`);
+      if (!inBucket.has(cloudPath)) notExist(`cloud file ${cloudPath}`);
+      // The bucket's file is not read: its path stands in for the checksum, and its size is not known.
+      return { ...o, checksum: createHash("sha1").update(cloudPath).digest("hex"), fileSize: 0 };
+    });
+    editDraft(req, ds, (content) => {
+      const segment = segmentOf(content, segmentName);
+      return withSegment(content, { ...segment, data: parseUploads(ds, segment, uploads) });
+    });
+    return {};
+  }),
   tensorbayRoute("GET /datasets/{id}/data", (req) => {
     const segment = segmentOf(contentAt(datasetOf(req), req.query), segmentInQuery(req));
     const paths = Object.keys(segment.data).sort(byName);
@@ -217,6 +247,18 @@ export const contentRoutes = [
     const ds = datasetOf(req);
     const segment = segmentOf(contentAt(ds, req.query), segmentInQuery(req));
     return pageBody(req, dataDetails(req, ds, segment), "dataDetails");
+  }),
+  // GetDataUrls: one `remotePath`, or a page (SDK `_get_url`, `_list_urls`); a fusion segment answers per frame, per sensor.
+  tensorbayRoute("GET /datasets/{id}/data/urls", (req) => {
+    const ds = datasetOf(req);
+    const segment = segmentOf(contentAt(ds, req.query), segmentInQuery(req));
+    const remotePath = req.query.get("remotePath");
+    if (remotePath) {
+      const row = own(segment.data, remotePath) ?? notExist(`data ${remotePath}`);
+      return { body: { urls: [{ remotePath, url: dataUrl(req, segment.name, row) }], totalCount: 1 } };
+    }
+    const urls = dataDetails(req, ds, segment).map((d) => ("frame" in d ? { frameId: d.frameId, urls: d.frame.map((f) => ({ sensorName: f.sensorName, url: f.url })) } : { remotePath: d.remotePath, url: d.url }));
+    return pageBody(req, urls, "urls");
   }),
   tensorbayRoute("DELETE /datasets/{id}/data", (req) => {
     const ds = datasetOf(req);

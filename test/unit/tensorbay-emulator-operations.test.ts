@@ -132,3 +132,30 @@ describe("Sextant: benchmarks and evaluations under the app's own root", () => {
     expect(await sextant("GET", "/benchmarks/nope/evaluations")).toMatchObject({ status: 404, json: { code: "ResourceNotExist" } });
   });
 });
+
+describe("CloudCallback and GetDataUrls", () => {
+  it("files in the bucket of the dataset's storage config become data with their labels; their URLs list one by one or by page", async () => {
+    await api.call("POST /v1/storage-configs/local", {}, { body: { name: "nas_import", filePath: "p", endpoint: "http://10.0.0.1:9000" } });
+    await emu.control("PUT", "/__emulator/tensorbay/cloud-files", { accessKey: DEFAULTS.tensorbayAccessKey, configName: "nas_import", files: ["raw/1.jpg", "raw/2.jpg"] });
+    const { id: datasetId } = await api.call("POST /v1/datasets", {}, { body: { name: "imported", configName: "nas_import" } });
+    const { draftNumber } = await api.call("POST /v1/datasets/{datasetId}/drafts", { datasetId }, { body: { branchName: "main", title: "import" } });
+    await api.call("POST /v1/datasets/{datasetId}/segments", { datasetId }, { body: { name: "day", draftNumber } });
+    const label = { CLASSIFICATION: { category: "sunny" } };
+    const importing = (cloudPath: string) => api.call("PUT /v1/datasets/{datasetId}/multi/cloud-callback", { datasetId }, { body: { segmentName: "day", draftNumber, deleteSource: false, objects: [{ cloudPath, remotePath: cloudPath.slice(4), label }] } });
+    await importing("raw/1.jpg");
+    await importing("raw/2.jpg");
+    await expect(importing("raw/3.jpg")).rejects.toMatchObject({ status: 404, errorCode: "ResourceNotExist" });
+    const details = await api.call("GET /v1/datasets/{datasetId}/data/details", { datasetId }, { query: { draftNumber, segmentName: "day" } });
+    expect(details.dataDetails.map((d: { remotePath: string; label: unknown }) => [d.remotePath, d.label])).toEqual([["1.jpg", label], ["2.jpg", label]]);
+    const one = await api.call("GET /v1/datasets/{datasetId}/data/urls", { datasetId }, { query: { draftNumber, segmentName: "day", remotePath: "2.jpg" } });
+    expect(one.urls).toEqual([{ remotePath: "2.jpg", url: expect.stringContaining("2.jpg") }]);
+    const page = await api.call("GET /v1/datasets/{datasetId}/data/urls", { datasetId }, { query: { draftNumber, segmentName: "day", offset: 1, limit: 1 } });
+    expect(page).toMatchObject({ urls: [{ remotePath: "2.jpg" }], totalCount: 2 });
+
+    const { id: onGraviti } = await api.call("POST /v1/datasets", {}, { body: { name: "on_graviti" } });
+    const draft = await api.call("POST /v1/datasets/{datasetId}/drafts", { datasetId: onGraviti }, { body: { branchName: "main", title: "import" } });
+    await expect(
+      api.call("PUT /v1/datasets/{datasetId}/multi/cloud-callback", { datasetId: onGraviti }, { body: { segmentName: "day", draftNumber: draft.draftNumber, objects: [{ cloudPath: "raw/1.jpg", remotePath: "1.jpg" }] } }),
+    ).rejects.toThrow("only datasets on a storage config import cloud files");
+  });
+});
