@@ -144,6 +144,18 @@ describe("TensorBay segment, sensors and label catalog through the real pulumi C
     expect((await atHead(ds, "labels/catalogs")).catalog.BOX2D.categories.map((c: { name: string }) => c.name)).toEqual(["vehicle.car", "vehicle.bus", "person"]);
   });
 
+  it("refresh drops a segment removed in the console, with its sensors; up makes them again", async () => {
+    const ds = out["ds.id"];
+    await consoleCommit(ds, "console removes drive_2", [["DELETE /v1/datasets/{datasetId}/segments", { segmentName: "drive_2" }]]);
+    await t.refresh();
+    const state: { type: string }[] = JSON.parse(await t.exportState()).deployment.resources;
+    expect(state.map((r) => r.type.split(":").pop()).filter((type) => type === "Segment" || type === "Sensor")).toEqual([]);
+    expect(await t.previewChanges()).toMatchObject({ create: 3 });
+    out = values(await t.up());
+    expect(await segmentNames(ds)).toEqual(["drive_2"]);
+    expect((await sensorsOf(ds, "drive_2")).map((s: { name: string }) => s.name)).toEqual(["front", "lidar"]);
+  });
+
   it("the functions read the user, a segment's frames and what the last commit changed", async () => {
     const ds = out["ds.id"];
     const label = { BOX2D: [{ box2d: { xmin: 10, ymin: 20, xmax: 110, ymax: 220 }, category: "person" }] };
