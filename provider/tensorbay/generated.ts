@@ -3024,9 +3024,9 @@ export class LabelCatalog extends resourceClass(labelCatalogDefinition) {
      */
     declare readonly importId: pulumi.Output<string | undefined>;
     /**
-     * The commit that recorded the catalog.
+     * The commit that last recorded the catalog (unknown for an adopted catalog that needed no change).
      */
-    declare readonly commitId: pulumi.Output<string>;
+    declare readonly commitId: pulumi.Output<string | undefined>;
 
     /**
      * Creates a LabelCatalog: The label catalog of a TensorBay dataset on a branch: the annotation schema (categories, attributes, tracking, keypoints) of each label type, as code (Open API UploadLabelCatalog, GetLabelCatalog). The catalog is versioned like notes: creating or changing it opens a draft on the branch, uploads the whole catalog and commits it (one commit per change, titled `commitTitle`); refresh reads the catalog at the branch head. Destroying it commits an empty catalog, so the branch head no longer has one; earlier commits keep theirs. The ID is the dataset ID; `importId` takes it (with `branchName` set) and adopts the catalog already at the branch head.

@@ -145,7 +145,7 @@ const inputs = z
   });
 
 const outputs = z.object({
-  commitId: z.string().describe("The commit that recorded the catalog."),
+  commitId: z.string().optional().describe("The commit that last recorded the catalog (unknown for an adopted catalog that needed no change)."),
 });
 
 type Inputs = z.infer<typeof inputs>;

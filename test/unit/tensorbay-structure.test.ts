@@ -162,6 +162,23 @@ describe("the structure resources against the emulator", () => {
     expect(Object.keys((await head(datasetId, "labels/catalogs")).catalog)).toEqual(["BOX2D"]);
   });
 
+  it("a create whose commit answer is lost adopts what it made: one segment, one sensor, one catalog commit", async () => {
+    const datasetId = await datasetWithCommit("unit_lost", 1);
+    const sent = (from: number, pattern: RegExp) => env.emu.requests.slice(from).filter((r) => pattern.test(`${r.method} ${r.path}`));
+    const from = env.emu.requests.length;
+    const loseNextCommit = () => env.emu.inject({ pathPattern: "/commits$", method: "POST", kind: "lost", count: 1 });
+    loseNextCommit();
+    expect(await handlers.create(SEGMENT, { datasetId, name: "drive" })).toMatchObject({ id: "drive" });
+    loseNextCommit();
+    expect(await handlers.create(SENSOR, { datasetId, segmentName: "drive", ...LIDAR })).toMatchObject({ id: "lidar" });
+    loseNextCommit();
+    expect(await handlers.create(CATALOG, { datasetId, box2d: BOX2D })).toMatchObject({ id: datasetId });
+    expect(sent(from, /^POST .*\/(segments|sensors)$/)).toHaveLength(2);
+    expect(sent(from, /^PUT .*\/labels\/catalogs$/)).toHaveLength(1);
+    expect(sent(from, /^POST .*\/commits$/)).toHaveLength(3);
+    expect(await titles(datasetId)).toEqual(["Update label catalog", "Add sensor lidar", "Add segment drive", "Initial commit"]);
+  });
+
   it("getRevisionDiff and getData report what a commit changed and what a segment holds", async () => {
     const datasetId = await datasetWithCommit("unit_diff", 1);
     const base = (await api.call("GET /v1/datasets/{datasetId}", { datasetId })).commitId;
