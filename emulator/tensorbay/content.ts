@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { own, type EmuRequest } from "../http";
 import { invalid, missing, nameConflict, notExist, optionalString, pageBody, requiredString, tensorbayRoute } from "./common";
-import { DataRow, DatasetRow, SegmentRow, SensorRow, VersionContent, datasetOf } from "./datasets";
+import { DATASET_KIND, DataRow, DatasetRow, SegmentRow, SensorRow, VersionContent, datasetOf } from "./datasets";
 import { CLOUD_FILES_KIND } from "./storageConfigs";
 import { byName, contentAt, editDraft } from "./versions";
 
@@ -137,6 +137,65 @@ function relabel(segment: SegmentRow, labels: { remotePath: unknown; label: unkn
   return { ...segment, data };
 }
 
+const STRATEGIES = ["abort", "override", "skip"];
+
+function pathList(value: unknown, field: string): string[] {
+  if (!Array.isArray(value) || value.length === 0 || !value.every((p) => typeof p === "string" && p)) return invalid(field, "must be a non-empty array of paths");
+  return value as string[];
+}
+
+/**
+ * OperateData: copy or move files into a segment of the draft (SDK `SegmentClient.copy_data`,
+ * `move_data`: `POST data?multipleCopy` / `data?multipleMove`, `source: {segmentName,
+ * remotePaths, id?, commit|draftNumber?}`, `remotePaths` for new names, `strategy` for a path
+ * already taken: "abort" refuses (NameConflict), "override" replaces, "skip" keeps it). A copy
+ * may come from another version or dataset; a move stays in its draft. Normal datasets only:
+ * the SDK offers these on `SegmentClient`, not on fusion segments.
+ */
+function operateData(req: EmuRequest) {
+  const ds = datasetOf(req);
+  const move = req.query.has("multipleMove");
+  if (!move && !req.query.has("multipleCopy")) invalid("operation", "must be named in the query: multipleCopy or multipleMove");
+  if (ds.type === 1) invalid("segmentName", `names a segment of fusion dataset ${ds.name}: files are copied and moved in normal datasets`);
+  const b = req.body ?? {};
+  const strategy = b.strategy ?? "abort";
+  if (!STRATEGIES.includes(strategy)) invalid("strategy", `must be one of ${STRATEGIES.join(", ")}`);
+  const segmentName = segmentInBody(req);
+  const source = isObject(b.source) ? b.source : invalid("source", "must be an object");
+  const sourceSegmentName = requiredString(source.segmentName, "source.segmentName");
+  const sourcePaths = pathList(source.remotePaths, "source.remotePaths");
+  const targetPaths = b.remotePaths === undefined ? sourcePaths : pathList(b.remotePaths, "remotePaths");
+  if (targetPaths.length !== sourcePaths.length) invalid("remotePaths", `must name ${sourcePaths.length} paths, one per source path`);
+  const elsewhere = source.id !== undefined || source.commit !== undefined || source.draftNumber !== undefined;
+  if (move && elsewhere && !((source.id ?? ds.id) === ds.id && String(source.draftNumber) === String(b.draftNumber))) invalid("source", "a move stays in its draft: it takes no other dataset, commit or draft");
+  const sourceDataset = source.id === undefined ? ds : ((req.store.get(req.principal, DATASET_KIND, String(source.id)) as DatasetRow | undefined) ?? notExist(`dataset ${source.id}`));
+  editDraft(req, ds, (content) => {
+    const version = new URLSearchParams(Object.entries({ commit: source.commit, draftNumber: source.draftNumber }).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]));
+    const from = segmentOf(elsewhere ? contentAt(sourceDataset, version) : content, sourceSegmentName);
+    const target = segmentOf(content, segmentName);
+    const moved = new Set(move ? sourcePaths : []);
+    const data = { ...target.data };
+    sourcePaths.forEach((path, i) => {
+      const row = own(from.data, path) ?? notExist(`data ${path}`);
+      const dest = targetPaths[i];
+      const taken = own(data, dest) && !(sourceSegmentName === segmentName && moved.has(dest));
+      if (taken && strategy === "abort") nameConflict("data", dest);
+      if (taken && strategy === "skip") {
+        // Skipped: a moved file stays where it was.
+        moved.delete(path);
+        return;
+      }
+      data[dest] = { ...row, remotePath: dest };
+    });
+    // A moved file leaves its old path, unless that path is also where a file went.
+    const remaining = (rows: Record<string, DataRow>, destinations: Set<string>) => Object.fromEntries(Object.entries(rows).filter(([path]) => !moved.has(path) || destinations.has(path)));
+    if (sourceSegmentName === segmentName) return withSegment(content, { ...target, data: remaining(data, new Set(targetPaths)) });
+    const changed = { ...content.segments, [segmentName]: { ...target, data } };
+    return { segments: move ? { ...changed, [sourceSegmentName]: { ...from, data: remaining(from.data, new Set()) } } : changed };
+  });
+  return {};
+}
+
 export const contentRoutes = [
   // Segments (CreateSegment, ListSegment, DeleteSegment; SDK `client/dataset.py` `_create_segment`, `_list_segments`, `delete_segment`).
   tensorbayRoute("POST /datasets/{id}/segments", (req) => {
@@ -260,6 +319,7 @@ export const contentRoutes = [
     const urls = dataDetails(req, ds, segment).map((d) => ("frame" in d ? { frameId: d.frameId, urls: d.frame.map((f) => ({ sensorName: f.sensorName, url: f.url })) } : { remotePath: d.remotePath, url: d.url }));
     return pageBody(req, urls, "urls");
   }),
+  tensorbayRoute("POST /datasets/{id}/data", operateData),
   tensorbayRoute("DELETE /datasets/{id}/data", (req) => {
     const ds = datasetOf(req);
     const segmentName = segmentInBody(req);

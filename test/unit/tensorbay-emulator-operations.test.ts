@@ -159,3 +159,45 @@ describe("CloudCallback and GetDataUrls", () => {
     ).rejects.toThrow("only datasets on a storage config import cloud files");
   });
 });
+
+describe("OperateData: copy and move files", () => {
+  it("copies from another dataset's commit under new names, with the documented strategies; moves within the draft", async () => {
+    const dataset = async (name: string) => (await api.call("POST /v1/datasets", {}, { body: { name } })).id as string;
+    const draftOn = async (datasetId: string) => (await api.call("POST /v1/datasets/{datasetId}/drafts", { datasetId }, { body: { branchName: "main", title: "files" } })).draftNumber as number;
+    const put = (datasetId: string, draftNumber: number, segmentName: string, paths: string[], fileSize: number) =>
+      api.call("PUT /v1/datasets/{datasetId}/multi/callback", { datasetId }, { body: { segmentName, draftNumber, objects: paths.map((remotePath) => ({ remotePath, checksum: `c${fileSize}`, fileSize })) } });
+    const segment = (datasetId: string, draftNumber: number, name: string) => api.call("POST /v1/datasets/{datasetId}/segments", { datasetId }, { body: { name, draftNumber } });
+    const files = async (datasetId: string, draftNumber: number, segmentName: string) =>
+      (await api.call("GET /v1/datasets/{datasetId}/data/details", { datasetId }, { query: { draftNumber, segmentName } })).dataDetails.map((d: { remotePath: string; url: string }) => d.remotePath);
+    // The SDK sends `data?multipleCopy`; this client percent-encodes a "?" in a path, so the flag goes in the query as `multipleCopy=`.
+    const operate = (datasetId: string, op: "multipleCopy" | "multipleMove", body: Record<string, unknown>) => api.call("POST /v1/datasets/{datasetId}/data", { datasetId }, { body, query: { [op]: "" } });
+
+    const other = await dataset("ops_source");
+    const otherDraft = await draftOn(other);
+    await segment(other, otherDraft, "raw");
+    await put(other, otherDraft, "raw", ["a.jpg", "b.jpg"], 10);
+    const { commitId } = await api.call("POST /v1/datasets/{datasetId}/commits", { datasetId: other }, { body: { title: "raw", draftNumber: otherDraft } });
+
+    const datasetId = await dataset("ops_target");
+    const draftNumber = await draftOn(datasetId);
+    await segment(datasetId, draftNumber, "train");
+    await segment(datasetId, draftNumber, "val");
+    await put(datasetId, draftNumber, "train", ["x.jpg"], 1);
+    const copy = (strategy: string) => operate(datasetId, "multipleCopy", { draftNumber, segmentName: "train", strategy, remotePaths: ["x.jpg", "y.jpg"], source: { id: other, commit: commitId, segmentName: "raw", remotePaths: ["a.jpg", "b.jpg"] } });
+    await expect(copy("abort")).rejects.toMatchObject({ status: 409, errorCode: "NameConflict" });
+    await copy("skip");
+    // Sizes tell the files apart: 1 for the draft's own x.jpg, 10 for the copies.
+    const totalSize = async () => (await api.call("GET /v1/datasets/{datasetId}/total-size", { datasetId }, { query: { draftNumber } })).totalSize;
+    expect(await files(datasetId, draftNumber, "train")).toEqual(["x.jpg", "y.jpg"]);
+    expect(await totalSize()).toBe(11);
+    await copy("override");
+    expect(await totalSize()).toBe(20);
+
+    await operate(datasetId, "multipleMove", { draftNumber, segmentName: "val", source: { segmentName: "train", remotePaths: ["y.jpg"] } });
+    expect(await files(datasetId, draftNumber, "train")).toEqual(["x.jpg"]);
+    expect(await files(datasetId, draftNumber, "val")).toEqual(["y.jpg"]);
+    await operate(datasetId, "multipleMove", { draftNumber, segmentName: "val", remotePaths: ["z.jpg"], source: { segmentName: "val", remotePaths: ["y.jpg"] } });
+    expect(await files(datasetId, draftNumber, "val")).toEqual(["z.jpg"]);
+    await expect(operate(datasetId, "multipleMove", { draftNumber, segmentName: "val", source: { id: other, commit: commitId, segmentName: "raw", remotePaths: ["a.jpg"] } })).rejects.toThrow("a move stays in its draft");
+  });
+});
