@@ -365,6 +365,27 @@ export const contentRoutes = [
     editDraft(req, ds, (content) => withSegment(content, relabel(segmentOf(content, segmentName), objects)));
     return {};
   }),
+  // GetLabelStatistics (SDK `get_label_statistics`, `client/statistics.py`): per label type, how many labels, and per category when labels name one.
+  tensorbayRoute("GET /datasets/{id}/labels/statistics", (req) => {
+    const content = contentAt(datasetOf(req), req.query);
+    const byType = new Map<string, { quantity: number; categories: Map<string, number> }>();
+    for (const segment of Object.values(content.segments))
+      for (const row of Object.values(segment.data))
+        for (const [type, value] of Object.entries(row.label)) {
+          const stats = byType.get(type) ?? { quantity: 0, categories: new Map<string, number>() };
+          // CLASSIFICATION is one object per file; the other types are lists of labels.
+          for (const label of Array.isArray(value) ? value : [value]) {
+            stats.quantity++;
+            const category = isObject(label) && typeof label.category === "string" ? label.category : undefined;
+            if (category) stats.categories.set(category, (stats.categories.get(category) ?? 0) + 1);
+          }
+          byType.set(type, stats);
+        }
+    const labelStatistics = Object.fromEntries(
+      [...byType.entries()].map(([type, { quantity, categories }]) => [type, categories.size ? { quantity, categories: [...categories.entries()].sort(([a], [b]) => byName(a, b)).map(([name, n]) => ({ name, quantity: n })) } : { quantity }]),
+    );
+    return { body: { labelStatistics } };
+  }),
   tensorbayRoute("GET /datasets/{id}/labels", (req) => {
     const segment = segmentOf(contentAt(datasetOf(req), req.query), segmentInQuery(req));
     const rows = Object.values(segment.data).sort((a, b) => byName(a.remotePath, b.remotePath));

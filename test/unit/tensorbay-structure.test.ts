@@ -204,6 +204,7 @@ describe("the structure resources against the emulator", () => {
       ],
     });
     expect((await api.call("GET /v1/datasets/{datasetId}/total-size", { datasetId }, { query: { commit: "main" } })).totalSize).toBe(120);
+    expect((await api.call("GET /v1/datasets/{datasetId}/labels/statistics", { datasetId }, { query: { commit: "main" } })).labelStatistics).toEqual({ BOX2D: { quantity: 1, categories: [{ name: "vehicle.car", quantity: 1 }] } });
   });
 
   it("getCloudFiles walks the marker pages of a storage config's bucket; the list goes with the config", async () => {
