@@ -15,6 +15,9 @@ import { byName, contentAt, editDraft } from "./versions";
 /** The label types a catalog may hold (SDK `label/label.py` LabelType on the 1.25 HEAD; docs `reference/label_format`). */
 export const LABEL_TYPES = ["CLASSIFICATION", "BOX2D", "BOX3D", "POLYGON", "MULTI_POLYGON", "RLE", "POLYLINE2D", "MULTI_POLYLINE2D", "KEYPOINTS2D", "SENTENCE", "SEMANTIC_MASK", "INSTANCE_MASK", "PANOPTIC_MASK"];
 
+/** The mask label types (SDK `client/segment.py` `list_mask_urls`). */
+const MASK_TYPES = ["SEMANTIC_MASK", "INSTANCE_MASK", "PANOPTIC_MASK"];
+
 /** SDK `sensor/sensor.py` SensorType; only cameras have intrinsics. */
 export const SENSOR_TYPES = ["LIDAR", "RADAR", "CAMERA", "FISHEYE_CAMERA"];
 const CAMERAS = new Set(["CAMERA", "FISHEYE_CAMERA"]);
@@ -320,6 +323,15 @@ export const contentRoutes = [
     return pageBody(req, urls, "urls");
   }),
   tensorbayRoute("POST /datasets/{id}/data", operateData),
+  // ListMaskUrls (SDK `_list_mask_urls`): one URL per file of the page, in ListDataDetails order, "" for a file whose label has no mask of that type.
+  tensorbayRoute("GET /datasets/{id}/masks/urls", (req) => {
+    const ds = datasetOf(req);
+    const segment = segmentOf(contentAt(ds, req.query), segmentInQuery(req));
+    const maskType = requiredString(req.query.get("maskType") ?? undefined, "maskType");
+    if (!MASK_TYPES.includes(maskType)) invalid("maskType", `must be one of ${MASK_TYPES.join(", ")}`);
+    const rows = Object.values(segment.data).sort((a, b) => byName(a.remotePath, b.remotePath));
+    return pageBody(req, rows.map((row) => ({ url: own(row.label, maskType) === undefined ? "" : `${dataUrl(req, segment.name, row)}/${maskType.toLowerCase()}` })), "urls");
+  }),
   tensorbayRoute("DELETE /datasets/{id}/data", (req) => {
     const ds = datasetOf(req);
     const segmentName = segmentInBody(req);

@@ -133,7 +133,7 @@ describe("Sextant: benchmarks and evaluations under the app's own root", () => {
   });
 });
 
-describe("CloudCallback and GetDataUrls", () => {
+describe("CloudCallback, GetDataUrls, UploadLabel and ListMaskUrls", () => {
   it("files in the bucket of the dataset's storage config become data with their labels; their URLs list one by one or by page", async () => {
     await api.call("POST /v1/storage-configs/local", {}, { body: { name: "nas_import", filePath: "p", endpoint: "http://10.0.0.1:9000" } });
     await emu.control("PUT", "/__emulator/tensorbay/cloud-files", { accessKey: DEFAULTS.tensorbayAccessKey, configName: "nas_import", files: ["raw/1.jpg", "raw/2.jpg"] });
@@ -151,6 +151,9 @@ describe("CloudCallback and GetDataUrls", () => {
     expect(one.urls).toEqual([{ remotePath: "2.jpg", url: expect.stringContaining("2.jpg") }]);
     const page = await api.call("GET /v1/datasets/{datasetId}/data/urls", { datasetId }, { query: { draftNumber, segmentName: "day", offset: 1, limit: 1 } });
     expect(page).toMatchObject({ urls: [{ remotePath: "2.jpg" }], totalCount: 2 });
+    await api.call("PUT /v1/datasets/{datasetId}/labels", { datasetId }, { body: { segmentName: "day", draftNumber, remotePath: "2.jpg", label: { ...label, SEMANTIC_MASK: { remotePath: "2.png" } } } });
+    const masks = await api.call("GET /v1/datasets/{datasetId}/masks/urls", { datasetId }, { query: { draftNumber, segmentName: "day", maskType: "SEMANTIC_MASK" } });
+    expect(masks.urls).toEqual([{ url: "" }, { url: expect.stringContaining("2.jpg/semantic_mask") }]);
 
     const { id: onGraviti } = await api.call("POST /v1/datasets", {}, { body: { name: "on_graviti" } });
     const draft = await api.call("POST /v1/datasets/{datasetId}/drafts", { datasetId: onGraviti }, { body: { branchName: "main", title: "import" } });
