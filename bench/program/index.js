@@ -1,6 +1,7 @@
 // The benchmark's program: 1 workspace + N config maps that reference it. BENCH_KIND=edgeai uses
 // pulumi-edgeai against the emulator; BENCH_KIND=floor the same graph on a do-nothing dynamic
-// provider, the least any dynamic provider can cost the engine.
+// provider, the least any dynamic provider can cost the engine (with BENCH_SINK_URL, one request
+// per create).
 const pulumi = require("@pulumi/pulumi");
 const n = Number(process.env.BENCH_RESOURCES);
 
@@ -27,6 +28,14 @@ if (process.env.BENCH_KIND === "edgeai") {
     },
     async delete() {},
   };
+  // BENCH_SINK_URL: one request per create (answered after the emulator's latency), so the
+  // requests this floor keeps in flight show the pace the engine itself allows. Set only for that
+  // run, so the plain floor's serialized provider (its state size) stays the least it can be.
+  if (process.env.BENCH_SINK_URL)
+    floor.create = async (inputs) => {
+      await (await fetch(`${process.env.BENCH_SINK_URL}/sink/${inputs.name}`, { method: "POST" })).arrayBuffer();
+      return { id: inputs.name, outs: inputs };
+    };
   const ws = new pulumi.dynamic.Resource(floor, "ws", { name: "bench", workspaceId: undefined }, undefined, "edgeai:hilens", "Workspace");
   for (let i = 0; i < n; i++) new pulumi.dynamic.Resource(floor, `cm-${i}`, { name: `bench-cm-${i}`, configs: [{ key: "MODEL", value: `m${i}` }], workspaceId: ws.id }, undefined, "edgeai:hilens", "ConfigMap");
 }

@@ -3615,7 +3615,7 @@ export interface GetDatasetsResult {
  * Runs in the program's process with the stack's `edgeai:` configuration.
  */
 export function getDatasets(args?: GetDatasetsArgs): Promise<GetDatasetsResult> {
-    return lookups.getDatasets.plain(args as never) as Promise<GetDatasetsResult>;
+    return lookups.getDatasets.plain(args) as Promise<GetDatasetsResult>;
 }
 
 /**
@@ -3722,7 +3722,7 @@ export interface GetCommitsResult {
  * Runs in the program's process with the stack's `edgeai:` configuration.
  */
 export function getCommits(args: GetCommitsArgs): Promise<GetCommitsResult> {
-    return lookups.getCommits.plain(args as never) as Promise<GetCommitsResult>;
+    return lookups.getCommits.plain(args) as Promise<GetCommitsResult>;
 }
 
 /**
@@ -3804,7 +3804,7 @@ export interface GetUserResult {
  * Runs in the program's process with the stack's `edgeai:` configuration.
  */
 export function getUser(args?: GetUserArgs): Promise<GetUserResult> {
-    return lookups.getUser.plain(args as never) as Promise<GetUserResult>;
+    return lookups.getUser.plain() as Promise<GetUserResult>;
 }
 
 /**
@@ -3926,7 +3926,7 @@ export interface GetRevisionDiffResult {
  * Runs in the program's process with the stack's `edgeai:` configuration.
  */
 export function getRevisionDiff(args: GetRevisionDiffArgs): Promise<GetRevisionDiffResult> {
-    return lookups.getRevisionDiff.plain(args as never) as Promise<GetRevisionDiffResult>;
+    return lookups.getRevisionDiff.plain(args) as Promise<GetRevisionDiffResult>;
 }
 
 /**
@@ -4029,7 +4029,7 @@ export interface GetDataResult {
  * Runs in the program's process with the stack's `edgeai:` configuration.
  */
 export function getData(args: GetDataArgs): Promise<GetDataResult> {
-    return lookups.getData.plain(args as never) as Promise<GetDataResult>;
+    return lookups.getData.plain(args) as Promise<GetDataResult>;
 }
 
 /**
@@ -4093,7 +4093,7 @@ export interface GetCloudFilesResult {
  * Runs in the program's process with the stack's `edgeai:` configuration.
  */
 export function getCloudFiles(args: GetCloudFilesArgs): Promise<GetCloudFilesResult> {
-    return lookups.getCloudFiles.plain(args as never) as Promise<GetCloudFilesResult>;
+    return lookups.getCloudFiles.plain(args) as Promise<GetCloudFilesResult>;
 }
 
 /**

@@ -189,7 +189,14 @@ export const labelCatalogDefinition = defineResource({
   immutable: ["datasetId", "branchName"],
   // Every branch head has a catalog (empty on a new dataset), so a create whose answer was lost
   // is adopted, and committed again only if the catalog at the head differs from the program.
-  identity: { by: "name", doc: "the dataset and branch: every branch head has a catalog, so the catalog there is adopted and converged", find: async (_ctx, catalog) => catalog.datasetId },
+  // The subcatalogs are what the create's commit sets on that always-present object: a lost
+  // commit may not have set them, which says nothing about whose catalog it is.
+  identity: {
+    by: "name",
+    doc: "the dataset and branch: every branch head has a catalog, so the catalog there is adopted and converged",
+    find: async (_ctx, catalog) => catalog.datasetId,
+    setAfterCreate: KINDS,
+  },
   api: {
     async create(ctx, catalog) {
       return { id: catalog.datasetId, state: await record(ctx, catalog.datasetId, catalog.branchName, catalog.commitTitle, wireCatalog(catalog)) };

@@ -179,6 +179,14 @@ describe("the structure resources against the emulator", () => {
     expect(await titles(datasetId)).toEqual(["Update label catalog", "Add sensor lidar", "Add segment drive", "Initial commit"]);
   });
 
+  it("a catalog whose commit failed unseen (5xx) finds the branch's catalog unchanged and commits it once; it is not mistaken for someone else's", async () => {
+    const datasetId = await datasetWithCommit("unit_catalog_5xx");
+    env.emu.inject({ pathPattern: "/commits$", method: "POST", status: 503, count: 1 });
+    expect(await handlers.create(CATALOG, { datasetId, box2d: BOX2D, commitTitle: "Catalog" })).toMatchObject({ id: datasetId, outs: { commitId: expect.any(String) } });
+    expect(await titles(datasetId)).toEqual(["Catalog", "Initial commit"]);
+    expect(Object.keys((await head(datasetId, "labels/catalogs")).catalog)).toEqual(["BOX2D"]);
+  });
+
   it("getRevisionDiff and getData report what a commit changed and what a segment holds", async () => {
     const datasetId = await datasetWithCommit("unit_diff", 1);
     const base = (await api.call("GET /v1/datasets/{datasetId}", { datasetId })).commitId;
