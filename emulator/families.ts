@@ -1,7 +1,7 @@
 import { STATUS_CODES } from "node:http";
 import { EmuError, FamilyCodes, HILENS_CODES } from "./http";
 import { OCTOPUS_CODES } from "./octopus/common";
-import { TENSORBAY_FAMILY_CODES, TENSORBAY_ROOT, tensorbayErrorBody } from "./tensorbay/common";
+import { SEXTANT_ROOT, TENSORBAY_FAMILY_CODES, TENSORBAY_ROOT, tensorbayErrorBody } from "./tensorbay/common";
 
 /**
  * The API family a path belongs to, by its prefix: how the server answers the failures it finds
@@ -71,7 +71,7 @@ export function isControlPath(path: string): boolean {
 /** The family of a request path (HiLens for anything unrecognised: it is the default endpoint). */
 export function familyOf(path: string): Family {
   if (isControlPath(path)) return CONTROL;
-  if (path === TENSORBAY_ROOT || path.startsWith(TENSORBAY_ROOT + "/") || path.startsWith("/gatewayv2/tensorbay-open-api/")) return TENSORBAY;
+  if (path === TENSORBAY_ROOT || path.startsWith(TENSORBAY_ROOT + "/") || path.startsWith("/gatewayv2/tensorbay-open-api/") || path.startsWith(SEXTANT_ROOT + "/")) return TENSORBAY;
   if (path.startsWith("/v3/auth/")) return IAM;
   if (path.startsWith("/v1.0/") || path.startsWith("/v2/")) return OCTOPUS;
   return HILENS;

@@ -1,7 +1,7 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import { join } from "node:path";
-import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { randomBytes, timingSafeEqual } from "node:crypto";
 import { Store } from "./store";
 import { RequestLog } from "./requestLog";
 import { BadPathError, EmuError, EmuRequest, FamilyCodes, Route, matchRoute, route } from "./http";
@@ -11,6 +11,7 @@ import { Family, familyOf, isControlPath } from "./families";
 import { hilensRoutes } from "./hilens";
 import { octopusRoutes } from "./octopus";
 import { tensorbayRoutes } from "./tensorbay";
+import { tensorbayPrincipal } from "./tensorbay/common";
 import { Clock, setClock } from "./clock";
 
 export type { Fault, FaultKind, FaultLogEntry, FaultMode, FaultModeInput } from "./faults";
@@ -248,7 +249,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     const token = header(req, "x-token");
     if (!token) throw new EmuError(401, "Unauthorized", "X-Token header is required.");
     if (!tensorbayKeys.has(token)) throw new EmuError(403, "AccessDenied", "The accesskey is invalid.");
-    return "tensorbay-" + createHash("sha256").update(token).digest("hex").slice(0, 16);
+    return tensorbayPrincipal(token);
   }
 
   /** Returns the caller's project, or throws the documented 401/403. */

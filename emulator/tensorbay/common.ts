@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { EmuError, EmuRequest, FamilyCodes, Handler, Route, page, route } from "../http";
 
 /** The open API root (Open API "公共参数": `service` + `/v1`). */
@@ -21,13 +22,24 @@ export function tensorbayErrorBody(err: EmuError): unknown {
   return { code, message: err.message };
 }
 
+/** The store scope of an access key: a digest, so the key itself is never stored. */
+export function tensorbayPrincipal(accessKey: string): string {
+  return "tensorbay-" + createHash("sha256").update(accessKey).digest("hex").slice(0, 16);
+}
+
 /** Paths carry no project; the access key alone scopes every object. */
 export const TENSORBAY_FAMILY_CODES: FamilyCodes = { invalidBody: "InvalidParamsValue", wrongProject: { status: 403, code: "AccessDenied", message: "Access denied." }, internal: "InternalServerError" };
 
-/** A TensorBay route: `"GET /datasets"` under the root, X-Token auth, TensorBay error bodies. */
-export function tensorbayRoute(spec: string, handler: Handler): Route {
+/**
+ * The Sextant app's open API (benchmarks and evaluations, SDK `apps/sextant.py`: the gateway's
+ * `apps-sextant/v1/`), served by the same client class as the open API: X-Token, `{code, message}`.
+ */
+export const SEXTANT_ROOT = "/gatewayv2/apps-sextant/v1";
+
+/** A TensorBay route: `"GET /datasets"` under the root (the open API's unless given), X-Token auth, TensorBay error bodies. */
+export function tensorbayRoute(spec: string, handler: Handler, root = TENSORBAY_ROOT): Route {
   const [method, path] = spec.split(" ");
-  return { ...route(`${method} ${TENSORBAY_ROOT}${path}`, handler, "tensorbay"), errorBody: tensorbayErrorBody, codes: TENSORBAY_FAMILY_CODES };
+  return { ...route(`${method} ${root}${path}`, handler, "tensorbay"), errorBody: tensorbayErrorBody, codes: TENSORBAY_FAMILY_CODES };
 }
 
 export const missing = (field: string): never => {

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { own, type EmuRequest } from "../http";
 import { filterByName, invalid, nameConflict, notExist, optionalBoolean, optionalString, pageBody, requiredString, tensorbayRoute } from "./common";
 import { STORAGE_CONFIG_KIND } from "./storageConfigs";
+import type { JobRow } from "./jobs";
 
 export const DATASET_KIND = "tensorbay.dataset";
 /** A dataset with no commits points at this commit (SDK `struct.py` ROOT_COMMIT_ID). */
@@ -14,16 +15,56 @@ export interface Notes {
 }
 export const DEFAULT_NOTES: Notes = { isContinuous: false, binPointCloudFields: null };
 
-export interface CommitRow {
+/** A sensor of a fusion segment, as UploadSensor takes it (SDK `sensor/sensor.py` `Sensor.dumps`). */
+export interface SensorRow {
+  name: string;
+  type: string;
+  description?: string;
+  extrinsics?: unknown;
+  intrinsics?: unknown;
+}
+
+/** One file of a segment (SDK `Data.get_callback_body`, plus `frameId`/`sensorName` in fusion segments). */
+export interface DataRow {
+  remotePath: string;
+  checksum: string;
+  fileSize: number;
+  label: Record<string, unknown>;
+  frameId?: string;
+  sensorName?: string;
+}
+
+export interface SegmentRow {
+  name: string;
+  description: string;
+  sensors: Record<string, SensorRow>;
+  data: Record<string, DataRow>;
+}
+
+/**
+ * What a commit or a draft holds: notes, label catalog and segments (with their sensors and data).
+ * A draft starts as a copy of its parent commit's, and a commit keeps its draft's.
+ */
+export interface VersionContent {
+  notes: Notes;
+  catalog: Record<string, unknown>;
+  segments: Record<string, SegmentRow>;
+}
+
+/** A version's content; rows stored before catalogs and segments existed hold only notes. */
+export function contentOf(row: Partial<VersionContent> | undefined): VersionContent {
+  return { notes: row?.notes ?? DEFAULT_NOTES, catalog: row?.catalog ?? {}, segments: row?.segments ?? {} };
+}
+
+export interface CommitRow extends VersionContent {
   commitId: string;
   parentCommitId: string;
   title: string;
   description: string;
   committer: { name: string; date: number };
-  notes: Notes;
 }
 
-export interface DraftRow {
+export interface DraftRow extends VersionContent {
   number: number;
   title: string;
   description: string;
@@ -32,7 +73,6 @@ export interface DraftRow {
   parentCommitId: string;
   author: { name: string; date: number };
   updatedAt: number;
-  notes: Notes;
 }
 
 /** A dataset and its whole version history, stored as one row so deleting the dataset deletes it all. */
@@ -50,6 +90,8 @@ export interface DatasetRow {
   branches: Record<string, string>;
   tags: Record<string, string>;
   drafts: DraftRow[];
+  /** Asynchronous jobs (jobs.ts); rows stored before jobs existed have none. */
+  jobs?: JobRow[];
 }
 
 export const OWNER = "emulator";

@@ -1,9 +1,9 @@
 import { own, type EmuRequest } from "../http";
 import { filterByName, forbidden, invalid, missing, nameConflict, notExist, optionalBoolean, optionalString, pageBody, requiredString, tensorbayRoute } from "./common";
-import { CommitRow, DEFAULT_NOTES, DatasetRow, DraftRow, Notes, OWNER, ROOT_COMMIT, datasetOf, newId, nowSeconds, saveDataset } from "./datasets";
+import { CommitRow, DatasetRow, contentOf, DraftRow, Notes, VersionContent, OWNER, ROOT_COMMIT, datasetOf, newId, nowSeconds, saveDataset } from "./datasets";
 
 /** A revision is a branch name, a tag name or a commit ID (graviti SDK `client/commit.py`). */
-function resolve(ds: DatasetRow, revision: string): string {
+export function resolve(ds: DatasetRow, revision: string): string {
   return own(ds.branches, revision) ?? own(ds.tags, revision) ?? (own(ds.commits, revision) || revision === ROOT_COMMIT ? revision : notExist(`revision ${revision}`));
 }
 
@@ -26,7 +26,7 @@ function nameFromBody(req: EmuRequest): string {
   return requiredString(req.body?.name, "name");
 }
 
-function draftOf(ds: DatasetRow, numberText: unknown): DraftRow {
+export function draftOf(ds: DatasetRow, numberText: unknown): DraftRow {
   const number = Number(numberText);
   if (!Number.isInteger(number)) invalid("draftNumber", "must be an integer");
   return ds.drafts.find((d) => d.number === number) ?? notExist(`draft ${number}`);
@@ -38,7 +38,43 @@ function openDraftOf(ds: DatasetRow, numberText: unknown): DraftRow {
   return draft;
 }
 
-const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+/**
+ * The content a read names: a revision in `commit` or a draft in `draftNumber` (query), the
+ * version context of every dataset-content call (wire format §1.8).
+ */
+export function contentAt(ds: DatasetRow, query: URLSearchParams): VersionContent {
+  const commit = query.get("commit");
+  const draftNumber = query.get("draftNumber");
+  if (!commit && !draftNumber) missing("commit or draftNumber");
+  return commit ? contentOf(own(ds.commits, resolve(ds, commit))) : contentOf(draftOf(ds, draftNumber));
+}
+
+/** A write to the OPEN draft the body's `draftNumber` names: content changes only in drafts (wire format §1.8). */
+export function editDraft(req: EmuRequest, ds: DatasetRow, change: (content: VersionContent) => Partial<VersionContent>): void {
+  const b = req.body ?? {};
+  if (b.draftNumber === undefined || b.draftNumber === null) missing("draftNumber");
+  const draft = openDraftOf(ds, b.draftNumber);
+  const updated: DraftRow = { ...draft, ...change(contentOf(draft)), updatedAt: nowSeconds() };
+  saveDataset(req, { ...ds, drafts: ds.drafts.map((d) => (d === draft ? updated : d)) });
+}
+
+/** An OPEN draft on a branch's head holding `content`: numbers go up by one per dataset (tests/test_draft.py). */
+export function newDraft(ds: DatasetRow, draft: { branchName: string; title: string; description: string; content: VersionContent }): DraftRow {
+  const now = nowSeconds();
+  return {
+    number: Math.max(0, ...ds.drafts.map((d) => d.number)) + 1,
+    title: draft.title,
+    description: draft.description,
+    branchName: draft.branchName,
+    status: "OPEN",
+    parentCommitId: own(ds.branches, draft.branchName) ?? notExist(`branch ${draft.branchName}`),
+    author: { name: OWNER, date: now },
+    updatedAt: now,
+    ...draft.content,
+  };
+}
+
+export const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 function parseNotes(body: any, current: Notes): Notes {
   const isContinuous = optionalBoolean(body.isContinuous, "isContinuous") ?? current.isContinuous;
@@ -93,21 +129,14 @@ export const versionRoutes = [
     const ds = datasetOf(req);
     const branchName = requiredString(req.body?.branchName, "branchName");
     const parentCommitId = own(ds.branches, branchName) ?? notExist(`branch ${branchName}`);
-    const number = Math.max(0, ...ds.drafts.map((d) => d.number)) + 1;
-    const now = nowSeconds();
-    const draft: DraftRow = {
-      number,
+    const draft = newDraft(ds, {
+      branchName,
       title: requiredString(req.body?.title, "title"),
       description: optionalString(req.body?.description, "description") ?? "",
-      branchName,
-      status: "OPEN",
-      parentCommitId,
-      author: { name: OWNER, date: now },
-      updatedAt: now,
-      notes: own(ds.commits, parentCommitId)?.notes ?? DEFAULT_NOTES,
-    };
+      content: contentOf(own(ds.commits, parentCommitId)),
+    });
     saveDataset(req, { ...ds, drafts: [...ds.drafts, draft] });
-    return { body: { draftNumber: number } };
+    return { body: { draftNumber: draft.number } };
   }),
   tensorbayRoute("GET /datasets/{id}/drafts", (req) => {
     const ds = datasetOf(req);
@@ -115,7 +144,7 @@ export const versionRoutes = [
     const branchName = req.query.get("branchName");
     if (status && !["OPEN", "CLOSED", "COMMITTED", "ALL"].includes(status)) invalid("status", "must be OPEN, CLOSED, COMMITTED or ALL");
     const rows = ds.drafts.filter((d) => (!status || status === "ALL" || d.status === status) && (!branchName || d.branchName === branchName));
-    return pageBody(req, rows.map(({ notes: _notes, ...draft }) => draft), "drafts");
+    return pageBody(req, rows.map(({ notes: _notes, catalog: _catalog, segments: _segments, ...draft }) => draft), "drafts");
   }),
   tensorbayRoute("PATCH /datasets/{id}/drafts/{draftNumber}", (req) => {
     const ds = datasetOf(req);
@@ -142,7 +171,7 @@ export const versionRoutes = [
       title,
       description: optionalString(b.description, "description") ?? "",
       committer: { name: OWNER, date: nowSeconds() },
-      notes: draft.notes,
+      ...contentOf(draft),
     };
     saveDataset(req, {
       ...ds,
@@ -166,19 +195,8 @@ export const versionRoutes = [
 
   tensorbayRoute("PATCH /datasets/{id}/notes", (req) => {
     const ds = datasetOf(req);
-    const b = req.body ?? {};
-    if (b.draftNumber === undefined || b.draftNumber === null) missing("draftNumber");
-    const draft = openDraftOf(ds, b.draftNumber);
-    const updated = { ...draft, notes: parseNotes(b, draft.notes), updatedAt: nowSeconds() };
-    saveDataset(req, { ...ds, drafts: ds.drafts.map((d) => (d === draft ? updated : d)) });
+    editDraft(req, ds, (content) => ({ notes: parseNotes(req.body, content.notes) }));
     return {};
   }),
-  tensorbayRoute("GET /datasets/{id}/notes", (req) => {
-    const ds = datasetOf(req);
-    const commit = req.query.get("commit");
-    const draftNumber = req.query.get("draftNumber");
-    if (!commit && !draftNumber) missing("commit or draftNumber");
-    const notes = commit ? (own(ds.commits, resolve(ds, commit))?.notes ?? DEFAULT_NOTES) : draftOf(ds, draftNumber).notes;
-    return { body: notes };
-  }),
+  tensorbayRoute("GET /datasets/{id}/notes", (req) => ({ body: contentAt(datasetOf(req), req.query).notes })),
 ];

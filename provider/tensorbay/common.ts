@@ -26,16 +26,46 @@ export interface CommitInfo {
   committer: { name: string; date: number };
 }
 
+/** The draft-to-commit sequence running on each dataset branch in this process. */
+const branchQueues = new Map<string, Promise<unknown>>();
+
+/**
+ * Runs `work` after every earlier draft-to-commit sequence on the same branch. A draft holds a
+ * copy of the branch head taken when it opens, and a commit puts the draft's content on top of
+ * the head: two drafts open at once on one branch would each lose the other's change. The engine
+ * creates independent resources in parallel (a segment's two sensors, a catalog, notes), all in
+ * this one provider process, so their commits on a branch take turns here.
+ */
+async function onBranch<T>(datasetId: string, branchName: string, work: () => Promise<T>): Promise<T> {
+  const key = JSON.stringify([datasetId, branchName]);
+  const run = (branchQueues.get(key) ?? Promise.resolve()).catch(() => undefined).then(work);
+  branchQueues.set(key, run);
+  try {
+    return await run;
+  } finally {
+    if (branchQueues.get(key) === run) branchQueues.delete(key);
+  }
+}
+
 /**
  * The documented way to make a commit (wire format §4-5): open a draft on the branch, let
  * `change` edit it, commit it. A draft that fails before its commit is closed, so a failed
- * update leaves no open draft behind.
+ * update leaves no open draft behind. Sequences on one branch take turns (`onBranch`).
  */
-export async function commitDraft(
+export function commitDraft(
   client: TensorbayClient,
   datasetId: string,
   draft: { branchName: string; title: string; description?: string },
   change: (draftNumber: number) => Promise<void> = async () => {},
+): Promise<{ commitId: string; draftNumber: number }> {
+  return onBranch(datasetId, draft.branchName, () => draftAndCommit(client, datasetId, draft, change));
+}
+
+async function draftAndCommit(
+  client: TensorbayClient,
+  datasetId: string,
+  draft: { branchName: string; title: string; description?: string },
+  change: (draftNumber: number) => Promise<void>,
 ): Promise<{ commitId: string; draftNumber: number }> {
   const params = { datasetId };
   const description = draft.description || undefined;

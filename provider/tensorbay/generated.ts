@@ -8,6 +8,9 @@ import { commitDefinition } from "./commit";
 import { branchDefinition } from "./branch";
 import { tagDefinition } from "./tag";
 import { datasetNoteDefinition } from "./datasetNote";
+import { labelCatalogDefinition } from "./labelCatalog";
+import { segmentDefinition } from "./segment";
+import { sensorDefinition } from "./sensor";
 
 const lookups = lookupFunctions;
 
@@ -761,6 +764,2778 @@ export class DatasetNote extends resourceClass(datasetNoteDefinition) {
     }
 }
 
+export interface LabelCatalogClassificationCategoriesArgs {
+    /**
+     * Category name; with a `categoryDelimiter` (e.g. ".") it names a subcategory ("vehicle.car").
+     *
+     * (Rules: min length 1.)
+     */
+    name: pulumi.Input<string>;
+    /**
+     * Category description (default "").
+     *
+     * @default ""
+     */
+    description?: pulumi.Input<string>;
+}
+
+/**
+ * The elements of an array value (type "array" only).
+ */
+export interface LabelCatalogClassificationAttributesItemsArgs {
+    /**
+     * All the values allowed; `type` is not needed with it.
+     *
+     * (Rules: min items 1.)
+     */
+    enum?: pulumi.Input<pulumi.Input<string | number | boolean>[]>;
+    /**
+     * Type of the value, or a list of allowed types: "boolean", "integer", "number", "string", "array", "null". Required without `enum`.
+     */
+    type?: pulumi.Input<"boolean" | "integer" | "number" | "string" | "array" | "null" | pulumi.Input<"boolean" | "integer" | "number" | "string" | "array" | "null">[]>;
+    /**
+     * Smallest value (type "number" or "integer").
+     */
+    minimum?: pulumi.Input<number>;
+    /**
+     * Largest value (type "number" or "integer").
+     */
+    maximum?: pulumi.Input<number>;
+}
+
+export interface LabelCatalogClassificationAttributesArgs {
+    /**
+     * Attribute name.
+     *
+     * (Rules: min length 1.)
+     */
+    name: pulumi.Input<string>;
+    /**
+     * All the values allowed; `type` is not needed with it.
+     *
+     * (Rules: min items 1.)
+     */
+    enum?: pulumi.Input<pulumi.Input<string | number | boolean>[]>;
+    /**
+     * Type of the value, or a list of allowed types: "boolean", "integer", "number", "string", "array", "null". Required without `enum`.
+     */
+    type?: pulumi.Input<"boolean" | "integer" | "number" | "string" | "array" | "null" | pulumi.Input<"boolean" | "integer" | "number" | "string" | "array" | "null">[]>;
+    /**
+     * Smallest value (type "number" or "integer").
+     */
+    minimum?: pulumi.Input<number>;
+    /**
+     * Largest value (type "number" or "integer").
+     */
+    maximum?: pulumi.Input<number>;
+    /**
+     * The elements of an array value (type "array" only).
+     */
+    items?: pulumi.Input<LabelCatalogClassificationAttributesItemsArgs>;
+    /**
+     * Categories the attribute belongs to; omitted for a global attribute.
+     *
+     * (Rules: min items 1.)
+     */
+    parentCategories?: pulumi.Input<pulumi.Input<string>[]>;
+    /**
+     * Attribute description (default "").
+     *
+     * @default ""
+     */
+    description?: pulumi.Input<string>;
+}
+
+/**
+ * The CLASSIFICATION subcatalog (wire key in UploadLabelCatalog's `catalog`).
+ */
+export interface LabelCatalogClassificationArgs {
+    /**
+     * Subcatalog description (default "").
+     *
+     * @default ""
+     */
+    description?: pulumi.Input<string>;
+    /**
+     * Separator of subcategories in category names, e.g. "."; omitted: one level.
+     *
+     * (Rules: min length 1.)
+     */
+    categoryDelimiter?: pulumi.Input<string>;
+    /**
+     * The categories a label may take.
+     */
+    categories?: pulumi.Input<pulumi.Input<LabelCatalogClassificationCategoriesArgs>[]>;
+    /**
+     * The attributes a label may carry.
+     */
+    attributes?: pulumi.Input<pulumi.Input<LabelCatalogClassificationAttributesArgs>[]>;
+}
+
+export interface LabelCatalogBox2dCategoriesArgs {
+    /**
+     * Category name; with a `categoryDelimiter` (e.g. ".") it names a subcategory ("vehicle.car").
+     *
+     * (Rules: min length 1.)
+     */
+    name: pulumi.Input<string>;
+    /**
+     * Category description (default "").
+     *
+     * @default ""
+     */
+    description?: pulumi.Input<string>;
+}
+
+/**
+ * The elements of an array value (type "array" only).
+ */
+export interface LabelCatalogBox2dAttributesItemsArgs {
+    /**
+     * All the values allowed; `type` is not needed with it.
+     *
+     * (Rules: min items 1.)
+     */
+    enum?: pulumi.Input<pulumi.Input<string | number | boolean>[]>;
+    /**
+     * Type of the value, or a list of allowed types: "boolean", "integer", "number", "string", "array", "null". Required without `enum`.
+     */
+    type?: pulumi.Input<"boolean" | "integer" | "number" | "string" | "array" | "null" | pulumi.Input<"boolean" | "integer" | "number" | "string" | "array" | "null">[]>;
+    /**
+     * Smallest value (type "number" or "integer").
+     */
+    minimum?: pulumi.Input<number>;
+    /**
+     * Largest value (type "number" or "integer").
+     */
+    maximum?: pulumi.Input<number>;
+}
+
+export interface LabelCatalogBox2dAttributesArgs {
+    /**
+     * Attribute name.
+     *
+     * (Rules: min length 1.)
+     */
+    name: pulumi.Input<string>;
+    /**
+     * All the values allowed; `type` is not needed with it.
+     *
+     * (Rules: min items 1.)
+     */
+    enum?: pulumi.Input<pulumi.Input<string | number | boolean>[]>;
+    /**
+     * Type of the value, or a list of allowed types: "boolean", "integer", "number", "string", "array", "null". Required without `enum`.
+     */
+    type?: pulumi.Input<"boolean" | "integer" | "number" | "string" | "array" | "null" | pulumi.Input<"boolean" | "integer" | "number" | "string" | "array" | "null">[]>;
+    /**
+     * Smallest value (type "number" or "integer").
+     */
+    minimum?: pulumi.Input<number>;
+    /**
+     * Largest value (type "number" or "integer").
+     */
+    maximum?: pulumi.Input<number>;
+    /**
+     * The elements of an array value (type "array" only).
+     */
+    items?: pulumi.Input<LabelCatalogBox2dAttributesItemsArgs>;
+    /**
+     * Categories the attribute belongs to; omitted for a global attribute.
+     *
+     * (Rules: min items 1.)
+     */
+    parentCategories?: pulumi.Input<pulumi.Input<string>[]>;
+    /**
+     * Attribute description (default "").
+     *
+     * @default ""
+     */
+    description?: pulumi.Input<string>;
+}
+
+/**
+ * The BOX2D (2D bounding box) subcatalog (wire key in UploadLabelCatalog's `catalog`).
+ */
+export interface LabelCatalogBox2dArgs {
+    /**
+     * Subcatalog description (default "").
+     *
+     * @default ""
+     */
+    description?: pulumi.Input<string>;
+    /**
+     * Separator of subcategories in category names, e.g. "."; omitted: one level.
+     *
+     * (Rules: min length 1.)
+     */
+    categoryDelimiter?: pulumi.Input<string>;
+    /**
+     * The categories a label may take.
+     */
+    categories?: pulumi.Input<pulumi.Input<LabelCatalogBox2dCategoriesArgs>[]>;
+    /**
+     * The attributes a label may carry.
+     */
+    attributes?: pulumi.Input<pulumi.Input<LabelCatalogBox2dAttributesArgs>[]>;
+    /**
+     * Whether labels of this type carry tracking information (instance IDs across frames) (default false).
+     *
+     * @default false
+     */
+    isTracking?: pulumi.Input<boolean>;
+}
+
+export interface LabelCatalogBox3dCategoriesArgs {
+    /**
+     * Category name; with a `categoryDelimiter` (e.g. ".") it names a subcategory ("vehicle.car").
+     *
+     * (Rules: min length 1.)
+     */
+    name: pulumi.Input<string>;
+    /**
+     * Category description (default "").
+     *
+     * @default ""
+     */
+    description?: pulumi.Input<string>;
+}
+
+/**
+ * The elements of an array value (type "array" only).
+ */
+export interface LabelCatalogBox3dAttributesItemsArgs {
+    /**
+     * All the values allowed; `type` is not needed with it.
+     *
+     * (Rules: min items 1.)
+     */
+    enum?: pulumi.Input<pulumi.Input<string | number | boolean>[]>;
+    /**
+     * Type of the value, or a list of allowed types: "boolean", "integer", "number", "string", "array", "null". Required without `enum`.
+     */
+    type?: pulumi.Input<"boolean" | "integer" | "number" | "string" | "array" | "null" | pulumi.Input<"boolean" | "integer" | "number" | "string" | "array" | "null">[]>;
+    /**
+     * Smallest value (type "number" or "integer").
+     */
+    minimum?: pulumi.Input<number>;
+    /**
+     * Largest value (type "number" or "integer").
+     */
+    maximum?: pulumi.Input<number>;
+}
+
+export interface LabelCatalogBox3dAttributesArgs {
+    /**
+     * Attribute name.
+     *
+     * (Rules: min length 1.)
+     */
+    name: pulumi.Input<string>;
+    /**
+     * All the values allowed; `type` is not needed with it.
+     *
+     * (Rules: min items 1.)
+     */
+    enum?: pulumi.Input<pulumi.Input<string | number | boolean>[]>;
+    /**
+     * Type of the value, or a list of allowed types: "boolean", "integer", "number", "string", "array", "null". Required without `enum`.
+     */
+    type?: pulumi.Input<"boolean" | "integer" | "number" | "string" | "array" | "null" | pulumi.Input<"boolean" | "integer" | "number" | "string" | "array" | "null">[]>;
+    /**
+     * Smallest value (type "number" or "integer").
+     */
+    minimum?: pulumi.Input<number>;
+    /**
+     * Largest value (type "number" or "integer").
+     */
+    maximum?: pulumi.Input<number>;
+    /**
+     * The elements of an array value (type "array" only).
+     */
+    items?: pulumi.Input<LabelCatalogBox3dAttributesItemsArgs>;
+    /**
+     * Categories the attribute belongs to; omitted for a global attribute.
+     *
+     * (Rules: min items 1.)
+     */
+    parentCategories?: pulumi.Input<pulumi.Input<string>[]>;
+    /**
+     * Attribute description (default "").
+     *
+     * @default ""
+     */
+    description?: pulumi.Input<string>;
+}
+
+/**
+ * The BOX3D (3D bounding box) subcatalog (wire key in UploadLabelCatalog's `catalog`).
+ */
+export interface LabelCatalogBox3dArgs {
+    /**
+     * Subcatalog description (default "").
+     *
+     * @default ""
+     */
+    description?: pulumi.Input<string>;
+    /**
+     * Separator of subcategories in category names, e.g. "."; omitted: one level.
+     *
+     * (Rules: min length 1.)
+     */
+    categoryDelimiter?: pulumi.Input<string>;
+    /**
+     * The categories a label may take.
+     */
+    categories?: pulumi.Input<pulumi.Input<LabelCatalogBox3dCategoriesArgs>[]>;
+    /**
+     * The attributes a label may carry.
+     */
+    attributes?: pulumi.Input<pulumi.Input<LabelCatalogBox3dAttributesArgs>[]>;
+    /**
+     * Whether labels of this type carry tracking information (instance IDs across frames) (default false).
+     *
+     * @default false
+     */
+    isTracking?: pulumi.Input<boolean>;
+}
+
+export interface LabelCatalogPolygonCategoriesArgs {
+    /**
+     * Category name; with a `categoryDelimiter` (e.g. ".") it names a subcategory ("vehicle.car").
+     *
+     * (Rules: min length 1.)
+     */
+    name: pulumi.Input<string>;
+    /**
+     * Category description (default "").
+     *
+     * @default ""
+     */
+    description?: pulumi.Input<string>;
+}
+
+/**
+ * The elements of an array value (type "array" only).
+ */
+export interface LabelCatalogPolygonAttributesItemsArgs {
+    /**
+     * All the values allowed; `type` is not needed with it.
+     *
+     * (Rules: min items 1.)
+     */
+    enum?: pulumi.Input<pulumi.Input<string | number | boolean>[]>;
+    /**
+     * Type of the value, or a list of allowed types: "boolean", "integer", "number", "string", "array", "null". Required without `enum`.
+     */
+    type?: pulumi.Input<"boolean" | "integer" | "number" | "string" | "array" | "null" | pulumi.Input<"boolean" | "integer" | "number" | "string" | "array" | "null">[]>;
+    /**
+     * Smallest value (type "number" or "integer").
+     */
+    minimum?: pulumi.Input<number>;
+    /**
+     * Largest value (type "number" or "integer").
+     */
+    maximum?: pulumi.Input<number>;
+}
+
+export interface LabelCatalogPolygonAttributesArgs {
+    /**
+     * Attribute name.
+     *
+     * (Rules: min length 1.)
+     */
+    name: pulumi.Input<string>;
+    /**
+     * All the values allowed; `type` is not needed with it.
+     *
+     * (Rules: min items 1.)
+     */
+    enum?: pulumi.Input<pulumi.Input<string | number | boolean>[]>;
+    /**
+     * Type of the value, or a list of allowed types: "boolean", "integer", "number", "string", "array", "null". Required without `enum`.
+     */
+    type?: pulumi.Input<"boolean" | "integer" | "number" | "string" | "array" | "null" | pulumi.Input<"boolean" | "integer" | "number" | "string" | "array" | "null">[]>;
+    /**
+     * Smallest value (type "number" or "integer").
+     */
+    minimum?: pulumi.Input<number>;
+    /**
+     * Largest value (type "number" or "integer").
+     */
+    maximum?: pulumi.Input<number>;
+    /**
+     * The elements of an array value (type "array" only).
+     */
+    items?: pulumi.Input<LabelCatalogPolygonAttributesItemsArgs>;
+    /**
+     * Categories the attribute belongs to; omitted for a global attribute.
+     *
+     * (Rules: min items 1.)
+     */
+    parentCategories?: pulumi.Input<pulumi.Input<string>[]>;
+    /**
+     * Attribute description (default "").
+     *
+     * @default ""
+     */
+    description?: pulumi.Input<string>;
+}
+
+/**
+ * The POLYGON subcatalog (wire key in UploadLabelCatalog's `catalog`).
+ */
+export interface LabelCatalogPolygonArgs {
+    /**
+     * Subcatalog description (default "").
+     *
+     * @default ""
+     */
+    description?: pulumi.Input<string>;
+    /**
+     * Separator of subcategories in category names, e.g. "."; omitted: one level.
+     *
+     * (Rules: min length 1.)
+     */
+    categoryDelimiter?: pulumi.Input<string>;
+    /**
+     * The categories a label may take.
+     */
+    categories?: pulumi.Input<pulumi.Input<LabelCatalogPolygonCategoriesArgs>[]>;
+    /**
+     * The attributes a label may carry.
+     */
+    attributes?: pulumi.Input<pulumi.Input<LabelCatalogPolygonAttributesArgs>[]>;
+    /**
+     * Whether labels of this type carry tracking information (instance IDs across frames) (default false).
+     *
+     * @default false
+     */
+    isTracking?: pulumi.Input<boolean>;
+}
+
+export interface LabelCatalogMultiPolygonCategoriesArgs {
+    /**
+     * Category name; with a `categoryDelimiter` (e.g. ".") it names a subcategory ("vehicle.car").
+     *
+     * (Rules: min length 1.)
+     */
+    name: pulumi.Input<string>;
+    /**
+     * Category description (default "").
+     *
+     * @default ""
+     */
+    description?: pulumi.Input<string>;
+}
+
+/**
+ * The elements of an array value (type "array" only).
+ */
+export interface LabelCatalogMultiPolygonAttributesItemsArgs {
+    /**
+     * All the values allowed; `type` is not needed with it.
+     *
+     * (Rules: min items 1.)
+     */
+    enum?: pulumi.Input<pulumi.Input<string | number | boolean>[]>;
+    /**
+     * Type of the value, or a list of allowed types: "boolean", "integer", "number", "string", "array", "null". Required without `enum`.
+     */
+    type?: pulumi.Input<"boolean" | "integer" | "number" | "string" | "array" | "null" | pulumi.Input<"boolean" | "integer" | "number" | "string" | "array" | "null">[]>;
+    /**
+     * Smallest value (type "number" or "integer").
+     */
+    minimum?: pulumi.Input<number>;
+    /**
+     * Largest value (type "number" or "integer").
+     */
+    maximum?: pulumi.Input<number>;
+}
+
+export interface LabelCatalogMultiPolygonAttributesArgs {
+    /**
+     * Attribute name.
+     *
+     * (Rules: min length 1.)
+     */
+    name: pulumi.Input<string>;
+    /**
+     * All the values allowed; `type` is not needed with it.
+     *
+     * (Rules: min items 1.)
+     */
+    enum?: pulumi.Input<pulumi.Input<string | number | boolean>[]>;
+    /**
+     * Type of the value, or a list of allowed types: "boolean", "integer", "number", "string", "array", "null". Required without `enum`.
+     */
+    type?: pulumi.Input<"boolean" | "integer" | "number" | "string" | "array" | "null" | pulumi.Input<"boolean" | "integer" | "number" | "string" | "array" | "null">[]>;
+    /**
+     * Smallest value (type "number" or "integer").
+     */
+    minimum?: pulumi.Input<number>;
+    /**
+     * Largest value (type "number" or "integer").
+     */
+    maximum?: pulumi.Input<number>;
+    /**
+     * The elements of an array value (type "array" only).
+     */
+    items?: pulumi.Input<LabelCatalogMultiPolygonAttributesItemsArgs>;
+    /**
+     * Categories the attribute belongs to; omitted for a global attribute.
+     *
+     * (Rules: min items 1.)
+     */
+    parentCategories?: pulumi.Input<pulumi.Input<string>[]>;
+    /**
+     * Attribute description (default "").
+     *
+     * @default ""
+     */
+    description?: pulumi.Input<string>;
+}
+
+/**
+ * The MULTI_POLYGON subcatalog (wire key in UploadLabelCatalog's `catalog`).
+ */
+export interface LabelCatalogMultiPolygonArgs {
+    /**
+     * Subcatalog description (default "").
+     *
+     * @default ""
+     */
+    description?: pulumi.Input<string>;
+    /**
+     * Separator of subcategories in category names, e.g. "."; omitted: one level.
+     *
+     * (Rules: min length 1.)
+     */
+    categoryDelimiter?: pulumi.Input<string>;
+    /**
+     * The categories a label may take.
+     */
+    categories?: pulumi.Input<pulumi.Input<LabelCatalogMultiPolygonCategoriesArgs>[]>;
+    /**
+     * The attributes a label may carry.
+     */
+    attributes?: pulumi.Input<pulumi.Input<LabelCatalogMultiPolygonAttributesArgs>[]>;
+    /**
+     * Whether labels of this type carry tracking information (instance IDs across frames) (default false).
+     *
+     * @default false
+     */
+    isTracking?: pulumi.Input<boolean>;
+}
+
+export interface LabelCatalogRleCategoriesArgs {
+    /**
+     * Category name; with a `categoryDelimiter` (e.g. ".") it names a subcategory ("vehicle.car").
+     *
+     * (Rules: min length 1.)
+     */
+    name: pulumi.Input<string>;
+    /**
+     * Category description (default "").
+     *
+     * @default ""
+     */
+    description?: pulumi.Input<string>;
+}
+
+/**
+ * The elements of an array value (type "array" only).
+ */
+export interface LabelCatalogRleAttributesItemsArgs {
+    /**
+     * All the values allowed; `type` is not needed with it.
+     *
+     * (Rules: min items 1.)
+     */
+    enum?: pulumi.Input<pulumi.Input<string | number | boolean>[]>;
+    /**
+     * Type of the value, or a list of allowed types: "boolean", "integer", "number", "string", "array", "null". Required without `enum`.
+     */
+    type?: pulumi.Input<"boolean" | "integer" | "number" | "string" | "array" | "null" | pulumi.Input<"boolean" | "integer" | "number" | "string" | "array" | "null">[]>;
+    /**
+     * Smallest value (type "number" or "integer").
+     */
+    minimum?: pulumi.Input<number>;
+    /**
+     * Largest value (type "number" or "integer").
+     */
+    maximum?: pulumi.Input<number>;
+}
+
+export interface LabelCatalogRleAttributesArgs {
+    /**
+     * Attribute name.
+     *
+     * (Rules: min length 1.)
+     */
+    name: pulumi.Input<string>;
+    /**
+     * All the values allowed; `type` is not needed with it.
+     *
+     * (Rules: min items 1.)
+     */
+    enum?: pulumi.Input<pulumi.Input<string | number | boolean>[]>;
+    /**
+     * Type of the value, or a list of allowed types: "boolean", "integer", "number", "string", "array", "null". Required without `enum`.
+     */
+    type?: pulumi.Input<"boolean" | "integer" | "number" | "string" | "array" | "null" | pulumi.Input<"boolean" | "integer" | "number" | "string" | "array" | "null">[]>;
+    /**
+     * Smallest value (type "number" or "integer").
+     */
+    minimum?: pulumi.Input<number>;
+    /**
+     * Largest value (type "number" or "integer").
+     */
+    maximum?: pulumi.Input<number>;
+    /**
+     * The elements of an array value (type "array" only).
+     */
+    items?: pulumi.Input<LabelCatalogRleAttributesItemsArgs>;
+    /**
+     * Categories the attribute belongs to; omitted for a global attribute.
+     *
+     * (Rules: min items 1.)
+     */
+    parentCategories?: pulumi.Input<pulumi.Input<string>[]>;
+    /**
+     * Attribute description (default "").
+     *
+     * @default ""
+     */
+    description?: pulumi.Input<string>;
+}
+
+/**
+ * The RLE (run-length encoded mask) subcatalog (wire key in UploadLabelCatalog's `catalog`).
+ */
+export interface LabelCatalogRleArgs {
+    /**
+     * Subcatalog description (default "").
+     *
+     * @default ""
+     */
+    description?: pulumi.Input<string>;
+    /**
+     * Separator of subcategories in category names, e.g. "."; omitted: one level.
+     *
+     * (Rules: min length 1.)
+     */
+    categoryDelimiter?: pulumi.Input<string>;
+    /**
+     * The categories a label may take.
+     */
+    categories?: pulumi.Input<pulumi.Input<LabelCatalogRleCategoriesArgs>[]>;
+    /**
+     * The attributes a label may carry.
+     */
+    attributes?: pulumi.Input<pulumi.Input<LabelCatalogRleAttributesArgs>[]>;
+    /**
+     * Whether labels of this type carry tracking information (instance IDs across frames) (default false).
+     *
+     * @default false
+     */
+    isTracking?: pulumi.Input<boolean>;
+}
+
+export interface LabelCatalogPolyline2dCategoriesArgs {
+    /**
+     * Category name; with a `categoryDelimiter` (e.g. ".") it names a subcategory ("vehicle.car").
+     *
+     * (Rules: min length 1.)
+     */
+    name: pulumi.Input<string>;
+    /**
+     * Category description (default "").
+     *
+     * @default ""
+     */
+    description?: pulumi.Input<string>;
+}
+
+/**
+ * The elements of an array value (type "array" only).
+ */
+export interface LabelCatalogPolyline2dAttributesItemsArgs {
+    /**
+     * All the values allowed; `type` is not needed with it.
+     *
+     * (Rules: min items 1.)
+     */
+    enum?: pulumi.Input<pulumi.Input<string | number | boolean>[]>;
+    /**
+     * Type of the value, or a list of allowed types: "boolean", "integer", "number", "string", "array", "null". Required without `enum`.
+     */
+    type?: pulumi.Input<"boolean" | "integer" | "number" | "string" | "array" | "null" | pulumi.Input<"boolean" | "integer" | "number" | "string" | "array" | "null">[]>;
+    /**
+     * Smallest value (type "number" or "integer").
+     */
+    minimum?: pulumi.Input<number>;
+    /**
+     * Largest value (type "number" or "integer").
+     */
+    maximum?: pulumi.Input<number>;
+}
+
+export interface LabelCatalogPolyline2dAttributesArgs {
+    /**
+     * Attribute name.
+     *
+     * (Rules: min length 1.)
+     */
+    name: pulumi.Input<string>;
+    /**
+     * All the values allowed; `type` is not needed with it.
+     *
+     * (Rules: min items 1.)
+     */
+    enum?: pulumi.Input<pulumi.Input<string | number | boolean>[]>;
+    /**
+     * Type of the value, or a list of allowed types: "boolean", "integer", "number", "string", "array", "null". Required without `enum`.
+     */
+    type?: pulumi.Input<"boolean" | "integer" | "number" | "string" | "array" | "null" | pulumi.Input<"boolean" | "integer" | "number" | "string" | "array" | "null">[]>;
+    /**
+     * Smallest value (type "number" or "integer").
+     */
+    minimum?: pulumi.Input<number>;
+    /**
+     * Largest value (type "number" or "integer").
+     */
+    maximum?: pulumi.Input<number>;
+    /**
+     * The elements of an array value (type "array" only).
+     */
+    items?: pulumi.Input<LabelCatalogPolyline2dAttributesItemsArgs>;
+    /**
+     * Categories the attribute belongs to; omitted for a global attribute.
+     *
+     * (Rules: min items 1.)
+     */
+    parentCategories?: pulumi.Input<pulumi.Input<string>[]>;
+    /**
+     * Attribute description (default "").
+     *
+     * @default ""
+     */
+    description?: pulumi.Input<string>;
+}
+
+/**
+ * The POLYLINE2D subcatalog (wire key in UploadLabelCatalog's `catalog`).
+ */
+export interface LabelCatalogPolyline2dArgs {
+    /**
+     * Subcatalog description (default "").
+     *
+     * @default ""
+     */
+    description?: pulumi.Input<string>;
+    /**
+     * Separator of subcategories in category names, e.g. "."; omitted: one level.
+     *
+     * (Rules: min length 1.)
+     */
+    categoryDelimiter?: pulumi.Input<string>;
+    /**
+     * The categories a label may take.
+     */
+    categories?: pulumi.Input<pulumi.Input<LabelCatalogPolyline2dCategoriesArgs>[]>;
+    /**
+     * The attributes a label may carry.
+     */
+    attributes?: pulumi.Input<pulumi.Input<LabelCatalogPolyline2dAttributesArgs>[]>;
+    /**
+     * Whether labels of this type carry tracking information (instance IDs across frames) (default false).
+     *
+     * @default false
+     */
+    isTracking?: pulumi.Input<boolean>;
+}
+
+export interface LabelCatalogMultiPolyline2dCategoriesArgs {
+    /**
+     * Category name; with a `categoryDelimiter` (e.g. ".") it names a subcategory ("vehicle.car").
+     *
+     * (Rules: min length 1.)
+     */
+    name: pulumi.Input<string>;
+    /**
+     * Category description (default "").
+     *
+     * @default ""
+     */
+    description?: pulumi.Input<string>;
+}
+
+/**
+ * The elements of an array value (type "array" only).
+ */
+export interface LabelCatalogMultiPolyline2dAttributesItemsArgs {
+    /**
+     * All the values allowed; `type` is not needed with it.
+     *
+     * (Rules: min items 1.)
+     */
+    enum?: pulumi.Input<pulumi.Input<string | number | boolean>[]>;
+    /**
+     * Type of the value, or a list of allowed types: "boolean", "integer", "number", "string", "array", "null". Required without `enum`.
+     */
+    type?: pulumi.Input<"boolean" | "integer" | "number" | "string" | "array" | "null" | pulumi.Input<"boolean" | "integer" | "number" | "string" | "array" | "null">[]>;
+    /**
+     * Smallest value (type "number" or "integer").
+     */
+    minimum?: pulumi.Input<number>;
+    /**
+     * Largest value (type "number" or "integer").
+     */
+    maximum?: pulumi.Input<number>;
+}
+
+export interface LabelCatalogMultiPolyline2dAttributesArgs {
+    /**
+     * Attribute name.
+     *
+     * (Rules: min length 1.)
+     */
+    name: pulumi.Input<string>;
+    /**
+     * All the values allowed; `type` is not needed with it.
+     *
+     * (Rules: min items 1.)
+     */
+    enum?: pulumi.Input<pulumi.Input<string | number | boolean>[]>;
+    /**
+     * Type of the value, or a list of allowed types: "boolean", "integer", "number", "string", "array", "null". Required without `enum`.
+     */
+    type?: pulumi.Input<"boolean" | "integer" | "number" | "string" | "array" | "null" | pulumi.Input<"boolean" | "integer" | "number" | "string" | "array" | "null">[]>;
+    /**
+     * Smallest value (type "number" or "integer").
+     */
+    minimum?: pulumi.Input<number>;
+    /**
+     * Largest value (type "number" or "integer").
+     */
+    maximum?: pulumi.Input<number>;
+    /**
+     * The elements of an array value (type "array" only).
+     */
+    items?: pulumi.Input<LabelCatalogMultiPolyline2dAttributesItemsArgs>;
+    /**
+     * Categories the attribute belongs to; omitted for a global attribute.
+     *
+     * (Rules: min items 1.)
+     */
+    parentCategories?: pulumi.Input<pulumi.Input<string>[]>;
+    /**
+     * Attribute description (default "").
+     *
+     * @default ""
+     */
+    description?: pulumi.Input<string>;
+}
+
+/**
+ * The MULTI_POLYLINE2D subcatalog (wire key in UploadLabelCatalog's `catalog`).
+ */
+export interface LabelCatalogMultiPolyline2dArgs {
+    /**
+     * Subcatalog description (default "").
+     *
+     * @default ""
+     */
+    description?: pulumi.Input<string>;
+    /**
+     * Separator of subcategories in category names, e.g. "."; omitted: one level.
+     *
+     * (Rules: min length 1.)
+     */
+    categoryDelimiter?: pulumi.Input<string>;
+    /**
+     * The categories a label may take.
+     */
+    categories?: pulumi.Input<pulumi.Input<LabelCatalogMultiPolyline2dCategoriesArgs>[]>;
+    /**
+     * The attributes a label may carry.
+     */
+    attributes?: pulumi.Input<pulumi.Input<LabelCatalogMultiPolyline2dAttributesArgs>[]>;
+    /**
+     * Whether labels of this type carry tracking information (instance IDs across frames) (default false).
+     *
+     * @default false
+     */
+    isTracking?: pulumi.Input<boolean>;
+}
+
+export interface LabelCatalogKeypoints2dCategoriesArgs {
+    /**
+     * Category name; with a `categoryDelimiter` (e.g. ".") it names a subcategory ("vehicle.car").
+     *
+     * (Rules: min length 1.)
+     */
+    name: pulumi.Input<string>;
+    /**
+     * Category description (default "").
+     *
+     * @default ""
+     */
+    description?: pulumi.Input<string>;
+}
+
+/**
+ * The elements of an array value (type "array" only).
+ */
+export interface LabelCatalogKeypoints2dAttributesItemsArgs {
+    /**
+     * All the values allowed; `type` is not needed with it.
+     *
+     * (Rules: min items 1.)
+     */
+    enum?: pulumi.Input<pulumi.Input<string | number | boolean>[]>;
+    /**
+     * Type of the value, or a list of allowed types: "boolean", "integer", "number", "string", "array", "null". Required without `enum`.
+     */
+    type?: pulumi.Input<"boolean" | "integer" | "number" | "string" | "array" | "null" | pulumi.Input<"boolean" | "integer" | "number" | "string" | "array" | "null">[]>;
+    /**
+     * Smallest value (type "number" or "integer").
+     */
+    minimum?: pulumi.Input<number>;
+    /**
+     * Largest value (type "number" or "integer").
+     */
+    maximum?: pulumi.Input<number>;
+}
+
+export interface LabelCatalogKeypoints2dAttributesArgs {
+    /**
+     * Attribute name.
+     *
+     * (Rules: min length 1.)
+     */
+    name: pulumi.Input<string>;
+    /**
+     * All the values allowed; `type` is not needed with it.
+     *
+     * (Rules: min items 1.)
+     */
+    enum?: pulumi.Input<pulumi.Input<string | number | boolean>[]>;
+    /**
+     * Type of the value, or a list of allowed types: "boolean", "integer", "number", "string", "array", "null". Required without `enum`.
+     */
+    type?: pulumi.Input<"boolean" | "integer" | "number" | "string" | "array" | "null" | pulumi.Input<"boolean" | "integer" | "number" | "string" | "array" | "null">[]>;
+    /**
+     * Smallest value (type "number" or "integer").
+     */
+    minimum?: pulumi.Input<number>;
+    /**
+     * Largest value (type "number" or "integer").
+     */
+    maximum?: pulumi.Input<number>;
+    /**
+     * The elements of an array value (type "array" only).
+     */
+    items?: pulumi.Input<LabelCatalogKeypoints2dAttributesItemsArgs>;
+    /**
+     * Categories the attribute belongs to; omitted for a global attribute.
+     *
+     * (Rules: min items 1.)
+     */
+    parentCategories?: pulumi.Input<pulumi.Input<string>[]>;
+    /**
+     * Attribute description (default "").
+     *
+     * @default ""
+     */
+    description?: pulumi.Input<string>;
+}
+
+export interface LabelCatalogKeypoints2dKeypointsArgs {
+    /**
+     * Number of keypoints.
+     */
+    number: pulumi.Input<number>;
+    /**
+     * Name of each keypoint, `number` of them.
+     */
+    names?: pulumi.Input<pulumi.Input<string>[]>;
+    /**
+     * Lines of the skeleton, as pairs of keypoint indexes (0-based, below `number`).
+     */
+    skeleton?: pulumi.Input<pulumi.Input<pulumi.Input<number>[]>[]>;
+    /**
+     * How visibility is labelled: "BINARY" (visible or not) or "TERNARY" (visible, occluded, invisible).
+     *
+     * (Rules: one of "BINARY", "TERNARY".)
+     */
+    visible?: pulumi.Input<"BINARY" | "TERNARY">;
+    /**
+     * Categories these keypoints belong to.
+     *
+     * (Rules: min items 1.)
+     */
+    parentCategories?: pulumi.Input<pulumi.Input<string>[]>;
+    /**
+     * Keypoints description (default "").
+     *
+     * @default ""
+     */
+    description?: pulumi.Input<string>;
+}
+
+/**
+ * The KEYPOINTS2D subcatalog (wire key in UploadLabelCatalog's `catalog`).
+ */
+export interface LabelCatalogKeypoints2dArgs {
+    /**
+     * Subcatalog description (default "").
+     *
+     * @default ""
+     */
+    description?: pulumi.Input<string>;
+    /**
+     * Separator of subcategories in category names, e.g. "."; omitted: one level.
+     *
+     * (Rules: min length 1.)
+     */
+    categoryDelimiter?: pulumi.Input<string>;
+    /**
+     * The categories a label may take.
+     */
+    categories?: pulumi.Input<pulumi.Input<LabelCatalogKeypoints2dCategoriesArgs>[]>;
+    /**
+     * The attributes a label may carry.
+     */
+    attributes?: pulumi.Input<pulumi.Input<LabelCatalogKeypoints2dAttributesArgs>[]>;
+    /**
+     * Whether labels of this type carry tracking information (instance IDs across frames) (default false).
+     *
+     * @default false
+     */
+    isTracking?: pulumi.Input<boolean>;
+    /**
+     * The keypoint sets a label may take.
+     */
+    keypoints?: pulumi.Input<pulumi.Input<LabelCatalogKeypoints2dKeypointsArgs>[]>;
+}
+
+export interface LabelCatalogClassificationCategories {
+    /**
+     * Category name; with a `categoryDelimiter` (e.g. ".") it names a subcategory ("vehicle.car").
+     *
+     * (Rules: min length 1.)
+     */
+    name: string;
+    /**
+     * Category description (default "").
+     *
+     * @default ""
+     */
+    description: string;
+}
+
+/**
+ * The elements of an array value (type "array" only).
+ */
+export interface LabelCatalogClassificationAttributesItems {
+    /**
+     * All the values allowed; `type` is not needed with it.
+     *
+     * (Rules: min items 1.)
+     */
+    enum?: (string | number | boolean)[];
+    /**
+     * Type of the value, or a list of allowed types: "boolean", "integer", "number", "string", "array", "null". Required without `enum`.
+     */
+    type?: "boolean" | "integer" | "number" | "string" | "array" | "null" | ("boolean" | "integer" | "number" | "string" | "array" | "null")[];
+    /**
+     * Smallest value (type "number" or "integer").
+     */
+    minimum?: number;
+    /**
+     * Largest value (type "number" or "integer").
+     */
+    maximum?: number;
+}
+
+export interface LabelCatalogClassificationAttributes {
+    /**
+     * Attribute name.
+     *
+     * (Rules: min length 1.)
+     */
+    name: string;
+    /**
+     * All the values allowed; `type` is not needed with it.
+     *
+     * (Rules: min items 1.)
+     */
+    enum?: (string | number | boolean)[];
+    /**
+     * Type of the value, or a list of allowed types: "boolean", "integer", "number", "string", "array", "null". Required without `enum`.
+     */
+    type?: "boolean" | "integer" | "number" | "string" | "array" | "null" | ("boolean" | "integer" | "number" | "string" | "array" | "null")[];
+    /**
+     * Smallest value (type "number" or "integer").
+     */
+    minimum?: number;
+    /**
+     * Largest value (type "number" or "integer").
+     */
+    maximum?: number;
+    /**
+     * The elements of an array value (type "array" only).
+     */
+    items?: LabelCatalogClassificationAttributesItems;
+    /**
+     * Categories the attribute belongs to; omitted for a global attribute.
+     *
+     * (Rules: min items 1.)
+     */
+    parentCategories?: string[];
+    /**
+     * Attribute description (default "").
+     *
+     * @default ""
+     */
+    description: string;
+}
+
+/**
+ * The CLASSIFICATION subcatalog (wire key in UploadLabelCatalog's `catalog`).
+ */
+export interface LabelCatalogClassification {
+    /**
+     * Subcatalog description (default "").
+     *
+     * @default ""
+     */
+    description: string;
+    /**
+     * Separator of subcategories in category names, e.g. "."; omitted: one level.
+     *
+     * (Rules: min length 1.)
+     */
+    categoryDelimiter?: string;
+    /**
+     * The categories a label may take.
+     */
+    categories?: LabelCatalogClassificationCategories[];
+    /**
+     * The attributes a label may carry.
+     */
+    attributes?: LabelCatalogClassificationAttributes[];
+}
+
+export interface LabelCatalogBox2dCategories {
+    /**
+     * Category name; with a `categoryDelimiter` (e.g. ".") it names a subcategory ("vehicle.car").
+     *
+     * (Rules: min length 1.)
+     */
+    name: string;
+    /**
+     * Category description (default "").
+     *
+     * @default ""
+     */
+    description: string;
+}
+
+/**
+ * The elements of an array value (type "array" only).
+ */
+export interface LabelCatalogBox2dAttributesItems {
+    /**
+     * All the values allowed; `type` is not needed with it.
+     *
+     * (Rules: min items 1.)
+     */
+    enum?: (string | number | boolean)[];
+    /**
+     * Type of the value, or a list of allowed types: "boolean", "integer", "number", "string", "array", "null". Required without `enum`.
+     */
+    type?: "boolean" | "integer" | "number" | "string" | "array" | "null" | ("boolean" | "integer" | "number" | "string" | "array" | "null")[];
+    /**
+     * Smallest value (type "number" or "integer").
+     */
+    minimum?: number;
+    /**
+     * Largest value (type "number" or "integer").
+     */
+    maximum?: number;
+}
+
+export interface LabelCatalogBox2dAttributes {
+    /**
+     * Attribute name.
+     *
+     * (Rules: min length 1.)
+     */
+    name: string;
+    /**
+     * All the values allowed; `type` is not needed with it.
+     *
+     * (Rules: min items 1.)
+     */
+    enum?: (string | number | boolean)[];
+    /**
+     * Type of the value, or a list of allowed types: "boolean", "integer", "number", "string", "array", "null". Required without `enum`.
+     */
+    type?: "boolean" | "integer" | "number" | "string" | "array" | "null" | ("boolean" | "integer" | "number" | "string" | "array" | "null")[];
+    /**
+     * Smallest value (type "number" or "integer").
+     */
+    minimum?: number;
+    /**
+     * Largest value (type "number" or "integer").
+     */
+    maximum?: number;
+    /**
+     * The elements of an array value (type "array" only).
+     */
+    items?: LabelCatalogBox2dAttributesItems;
+    /**
+     * Categories the attribute belongs to; omitted for a global attribute.
+     *
+     * (Rules: min items 1.)
+     */
+    parentCategories?: string[];
+    /**
+     * Attribute description (default "").
+     *
+     * @default ""
+     */
+    description: string;
+}
+
+/**
+ * The BOX2D (2D bounding box) subcatalog (wire key in UploadLabelCatalog's `catalog`).
+ */
+export interface LabelCatalogBox2d {
+    /**
+     * Subcatalog description (default "").
+     *
+     * @default ""
+     */
+    description: string;
+    /**
+     * Separator of subcategories in category names, e.g. "."; omitted: one level.
+     *
+     * (Rules: min length 1.)
+     */
+    categoryDelimiter?: string;
+    /**
+     * The categories a label may take.
+     */
+    categories?: LabelCatalogBox2dCategories[];
+    /**
+     * The attributes a label may carry.
+     */
+    attributes?: LabelCatalogBox2dAttributes[];
+    /**
+     * Whether labels of this type carry tracking information (instance IDs across frames) (default false).
+     *
+     * @default false
+     */
+    isTracking: boolean;
+}
+
+export interface LabelCatalogBox3dCategories {
+    /**
+     * Category name; with a `categoryDelimiter` (e.g. ".") it names a subcategory ("vehicle.car").
+     *
+     * (Rules: min length 1.)
+     */
+    name: string;
+    /**
+     * Category description (default "").
+     *
+     * @default ""
+     */
+    description: string;
+}
+
+/**
+ * The elements of an array value (type "array" only).
+ */
+export interface LabelCatalogBox3dAttributesItems {
+    /**
+     * All the values allowed; `type` is not needed with it.
+     *
+     * (Rules: min items 1.)
+     */
+    enum?: (string | number | boolean)[];
+    /**
+     * Type of the value, or a list of allowed types: "boolean", "integer", "number", "string", "array", "null". Required without `enum`.
+     */
+    type?: "boolean" | "integer" | "number" | "string" | "array" | "null" | ("boolean" | "integer" | "number" | "string" | "array" | "null")[];
+    /**
+     * Smallest value (type "number" or "integer").
+     */
+    minimum?: number;
+    /**
+     * Largest value (type "number" or "integer").
+     */
+    maximum?: number;
+}
+
+export interface LabelCatalogBox3dAttributes {
+    /**
+     * Attribute name.
+     *
+     * (Rules: min length 1.)
+     */
+    name: string;
+    /**
+     * All the values allowed; `type` is not needed with it.
+     *
+     * (Rules: min items 1.)
+     */
+    enum?: (string | number | boolean)[];
+    /**
+     * Type of the value, or a list of allowed types: "boolean", "integer", "number", "string", "array", "null". Required without `enum`.
+     */
+    type?: "boolean" | "integer" | "number" | "string" | "array" | "null" | ("boolean" | "integer" | "number" | "string" | "array" | "null")[];
+    /**
+     * Smallest value (type "number" or "integer").
+     */
+    minimum?: number;
+    /**
+     * Largest value (type "number" or "integer").
+     */
+    maximum?: number;
+    /**
+     * The elements of an array value (type "array" only).
+     */
+    items?: LabelCatalogBox3dAttributesItems;
+    /**
+     * Categories the attribute belongs to; omitted for a global attribute.
+     *
+     * (Rules: min items 1.)
+     */
+    parentCategories?: string[];
+    /**
+     * Attribute description (default "").
+     *
+     * @default ""
+     */
+    description: string;
+}
+
+/**
+ * The BOX3D (3D bounding box) subcatalog (wire key in UploadLabelCatalog's `catalog`).
+ */
+export interface LabelCatalogBox3d {
+    /**
+     * Subcatalog description (default "").
+     *
+     * @default ""
+     */
+    description: string;
+    /**
+     * Separator of subcategories in category names, e.g. "."; omitted: one level.
+     *
+     * (Rules: min length 1.)
+     */
+    categoryDelimiter?: string;
+    /**
+     * The categories a label may take.
+     */
+    categories?: LabelCatalogBox3dCategories[];
+    /**
+     * The attributes a label may carry.
+     */
+    attributes?: LabelCatalogBox3dAttributes[];
+    /**
+     * Whether labels of this type carry tracking information (instance IDs across frames) (default false).
+     *
+     * @default false
+     */
+    isTracking: boolean;
+}
+
+export interface LabelCatalogPolygonCategories {
+    /**
+     * Category name; with a `categoryDelimiter` (e.g. ".") it names a subcategory ("vehicle.car").
+     *
+     * (Rules: min length 1.)
+     */
+    name: string;
+    /**
+     * Category description (default "").
+     *
+     * @default ""
+     */
+    description: string;
+}
+
+/**
+ * The elements of an array value (type "array" only).
+ */
+export interface LabelCatalogPolygonAttributesItems {
+    /**
+     * All the values allowed; `type` is not needed with it.
+     *
+     * (Rules: min items 1.)
+     */
+    enum?: (string | number | boolean)[];
+    /**
+     * Type of the value, or a list of allowed types: "boolean", "integer", "number", "string", "array", "null". Required without `enum`.
+     */
+    type?: "boolean" | "integer" | "number" | "string" | "array" | "null" | ("boolean" | "integer" | "number" | "string" | "array" | "null")[];
+    /**
+     * Smallest value (type "number" or "integer").
+     */
+    minimum?: number;
+    /**
+     * Largest value (type "number" or "integer").
+     */
+    maximum?: number;
+}
+
+export interface LabelCatalogPolygonAttributes {
+    /**
+     * Attribute name.
+     *
+     * (Rules: min length 1.)
+     */
+    name: string;
+    /**
+     * All the values allowed; `type` is not needed with it.
+     *
+     * (Rules: min items 1.)
+     */
+    enum?: (string | number | boolean)[];
+    /**
+     * Type of the value, or a list of allowed types: "boolean", "integer", "number", "string", "array", "null". Required without `enum`.
+     */
+    type?: "boolean" | "integer" | "number" | "string" | "array" | "null" | ("boolean" | "integer" | "number" | "string" | "array" | "null")[];
+    /**
+     * Smallest value (type "number" or "integer").
+     */
+    minimum?: number;
+    /**
+     * Largest value (type "number" or "integer").
+     */
+    maximum?: number;
+    /**
+     * The elements of an array value (type "array" only).
+     */
+    items?: LabelCatalogPolygonAttributesItems;
+    /**
+     * Categories the attribute belongs to; omitted for a global attribute.
+     *
+     * (Rules: min items 1.)
+     */
+    parentCategories?: string[];
+    /**
+     * Attribute description (default "").
+     *
+     * @default ""
+     */
+    description: string;
+}
+
+/**
+ * The POLYGON subcatalog (wire key in UploadLabelCatalog's `catalog`).
+ */
+export interface LabelCatalogPolygon {
+    /**
+     * Subcatalog description (default "").
+     *
+     * @default ""
+     */
+    description: string;
+    /**
+     * Separator of subcategories in category names, e.g. "."; omitted: one level.
+     *
+     * (Rules: min length 1.)
+     */
+    categoryDelimiter?: string;
+    /**
+     * The categories a label may take.
+     */
+    categories?: LabelCatalogPolygonCategories[];
+    /**
+     * The attributes a label may carry.
+     */
+    attributes?: LabelCatalogPolygonAttributes[];
+    /**
+     * Whether labels of this type carry tracking information (instance IDs across frames) (default false).
+     *
+     * @default false
+     */
+    isTracking: boolean;
+}
+
+export interface LabelCatalogMultiPolygonCategories {
+    /**
+     * Category name; with a `categoryDelimiter` (e.g. ".") it names a subcategory ("vehicle.car").
+     *
+     * (Rules: min length 1.)
+     */
+    name: string;
+    /**
+     * Category description (default "").
+     *
+     * @default ""
+     */
+    description: string;
+}
+
+/**
+ * The elements of an array value (type "array" only).
+ */
+export interface LabelCatalogMultiPolygonAttributesItems {
+    /**
+     * All the values allowed; `type` is not needed with it.
+     *
+     * (Rules: min items 1.)
+     */
+    enum?: (string | number | boolean)[];
+    /**
+     * Type of the value, or a list of allowed types: "boolean", "integer", "number", "string", "array", "null". Required without `enum`.
+     */
+    type?: "boolean" | "integer" | "number" | "string" | "array" | "null" | ("boolean" | "integer" | "number" | "string" | "array" | "null")[];
+    /**
+     * Smallest value (type "number" or "integer").
+     */
+    minimum?: number;
+    /**
+     * Largest value (type "number" or "integer").
+     */
+    maximum?: number;
+}
+
+export interface LabelCatalogMultiPolygonAttributes {
+    /**
+     * Attribute name.
+     *
+     * (Rules: min length 1.)
+     */
+    name: string;
+    /**
+     * All the values allowed; `type` is not needed with it.
+     *
+     * (Rules: min items 1.)
+     */
+    enum?: (string | number | boolean)[];
+    /**
+     * Type of the value, or a list of allowed types: "boolean", "integer", "number", "string", "array", "null". Required without `enum`.
+     */
+    type?: "boolean" | "integer" | "number" | "string" | "array" | "null" | ("boolean" | "integer" | "number" | "string" | "array" | "null")[];
+    /**
+     * Smallest value (type "number" or "integer").
+     */
+    minimum?: number;
+    /**
+     * Largest value (type "number" or "integer").
+     */
+    maximum?: number;
+    /**
+     * The elements of an array value (type "array" only).
+     */
+    items?: LabelCatalogMultiPolygonAttributesItems;
+    /**
+     * Categories the attribute belongs to; omitted for a global attribute.
+     *
+     * (Rules: min items 1.)
+     */
+    parentCategories?: string[];
+    /**
+     * Attribute description (default "").
+     *
+     * @default ""
+     */
+    description: string;
+}
+
+/**
+ * The MULTI_POLYGON subcatalog (wire key in UploadLabelCatalog's `catalog`).
+ */
+export interface LabelCatalogMultiPolygon {
+    /**
+     * Subcatalog description (default "").
+     *
+     * @default ""
+     */
+    description: string;
+    /**
+     * Separator of subcategories in category names, e.g. "."; omitted: one level.
+     *
+     * (Rules: min length 1.)
+     */
+    categoryDelimiter?: string;
+    /**
+     * The categories a label may take.
+     */
+    categories?: LabelCatalogMultiPolygonCategories[];
+    /**
+     * The attributes a label may carry.
+     */
+    attributes?: LabelCatalogMultiPolygonAttributes[];
+    /**
+     * Whether labels of this type carry tracking information (instance IDs across frames) (default false).
+     *
+     * @default false
+     */
+    isTracking: boolean;
+}
+
+export interface LabelCatalogRleCategories {
+    /**
+     * Category name; with a `categoryDelimiter` (e.g. ".") it names a subcategory ("vehicle.car").
+     *
+     * (Rules: min length 1.)
+     */
+    name: string;
+    /**
+     * Category description (default "").
+     *
+     * @default ""
+     */
+    description: string;
+}
+
+/**
+ * The elements of an array value (type "array" only).
+ */
+export interface LabelCatalogRleAttributesItems {
+    /**
+     * All the values allowed; `type` is not needed with it.
+     *
+     * (Rules: min items 1.)
+     */
+    enum?: (string | number | boolean)[];
+    /**
+     * Type of the value, or a list of allowed types: "boolean", "integer", "number", "string", "array", "null". Required without `enum`.
+     */
+    type?: "boolean" | "integer" | "number" | "string" | "array" | "null" | ("boolean" | "integer" | "number" | "string" | "array" | "null")[];
+    /**
+     * Smallest value (type "number" or "integer").
+     */
+    minimum?: number;
+    /**
+     * Largest value (type "number" or "integer").
+     */
+    maximum?: number;
+}
+
+export interface LabelCatalogRleAttributes {
+    /**
+     * Attribute name.
+     *
+     * (Rules: min length 1.)
+     */
+    name: string;
+    /**
+     * All the values allowed; `type` is not needed with it.
+     *
+     * (Rules: min items 1.)
+     */
+    enum?: (string | number | boolean)[];
+    /**
+     * Type of the value, or a list of allowed types: "boolean", "integer", "number", "string", "array", "null". Required without `enum`.
+     */
+    type?: "boolean" | "integer" | "number" | "string" | "array" | "null" | ("boolean" | "integer" | "number" | "string" | "array" | "null")[];
+    /**
+     * Smallest value (type "number" or "integer").
+     */
+    minimum?: number;
+    /**
+     * Largest value (type "number" or "integer").
+     */
+    maximum?: number;
+    /**
+     * The elements of an array value (type "array" only).
+     */
+    items?: LabelCatalogRleAttributesItems;
+    /**
+     * Categories the attribute belongs to; omitted for a global attribute.
+     *
+     * (Rules: min items 1.)
+     */
+    parentCategories?: string[];
+    /**
+     * Attribute description (default "").
+     *
+     * @default ""
+     */
+    description: string;
+}
+
+/**
+ * The RLE (run-length encoded mask) subcatalog (wire key in UploadLabelCatalog's `catalog`).
+ */
+export interface LabelCatalogRle {
+    /**
+     * Subcatalog description (default "").
+     *
+     * @default ""
+     */
+    description: string;
+    /**
+     * Separator of subcategories in category names, e.g. "."; omitted: one level.
+     *
+     * (Rules: min length 1.)
+     */
+    categoryDelimiter?: string;
+    /**
+     * The categories a label may take.
+     */
+    categories?: LabelCatalogRleCategories[];
+    /**
+     * The attributes a label may carry.
+     */
+    attributes?: LabelCatalogRleAttributes[];
+    /**
+     * Whether labels of this type carry tracking information (instance IDs across frames) (default false).
+     *
+     * @default false
+     */
+    isTracking: boolean;
+}
+
+export interface LabelCatalogPolyline2dCategories {
+    /**
+     * Category name; with a `categoryDelimiter` (e.g. ".") it names a subcategory ("vehicle.car").
+     *
+     * (Rules: min length 1.)
+     */
+    name: string;
+    /**
+     * Category description (default "").
+     *
+     * @default ""
+     */
+    description: string;
+}
+
+/**
+ * The elements of an array value (type "array" only).
+ */
+export interface LabelCatalogPolyline2dAttributesItems {
+    /**
+     * All the values allowed; `type` is not needed with it.
+     *
+     * (Rules: min items 1.)
+     */
+    enum?: (string | number | boolean)[];
+    /**
+     * Type of the value, or a list of allowed types: "boolean", "integer", "number", "string", "array", "null". Required without `enum`.
+     */
+    type?: "boolean" | "integer" | "number" | "string" | "array" | "null" | ("boolean" | "integer" | "number" | "string" | "array" | "null")[];
+    /**
+     * Smallest value (type "number" or "integer").
+     */
+    minimum?: number;
+    /**
+     * Largest value (type "number" or "integer").
+     */
+    maximum?: number;
+}
+
+export interface LabelCatalogPolyline2dAttributes {
+    /**
+     * Attribute name.
+     *
+     * (Rules: min length 1.)
+     */
+    name: string;
+    /**
+     * All the values allowed; `type` is not needed with it.
+     *
+     * (Rules: min items 1.)
+     */
+    enum?: (string | number | boolean)[];
+    /**
+     * Type of the value, or a list of allowed types: "boolean", "integer", "number", "string", "array", "null". Required without `enum`.
+     */
+    type?: "boolean" | "integer" | "number" | "string" | "array" | "null" | ("boolean" | "integer" | "number" | "string" | "array" | "null")[];
+    /**
+     * Smallest value (type "number" or "integer").
+     */
+    minimum?: number;
+    /**
+     * Largest value (type "number" or "integer").
+     */
+    maximum?: number;
+    /**
+     * The elements of an array value (type "array" only).
+     */
+    items?: LabelCatalogPolyline2dAttributesItems;
+    /**
+     * Categories the attribute belongs to; omitted for a global attribute.
+     *
+     * (Rules: min items 1.)
+     */
+    parentCategories?: string[];
+    /**
+     * Attribute description (default "").
+     *
+     * @default ""
+     */
+    description: string;
+}
+
+/**
+ * The POLYLINE2D subcatalog (wire key in UploadLabelCatalog's `catalog`).
+ */
+export interface LabelCatalogPolyline2d {
+    /**
+     * Subcatalog description (default "").
+     *
+     * @default ""
+     */
+    description: string;
+    /**
+     * Separator of subcategories in category names, e.g. "."; omitted: one level.
+     *
+     * (Rules: min length 1.)
+     */
+    categoryDelimiter?: string;
+    /**
+     * The categories a label may take.
+     */
+    categories?: LabelCatalogPolyline2dCategories[];
+    /**
+     * The attributes a label may carry.
+     */
+    attributes?: LabelCatalogPolyline2dAttributes[];
+    /**
+     * Whether labels of this type carry tracking information (instance IDs across frames) (default false).
+     *
+     * @default false
+     */
+    isTracking: boolean;
+}
+
+export interface LabelCatalogMultiPolyline2dCategories {
+    /**
+     * Category name; with a `categoryDelimiter` (e.g. ".") it names a subcategory ("vehicle.car").
+     *
+     * (Rules: min length 1.)
+     */
+    name: string;
+    /**
+     * Category description (default "").
+     *
+     * @default ""
+     */
+    description: string;
+}
+
+/**
+ * The elements of an array value (type "array" only).
+ */
+export interface LabelCatalogMultiPolyline2dAttributesItems {
+    /**
+     * All the values allowed; `type` is not needed with it.
+     *
+     * (Rules: min items 1.)
+     */
+    enum?: (string | number | boolean)[];
+    /**
+     * Type of the value, or a list of allowed types: "boolean", "integer", "number", "string", "array", "null". Required without `enum`.
+     */
+    type?: "boolean" | "integer" | "number" | "string" | "array" | "null" | ("boolean" | "integer" | "number" | "string" | "array" | "null")[];
+    /**
+     * Smallest value (type "number" or "integer").
+     */
+    minimum?: number;
+    /**
+     * Largest value (type "number" or "integer").
+     */
+    maximum?: number;
+}
+
+export interface LabelCatalogMultiPolyline2dAttributes {
+    /**
+     * Attribute name.
+     *
+     * (Rules: min length 1.)
+     */
+    name: string;
+    /**
+     * All the values allowed; `type` is not needed with it.
+     *
+     * (Rules: min items 1.)
+     */
+    enum?: (string | number | boolean)[];
+    /**
+     * Type of the value, or a list of allowed types: "boolean", "integer", "number", "string", "array", "null". Required without `enum`.
+     */
+    type?: "boolean" | "integer" | "number" | "string" | "array" | "null" | ("boolean" | "integer" | "number" | "string" | "array" | "null")[];
+    /**
+     * Smallest value (type "number" or "integer").
+     */
+    minimum?: number;
+    /**
+     * Largest value (type "number" or "integer").
+     */
+    maximum?: number;
+    /**
+     * The elements of an array value (type "array" only).
+     */
+    items?: LabelCatalogMultiPolyline2dAttributesItems;
+    /**
+     * Categories the attribute belongs to; omitted for a global attribute.
+     *
+     * (Rules: min items 1.)
+     */
+    parentCategories?: string[];
+    /**
+     * Attribute description (default "").
+     *
+     * @default ""
+     */
+    description: string;
+}
+
+/**
+ * The MULTI_POLYLINE2D subcatalog (wire key in UploadLabelCatalog's `catalog`).
+ */
+export interface LabelCatalogMultiPolyline2d {
+    /**
+     * Subcatalog description (default "").
+     *
+     * @default ""
+     */
+    description: string;
+    /**
+     * Separator of subcategories in category names, e.g. "."; omitted: one level.
+     *
+     * (Rules: min length 1.)
+     */
+    categoryDelimiter?: string;
+    /**
+     * The categories a label may take.
+     */
+    categories?: LabelCatalogMultiPolyline2dCategories[];
+    /**
+     * The attributes a label may carry.
+     */
+    attributes?: LabelCatalogMultiPolyline2dAttributes[];
+    /**
+     * Whether labels of this type carry tracking information (instance IDs across frames) (default false).
+     *
+     * @default false
+     */
+    isTracking: boolean;
+}
+
+export interface LabelCatalogKeypoints2dCategories {
+    /**
+     * Category name; with a `categoryDelimiter` (e.g. ".") it names a subcategory ("vehicle.car").
+     *
+     * (Rules: min length 1.)
+     */
+    name: string;
+    /**
+     * Category description (default "").
+     *
+     * @default ""
+     */
+    description: string;
+}
+
+/**
+ * The elements of an array value (type "array" only).
+ */
+export interface LabelCatalogKeypoints2dAttributesItems {
+    /**
+     * All the values allowed; `type` is not needed with it.
+     *
+     * (Rules: min items 1.)
+     */
+    enum?: (string | number | boolean)[];
+    /**
+     * Type of the value, or a list of allowed types: "boolean", "integer", "number", "string", "array", "null". Required without `enum`.
+     */
+    type?: "boolean" | "integer" | "number" | "string" | "array" | "null" | ("boolean" | "integer" | "number" | "string" | "array" | "null")[];
+    /**
+     * Smallest value (type "number" or "integer").
+     */
+    minimum?: number;
+    /**
+     * Largest value (type "number" or "integer").
+     */
+    maximum?: number;
+}
+
+export interface LabelCatalogKeypoints2dAttributes {
+    /**
+     * Attribute name.
+     *
+     * (Rules: min length 1.)
+     */
+    name: string;
+    /**
+     * All the values allowed; `type` is not needed with it.
+     *
+     * (Rules: min items 1.)
+     */
+    enum?: (string | number | boolean)[];
+    /**
+     * Type of the value, or a list of allowed types: "boolean", "integer", "number", "string", "array", "null". Required without `enum`.
+     */
+    type?: "boolean" | "integer" | "number" | "string" | "array" | "null" | ("boolean" | "integer" | "number" | "string" | "array" | "null")[];
+    /**
+     * Smallest value (type "number" or "integer").
+     */
+    minimum?: number;
+    /**
+     * Largest value (type "number" or "integer").
+     */
+    maximum?: number;
+    /**
+     * The elements of an array value (type "array" only).
+     */
+    items?: LabelCatalogKeypoints2dAttributesItems;
+    /**
+     * Categories the attribute belongs to; omitted for a global attribute.
+     *
+     * (Rules: min items 1.)
+     */
+    parentCategories?: string[];
+    /**
+     * Attribute description (default "").
+     *
+     * @default ""
+     */
+    description: string;
+}
+
+export interface LabelCatalogKeypoints2dKeypoints {
+    /**
+     * Number of keypoints.
+     */
+    number: number;
+    /**
+     * Name of each keypoint, `number` of them.
+     */
+    names?: string[];
+    /**
+     * Lines of the skeleton, as pairs of keypoint indexes (0-based, below `number`).
+     */
+    skeleton?: number[][];
+    /**
+     * How visibility is labelled: "BINARY" (visible or not) or "TERNARY" (visible, occluded, invisible).
+     *
+     * (Rules: one of "BINARY", "TERNARY".)
+     */
+    visible?: "BINARY" | "TERNARY";
+    /**
+     * Categories these keypoints belong to.
+     *
+     * (Rules: min items 1.)
+     */
+    parentCategories?: string[];
+    /**
+     * Keypoints description (default "").
+     *
+     * @default ""
+     */
+    description: string;
+}
+
+/**
+ * The KEYPOINTS2D subcatalog (wire key in UploadLabelCatalog's `catalog`).
+ */
+export interface LabelCatalogKeypoints2d {
+    /**
+     * Subcatalog description (default "").
+     *
+     * @default ""
+     */
+    description: string;
+    /**
+     * Separator of subcategories in category names, e.g. "."; omitted: one level.
+     *
+     * (Rules: min length 1.)
+     */
+    categoryDelimiter?: string;
+    /**
+     * The categories a label may take.
+     */
+    categories?: LabelCatalogKeypoints2dCategories[];
+    /**
+     * The attributes a label may carry.
+     */
+    attributes?: LabelCatalogKeypoints2dAttributes[];
+    /**
+     * Whether labels of this type carry tracking information (instance IDs across frames) (default false).
+     *
+     * @default false
+     */
+    isTracking: boolean;
+    /**
+     * The keypoint sets a label may take.
+     */
+    keypoints?: LabelCatalogKeypoints2dKeypoints[];
+}
+
+/**
+ * The arguments of {@link LabelCatalog}: The label catalog of a TensorBay dataset on a branch: the annotation schema (categories, attributes, tracking, keypoints) of each label type, as code (Open API UploadLabelCatalog, GetLabelCatalog). The catalog is versioned like notes: creating or changing it opens a draft on the branch, uploads the whole catalog and commits it (one commit per change, titled `commitTitle`); refresh reads the catalog at the branch head. Destroying it commits an empty catalog, so the branch head no longer has one; earlier commits keep theirs. The ID is the dataset ID; `importId` takes it (with `branchName` set) and adopts the catalog already at the branch head.
+ */
+export interface LabelCatalogArgs {
+    /**
+     * ID of the dataset (a `tensorbay.Dataset`'s `id`). Changing it replaces the object.
+     *
+     * (Rules: min length 1.)
+     */
+    datasetId: pulumi.Input<string>;
+    /**
+     * Branch the draft is opened on (CreateDraft `branchName`; default "main", the default branch of a new dataset). Changing it replaces the object.
+     *
+     * (Rules: min length 1.)
+     *
+     * @default "main"
+     */
+    branchName?: pulumi.Input<string>;
+    /**
+     * The CLASSIFICATION subcatalog (wire key in UploadLabelCatalog's `catalog`).
+     */
+    classification?: pulumi.Input<LabelCatalogClassificationArgs>;
+    /**
+     * The BOX2D (2D bounding box) subcatalog (wire key in UploadLabelCatalog's `catalog`).
+     */
+    box2d?: pulumi.Input<LabelCatalogBox2dArgs>;
+    /**
+     * The BOX3D (3D bounding box) subcatalog (wire key in UploadLabelCatalog's `catalog`).
+     */
+    box3d?: pulumi.Input<LabelCatalogBox3dArgs>;
+    /**
+     * The POLYGON subcatalog (wire key in UploadLabelCatalog's `catalog`).
+     */
+    polygon?: pulumi.Input<LabelCatalogPolygonArgs>;
+    /**
+     * The MULTI_POLYGON subcatalog (wire key in UploadLabelCatalog's `catalog`).
+     */
+    multiPolygon?: pulumi.Input<LabelCatalogMultiPolygonArgs>;
+    /**
+     * The RLE (run-length encoded mask) subcatalog (wire key in UploadLabelCatalog's `catalog`).
+     */
+    rle?: pulumi.Input<LabelCatalogRleArgs>;
+    /**
+     * The POLYLINE2D subcatalog (wire key in UploadLabelCatalog's `catalog`).
+     */
+    polyline2d?: pulumi.Input<LabelCatalogPolyline2dArgs>;
+    /**
+     * The MULTI_POLYLINE2D subcatalog (wire key in UploadLabelCatalog's `catalog`).
+     */
+    multiPolyline2d?: pulumi.Input<LabelCatalogMultiPolyline2dArgs>;
+    /**
+     * The KEYPOINTS2D subcatalog (wire key in UploadLabelCatalog's `catalog`).
+     */
+    keypoints2d?: pulumi.Input<LabelCatalogKeypoints2dArgs>;
+    /**
+     * Title of the commits that record the catalog.
+     *
+     * (Rules: min length 1.)
+     *
+     * @default "Update label catalog"
+     */
+    commitTitle?: pulumi.Input<string>;
+    /**
+     * ID of an existing object to adopt instead of creating one (our `pulumi import`): `create` reads it, checks that its immutable fields match, and converges the rest.
+     *
+     * (Rules: min length 1.)
+     */
+    importId?: pulumi.Input<string>;
+}
+
+/**
+ * The label catalog of a TensorBay dataset on a branch: the annotation schema (categories, attributes, tracking, keypoints) of each label type, as code (Open API UploadLabelCatalog, GetLabelCatalog). The catalog is versioned like notes: creating or changing it opens a draft on the branch, uploads the whole catalog and commits it (one commit per change, titled `commitTitle`); refresh reads the catalog at the branch head. Destroying it commits an empty catalog, so the branch head no longer has one; earlier commits keep theirs. The ID is the dataset ID; `importId` takes it (with `branchName` set) and adopts the catalog already at the branch head.
+ *
+ * Type token `edgeai:tensorbay:LabelCatalog` (a dynamic resource: `pulumi-nodejs:dynamic/edgeai:tensorbay:LabelCatalog` in state).
+ */
+export class LabelCatalog extends resourceClass(labelCatalogDefinition) {
+    /** Whether `obj` is a {@link LabelCatalog}, also across copies of this package. */
+    static isInstance(obj: unknown): obj is LabelCatalog {
+        return isEdgeResource(obj, "edgeai:tensorbay:LabelCatalog");
+    }
+
+    /**
+     * ID of the dataset (a `tensorbay.Dataset`'s `id`). Changing it replaces the object.
+     *
+     * (Rules: min length 1.)
+     */
+    declare readonly datasetId: pulumi.Output<string>;
+    /**
+     * Branch the draft is opened on (CreateDraft `branchName`; default "main", the default branch of a new dataset). Changing it replaces the object.
+     *
+     * (Rules: min length 1.)
+     *
+     * @default "main"
+     */
+    declare readonly branchName: pulumi.Output<string>;
+    /**
+     * The CLASSIFICATION subcatalog (wire key in UploadLabelCatalog's `catalog`).
+     */
+    declare readonly classification: pulumi.Output<LabelCatalogClassification | undefined>;
+    /**
+     * The BOX2D (2D bounding box) subcatalog (wire key in UploadLabelCatalog's `catalog`).
+     */
+    declare readonly box2d: pulumi.Output<LabelCatalogBox2d | undefined>;
+    /**
+     * The BOX3D (3D bounding box) subcatalog (wire key in UploadLabelCatalog's `catalog`).
+     */
+    declare readonly box3d: pulumi.Output<LabelCatalogBox3d | undefined>;
+    /**
+     * The POLYGON subcatalog (wire key in UploadLabelCatalog's `catalog`).
+     */
+    declare readonly polygon: pulumi.Output<LabelCatalogPolygon | undefined>;
+    /**
+     * The MULTI_POLYGON subcatalog (wire key in UploadLabelCatalog's `catalog`).
+     */
+    declare readonly multiPolygon: pulumi.Output<LabelCatalogMultiPolygon | undefined>;
+    /**
+     * The RLE (run-length encoded mask) subcatalog (wire key in UploadLabelCatalog's `catalog`).
+     */
+    declare readonly rle: pulumi.Output<LabelCatalogRle | undefined>;
+    /**
+     * The POLYLINE2D subcatalog (wire key in UploadLabelCatalog's `catalog`).
+     */
+    declare readonly polyline2d: pulumi.Output<LabelCatalogPolyline2d | undefined>;
+    /**
+     * The MULTI_POLYLINE2D subcatalog (wire key in UploadLabelCatalog's `catalog`).
+     */
+    declare readonly multiPolyline2d: pulumi.Output<LabelCatalogMultiPolyline2d | undefined>;
+    /**
+     * The KEYPOINTS2D subcatalog (wire key in UploadLabelCatalog's `catalog`).
+     */
+    declare readonly keypoints2d: pulumi.Output<LabelCatalogKeypoints2d | undefined>;
+    /**
+     * Title of the commits that record the catalog.
+     *
+     * (Rules: min length 1.)
+     *
+     * @default "Update label catalog"
+     */
+    declare readonly commitTitle: pulumi.Output<string>;
+    /**
+     * ID of an existing object to adopt instead of creating one (our `pulumi import`): `create` reads it, checks that its immutable fields match, and converges the rest.
+     *
+     * (Rules: min length 1.)
+     */
+    declare readonly importId: pulumi.Output<string | undefined>;
+    /**
+     * The commit that last recorded the catalog (unknown for an adopted catalog that needed no change).
+     */
+    declare readonly commitId: pulumi.Output<string | undefined>;
+
+    /**
+     * Creates a LabelCatalog: The label catalog of a TensorBay dataset on a branch: the annotation schema (categories, attributes, tracking, keypoints) of each label type, as code (Open API UploadLabelCatalog, GetLabelCatalog). The catalog is versioned like notes: creating or changing it opens a draft on the branch, uploads the whole catalog and commits it (one commit per change, titled `commitTitle`); refresh reads the catalog at the branch head. Destroying it commits an empty catalog, so the branch head no longer has one; earlier commits keep theirs. The ID is the dataset ID; `importId` takes it (with `branchName` set) and adopts the catalog already at the branch head.
+     *
+     * @param name The unique name of the resource in the program.
+     * @param args Its arguments.
+     * @param opts Resource options (`customTimeouts` bounds its waits).
+     */
+    constructor(name: string, args: LabelCatalogArgs, opts?: pulumi.CustomResourceOptions) {
+        super(name, args, opts);
+    }
+}
+
+/**
+ * The arguments of {@link Segment}: A segment of a TensorBay dataset on a branch (Open API CreateSegment, ListSegment, DeleteSegment): a named group of data. Segments are versioned: creating one opens a draft on the branch, adds the segment and commits; destroying one commits its removal (with its sensors and data), and earlier commits keep it. The API has no call that changes a segment, so every change replaces it. The ID is the segment name; `importId` takes a name (with `datasetId` and `branchName` set).
+ */
+export interface SegmentArgs {
+    /**
+     * ID of the dataset (a `tensorbay.Dataset`'s `id`). Changing it replaces the object.
+     *
+     * (Rules: min length 1.)
+     */
+    datasetId: pulumi.Input<string>;
+    /**
+     * Branch the draft is opened on (CreateDraft `branchName`; default "main", the default branch of a new dataset). Changing it replaces the object.
+     *
+     * (Rules: min length 1.)
+     *
+     * @default "main"
+     */
+    branchName?: pulumi.Input<string>;
+    /**
+     * Segment name, unique in a version of the dataset (CreateSegment `name`). Changing it replaces the segment.
+     *
+     * (Rules: pattern `^[^/?#]+$`; min length 1.)
+     */
+    name: pulumi.Input<string>;
+    /**
+     * ID of an existing object to adopt instead of creating one (our `pulumi import`): `create` reads it, checks that its immutable fields match, and converges the rest.
+     *
+     * (Rules: min length 1.)
+     */
+    importId?: pulumi.Input<string>;
+}
+
+/**
+ * A segment of a TensorBay dataset on a branch (Open API CreateSegment, ListSegment, DeleteSegment): a named group of data. Segments are versioned: creating one opens a draft on the branch, adds the segment and commits; destroying one commits its removal (with its sensors and data), and earlier commits keep it. The API has no call that changes a segment, so every change replaces it. The ID is the segment name; `importId` takes a name (with `datasetId` and `branchName` set).
+ *
+ * Type token `edgeai:tensorbay:Segment` (a dynamic resource: `pulumi-nodejs:dynamic/edgeai:tensorbay:Segment` in state).
+ */
+export class Segment extends resourceClass(segmentDefinition) {
+    /** Whether `obj` is a {@link Segment}, also across copies of this package. */
+    static isInstance(obj: unknown): obj is Segment {
+        return isEdgeResource(obj, "edgeai:tensorbay:Segment");
+    }
+
+    /**
+     * ID of the dataset (a `tensorbay.Dataset`'s `id`). Changing it replaces the object.
+     *
+     * (Rules: min length 1.)
+     */
+    declare readonly datasetId: pulumi.Output<string>;
+    /**
+     * Branch the draft is opened on (CreateDraft `branchName`; default "main", the default branch of a new dataset). Changing it replaces the object.
+     *
+     * (Rules: min length 1.)
+     *
+     * @default "main"
+     */
+    declare readonly branchName: pulumi.Output<string>;
+    /**
+     * Segment name, unique in a version of the dataset (CreateSegment `name`). Changing it replaces the segment.
+     *
+     * (Rules: pattern `^[^/?#]+$`; min length 1.)
+     */
+    declare readonly name: pulumi.Output<string>;
+    /**
+     * ID of an existing object to adopt instead of creating one (our `pulumi import`): `create` reads it, checks that its immutable fields match, and converges the rest.
+     *
+     * (Rules: min length 1.)
+     */
+    declare readonly importId: pulumi.Output<string | undefined>;
+    /**
+     * Segment description, as ListSegment answers it.
+     */
+    declare readonly description: pulumi.Output<string | undefined>;
+    /**
+     * The commit that added the segment (unknown for an imported one).
+     */
+    declare readonly commitId: pulumi.Output<string | undefined>;
+
+    /**
+     * Creates a Segment: A segment of a TensorBay dataset on a branch (Open API CreateSegment, ListSegment, DeleteSegment): a named group of data. Segments are versioned: creating one opens a draft on the branch, adds the segment and commits; destroying one commits its removal (with its sensors and data), and earlier commits keep it. The API has no call that changes a segment, so every change replaces it. The ID is the segment name; `importId` takes a name (with `datasetId` and `branchName` set).
+     *
+     * @param name The unique name of the resource in the program.
+     * @param args Its arguments.
+     * @param opts Resource options (`customTimeouts` bounds its waits).
+     */
+    constructor(name: string, args: SegmentArgs, opts?: pulumi.CustomResourceOptions) {
+        super(name, args, opts);
+    }
+}
+
+/**
+ * Position of the sensor in the vehicle frame.
+ */
+export interface SensorExtrinsicsTranslationArgs {
+    /**
+     * x coordinate.
+     */
+    x: pulumi.Input<number>;
+    /**
+     * y coordinate.
+     */
+    y: pulumi.Input<number>;
+    /**
+     * z coordinate.
+     */
+    z: pulumi.Input<number>;
+}
+
+/**
+ * Orientation as a quaternion (w, x, y, z).
+ */
+export interface SensorExtrinsicsRotationArgs {
+    /**
+     * w coordinate.
+     */
+    w: pulumi.Input<number>;
+    /**
+     * x coordinate.
+     */
+    x: pulumi.Input<number>;
+    /**
+     * y coordinate.
+     */
+    y: pulumi.Input<number>;
+    /**
+     * z coordinate.
+     */
+    z: pulumi.Input<number>;
+}
+
+/**
+ * Where the sensor is mounted (UploadSensor `extrinsics`).
+ */
+export interface SensorExtrinsicsArgs {
+    /**
+     * Position of the sensor in the vehicle frame.
+     */
+    translation: pulumi.Input<SensorExtrinsicsTranslationArgs>;
+    /**
+     * Orientation as a quaternion (w, x, y, z).
+     */
+    rotation: pulumi.Input<SensorExtrinsicsRotationArgs>;
+}
+
+/**
+ * The camera matrix.
+ */
+export interface SensorIntrinsicsCameraMatrixArgs {
+    /**
+     * Focal length along x, in pixels.
+     */
+    fx: pulumi.Input<number>;
+    /**
+     * Focal length along y, in pixels.
+     */
+    fy: pulumi.Input<number>;
+    /**
+     * x of the principal point, in pixels.
+     */
+    cx: pulumi.Input<number>;
+    /**
+     * y of the principal point, in pixels.
+     */
+    cy: pulumi.Input<number>;
+    /**
+     * Skew (default 0).
+     *
+     * @default 0
+     */
+    skew?: pulumi.Input<number>;
+}
+
+/**
+ * Lens distortion coefficients.
+ */
+export interface SensorIntrinsicsDistortionCoefficientsArgs {
+    /**
+     * Distortion coefficient p1 (tangential).
+     */
+    p1?: pulumi.Input<number>;
+    /**
+     * Distortion coefficient p2 (tangential).
+     */
+    p2?: pulumi.Input<number>;
+    /**
+     * Distortion coefficient k1 (radial).
+     */
+    k1?: pulumi.Input<number>;
+    /**
+     * Distortion coefficient k2 (radial).
+     */
+    k2?: pulumi.Input<number>;
+    /**
+     * Distortion coefficient k3 (radial).
+     */
+    k3?: pulumi.Input<number>;
+    /**
+     * Distortion coefficient k4 (radial).
+     */
+    k4?: pulumi.Input<number>;
+    /**
+     * Distortion coefficient k5 (radial).
+     */
+    k5?: pulumi.Input<number>;
+    /**
+     * Distortion coefficient k6 (radial).
+     */
+    k6?: pulumi.Input<number>;
+}
+
+/**
+ * Camera intrinsics (UploadSensor `intrinsics`): CAMERA and FISHEYE_CAMERA only.
+ */
+export interface SensorIntrinsicsArgs {
+    /**
+     * The camera matrix.
+     */
+    cameraMatrix: pulumi.Input<SensorIntrinsicsCameraMatrixArgs>;
+    /**
+     * Lens distortion coefficients.
+     */
+    distortionCoefficients?: pulumi.Input<SensorIntrinsicsDistortionCoefficientsArgs>;
+}
+
+/**
+ * Position of the sensor in the vehicle frame.
+ */
+export interface SensorExtrinsicsTranslation {
+    /**
+     * x coordinate.
+     */
+    x: number;
+    /**
+     * y coordinate.
+     */
+    y: number;
+    /**
+     * z coordinate.
+     */
+    z: number;
+}
+
+/**
+ * Orientation as a quaternion (w, x, y, z).
+ */
+export interface SensorExtrinsicsRotation {
+    /**
+     * w coordinate.
+     */
+    w: number;
+    /**
+     * x coordinate.
+     */
+    x: number;
+    /**
+     * y coordinate.
+     */
+    y: number;
+    /**
+     * z coordinate.
+     */
+    z: number;
+}
+
+/**
+ * Where the sensor is mounted (UploadSensor `extrinsics`).
+ */
+export interface SensorExtrinsics {
+    /**
+     * Position of the sensor in the vehicle frame.
+     */
+    translation: SensorExtrinsicsTranslation;
+    /**
+     * Orientation as a quaternion (w, x, y, z).
+     */
+    rotation: SensorExtrinsicsRotation;
+}
+
+/**
+ * The camera matrix.
+ */
+export interface SensorIntrinsicsCameraMatrix {
+    /**
+     * Focal length along x, in pixels.
+     */
+    fx: number;
+    /**
+     * Focal length along y, in pixels.
+     */
+    fy: number;
+    /**
+     * x of the principal point, in pixels.
+     */
+    cx: number;
+    /**
+     * y of the principal point, in pixels.
+     */
+    cy: number;
+    /**
+     * Skew (default 0).
+     *
+     * @default 0
+     */
+    skew: number;
+}
+
+/**
+ * Lens distortion coefficients.
+ */
+export interface SensorIntrinsicsDistortionCoefficients {
+    /**
+     * Distortion coefficient p1 (tangential).
+     */
+    p1?: number;
+    /**
+     * Distortion coefficient p2 (tangential).
+     */
+    p2?: number;
+    /**
+     * Distortion coefficient k1 (radial).
+     */
+    k1?: number;
+    /**
+     * Distortion coefficient k2 (radial).
+     */
+    k2?: number;
+    /**
+     * Distortion coefficient k3 (radial).
+     */
+    k3?: number;
+    /**
+     * Distortion coefficient k4 (radial).
+     */
+    k4?: number;
+    /**
+     * Distortion coefficient k5 (radial).
+     */
+    k5?: number;
+    /**
+     * Distortion coefficient k6 (radial).
+     */
+    k6?: number;
+}
+
+/**
+ * Camera intrinsics (UploadSensor `intrinsics`): CAMERA and FISHEYE_CAMERA only.
+ */
+export interface SensorIntrinsics {
+    /**
+     * The camera matrix.
+     */
+    cameraMatrix: SensorIntrinsicsCameraMatrix;
+    /**
+     * Lens distortion coefficients.
+     */
+    distortionCoefficients?: SensorIntrinsicsDistortionCoefficients;
+}
+
+/**
+ * The arguments of {@link Sensor}: A sensor of a fusion segment of a TensorBay dataset (type 1) on a branch (Open API UploadSensor, ListSensor, DeleteSensor): its type, mounting (extrinsics) and, for cameras, intrinsics. Sensors are versioned: creating or changing one opens a draft on the branch, uploads it and commits; an upload replaces the sensor of that name, so `type`, `description`, `extrinsics` and `intrinsics` change in place. Destroying it commits its removal, with the files recorded for it. The ID is the sensor name; `importId` takes a name (with `datasetId`, `branchName` and `segmentName` set).
+ */
+export interface SensorArgs {
+    /**
+     * ID of the dataset (a `tensorbay.Dataset`'s `id`). Changing it replaces the object.
+     *
+     * (Rules: min length 1.)
+     */
+    datasetId: pulumi.Input<string>;
+    /**
+     * Branch the draft is opened on (CreateDraft `branchName`; default "main", the default branch of a new dataset). Changing it replaces the object.
+     *
+     * (Rules: min length 1.)
+     *
+     * @default "main"
+     */
+    branchName?: pulumi.Input<string>;
+    /**
+     * The fusion segment the sensor belongs to (a `tensorbay.Segment`'s `name`; UploadSensor `segmentName`). Changing it replaces the sensor.
+     *
+     * (Rules: pattern `^[^/?#]+$`; min length 1.)
+     */
+    segmentName: pulumi.Input<string>;
+    /**
+     * Sensor name, unique in its segment (UploadSensor `name`). Changing it replaces the sensor.
+     *
+     * (Rules: min length 1.)
+     */
+    name: pulumi.Input<string>;
+    /**
+     * "LIDAR", "RADAR", "CAMERA" or "FISHEYE_CAMERA" (UploadSensor `type`). Updated in place.
+     *
+     * (Rules: one of "LIDAR", "RADAR", "CAMERA", "FISHEYE_CAMERA".)
+     */
+    type: pulumi.Input<"LIDAR" | "RADAR" | "CAMERA" | "FISHEYE_CAMERA">;
+    /**
+     * Sensor description. Updated in place.
+     *
+     * (Rules: min length 1.)
+     */
+    description?: pulumi.Input<string>;
+    /**
+     * Where the sensor is mounted (UploadSensor `extrinsics`).
+     */
+    extrinsics?: pulumi.Input<SensorExtrinsicsArgs>;
+    /**
+     * Camera intrinsics (UploadSensor `intrinsics`): CAMERA and FISHEYE_CAMERA only.
+     */
+    intrinsics?: pulumi.Input<SensorIntrinsicsArgs>;
+    /**
+     * ID of an existing object to adopt instead of creating one (our `pulumi import`): `create` reads it, checks that its immutable fields match, and converges the rest.
+     *
+     * (Rules: min length 1.)
+     */
+    importId?: pulumi.Input<string>;
+}
+
+/**
+ * A sensor of a fusion segment of a TensorBay dataset (type 1) on a branch (Open API UploadSensor, ListSensor, DeleteSensor): its type, mounting (extrinsics) and, for cameras, intrinsics. Sensors are versioned: creating or changing one opens a draft on the branch, uploads it and commits; an upload replaces the sensor of that name, so `type`, `description`, `extrinsics` and `intrinsics` change in place. Destroying it commits its removal, with the files recorded for it. The ID is the sensor name; `importId` takes a name (with `datasetId`, `branchName` and `segmentName` set).
+ *
+ * Type token `edgeai:tensorbay:Sensor` (a dynamic resource: `pulumi-nodejs:dynamic/edgeai:tensorbay:Sensor` in state).
+ */
+export class Sensor extends resourceClass(sensorDefinition) {
+    /** Whether `obj` is a {@link Sensor}, also across copies of this package. */
+    static isInstance(obj: unknown): obj is Sensor {
+        return isEdgeResource(obj, "edgeai:tensorbay:Sensor");
+    }
+
+    /**
+     * ID of the dataset (a `tensorbay.Dataset`'s `id`). Changing it replaces the object.
+     *
+     * (Rules: min length 1.)
+     */
+    declare readonly datasetId: pulumi.Output<string>;
+    /**
+     * Branch the draft is opened on (CreateDraft `branchName`; default "main", the default branch of a new dataset). Changing it replaces the object.
+     *
+     * (Rules: min length 1.)
+     *
+     * @default "main"
+     */
+    declare readonly branchName: pulumi.Output<string>;
+    /**
+     * The fusion segment the sensor belongs to (a `tensorbay.Segment`'s `name`; UploadSensor `segmentName`). Changing it replaces the sensor.
+     *
+     * (Rules: pattern `^[^/?#]+$`; min length 1.)
+     */
+    declare readonly segmentName: pulumi.Output<string>;
+    /**
+     * Sensor name, unique in its segment (UploadSensor `name`). Changing it replaces the sensor.
+     *
+     * (Rules: min length 1.)
+     */
+    declare readonly name: pulumi.Output<string>;
+    /**
+     * "LIDAR", "RADAR", "CAMERA" or "FISHEYE_CAMERA" (UploadSensor `type`). Updated in place.
+     *
+     * (Rules: one of "LIDAR", "RADAR", "CAMERA", "FISHEYE_CAMERA".)
+     */
+    declare readonly type: pulumi.Output<"LIDAR" | "RADAR" | "CAMERA" | "FISHEYE_CAMERA">;
+    /**
+     * Sensor description. Updated in place.
+     *
+     * (Rules: min length 1.)
+     */
+    declare readonly description: pulumi.Output<string | undefined>;
+    /**
+     * Where the sensor is mounted (UploadSensor `extrinsics`).
+     */
+    declare readonly extrinsics: pulumi.Output<SensorExtrinsics | undefined>;
+    /**
+     * Camera intrinsics (UploadSensor `intrinsics`): CAMERA and FISHEYE_CAMERA only.
+     */
+    declare readonly intrinsics: pulumi.Output<SensorIntrinsics | undefined>;
+    /**
+     * ID of an existing object to adopt instead of creating one (our `pulumi import`): `create` reads it, checks that its immutable fields match, and converges the rest.
+     *
+     * (Rules: min length 1.)
+     */
+    declare readonly importId: pulumi.Output<string | undefined>;
+    /**
+     * The commit that last uploaded the sensor (unknown for an imported one).
+     */
+    declare readonly commitId: pulumi.Output<string | undefined>;
+
+    /**
+     * Creates a Sensor: A sensor of a fusion segment of a TensorBay dataset (type 1) on a branch (Open API UploadSensor, ListSensor, DeleteSensor): its type, mounting (extrinsics) and, for cameras, intrinsics. Sensors are versioned: creating or changing one opens a draft on the branch, uploads it and commits; an upload replaces the sensor of that name, so `type`, `description`, `extrinsics` and `intrinsics` change in place. Destroying it commits its removal, with the files recorded for it. The ID is the sensor name; `importId` takes a name (with `datasetId`, `branchName` and `segmentName` set).
+     *
+     * @param name The unique name of the resource in the program.
+     * @param args Its arguments.
+     * @param opts Resource options (`customTimeouts` bounds its waits).
+     */
+    constructor(name: string, args: SensorArgs, opts?: pulumi.CustomResourceOptions) {
+        super(name, args, opts);
+    }
+}
+
 export interface GetDatasetsDatasets {
     /**
      * Dataset ID.
@@ -957,4 +3732,375 @@ export function getCommits(args: GetCommitsArgs): Promise<GetCommitsResult> {
  */
 export function getCommitsOutput(args: GetCommitsOutputArgs): pulumi.Output<GetCommitsResult> {
     return lookups.getCommits.output(args as never) as pulumi.Output<GetCommitsResult>;
+}
+
+/**
+ * The team the access key belongs to, if any.
+ */
+export interface GetUserTeam {
+    /**
+     * Team ID.
+     */
+    id?: string;
+    /**
+     * Team name.
+     */
+    name?: string;
+    /**
+     * Team e-mail.
+     */
+    email?: string;
+    /**
+     * Team description.
+     */
+    description?: string;
+}
+
+/**
+ * The arguments of {@link getUser}.
+ */
+export interface GetUserArgs {
+}
+
+/**
+ * The arguments of {@link getUserOutput}: those of {@link GetUserArgs}, each an Input.
+ */
+export interface GetUserOutputArgs {
+}
+
+/**
+ * What {@link getUser} returns.
+ */
+export interface GetUserResult {
+    /**
+     * User ID.
+     */
+    id: string;
+    /**
+     * Nickname.
+     */
+    nickname?: string;
+    /**
+     * E-mail address.
+     */
+    email?: string;
+    /**
+     * Mobile number, when set.
+     */
+    mobile?: string;
+    /**
+     * Description.
+     */
+    description?: string;
+    /**
+     * The team the access key belongs to, if any.
+     */
+    team?: GetUserTeam;
+}
+
+/**
+ * The TensorBay user the access key belongs to (Open API GetUser, `GET /v1/users`; SDK `client/gas.py` `get_user`).
+ *
+ * Runs in the program's process with the stack's `edgeai:` configuration.
+ */
+export function getUser(args?: GetUserArgs): Promise<GetUserResult> {
+    return lookups.getUser.plain() as Promise<GetUserResult>;
+}
+
+/**
+ * The TensorBay user the access key belongs to (Open API GetUser, `GET /v1/users`; SDK `client/gas.py` `get_user`).
+ *
+ * The Output form: takes Inputs, returns an Output.
+ */
+export function getUserOutput(args?: GetUserOutputArgs): pulumi.Output<GetUserResult> {
+    return lookups.getUser.output(args as never) as pulumi.Output<GetUserResult>;
+}
+
+export interface GetRevisionDiffSegmentsData {
+    /**
+     * Path of the file in its segment.
+     */
+    remotePath: string;
+    /**
+     * "add", "delete" or "modify"; "" when unchanged.
+     */
+    action: string;
+    /**
+     * "add", "delete" or "modify"; "" when unchanged.
+     */
+    fileAction: string;
+    /**
+     * "add", "delete" or "modify"; "" when unchanged.
+     */
+    labelAction: string;
+}
+
+export interface GetRevisionDiffSegments {
+    /**
+     * Segment name.
+     */
+    name: string;
+    /**
+     * "add", "delete" or "modify"; "" when unchanged.
+     */
+    action: string;
+    /**
+     * The files that differ.
+     */
+    data: GetRevisionDiffSegmentsData[];
+}
+
+/**
+ * The arguments of {@link getRevisionDiff}.
+ */
+export interface GetRevisionDiffArgs {
+    /**
+     * ID of the dataset.
+     *
+     * (Rules: min length 1.)
+     */
+    datasetId: string;
+    /**
+     * The newer side (default "main"): a branch name, tag name or commit ID.
+     *
+     * (Rules: min length 1.)
+     *
+     * @default "main"
+     */
+    head?: string;
+    /**
+     * The older side; omitted: the head's parent commit: a branch name, tag name or commit ID.
+     *
+     * (Rules: min length 1.)
+     */
+    base?: string;
+}
+
+/**
+ * The arguments of {@link getRevisionDiffOutput}: those of {@link GetRevisionDiffArgs}, each an Input.
+ */
+export interface GetRevisionDiffOutputArgs {
+    /**
+     * ID of the dataset.
+     *
+     * (Rules: min length 1.)
+     */
+    datasetId: pulumi.Input<string>;
+    /**
+     * The newer side (default "main"): a branch name, tag name or commit ID.
+     *
+     * (Rules: min length 1.)
+     *
+     * @default "main"
+     */
+    head?: pulumi.Input<string>;
+    /**
+     * The older side; omitted: the head's parent commit: a branch name, tag name or commit ID.
+     *
+     * (Rules: min length 1.)
+     */
+    base?: pulumi.Input<string>;
+}
+
+/**
+ * What {@link getRevisionDiff} returns.
+ */
+export interface GetRevisionDiffResult {
+    /**
+     * How the notes differ: "modify", or "" when unchanged.
+     */
+    notes: string;
+    /**
+     * How the label catalog differs.
+     */
+    catalog: string;
+    /**
+     * The segments that differ, by name, each with its files that differ.
+     */
+    segments: GetRevisionDiffSegments[];
+}
+
+/**
+ * What differs between two revisions of a TensorBay dataset: notes, label catalog, segments and, in each segment, files and labels (Open API GetDiff, ListSegmentDiffs, ListDataDiffs, every page; SDK `client/version.py` `_get_diff`, `client/dataset.py` `_generate_segment_diffs`, `_generate_data_diffs`).
+ *
+ * Runs in the program's process with the stack's `edgeai:` configuration.
+ */
+export function getRevisionDiff(args: GetRevisionDiffArgs): Promise<GetRevisionDiffResult> {
+    return lookups.getRevisionDiff.plain(args) as Promise<GetRevisionDiffResult>;
+}
+
+/**
+ * What differs between two revisions of a TensorBay dataset: notes, label catalog, segments and, in each segment, files and labels (Open API GetDiff, ListSegmentDiffs, ListDataDiffs, every page; SDK `client/version.py` `_get_diff`, `client/dataset.py` `_generate_segment_diffs`, `_generate_data_diffs`).
+ *
+ * The Output form: takes Inputs, returns an Output.
+ */
+export function getRevisionDiffOutput(args: GetRevisionDiffOutputArgs): pulumi.Output<GetRevisionDiffResult> {
+    return lookups.getRevisionDiff.output(args as never) as pulumi.Output<GetRevisionDiffResult>;
+}
+
+export interface GetDataData {
+    /**
+     * Path of the file in its segment.
+     */
+    remotePath: string;
+    /**
+     * Temporary download URL.
+     */
+    url?: string;
+    /**
+     * The file's labels, keyed by label type (BOX2D, CLASSIFICATION, …).
+     */
+    label?: { [key: string]: any };
+    /**
+     * Frame of a fusion segment the file belongs to.
+     */
+    frameId?: string;
+    /**
+     * Sensor of a fusion segment that recorded the file.
+     */
+    sensorName?: string;
+}
+
+/**
+ * The arguments of {@link getData}.
+ */
+export interface GetDataArgs {
+    /**
+     * ID of the dataset.
+     *
+     * (Rules: min length 1.)
+     */
+    datasetId: string;
+    /**
+     * Segment whose files to list.
+     *
+     * (Rules: min length 1.)
+     */
+    segmentName: string;
+    /**
+     * Revision to read (default "main"): a branch name, tag name or commit ID.
+     *
+     * (Rules: min length 1.)
+     *
+     * @default "main"
+     */
+    revision?: string;
+}
+
+/**
+ * The arguments of {@link getDataOutput}: those of {@link GetDataArgs}, each an Input.
+ */
+export interface GetDataOutputArgs {
+    /**
+     * ID of the dataset.
+     *
+     * (Rules: min length 1.)
+     */
+    datasetId: pulumi.Input<string>;
+    /**
+     * Segment whose files to list.
+     *
+     * (Rules: min length 1.)
+     */
+    segmentName: pulumi.Input<string>;
+    /**
+     * Revision to read (default "main"): a branch name, tag name or commit ID.
+     *
+     * (Rules: min length 1.)
+     *
+     * @default "main"
+     */
+    revision?: pulumi.Input<string>;
+}
+
+/**
+ * What {@link getData} returns.
+ */
+export interface GetDataResult {
+    /**
+     * The segment's files with their labels, by path; frame by frame in a fusion segment.
+     */
+    data: GetDataData[];
+}
+
+/**
+ * Lists the files of a segment of a TensorBay dataset at a revision, with their labels (Open API ListDataDetails, every page; SDK `client/segment.py` `_list_data_details`). A fusion segment answers frame by frame; each file says its frame and sensor.
+ *
+ * Runs in the program's process with the stack's `edgeai:` configuration.
+ */
+export function getData(args: GetDataArgs): Promise<GetDataResult> {
+    return lookups.getData.plain(args) as Promise<GetDataResult>;
+}
+
+/**
+ * Lists the files of a segment of a TensorBay dataset at a revision, with their labels (Open API ListDataDetails, every page; SDK `client/segment.py` `_list_data_details`). A fusion segment answers frame by frame; each file says its frame and sensor.
+ *
+ * The Output form: takes Inputs, returns an Output.
+ */
+export function getDataOutput(args: GetDataOutputArgs): pulumi.Output<GetDataResult> {
+    return lookups.getData.output(args as never) as pulumi.Output<GetDataResult>;
+}
+
+/**
+ * The arguments of {@link getCloudFiles}.
+ */
+export interface GetCloudFilesArgs {
+    /**
+     * Name of the storage config whose bucket to list (a `tensorbay.StorageConfig`'s `name`).
+     *
+     * (Rules: min length 1.)
+     */
+    configName: string;
+    /**
+     * Only paths starting with this, e.g. a directory "frames/" (default "": all).
+     *
+     * @default ""
+     */
+    prefix?: string;
+}
+
+/**
+ * The arguments of {@link getCloudFilesOutput}: those of {@link GetCloudFilesArgs}, each an Input.
+ */
+export interface GetCloudFilesOutputArgs {
+    /**
+     * Name of the storage config whose bucket to list (a `tensorbay.StorageConfig`'s `name`).
+     *
+     * (Rules: min length 1.)
+     */
+    configName: pulumi.Input<string>;
+    /**
+     * Only paths starting with this, e.g. a directory "frames/" (default "": all).
+     *
+     * @default ""
+     */
+    prefix?: pulumi.Input<string>;
+}
+
+/**
+ * What {@link getCloudFiles} returns.
+ */
+export interface GetCloudFilesResult {
+    /**
+     * Paths of the files in the bucket, in the API's order.
+     */
+    files: string[];
+}
+
+/**
+ * Lists the files in the bucket of a TensorBay storage config, every page (Open API ListCloudFiles, `GET /v1/cloud/{configName}/files` with `prefix`, `limit` and `marker`; SDK `client/cloud_storage.py` `CloudClient._list_files`).
+ *
+ * Runs in the program's process with the stack's `edgeai:` configuration.
+ */
+export function getCloudFiles(args: GetCloudFilesArgs): Promise<GetCloudFilesResult> {
+    return lookups.getCloudFiles.plain(args) as Promise<GetCloudFilesResult>;
+}
+
+/**
+ * Lists the files in the bucket of a TensorBay storage config, every page (Open API ListCloudFiles, `GET /v1/cloud/{configName}/files` with `prefix`, `limit` and `marker`; SDK `client/cloud_storage.py` `CloudClient._list_files`).
+ *
+ * The Output form: takes Inputs, returns an Output.
+ */
+export function getCloudFilesOutput(args: GetCloudFilesOutputArgs): pulumi.Output<GetCloudFilesResult> {
+    return lookups.getCloudFiles.output(args as never) as pulumi.Output<GetCloudFilesResult>;
 }

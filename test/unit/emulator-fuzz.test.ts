@@ -14,12 +14,15 @@ import { startEmulator, DEFAULTS, Emulator, readState, STATE_DB } from "../../em
 import { hilensRoutes } from "../../emulator/hilens";
 import { octopusRoutes } from "../../emulator/octopus";
 import { tensorbayRoutes } from "../../emulator/tensorbay";
+import { SEXTANT_ROOT } from "../../emulator/tensorbay/common";
 import { mulberry32 } from "../../emulator/faults";
 import { iamToken, rawTcp, send, withToken, RawAnswer } from "./raw-http";
 
 const A = DEFAULTS.projectId;
 const B = "ffffffffffffffffffffffffffffffff";
 const TB = "/gatewayv2/tensorbay-open-api/v1";
+/** TensorBay's open API and the Sextant app's (same key, same error shape). */
+const isTensorbay = (path: string) => path.startsWith("/gatewayv2/tensorbay-open-api/") || path.startsWith(SEXTANT_ROOT + "/");
 const RESERVED = ["__proto__", "constructor", "toString", "hasOwnProperty"];
 
 let emu: Emulator;
@@ -35,7 +38,7 @@ const tb = (method: string, path: string, body?: unknown) => send(emu.url, metho
 /** The error shape of the family a path belongs to. */
 function expectFamilyShape(path: string, a: RawAnswer): void {
   expect(a.error, `${path}: the connection failed`).toBeUndefined();
-  if (path.startsWith("/gatewayv2/tensorbay-open-api/")) expect(a.json, `${path} → ${a.text}`).toEqual({ code: expect.any(String), message: expect.any(String) });
+  if (isTensorbay(path)) expect(a.json, `${path} → ${a.text}`).toEqual({ code: expect.any(String), message: expect.any(String) });
   else if (path.startsWith("/v3/auth/")) expect(a.json, `${path} → ${a.text}`).toMatchObject({ error: { code: a.status, message: expect.any(String) } });
   else expect(a.json, `${path} → ${a.text}`).toMatchObject({ error_code: expect.any(String) });
 }
@@ -124,7 +127,7 @@ describe("reserved ids in every path parameter position", () => {
       for (const target of params) {
         for (const reserved of RESERVED) {
           const path = r.pattern.replace(/\{(\w+)\}/g, (_, p: string) => encodeURIComponent(p === target ? reserved : fill(r.pattern, p)));
-          const headers: Record<string, string> = r.pattern.startsWith(TB)
+          const headers: Record<string, string> = isTensorbay(r.pattern)
             ? { "Content-Type": "application/json", "X-Token": DEFAULTS.tensorbayAccessKey }
             : r.pattern.startsWith("/__emulator/")
               ? { "Content-Type": "application/json", "X-Emulator-Token": emu.controlToken }
@@ -336,7 +339,7 @@ describe("request bodies", () => {
     const routes = [...hilensRoutes, ...octopusRoutes, ...tensorbayRoutes].filter((r) => ["POST", "PUT", "PATCH"].includes(r.method) && !r.pattern.startsWith("/__emulator/"));
     for (const r of routes) {
       const path = r.pattern.replace(/\{(\w+)\}/g, (_, p: string) => encodeURIComponent(fill(r.pattern, p)));
-      const headers = r.pattern.startsWith(TB) ? { "Content-Type": "application/json", "X-Token": DEFAULTS.tensorbayAccessKey } : withToken(tokenA);
+      const headers = isTensorbay(r.pattern) ? { "Content-Type": "application/json", "X-Token": DEFAULTS.tensorbayAccessKey } : withToken(tokenA);
       for (const body of oddJson) {
         const res = await send(emu.url, r.method, path, { headers, body });
         expect(res.error, `${r.method} ${path} ${body.slice(0, 40)}`).toBeUndefined();

@@ -8,8 +8,8 @@ import { configure } from "../../provider/framework/runtime";
 
 /**
  * One in-process emulator for a test file, with the provider's runtime configured against it
- * (HiLens with AK/SK, no retries), the way the engine configures the provider; `options.clock`
- * drives the emulator's time (a `ManualClock` the tests advance). `env.emu` is set
+ * (HiLens with AK/SK, TensorBay with its access key, no retries), the way the engine configures
+ * the provider; `options.clock` drives the emulator's time (a `ManualClock` the tests advance). `env.emu` is set
  * once the file's `beforeAll` hooks run.
  */
 export function runtimeAgainstEmulator(name: string, options: { clock?: Clock } = {}): { emu: Emulator } {
@@ -18,7 +18,15 @@ export function runtimeAgainstEmulator(name: string, options: { clock?: Clock } 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), `edgeai-${name}-`));
     env.emu = await startEmulator({ dataDir, clock: options.clock, credentials: [{ accessKey: DEFAULTS.accessKey, secretKey: DEFAULTS.secretKey, projectId: DEFAULTS.projectId }] });
-    const values: Record<string, string> = { hilensEndpoint: env.emu.url, projectId: DEFAULTS.projectId, accessKey: DEFAULTS.accessKey, secretKey: DEFAULTS.secretKey, maxRetries: "0" };
+    const values: Record<string, string> = {
+      hilensEndpoint: env.emu.url,
+      projectId: DEFAULTS.projectId,
+      accessKey: DEFAULTS.accessKey,
+      secretKey: DEFAULTS.secretKey,
+      tensorbayEndpoint: `${env.emu.url}/gatewayv2/tensorbay-open-api`,
+      tensorbayAccessKey: DEFAULTS.tensorbayAccessKey,
+      maxRetries: "0",
+    };
     await configure({ config: { get: (key: string) => values[key.replace(/^edgeai:/, "")] } } as never);
   });
   afterAll(async () => {
