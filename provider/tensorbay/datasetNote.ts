@@ -40,7 +40,13 @@ export const datasetNoteDefinition = defineResource({
   immutable: ["datasetId", "branchName"],
   // The notes always exist (a dataset has one set per revision): a create whose answer was lost is
   // adopted, and committed again only if the notes at the branch head differ from the program.
-  identity: { by: "name", doc: "the dataset and branch: every branch has notes, so the notes are adopted and converged", find: async (_ctx, note) => note.datasetId },
+  identity: {
+    by: "name",
+    doc: "the dataset and branch: every branch has notes, so the notes are adopted and converged",
+    find: async (_ctx, note) => note.datasetId,
+    // The notes exist before the create (every branch has them); its commit is what sets these.
+    setAfterCreate: ["isContinuous", "binPointCloudFields"],
+  },
   api: {
     async create(ctx, note) {
       return { id: note.datasetId, state: await record(ctx, note.datasetId, note) };
