@@ -9,6 +9,7 @@ import { numericId, oneOf, text } from "./common";
 import { IMAGE_REPOS } from "./imageRepo";
 import { IMAGE_VERSIONS } from "./imageRepoVersion";
 import { DATA_TAGS } from "./dataTag";
+import { type JobLog, readJobLogs } from "./job";
 
 // ---- §4.7.1 resource specs ----------------------------------------------------------------
 
@@ -156,6 +157,27 @@ const imageVersionAccount = lookup({
   },
 });
 
-export const lookups = [resourceSpecs.definition, imageRepos.definition, dataTags.definition, imageVersionAccount.definition];
+// ---- §4.12.8/§4.12.9 job logs -------------------------------------------------------------
+
+const jobLogsArgs = z.object({
+  jobId: numericId("job id, Octopus §4.12.8").describe("Job id (`octopus.Job` id)."),
+  fileName: z.string().min(1).optional().describe('Only this log file, e.g. "job-std-stream.log"; every file of the job when omitted (§4.12.8).'),
+  tailBytes: z
+    .number()
+    .int()
+    .min(1, { message: "must be >= 1 (bytes)" })
+    .default(65_536)
+    .describe("How much of the end of each file to read, in bytes (default 64 KiB; §4.12.9 reads a byte range)."),
+});
+
+const jobLogs = lookup({
+  service: "octopus",
+  name: "getJobLogs",
+  description: "The log files of a job (§4.12.8) with the end of each (§4.12.9): what a failed `octopus.Job` printed. Read at the time of the call; a running job's log grows.",
+  args: jobLogsArgs,
+  run: (ctx, a): Promise<JobLog[]> => readJobLogs(ctx.octopus, a.jobId, { fileName: a.fileName, tailBytes: a.tailBytes }),
+});
+
+export const lookups = [resourceSpecs.definition, imageRepos.definition, dataTags.definition, imageVersionAccount.definition, jobLogs.definition];
 /** The plain and Output forms of each look-up; `generated.ts` exports them typed and documented. */
-export const lookupFunctions = { getResourceSpecs: resourceSpecs, getImageRepos: imageRepos, getDataTags: dataTags, getImageVersionAccount: imageVersionAccount };
+export const lookupFunctions = { getResourceSpecs: resourceSpecs, getImageRepos: imageRepos, getDataTags: dataTags, getImageVersionAccount: imageVersionAccount, getJobLogs: jobLogs };

@@ -5,6 +5,8 @@ import { operatorDefinition } from "./operator";
 import { dataTagDefinition } from "./dataTag";
 import { datasetDefinition } from "./dataset";
 import { datasetVersionDefinition } from "./datasetVersion";
+import { jobDefinition } from "./job";
+import { importTaskDefinition } from "./importTask";
 
 export { imageRepoDefinition } from "./imageRepo";
 export { imageRepoVersionDefinition } from "./imageRepoVersion";
@@ -12,9 +14,12 @@ export { operatorDefinition } from "./operator";
 export { dataTagDefinition } from "./dataTag";
 export { datasetDefinition } from "./dataset";
 export { datasetVersionDefinition } from "./datasetVersion";
+export { jobDefinition } from "./job";
+export { importTaskDefinition } from "./importTask";
+export type { JobLog } from "./job";
 export { lookups } from "./functions";
 export type { ResourceSpec, ImageRepoInfo, DataTagInfo, ImageVersionAccount } from "./functions";
 // The classes, their Args and output types, and the typed functions, generated from the definitions.
 export * from "./generated";
 
-export const definitions: ResourceDefinition<any, any>[] = [imageRepoDefinition, imageRepoVersionDefinition, operatorDefinition, dataTagDefinition, datasetDefinition, datasetVersionDefinition];
+export const definitions: ResourceDefinition<any, any>[] = [imageRepoDefinition, imageRepoVersionDefinition, operatorDefinition, dataTagDefinition, datasetDefinition, datasetVersionDefinition, jobDefinition, importTaskDefinition];
