@@ -22,6 +22,8 @@ const resourceSpecsArgs = z.object({
 
 export interface ResourceSpec {
   id: string;
+  /** The spec's name as jobs take it (`resourceSpec`), in §4.7.1's pattern: "4Core_16GiB", "Pnt1_1Gpu_8Core_32GiB". */
+  spec: string;
   clusterId: string;
   usage: string;
   /** Tnt004, Vnt1, Mnt06, Pnt1 or Pnt004; absent for CPU-only specs. */
@@ -44,7 +46,7 @@ const resourceSpecs = lookup({
   args: resourceSpecsArgs,
   async run(ctx, a): Promise<ResourceSpec[]> {
     const specs = await listAllOctopus(ctx.octopus, `GET ${OCTOPUS_BASE}/common/clusters/resource-specs`, { query: { usage: a.usage, spec: a.spec, spec_id: a.specId, cluster_id: a.clusterId } });
-    return specs.map((s) => toCamel<ResourceSpec>(compact(s)));
+    return specs.map((s) => ({ ...toCamel<ResourceSpec>(compact(s)), spec: `${s.gpu_type ? `${s.gpu_type}_${s.gpu}Gpu_` : ""}${s.cpu}Core_${s.memory}GiB` }));
   },
 });
 

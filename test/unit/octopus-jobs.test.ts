@@ -127,6 +127,8 @@ describe("check names the resource, the field and the documented rule, before an
 describe("jobs", () => {
   it("go LAUNCHING → RUNNING → UPLOADING → FINISHED on the emulator's clock, logging each step; create waits for FINISHED when asked", async () => {
     const processorId = await operator("clean");
+    // The name a job takes is the one getResourceSpecs gives (§4.7.1's pattern).
+    expect((await octopus.getResourceSpecs({ usage: "DATA_PROCESS" })).map((s) => s.spec)).toEqual([SPEC]);
     const { id, state } = await createJob(jobArgs(processorId, { envs: [{ key: "topic", value: "lidar" }] }));
     expect(state).toMatchObject({ status: "LAUNCHING", processorName: "clean", outputType: "DATA_SET", queueType: "PROCESSOR" });
     const statuses = [];
