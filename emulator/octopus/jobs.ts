@@ -5,7 +5,7 @@
  * (see `Timing`), writing its log (§4.12.8, §4.12.9) as it goes.
  */
 import { EmuError, type EmuRequest, type EmuResponse } from "../http";
-import { FILE_TYPES, JOB_ACTIONS, JOB_DATA_SOURCES, JOB_PRIORITY, JOB_STATUSES, JOB_TERMINAL_STATUSES, OUTPUT_TYPES, QUEUE_OPERATIONS, QUEUE_TYPES, queueTypeOf } from "../../provider/octopus/enums";
+import { FILE_TYPES, JOB_ACTIONS, JOB_ACTIVE_STATUSES, JOB_DATA_SOURCES, JOB_PRIORITY, JOB_STATUSES, JOB_TERMINAL_STATUSES, OUTPUT_TYPES, QUEUE_OPERATIONS, QUEUE_TYPES, queueTypeOf } from "../../provider/octopus/enums";
 import { EMULATOR_USER_ID, KIND, TIME_SORTS, timestampQuery, NO_BODY, checkFields, defined, fail, field, invalidParam, listPage, nextId, ok, octopusRoute, pathNumber, queryEnum, queryList, timingOf } from "./common";
 import { isSpecName } from "./resourceSpecs";
 import { processorById } from "./processors";
@@ -15,9 +15,10 @@ import { nowOf } from "../clock";
 const JOBS = "/data/jobs";
 const JOB = `${JOBS}/{id}`;
 const QUEUE = "/data/queuing-jobs";
-export const LOG_FILE = "job-std-stream.log";
+/** The one log file of a job (the name in §4.12.8's example). */
+const LOG_FILE = "job-std-stream.log";
 
-const ACTIVE = new Set(["QUEUING", "LAUNCHING", "RUNNING", "UPLOADING"]);
+const ACTIVE = new Set<string>(JOB_ACTIVE_STATUSES);
 const TERMINAL = new Set<string>(JOB_TERMINAL_STATUSES);
 /** Output types whose results go to a warehouse: `warehouse_id` is required for them (§4.12.2). */
 const TO_WAREHOUSE = new Set(["DATA_MARK", "DATA_SET", "PLOT_DATA", "REPLAY_SIM"]);
@@ -98,7 +99,7 @@ function logOf(req: EmuRequest, row: Record<string, any>): { content: string; up
 }
 
 /** A queue entry (§4.14.1 jobQueueVo) of a job that is QUEUING. */
-function queueEntry(req: EmuRequest, row: Record<string, any>) {
+function queueEntry(row: Record<string, any>) {
   return {
     id: row.queue_id,
     job_id: row.id,
@@ -351,7 +352,7 @@ export const jobRoutes = [
     if (processorName && processorName.length > 256) invalidParam("processor_name", processorName, "length must be at most 256");
     const rows = queueOf(req, queueType)
       .filter((row) => !jobType && (!jobId || String(row.id) === jobId) && (!outputType || row.output_type === outputType) && (!dataId || row.data_id === dataId) && (!processorName || row.processor_name.includes(processorName)))
-      .map((row) => queueEntry(req, row));
+      .map(queueEntry);
     return listPage(rows, q, { max: 200, default: 10 });
   }),
 

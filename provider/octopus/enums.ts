@@ -57,6 +57,8 @@ export const SPEC_USAGES = [
 export const JOB_STATUSES = ["QUEUING", "SUBMIT_FAILED", "RUNNING", "RUN_FAILED", "FINISHED", "STOPPED", "LAUNCHING", "UPLOADING", "UPLOAD_FAILED"] as const;
 /** The job statuses after which nothing happens until someone acts (§4.12.6 RESTART / RE_UPLOAD). */
 export const JOB_TERMINAL_STATUSES = ["SUBMIT_FAILED", "RUN_FAILED", "FINISHED", "STOPPED", "UPLOAD_FAILED"] as const;
+/** The job statuses of work under way: a job in one of them can be stopped (§4.12.6 STOP) but not deleted. */
+export const JOB_ACTIVE_STATUSES = ["QUEUING", "LAUNCHING", "RUNNING", "UPLOADING"] as const;
 /** §4.12.2 job `data_source`: what `data_id` names. */
 export const JOB_DATA_SOURCES = ["DATA_PACKAGE", "DATA_WAREHOUSE", "DATA_SCENARIO"] as const;
 /** §4.12.6 job update `action`. */

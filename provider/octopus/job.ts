@@ -5,7 +5,7 @@ import { type Context, NotReadyError, type Props, type ResourceApi, afterCreate,
 import { awaitTimeoutsField, timeoutFor, waitFor } from "../framework/await";
 import { restApi } from "../framework/rest";
 import { compact, toCamel, toSnake } from "../framework/case";
-import { FILE_TYPES, JOB_DATA_SOURCES, JOB_PRIORITY, JOB_STATUSES, JOB_TERMINAL_STATUSES, QUEUE_TYPES, queueTypeOf } from "./enums";
+import { FILE_TYPES, JOB_ACTIVE_STATUSES, JOB_DATA_SOURCES, JOB_PRIORITY, JOB_STATUSES, JOB_TERMINAL_STATUSES, QUEUE_TYPES, queueTypeOf } from "./enums";
 import { numericId, octopusClient, oneOf, text } from "./common";
 
 export const JOBS = `${OCTOPUS_BASE}/data/jobs`;
@@ -14,7 +14,7 @@ const QUEUE = `${OCTOPUS_BASE}/data/queuing-jobs`;
 const DEFAULT_WAIT_MS = 60 * 60_000;
 /** How much of the log's end a failed job's error shows. */
 const FAILURE_LOG_BYTES = 2048;
-const ACTIVE = new Set(["QUEUING", "LAUNCHING", "RUNNING", "UPLOADING"]);
+const ACTIVE = new Set<string>(JOB_ACTIVE_STATUSES);
 
 /** §4.7.1 spec names as jobs take them: "1Core_4GiB", "P100_1Gpu_2.1Core_4.1GiB". */
 export const resourceSpecField = (section: string) =>
@@ -194,7 +194,7 @@ export async function readJobLogs(client: HuaweiServiceClient, jobId: string | n
   );
 }
 
-/** "… ERROR …" lines a user needs to see, from the end of the log; never fails the error it decorates. */
+/** The end of each of the job's log files, for the error of a failed job; a log that cannot be read is said so, not thrown. */
 async function logTail(ctx: Context, id: string): Promise<string> {
   const logs = await readJobLogs(ctx.octopus, id, { tailBytes: FAILURE_LOG_BYTES }).catch((err) => [{ fileName: "(log)", content: `(the log could not be read: ${(err as Error).message})` }]);
   return logs.map((l) => `--- ${l.fileName} (end) ---\n${l.content.trimEnd()}`).join("\n");

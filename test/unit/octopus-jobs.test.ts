@@ -255,6 +255,23 @@ describe("jobs", () => {
     await expect(limited.call(`POST ${JOBS}`, {}, { body: { ...body, warehouse_id: "wh" } })).rejects.toMatchObject({ status: 403, errorCode: "octopus.000111" });
   });
 
+  it("batch stop (§4.12.3) and batch delete (§4.12.4) answer job by job", async () => {
+    const processorId = await operator("batch");
+    const a = Number((await createJob(jobArgs(processorId, { dataId: "wh-batch-a" }))).id);
+    const b = Number((await createJob(jobArgs(processorId, { dataId: "wh-batch-b" }))).id);
+    const stopped = await raw().call(`PUT ${JOBS}`, {}, { body: [{ id: a, action: "STOP" }, { id: 424242, action: "STOP" }] });
+    expect(stopped.list).toEqual([
+      { id: a, result: "SUCCESS" },
+      { id: 424242, result: "FAILED", error_msg: expect.stringContaining("The job does not exist") },
+    ]);
+    const deleted = await raw().call(`DELETE ${JOBS}`, {}, { query: { ids: `${a},${b}` } });
+    expect(deleted.list).toEqual([
+      { id: a, result: "SUCCESS" },
+      { id: b, result: "FAILED", error_msg: expect.stringContaining("The job precondition unsatisfied") },
+    ]);
+    expect((await raw().call(`GET ${JOBS}`, {}, { query: { processor_name: "batch" } })).list.map((j: any) => [j.id, j.status])).toEqual([[b, "LAUNCHING"]]);
+  });
+
   it("queue operations move an entry among jobs of its priority; a batch with an id not queued there changes nothing (404)", async () => {
     await setTiming({ hold_jobs: true });
     const processorId = await operator("mover");
