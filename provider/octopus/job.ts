@@ -148,21 +148,15 @@ const rest = restApi<Inputs>({
       warehouseId: j.warehouse_id,
       envs: j.envs?.length ? j.envs : undefined,
     }),
-    state: compact({
-      status: j.status,
-      processorName: j.processor_name,
-      outputType: j.output_type,
-      queueType: queueTypeOf(j.output_type),
+    state: {
+      ...compact({ status: j.status, processorName: j.processor_name, outputType: j.output_type, queueType: queueTypeOf(j.output_type), projectId: j.project_id, userId: j.user_id, createAt: j.create_at, updateAt: j.update_at }),
+      // Set even when absent: undefined clears what an earlier run left in the outputs (a restarted job's old failure).
       queueId: queued?.id,
-      startAt: j.start_at,
-      endAt: j.end_at,
-      msgCode: j.msg_code,
-      msgError: j.msg_error,
-      projectId: j.project_id,
-      userId: j.user_id,
-      createAt: j.create_at,
-      updateAt: j.update_at,
-    }),
+      startAt: j.start_at ?? undefined,
+      endAt: j.end_at ?? undefined,
+      msgCode: j.msg_code ?? undefined,
+      msgError: j.msg_error ?? undefined,
+    },
   }),
 });
 

@@ -192,6 +192,7 @@ describe("Octopus import tasks and jobs through the real pulumi CLI", () => {
     const { outputs, changed } = await upWithChanges(t);
     expect(changed).toEqual({ update: 1 });
     expect(outputs).toMatchObject({ "failing.id": kept!.id, "failing.status": "FINISHED" });
+    expect((await stateOf(t, "failing"))?.outputs).not.toHaveProperty("msgCode");
     expect(outputs.logs).toEqual([expect.objectContaining({ fileName: "job-std-stream.log", startByte: 0 })]);
     expect(outputs.logs[0].content).toMatch(/ERROR RUN_FAILED[\s\S]*queued in PROCESSOR[\s\S]*FINISHED\n$/);
   });
