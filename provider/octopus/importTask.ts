@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ApiError } from "../client/errors";
 import { OCTOPUS_BASE, idText, listAllOctopus } from "../client/octopus";
 import { type Context, NotReadyError, type Props, type ResourceApi, afterCreate, defineResource, importIdField } from "../framework/definition";
 import { awaitTimeoutsField, timeoutFor, waitFor } from "../framework/await";
@@ -109,10 +110,21 @@ async function awaitImported(ctx: Context, id: string, i: Inputs, op: "create" |
   return result.value;
 }
 
-/** Starts the import (§4.10.5) unless it already runs or ran; a FAILED import is started again. */
+const startable = (status: unknown) => status === "WAITING_IMPORT" || status === "FAILED";
+
+/**
+ * Starts the import (§4.10.5) unless it already runs or ran; a FAILED import is started again. A
+ * start whose answer was lost is sent again, and refused (409 octopus.102006) if the first one
+ * started it: an import under way or done counts as started.
+ */
 async function startUnlessStarted(ctx: Context, id: string, i: Inputs): Promise<void> {
-  const { status } = await statusOf(ctx, id, i);
-  if (status === "WAITING_IMPORT" || status === "FAILED") await ctx.octopus.call(`POST ${RECORDS}/{id}/import`, { id }, { body: {}, idempotent: true });
+  if (!startable((await statusOf(ctx, id, i)).status)) return;
+  try {
+    await ctx.octopus.call(`POST ${RECORDS}/{id}/import`, { id }, { body: {}, idempotent: true });
+  } catch (err) {
+    if (!(err instanceof ApiError && err.errorCode === "octopus.102006") || startable((await statusOf(ctx, id, i)).status)) throw err;
+    ctx.log(`import task ${id}: the start was refused as started already: an earlier attempt whose answer was lost started it`);
+  }
 }
 
 const api: ResourceApi<Inputs> = {

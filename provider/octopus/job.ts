@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ApiError } from "../client/errors";
 import { OCTOPUS_BASE, idText, listAllOctopus } from "../client/octopus";
 import type { HuaweiServiceClient } from "../client/huawei";
 import { type Context, NotReadyError, type Props, type ResourceApi, afterCreate, defineResource, importIdField } from "../framework/definition";
@@ -211,8 +212,21 @@ async function awaitFinished(ctx: Context, id: string, i: Inputs, op: "create" |
   throw new NotReadyError(`edgeai:octopus:Job ${what} did not finish: ${result.reason}; the next \`pulumi up\` restarts it.${tail}`, id, result.value);
 }
 
-/** A §4.12.6 job action (STOP, RESTART, RE_UPLOAD). */
-const act = (ctx: Context, id: string, body: Record<string, unknown>) => ctx.octopus.call(`PUT ${JOBS}/{id}`, { id }, { body });
+/**
+ * A §4.12.6 job action. The client sends a PUT again when its answer was lost; if the first was
+ * carried out, the job is already where the action takes it and the second is refused with 428
+ * octopus.109005: that counts as done (stopped: no longer at work; restarted: at work again).
+ */
+async function act(ctx: Context, id: string, body: { action: "STOP" | "RESTART" | "RE_UPLOAD"; resource_spec?: string }): Promise<void> {
+  try {
+    await ctx.octopus.call(`PUT ${JOBS}/{id}`, { id }, { body });
+  } catch (err) {
+    if (!(err instanceof ApiError && err.errorCode === "octopus.109005")) throw err;
+    const { item } = await ctx.octopus.call(`GET ${JOBS}/{id}`, { id });
+    if (ACTIVE.has(item.status) === (body.action === "STOP")) throw err;
+    ctx.log(`job ${id}: ${body.action} refused as done already (${item.status}): an earlier attempt whose answer was lost carried it out`);
+  }
+}
 
 const api: ResourceApi<Inputs> = {
   ...rest,

@@ -358,6 +358,26 @@ describe("a create whose answer is lost is sent once and the new object adopted"
     expect(logged.join("\n")).toMatch(new RegExp(`edgeai:octopus:Job: object: no answer to POST /v1\\.0/.*/data/jobs \\(.*\\); found it \\(id ${created.id}\\), adopting`));
   });
 
+  it("a job action whose answer was lost is sent again, refused as done (428), and counts as done", async () => {
+    const processorId = await operator("lost-action");
+    const { id } = await createJob(jobArgs(processorId));
+    const start = emu.requests.length;
+    emu.inject({ pathPattern: `/data/jobs/${id}$`, method: "PUT", kind: "lost", count: 1 });
+    const state = await updateJob(id, jobArgs(processorId), jobArgs(processorId, { resourceSpec: "Pnt1_1Gpu_8Core_32GiB" }));
+    expect(sent(start, /^PUT .*\/data\/jobs\/\d+$/)).toEqual(["PUT 200", "PUT 428", "PUT 200"]);
+    expect(state.status).toBe("LAUNCHING");
+    expect(logged.join("\n")).toContain(`job ${id}: STOP refused as done already (STOPPED)`);
+  });
+
+  it("an import's start whose answer was lost is sent again, refused as started (409), and the import awaited", async () => {
+    await setTiming({ duration_ms: 0 });
+    const start = emu.requests.length;
+    emu.inject({ pathPattern: "/import$", method: "POST", kind: "lost", count: 1 });
+    const { state } = await createImport({ ...OBS, path: `${OBS.path}-lost-start`, packages: ["drive-5"] });
+    expect(state.status).toBe("SUCCESS");
+    expect(sent(start, /^POST .*\/import$/)).toEqual(["POST 200", "POST 409"]);
+  });
+
   it("an import task: one POST create, started once, adopted", async () => {
     await setTiming({ duration_ms: 0 });
     const start = emu.requests.length;
