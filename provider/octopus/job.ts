@@ -253,9 +253,8 @@ const api: ResourceApi<Inputs> = {
       await act(ctx, id, { action });
     }
     let live = (await rest.read(ctx, id, news))!;
-    const queueType = queueTypeOf(String(live.state.outputType));
     if (live.state.status === "QUEUING" && live.inputs.priority !== news.priority) {
-      await ctx.octopus.call(`PUT ${QUEUE}/batch-update`, {}, { body: { queue_type: queueType, priority: news.priority, ids: [live.state.queueId] } });
+      await ctx.octopus.call(`PUT ${QUEUE}/batch-update`, {}, { body: { queue_type: live.state.queueType, priority: news.priority, ids: [live.state.queueId] } });
       live = (await rest.read(ctx, id, news))!;
     } else if (live.state.status !== "QUEUING" && olds.priority !== news.priority) ctx.log(`job ${id} is no longer queued (${live.state.status}): priority ${news.priority} is recorded but changes nothing`);
     return awaitFinished(ctx, id, news, "update", live.state);
