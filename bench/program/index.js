@@ -1,6 +1,7 @@
 // The benchmark's program: 1 workspace + N config maps that reference it. BENCH_KIND=edgeai uses
 // pulumi-edgeai against the emulator; BENCH_KIND=floor the same graph on a do-nothing dynamic
-// provider, the least any dynamic provider can cost the engine.
+// provider, the least any dynamic provider can cost the engine (with BENCH_SINK_URL, one request
+// per create).
 const pulumi = require("@pulumi/pulumi");
 const n = Number(process.env.BENCH_RESOURCES);
 
@@ -17,6 +18,9 @@ if (process.env.BENCH_KIND === "edgeai") {
       return { changes: false };
     },
     async create(inputs) {
+      // BENCH_SINK_URL: one request per create (answered after the emulator's latency), so the
+      // requests this floor keeps in flight show the pace the engine itself allows.
+      if (process.env.BENCH_SINK_URL) await (await fetch(`${process.env.BENCH_SINK_URL}/sink/${inputs.name}`, { method: "POST" })).arrayBuffer();
       return { id: inputs.name, outs: inputs };
     },
     async read(id, props) {

@@ -7,6 +7,8 @@ import { jobRoutes } from "./jobs";
 import { processorRoutes } from "./processors";
 import { resourceSpecRoutes } from "./resourceSpecs";
 import { tagRoutes } from "./tags";
+import { dataPackageRoutes, dataSeedRoute } from "./dataPackages";
+import { sceneRoutes } from "./scenes";
 
-/** Octopus (document 000): §4.1–§4.4, §4.7.1, §4.10, §4.12–§4.14, §4.17, guarded by the §6 IAM actions. */
-export const octopusRoutes: Route[] = [...imageRepoRoutes, ...processorRoutes, ...tagRoutes, ...datasetRoutes, ...resourceSpecRoutes, ...jobRoutes, ...importRoutes, timingRoute];
+/** Octopus (document 000): §4.1–§4.14, §4.16–§4.19 (§4.11 up to §4.11.3), guarded by the §6 IAM actions. */
+export const octopusRoutes: Route[] = [...imageRepoRoutes, ...processorRoutes, ...tagRoutes, ...datasetRoutes, ...resourceSpecRoutes, ...dataPackageRoutes, ...sceneRoutes, ...jobRoutes, ...importRoutes, timingRoute, dataSeedRoute];

@@ -1,5 +1,12 @@
-import { Dispatcher, EnvHttpProxyAgent, Pool, errors as undiciErrors } from "undici";
+import type { Dispatcher, EnvHttpProxyAgent, Pool } from "undici";
 import { ApiError, EndpointError, OutcomeUnknownError } from "./errors";
+
+/**
+ * undici, loaded on the first request: the Pulumi program imports the resource classes (and with
+ * them this module) but never sends a request, and loading undici's ~110 modules costs it ~50 ms.
+ */
+let undiciModule: typeof import("undici") | undefined;
+const undici = (): typeof import("undici") => (undiciModule ??= require("undici") as typeof import("undici"));
 
 /**
  * Connections per origin: as many as requests are in flight. The engine runs up to `--parallel`
@@ -14,7 +21,7 @@ const pools = new Map<string, Pool>();
 function poolFor(origin: string): Pool {
   let pool = pools.get(origin);
   if (!pool) {
-    pool = new Pool(origin, CONNECTIONS);
+    pool = new (undici().Pool)(origin, CONNECTIONS);
     pools.set(origin, pool);
   }
   return pool;
@@ -34,7 +41,7 @@ function dispatcherFor(origin: string): Dispatcher {
   if (!settings.trim()) return poolFor(origin);
   if (proxied?.settings !== settings) {
     void proxied?.agent.close().catch(() => undefined);
-    proxied = { settings, agent: new EnvHttpProxyAgent(CONNECTIONS) };
+    proxied = { settings, agent: new (undici().EnvHttpProxyAgent)(CONNECTIONS) };
   }
   return proxied.agent;
 }
@@ -171,7 +178,7 @@ export class Endpoint {
         const code = (err as { code?: string }).code ?? (err as { cause?: { code?: string } }).cause?.code ?? "";
         const message = (err as Error).message || code;
         const notSent = NOT_SENT_CODES.has(code);
-        const retryable = notSent || (idempotent && (RETRYABLE_CODES.has(code) || err instanceof undiciErrors.UndiciError));
+        const retryable = notSent || (idempotent && (RETRYABLE_CODES.has(code) || err instanceof undici().errors.UndiciError));
         if (attempt < this.options.maxRetries && retryable) {
           await retry(message, attempt, jitter(backoff, attempt));
           continue;

@@ -131,7 +131,18 @@ export interface NewObjectIdentity<I> {
   whenFound?: "adopt" | "recreate";
 }
 
-export type Identity<I> = NameIdentity<I> | NewObjectIdentity<I>;
+/**
+ * Objects the document gives no way to list or look up (Octopus scene maps, §4.19: create and
+ * file update only). A create whose answer was lost cannot be checked, so it is never sent again:
+ * `up` fails, and at most one object was made.
+ */
+export interface NoLookupIdentity {
+  by: "none";
+  /** For the docs and the error: why the object cannot be found, and how to adopt it if it was made. */
+  doc: string;
+}
+
+export type Identity<I> = NameIdentity<I> | NewObjectIdentity<I> | NoLookupIdentity;
 
 /** The hidden input carrying the resource's name from the program to the provider, for its progress lines (never a diff). */
 export const NAME_KEY = "__edgeaiName";

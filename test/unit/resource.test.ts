@@ -113,6 +113,27 @@ describe("resource classes (mocked engine)", () => {
     }
   });
 
+  it("declaring a resource leaves the program's stack traces as it found them and maps few frames", async () => {
+    const { hilens } = await import("../../provider");
+    const previous = { limit: Error.stackTraceLimit, prepare: Error.prepareStackTrace };
+    let framesMapped = 0;
+    // What source-map support does on every capture: visit each frame.
+    Error.prepareStackTrace = (error, frames) => ((framesMapped += frames.length), String(error));
+    Error.stackTraceLimit = 25;
+    try {
+      const cm = new hilens.ConfigMap("traced", { name: "traced-cm", configs: [{ key: "K", value: "v" }], workspaceId: "ws-1" });
+      // The SDK's own source-position capture (one full stack) and little else.
+      expect(framesMapped).toBeLessThan(120);
+      expect(Error.stackTraceLimit).toBe(25);
+      expect(() => new hilens.ConfigMap("", { name: "nameless-cm", configs: [{ key: "K", value: "v" }] })).toThrow(/name/);
+      expect(Error.stackTraceLimit).toBe(25);
+      await output(cm.id);
+    } finally {
+      Error.stackTraceLimit = previous.limit;
+      Error.prepareStackTrace = previous.prepare;
+    }
+  });
+
   it("warns when a deployment reads config maps or secrets without configHash, and only then", async () => {
     const warnings: string[] = [];
     const spy = vi.spyOn(pulumi.log, "warn").mockImplementation(async (message: string) => void warnings.push(message));
