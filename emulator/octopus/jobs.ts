@@ -8,6 +8,7 @@ import { EmuError, type EmuRequest, type EmuResponse } from "../http";
 import { FILE_TYPES, JOB_ACTIONS, JOB_ACTIVE_STATUSES, JOB_DATA_SOURCES, JOB_PRIORITY, JOB_STATUSES, JOB_TERMINAL_STATUSES, OUTPUT_TYPES, QUEUE_OPERATIONS, QUEUE_TYPES, queueTypeOf } from "../../provider/octopus/enums";
 import { EMULATOR_USER_ID, KIND, TIME_SORTS, timestampQuery, NO_BODY, checkFields, defined, fail, field, invalidParam, listPage, nextId, ok, octopusRoute, pathNumber, queryEnum, queryList, timingOf } from "./common";
 import { isSpecName } from "./resourceSpecs";
+import { PACKAGE_KIND } from "./sceneKinds";
 import { processorById } from "./processors";
 import { type Run, phasesReached, runState } from "./runs";
 import { nowOf } from "../clock";
@@ -22,8 +23,9 @@ const ACTIVE = new Set<string>(JOB_ACTIVE_STATUSES);
 const TERMINAL = new Set<string>(JOB_TERMINAL_STATUSES);
 /** Output types whose results go to a warehouse: `warehouse_id` is required for them (§4.12.2). */
 const TO_WAREHOUSE = new Set(["DATA_MARK", "DATA_SET", "PLOT_DATA", "REPLAY_SIM"]);
+type Failure = { msg_code: number; msg_error: string };
 /** §4.12.1 `msg_code` of the failures the emulator plays out. */
-const FAILURES: Record<string, { msg_code: number; msg_error: string }> = {
+const FAILURES: Record<string, Failure> = {
   RUN_FAILED: { msg_code: 99999, msg_error: "作业运行失败" },
   UPLOAD_FAILED: { msg_code: 1, msg_error: "内部异常" },
 };
@@ -31,18 +33,35 @@ const FAILURES: Record<string, { msg_code: number; msg_error: string }> = {
 const jobNotFound = (id: unknown): never => fail(404, "octopus.109003", `The job does not exist (${id})`);
 const preconditionFailed = (id: unknown, status: string, action: string): never => fail(428, "octopus.109005", `The job precondition unsatisfied (job ${id} is ${status}; ${action} is not possible)`);
 
+/** A run that fails for a reason of its own (see `missingPackage`) says so instead of the outcome's generic one. */
+interface JobRun extends Run {
+  failure?: Failure;
+}
+
+/**
+ * §4.12.1 msg_code 201 (数据包不存在): a job over a data package that does not exist is created,
+ * and fails when it runs. Packages are what imports made (§4.9, see dataPackages.ts).
+ */
+function missingPackage(req: EmuRequest, dataSource: string, dataId: string): Failure | undefined {
+  return dataSource === "DATA_PACKAGE" && !req.store.get(req.principal, PACKAGE_KIND, dataId) ? { msg_code: 201, msg_error: "数据包不存在" } : undefined;
+}
+
 /** A new run of a job: held in the queue when the cluster is full; a RUN_FAILED run never uploads. */
-function newRun(req: EmuRequest, phases = ["LAUNCHING", "RUNNING", "UPLOADING"]): Run {
+function newRun(req: EmuRequest, failure: Failure | undefined, phases = ["LAUNCHING", "RUNNING", "UPLOADING"]): JobRun {
   const timing = timingOf(req.store);
-  const outcome = phases.includes("RUNNING") ? timing.jobOutcome : timing.jobOutcome === "UPLOAD_FAILED" ? "UPLOAD_FAILED" : "FINISHED";
+  const outcome = failure ? "RUN_FAILED" : phases.includes("RUNNING") ? timing.jobOutcome : timing.jobOutcome === "UPLOAD_FAILED" ? "UPLOAD_FAILED" : "FINISHED";
   return {
     queuedAt: nowOf(req.store),
     heldUntil: timing.holdJobs && phases[0] === "LAUNCHING" ? timing.releases.length : undefined,
     phases: outcome === "RUN_FAILED" ? phases.filter((p) => p !== "UPLOADING") : phases,
     phaseMs: timing.durationMs / 3,
     outcome,
+    failure,
   };
 }
+
+/** Why the job's run failed, if it did: its own reason or the outcome's (§4.12.1 msg_code, msg_error). */
+const failureOf = (row: Record<string, any>, status: string): Failure | undefined => (FAILURES[status] ? (row.run.failure ?? FAILURES[status]) : undefined);
 
 /** The job as of now: status, run times and failure, per §4.12.1/§4.12.5 (fields a job has not reached are omitted). */
 function live(req: EmuRequest, row: Record<string, any>) {
@@ -59,7 +78,7 @@ function live(req: EmuRequest, row: Record<string, any>) {
       end_at: state.endedAt,
       submitting_duration: (running ?? state.endedAt ?? now) - row.run.queuedAt,
       running_duration: running === undefined ? undefined : (state.endedAt ?? now) - running,
-      ...(FAILURES[state.status] ?? {}),
+      ...failureOf(row, state.status),
     }),
   };
 }
@@ -91,7 +110,7 @@ function logOf(req: EmuRequest, row: Record<string, any>): { content: string; up
   };
   for (const p of phasesReached(row.run, state)) lines.push({ at: p.at, text: say[p.status] });
   if (state.endedAt !== undefined) {
-    const failure = FAILURES[state.status];
+    const failure = failureOf(row, state.status);
     lines.push({ at: state.endedAt, text: failure ? `ERROR ${state.status}: ${failure.msg_error} (msg_code ${failure.msg_code})` : state.status });
   }
   const content = row.log_before + lines.map((l) => `${stamp(l.at)} job ${row.id}: ${l.text}\n`).join("");
@@ -171,7 +190,7 @@ function rerun(req: EmuRequest, row: Record<string, any>, phases: string[] | und
     resource_spec: resourceSpec ?? row.resource_spec,
     log_before: logOf(req, row).content,
     started_before: phases ? fields.start_at : undefined,
-    run: newRun(req, phases),
+    run: newRun(req, phases ? undefined : missingPackage(req, row.data_source, row.data_id), phases),
     rank_stamp: now,
     update_at: now,
   });
@@ -270,7 +289,7 @@ export const jobRoutes = [
       rank_stamp: now,
       command: processor.config?.command,
       log_before: "",
-      run: newRun(req),
+      run: newRun(req, missingPackage(req, b.data_source!, b.data_id!)),
     });
     return ok({ item: id }, 201);
   }),

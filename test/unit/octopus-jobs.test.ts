@@ -181,6 +181,18 @@ describe("jobs", () => {
     expect(log.content).toMatch(/ERROR RUN_FAILED[\s\S]*queued in PROCESSOR[\s\S]*FINISHED\n$/);
   });
 
+  it("a job over a data package that does not exist is created and fails when it runs (msg_code 201); one over an imported package finishes", async () => {
+    await setTiming({ duration_ms: 0 });
+    const processorId = await operator("replayer", "OPEN_DATA");
+    const seeded = await emu.control("POST", `/__emulator/octopus/${DEFAULTS.projectId}/data`, { packages: [{ name: "drive-8", vehicle_name: "car-1", start_time: 1_700_000_000_000, end_time: 1_700_000_060_000 }] });
+    const [packageId] = (seeded as { packages: string[] }).packages;
+    const overPackage = (dataId: string) => ({ dataId, dataSource: "DATA_PACKAGE", processorId, resourceSpec: SPEC, waitForStatus: "FINISHED" });
+    expect((await createJob(overPackage(packageId))).state.status).toBe("FINISHED");
+    const err = await createJob(overPackage("DPK9999999")).catch((e) => e);
+    expect(err).toBeInstanceOf(NotReadyError);
+    expect(err.message).toContain("it ended RUN_FAILED: 数据包不存在 (msg_code 201)");
+  });
+
   it("a failed upload is retried with RE_UPLOAD, not a new run", async () => {
     await setTiming({ duration_ms: 0, job_outcome: "UPLOAD_FAILED" });
     const processorId = await operator("uploader");
