@@ -7,6 +7,8 @@ import { IMPORT_SOURCE_TYPES, IMPORT_STATUSES } from "../../provider/octopus/enu
 import { EMULATOR_USER_ID, KIND, TIME_SORTS, timestampQuery, NO_BODY, checkFields, defined, fail, field, invalidParam, listPage, nextId, ok, octopusRoute, queryEnum, queryList, timingOf } from "./common";
 import { checkEnvs, checkSpec, jobEnvs } from "./jobs";
 import { processorById } from "./processors";
+import { insertPackage } from "./dataPackages";
+import { PACKAGE_KIND } from "./sceneKinds";
 import { runState } from "./runs";
 import { nowOf } from "../clock";
 
@@ -36,13 +38,28 @@ function checkProcessorConfig(req: EmuRequest, config: { processor_id?: number; 
 function recordOrFail(req: EmuRequest) {
   const id = req.params.id;
   if (!DCL_ID.test(id)) invalidParam("id", id, "must be DCL followed by 13 digits");
-  return req.store.get(req.principal, KIND.importRecord, id) ?? fail(404, "octopus.000141", `The resource does not exist (import task ${id})`);
+  return landed(req, req.store.get(req.principal, KIND.importRecord, id) ?? fail(404, "octopus.000141", `The resource does not exist (import task ${id})`));
 }
 
 /** Status as of now: WAITING_IMPORT until started, then IMPORTING and the outcome. */
 function statusOf(req: EmuRequest, row: Record<string, any>) {
   if (!row.run) return { status: "WAITING_IMPORT", since: row.create_at };
   return runState(row.run, nowOf(req.store), [], "IMPORTING");
+}
+
+/**
+ * A successful import has made its data packages (§4.9, "DPK…" ids, with the task's `dcl_id`):
+ * stored once, when the import is first seen SUCCESS. The document gives a recording's vehicle
+ * and time span nowhere in §4.10: the vehicle is the path's last segment (the collection, e.g.
+ * "DO2023…"), and each recording is the minute before the import ended.
+ */
+function landed(req: EmuRequest, row: Record<string, any>): Record<string, any> {
+  const state = statusOf(req, row);
+  if (state.status !== "SUCCESS" || row.package_ids) return row;
+  const vehicle = String(row.data_source).split("/").filter(Boolean).pop()!;
+  const seed = (name: string) => ({ name, vehicle_name: vehicle, start_time: state.since - 60_000, end_time: state.since, data_source: row.source_type });
+  const ids = row.import_config.packages.map((name: string) => insertPackage(req.store, req.principal, seed(name), row.dcl_id));
+  return req.store.put(req.principal, KIND.importRecord, row.dcl_id, { ...row, package_ids: ids });
 }
 
 /** DataCollectionConsole (§4.10.1; the example's `dc_id` is the table's `dcl_id`). */
@@ -72,7 +89,7 @@ export const importRoutes = [
     const sourceType = queryEnum(q, "source_type", IMPORT_SOURCE_TYPES);
     const rows = req.store
       .list(req.principal, KIND.importRecord)
-      .map((row) => listed(req, row))
+      .map((row) => listed(req, landed(req, row)))
       .filter((r) => (!statuses.length || statuses.includes(r.status)) && (!id || r.dcl_id.includes(id)) && (from === undefined || r.create_at >= from) && (to === undefined || r.create_at <= to) && (!sourceType || r.source_type === sourceType))
       .sort(SORTS[sort as keyof typeof SORTS]);
     return listPage(rows, q, { max: 200, default: 10 });
@@ -125,11 +142,16 @@ export const importRoutes = [
 
   octopusRoute("GET", RECORD, "octopus:dataImportRecord:get", (req) => ok({ item: detail(req, recordOrFail(req)) })),
 
-  // 409 while the import is under way (§4.10.4 "当前状态不允许删除", octopus.102006 Collection status conflict).
+  /**
+   * 409 while the import is under way (§4.10.4 "当前状态不允许删除", octopus.102006 Collection status
+   * conflict). §4.10's DELETING / DELETE_FAILED / DELETED states show a delete that removes what
+   * was imported: the task's packages go with it (at once in the emulator, so it is never DELETING).
+   */
   octopusRoute("DELETE", RECORD, "octopus:dataImportRecord:delete", (req) => {
     const row = recordOrFail(req);
     const { status } = statusOf(req, row);
     if (status === "IMPORTING") fail(409, "octopus.102006", `Collection status conflict (import task ${row.dcl_id} is IMPORTING)`);
+    for (const id of row.package_ids ?? []) req.store.delete(req.principal, PACKAGE_KIND, id);
     req.store.delete(req.principal, KIND.importRecord, row.dcl_id);
     return NO_BODY;
   }),

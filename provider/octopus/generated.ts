@@ -2454,7 +2454,7 @@ export interface ImportTaskAwaitTimeouts {
 }
 
 /**
- * The arguments of {@link ImportTask}: An Octopus data import task (§4.10): data packages copied from an OBS path into the project, optionally converted to OpenData and desensitized by operators. `up` creates it (§4.10.2), starts it (§4.10.5) and waits until it is SUCCESS; a FAILED import fails `up` and stays in state, and the next `up` starts it again. Deleting it removes the task record (§4.10.4), not the imported packages.
+ * The arguments of {@link ImportTask}: An Octopus data import task (§4.10): data packages copied from an OBS path into the project, optionally converted to OpenData and desensitized by operators. `up` creates it (§4.10.2), starts it (§4.10.5) and waits until it is SUCCESS; a FAILED import fails `up` and stays in state, and the next `up` starts it again. Deleting it (§4.10.4) removes the task and the data packages it imported.
  */
 export interface ImportTaskArgs {
     /**
@@ -2520,7 +2520,7 @@ export interface ImportTaskArgs {
 }
 
 /**
- * An Octopus data import task (§4.10): data packages copied from an OBS path into the project, optionally converted to OpenData and desensitized by operators. `up` creates it (§4.10.2), starts it (§4.10.5) and waits until it is SUCCESS; a FAILED import fails `up` and stays in state, and the next `up` starts it again. Deleting it removes the task record (§4.10.4), not the imported packages.
+ * An Octopus data import task (§4.10): data packages copied from an OBS path into the project, optionally converted to OpenData and desensitized by operators. `up` creates it (§4.10.2), starts it (§4.10.5) and waits until it is SUCCESS; a FAILED import fails `up` and stays in state, and the next `up` starts it again. Deleting it (§4.10.4) removes the task and the data packages it imported.
  *
  * Type token `edgeai:octopus:ImportTask` (a dynamic resource: `pulumi-nodejs:dynamic/edgeai:octopus:ImportTask` in state).
  */
@@ -2636,7 +2636,7 @@ export class ImportTask extends resourceClass(importTaskDefinition) {
     declare readonly updateAt: pulumi.Output<number>;
 
     /**
-     * Creates a ImportTask: An Octopus data import task (§4.10): data packages copied from an OBS path into the project, optionally converted to OpenData and desensitized by operators. `up` creates it (§4.10.2), starts it (§4.10.5) and waits until it is SUCCESS; a FAILED import fails `up` and stays in state, and the next `up` starts it again. Deleting it removes the task record (§4.10.4), not the imported packages.
+     * Creates a ImportTask: An Octopus data import task (§4.10): data packages copied from an OBS path into the project, optionally converted to OpenData and desensitized by operators. `up` creates it (§4.10.2), starts it (§4.10.5) and waits until it is SUCCESS; a FAILED import fails `up` and stays in state, and the next `up` starts it again. Deleting it (§4.10.4) removes the task and the data packages it imported.
      *
      * @param name The unique name of the resource in the program.
      * @param args Its arguments.

@@ -160,7 +160,7 @@ export const importTaskDefinition = defineResource({
   service: "octopus",
   name: "ImportTask",
   description:
-    "An Octopus data import task (§4.10): data packages copied from an OBS path into the project, optionally converted to OpenData and desensitized by operators. `up` creates it (§4.10.2), starts it (§4.10.5) and waits until it is SUCCESS; a FAILED import fails `up` and stays in state, and the next `up` starts it again. Deleting it removes the task record (§4.10.4), not the imported packages.",
+    "An Octopus data import task (§4.10): data packages copied from an OBS path into the project, optionally converted to OpenData and desensitized by operators. `up` creates it (§4.10.2), starts it (§4.10.5) and waits until it is SUCCESS; a FAILED import fails `up` and stays in state, and the next `up` starts it again. Deleting it (§4.10.4) removes the task and the data packages it imported.",
   inputs,
   outputs,
   immutable: ["type", "path", "packages", "agreementConfirm", "opendataProcessorConfig", "desensitizeProcessorConfig"],

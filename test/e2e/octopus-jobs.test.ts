@@ -85,6 +85,11 @@ describe("Octopus import tasks and jobs through the real pulumi CLI", () => {
     ids = outputs;
     expect(outputs).toMatchObject({ "imp.status": "SUCCESS", "imp.successNum": 2, "job.status": "FINISHED", "job.resourceSpec": CPU, "job.processorName": "lidar-clean" });
     expect(outputs["imp.id"]).toMatch(/^DCL\d{13}$/);
+    const packages = (await api().call("GET /v1.0/{project_id}/data/packages", {}, { query: { is_recycle: false } })).list;
+    expect(packages.map((p: any) => [p.name, p.dcl_id]).sort()).toEqual([
+      ["drive-1", outputs["imp.id"]],
+      ["drive-2", outputs["imp.id"]],
+    ]);
     const job = await jobOnServer(outputs["job.id"]);
     expect(job).toMatchObject({ status: "FINISHED", processor_id: Number(outputs["op.id"]), resource_spec: CPU, warehouse_filters: { data_process_task_ids: [outputs["imp.id"]], file_types: ["POINT_CLOUD"] }, envs: [{ key: "topic", value: "lidar_top" }] });
     expect(t.output.join("")).toMatch(/import task DCL\d+ \(2 package\(s\) from .*\): IMPORTING/);
@@ -208,7 +213,7 @@ describe("Octopus import tasks and jobs through the real pulumi CLI", () => {
     expect(requests()).toEqual([]);
   });
 
-  it("destroy deletes every job and import task and leaves the emulator empty", async () => {
+  it("destroy deletes every job and import task (with the packages it imported) and leaves the emulator empty", async () => {
     await t.destroy();
     expect(emulator.store.count()).toBe(0);
   });

@@ -60,6 +60,8 @@ const createJob = (args: Props) => octopus.jobDefinition.api.create(ctx(), parse
 const readJob = async (id: string, args: Props) => (await octopus.jobDefinition.api.read(ctx(), id, parsed(octopus.jobDefinition, args)))!;
 const updateJob = (id: string, olds: Props, news: Props) => octopus.jobDefinition.api.update!(ctx(), id, parsed(octopus.jobDefinition, olds), parsed(octopus.jobDefinition, news), {});
 const createImport = (args: Props) => octopus.importTaskDefinition.api.create(ctx(), parsed(octopus.importTaskDefinition, args));
+/** The data packages (§4.9.1) an import task made, read on the documented list. */
+const importedPackages = async (dclId: string) => (await raw().call("GET /v1.0/{project_id}/data/packages", {}, { query: { is_recycle: false, limit: 100 } })).list.filter((p: any) => p.dcl_id === dclId);
 const sent = (start: number, pattern: RegExp) => emu.requests.since(start).filter((r) => pattern.test(`${r.method} ${r.path}`)).map((r) => `${r.method} ${r.status}`);
 const polled = (start: number, path: string) => emu.requests.since(start).filter((r) => r.method === "GET" && r.path.endsWith(path)).length;
 
@@ -319,6 +321,14 @@ describe("import tasks", () => {
     const detail = (await raw().call(`GET ${RECORDS}/{id}`, { id })).item;
     expect(detail).not.toHaveProperty("import_config.ak");
     expect(JSON.stringify(detail)).not.toContain(OBS.sk);
+
+    // What it imported: a data package per name (§4.9), which a job can run over.
+    const packages = await importedPackages(id);
+    expect(packages.map((p: any) => p.name).sort()).toEqual(["drive-1", "drive-2"]);
+    await setTiming({ duration_ms: 0 });
+    const processorId = await operator("imported-replayer", "OPEN_DATA");
+    const job = await createJob({ dataId: packages[0].id, dataSource: "DATA_PACKAGE", processorId, resourceSpec: SPEC, waitForStatus: "FINISHED" });
+    expect(job.state.status).toBe("FINISHED");
   });
 
   it("a FAILED import fails create and keeps the task; the next update starts it again", async () => {
@@ -341,6 +351,8 @@ describe("import tasks", () => {
     clock.advance(2000);
     await deleting;
     await expect(raw().call(`GET ${RECORDS}/{id}`, { id })).rejects.toMatchObject({ status: 404 });
+    // §4.10's DELETING/DELETED states: deleting an import removes what it imported.
+    expect(await importedPackages(id)).toEqual([]);
   });
 
   it("callers without octopus:dataImportRecord:import cannot start one (403 octopus.000111)", async () => {
