@@ -113,6 +113,12 @@ export interface NameIdentity<I> {
   /** For the docs: what is unique, where the document says so. */
   doc: string;
   find(ctx: Context, inputs: I): Promise<string | undefined>;
+  /**
+   * Input fields the create request does not carry, set by steps after it (a file marked ready,
+   * instances paused): an object found after a lost answer may not have them yet, so they are left
+   * out of the check that it is the object the create sent.
+   */
+  setAfterCreate?: readonly (keyof I & string)[];
 }
 
 /**

@@ -339,8 +339,9 @@ async function adopt(def: ResourceDefinition, id: string, inputs: Props, how: "i
   // Found by name after a lost answer, an object that differs from what the create sent is not the
   // one it made: the name was already taken (the lost answer was a 409). Taking it over would
   // overwrite someone else's object.
-  if (how === "resume" && def.identity.by === "name" && drifted) {
-    const differing = Object.keys(inputs).filter((key) => live.inputs[key] !== undefined && !same(inputs[key], live.inputs[key]));
+  const later: readonly string[] = (def.identity.by === "name" && def.identity.setAfterCreate) || [];
+  const differing = Object.keys(inputs).filter((key) => !later.includes(key) && live.inputs[key] !== undefined && !same(inputs[key], live.inputs[key]));
+  if (how === "resume" && def.identity.by === "name" && differing.length) {
     throw new InputError(
       `${token(def)}: ${what} differs from the program (${differing.map((k) => `"${k}"`).join(", ")}), so it is not the one this create made: the name was already taken. Nothing was changed; adopt it with importId "${id}", or choose another name`,
     );

@@ -146,6 +146,8 @@ export const simulationSceneDefinition = defineResource({
   identity: {
     by: "name",
     doc: "its name, unique in the project (a duplicate is refused with 400 octopus.107001, Octopus §4.18 / table 7-3)",
+    // The file is registered and marked ready by the steps after the scene's create (§4.18.3-4.18.4).
+    setAfterCreate: ["file", "fileReady"],
     find: async (ctx, i) => {
       const [s] = (await findScene(ctx.octopus, { name: i.name })).filter((s) => s.name === i.name);
       return s === undefined ? undefined : String(s.id);
