@@ -13,6 +13,8 @@ export const KIND = {
   tag: "octopus.dataTag",
   dataset: "octopus.dataset",
   datasetVersion: "octopus.datasetVersion",
+  job: "octopus.job",
+  importRecord: "octopus.importRecord",
 } as const;
 
 /** The creator recorded on objects (`user_id`); the emulator has one user per project. */
@@ -81,6 +83,23 @@ export function queryEnum(query: URLSearchParams, name: string, values: readonly
 /** Array query parameters with no documented encoding (§4.3.1 `statuses`, §4.13.1 `output_type`): repeated or comma-separated. */
 export function queryList(query: URLSearchParams, name: string): string[] {
   return query.getAll(name).flatMap((v) => v.split(",")).filter(Boolean);
+}
+
+/** The documented sorts by creation or update time (§4.12.1, §4.13.1), ties broken by id. */
+export const TIME_SORTS: Record<string, (a: any, b: any) => number> = {
+  CREATE_ASC: (a, b) => a.create_at - b.create_at || a.id - b.id,
+  CREATE_DESC: (a, b) => b.create_at - a.create_at || b.id - a.id,
+  UPDATE_ASC: (a, b) => a.update_at - b.update_at || a.id - b.id,
+  UPDATE_DESC: (a, b) => b.update_at - a.update_at || b.id - a.id,
+};
+
+/** A millisecond-timestamp query parameter with the documented bounds [1000000000000, 2000000000000] (§4.10.1, §4.12.1). */
+export function timestampQuery(query: URLSearchParams, name: string): number | undefined {
+  const text = query.get(name);
+  if (text === null || text === "") return undefined;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1e12 || n > 2e12) invalidParam(name, text, "must be a millisecond timestamp in [1000000000000, 2000000000000]");
+  return n;
 }
 
 /** Emulator-wide numeric ids, shaped like the documented ones (10001, …). */
@@ -181,19 +200,32 @@ export function defined<T extends Record<string, unknown>>(row: T): T {
 
 /**
  * How long background work takes in this emulator: an image push once a PUSH account is issued
- * (INIT → PUSHING → PUSHED, §4.2.6) and a dataset version build (INITIALIZING → SUCCESS, §4.4.2),
- * and how a push ends. Set through `PUT /__emulator/octopus/timing`.
+ * (INIT → PUSHING → PUSHED, §4.2.6), a dataset version build (INITIALIZING → SUCCESS, §4.4.2), a
+ * job's run (LAUNCHING → RUNNING → UPLOADING, §4.12) and a data import (IMPORTING, §4.10.5),
+ * and how pushes, jobs and imports end. Set through `PUT /__emulator/octopus/timing`.
  */
 export interface Timing {
   durationMs: number;
   pushOutcome: "PUSHED" | "PUSH_FAILED";
+  jobOutcome: (typeof JOB_OUTCOMES)[number];
+  importOutcome: (typeof IMPORT_OUTCOMES)[number];
+  /**
+   * The cluster has no free node: jobs created (or restarted) while this holds stay QUEUING until
+   * it is lifted, which is when queue priorities (§4.14) matter. `releases` are the times it was lifted.
+   */
+  holdJobs: boolean;
+  releases: number[];
 }
+
+/** How the emulator's job runs end: the document's run and upload failures (§4.12 status). */
+export const JOB_OUTCOMES = ["FINISHED", "RUN_FAILED", "UPLOAD_FAILED"] as const;
+export const IMPORT_OUTCOMES = ["SUCCESS", "FAILED"] as const;
 
 const timings = new WeakMap<Store, Timing>();
 
 export function timingOf(store: Store): Timing {
   let timing = timings.get(store);
-  if (!timing) timings.set(store, (timing = { durationMs: 2000, pushOutcome: "PUSHED" }));
+  if (!timing) timings.set(store, (timing = { durationMs: 2000, pushOutcome: "PUSHED", jobOutcome: "FINISHED", importOutcome: "SUCCESS", holdJobs: false, releases: [] }));
   return timing;
 }
 
@@ -201,10 +233,20 @@ export const timingRoute = route(
   "PUT /__emulator/octopus/timing",
   (req) => {
     const timing = timingOf(req.store);
-    const b = checkFields(req.body, { duration_ms: field.integer({ min: 0 }), push_outcome: field.oneOf(["PUSHED", "PUSH_FAILED"] as const) });
+    const b = checkFields(req.body, {
+      duration_ms: field.integer({ min: 0 }),
+      push_outcome: field.oneOf(["PUSHED", "PUSH_FAILED"] as const),
+      job_outcome: field.oneOf(JOB_OUTCOMES),
+      import_outcome: field.oneOf(IMPORT_OUTCOMES),
+      hold_jobs: field.flag(),
+    });
     if (b.duration_ms !== undefined) timing.durationMs = b.duration_ms;
     if (b.push_outcome !== undefined) timing.pushOutcome = b.push_outcome;
-    return { body: { duration_ms: timing.durationMs, push_outcome: timing.pushOutcome } };
+    if (b.job_outcome !== undefined) timing.jobOutcome = b.job_outcome;
+    if (b.import_outcome !== undefined) timing.importOutcome = b.import_outcome;
+    if (b.hold_jobs === false && timing.holdJobs) timing.releases.push(nowOf(req.store));
+    if (b.hold_jobs !== undefined) timing.holdJobs = b.hold_jobs;
+    return { body: { duration_ms: timing.durationMs, push_outcome: timing.pushOutcome, job_outcome: timing.jobOutcome, import_outcome: timing.importOutcome, hold_jobs: timing.holdJobs } };
   },
   "none",
 );

@@ -1,15 +1,8 @@
 import type { EmuRequest } from "../http";
 import { OPERATOR_VISIBILITIES, OUTPUT_TYPES } from "../../provider/octopus/enums";
-import { EMULATOR_USER_ID, KIND, NO_BODY, checkFields, defined, fail, field, invalidParam, listPage, insertNumbered, ok, octopusRoute, pathNumber, queryEnum, queryList } from "./common";
+import { EMULATOR_USER_ID, KIND, TIME_SORTS, NO_BODY, checkFields, defined, fail, field, invalidParam, listPage, insertNumbered, ok, octopusRoute, pathNumber, queryEnum, queryList } from "./common";
 import { findRepo, findVersion } from "./imageRepos";
 import { nowOf } from "../clock";
-
-const SORTS: Record<string, (a: any, b: any) => number> = {
-  CREATE_ASC: (a, b) => a.create_at - b.create_at || a.id - b.id,
-  CREATE_DESC: (a, b) => b.create_at - a.create_at || b.id - a.id,
-  UPDATE_ASC: (a, b) => a.update_at - b.update_at || a.id - b.id,
-  UPDATE_DESC: (a, b) => b.update_at - a.update_at || b.id - a.id,
-};
 
 const PROCESSORS = "/data/processors";
 const PROCESSOR = `${PROCESSORS}/{id}`;
@@ -17,10 +10,12 @@ const PROCESSOR = `${PROCESSORS}/{id}`;
 /** `config{command}`: the command is required inside it, at most 500 characters. */
 const config = (required: boolean) => field.object({ command: field.text({ min: 1, max: 500, required: true }) }, { required });
 
-function processorOrFail(req: EmuRequest) {
-  const id = pathNumber(req, "id");
+/** The operator with this id, or 404 octopus.109001 (also for jobs and imports that name one, §4.12.2, §4.10.2). */
+export function processorById(req: EmuRequest, id: number) {
   return req.store.get(req.principal, KIND.processor, String(id)) ?? fail(404, "octopus.109001", `The processor you requested does not exist (${id})`);
 }
+
+const processorOrFail = (req: EmuRequest) => processorById(req, pathNumber(req, "id"));
 
 /** The operator's image must exist (the document does not say how a missing one is answered; the image family's 404 is the closest). */
 function requireImage(req: EmuRequest, repoId: number, version: number) {
@@ -35,11 +30,11 @@ export const processorRoutes = [
     const id = req.query.get("id");
     const outputTypes = queryList(req.query, "output_type");
     for (const t of outputTypes) if (!(OUTPUT_TYPES as readonly string[]).includes(t)) invalidParam("output_type", t, `must be one of ${OUTPUT_TYPES.join(", ")}`);
-    const sort = queryEnum(req.query, "sort", Object.keys(SORTS)) ?? "UPDATE_DESC";
+    const sort = queryEnum(req.query, "sort", Object.keys(TIME_SORTS)) ?? "UPDATE_DESC";
     const rows = req.store
       .list(req.principal, KIND.processor)
       .filter((p) => (!id || String(p.id) === id) && (!name || p.name.includes(name)) && (!outputTypes.length || outputTypes.includes(p.output_type)))
-      .sort(SORTS[sort])
+      .sort(TIME_SORTS[sort])
       .map((p) => defined(p));
     return listPage(rows, req.query, { max: 200, default: 10 });
   }),

@@ -20,6 +20,11 @@ const SPECS = SPEC_USAGES.filter((u) => !WITHOUT_SPECS.has(u)).flatMap((usage) =
   return GPU_USAGES.has(usage) ? [cpu, { ...base, id: uuidOf(`${usage}-gpu`), gpu_type: "Pnt1", gpu: 1, cpu: 8, memory: 32 }] : [cpu];
 });
 
+/** Whether jobs can ask for a spec of this name (§4.12.2 `resource_spec`, e.g. "4Core_16GiB"): the cluster has it. */
+export function isSpecName(name: string): boolean {
+  return SPECS.some((s) => specName(s) === name);
+}
+
 export const resourceSpecRoutes = [
   octopusRoute("GET", "/common/clusters/resource-specs", "octopus:resourceManager:get", (req) => {
     const q = req.query;

@@ -49,9 +49,54 @@ const mark = new octopus.Operator("mark-weather", {
 // What the operators can run on: the data-processing resource specs of the cluster.
 const specs = octopus.getResourceSpecsOutput({ usage: "DATA_PROCESS" });
 
+// The pipeline. 1. Import the drives' rosbag packages from OBS into the project's data warehouse
+// (`up` starts the import and waits until it has succeeded). The OBS key pair is only used to
+// read the bucket: keep it in secret config (`pulumi config set --secret obsAccessKey …`).
+const warehouseId = config.get("warehouseId") ?? "lidar-warehouse";
+const drives = new octopus.ImportTask("drives", {
+  path: config.get("obsPath") ?? "octopus-user-lidar/rosbag/2026-11",
+  ak: config.requireSecret("obsAccessKey"),
+  sk: config.requireSecret("obsSecretKey"),
+  packages: ["drive-0001", "drive-0002"],
+  agreementConfirm: true,
+});
+
+// 2. Run the weather-marking operator over what the import brought in (the import task's id
+// selects its data in the warehouse), on the cluster's first data-processing spec, and wait until
+// the job has FINISHED: a failed job fails `up` with its reason and the end of its log.
+const marking = new octopus.Job("mark-drives", {
+  processorId: mark.id,
+  dataSource: "DATA_WAREHOUSE",
+  dataId: warehouseId,
+  warehouseFilters: { dataProcessTaskIds: [drives.id], fileTypes: ["POINT_CLOUD"] },
+  warehouseId,
+  resourceSpec: specs.apply((list) => list[0].spec),
+  waitForStatus: "FINISHED",
+});
+
+// 3. A dataset of the frames the job marked rain or fog, and a version of it.
+const badWeather = new octopus.Dataset("bad-weather", {
+  name: "lidar-bad-weather",
+  datasetForm: "DATASET",
+  dataSource: "HOUSE",
+  dataType: "POINT_CLOUD",
+  labelFormat: "OCTOPUS",
+  dataSourceInfo: { dataWarehouseId: warehouseId },
+  description: "Lidar frames seen in rain or fog",
+});
+const badWeatherV1 = new octopus.DatasetVersion("bad-weather-v1", {
+  datasetId: badWeather.id,
+  agreementConfirm: true,
+  description: "Frames of the marking job tagged rain or fog",
+  warehouseParams: { dataProcessTaskIds: [marking.id], fileTypes: ["POINT_CLOUD"], orTags: [rain.id, fog.id] },
+});
+
 export const imageRepoId = images.id;
 export const imageUrl = image.url;
 export const imageStatus = image.status;
 export const operatorIds = { clean: clean.id, markWeather: mark.id };
 export const weatherTagIds = { category: weather.id, rain: rain.id, fog: fog.id };
+export const importStatus = drives.status;
+export const markingJob = { id: marking.id, status: marking.status, resourceSpec: marking.resourceSpec };
+export const datasetVersion = { id: badWeatherV1.id, name: badWeatherV1.name };
 export const processingSpecs = specs.apply((list) => list.map((s) => `${s.cpu} cores, ${s.memory} GiB${s.gpu ? `, ${s.gpu}x ${s.gpuType}` : ""}`));

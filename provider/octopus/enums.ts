@@ -52,3 +52,35 @@ export const SPEC_USAGES = [
   "ANNOTATION_SEGMENTATION",
   "COMMON_DATASET",
 ] as const;
+
+/** §4.12 job `status`. */
+export const JOB_STATUSES = ["QUEUING", "SUBMIT_FAILED", "RUNNING", "RUN_FAILED", "FINISHED", "STOPPED", "LAUNCHING", "UPLOADING", "UPLOAD_FAILED"] as const;
+/** The job statuses after which nothing happens until someone acts (§4.12.6 RESTART / RE_UPLOAD). */
+export const JOB_TERMINAL_STATUSES = ["SUBMIT_FAILED", "RUN_FAILED", "FINISHED", "STOPPED", "UPLOAD_FAILED"] as const;
+/** The job statuses of work under way: a job in one of them can be stopped (§4.12.6 STOP) but not deleted. */
+export const JOB_ACTIVE_STATUSES = ["QUEUING", "LAUNCHING", "RUNNING", "UPLOADING"] as const;
+/** §4.12.2 job `data_source`: what `data_id` names. */
+export const JOB_DATA_SOURCES = ["DATA_PACKAGE", "DATA_WAREHOUSE", "DATA_SCENARIO"] as const;
+/** §4.12.6 job update `action`. */
+export const JOB_ACTIONS = ["STOP", "RESTART", "RE_UPLOAD"] as const;
+/** §4.12.2 job `priority` bounds (also §4.14.3). */
+export const JOB_PRIORITY = { min: -50, max: 50 } as const;
+
+/** §4.14 `queue_type`. */
+export const QUEUE_TYPES = ["PROCESSOR", "INTERNAL", "RESIM", "DESENSITIZATION"] as const;
+/** §4.14.2 `operation_type`. */
+export const QUEUE_OPERATIONS = ["MOVE_TOP", "MOVE_TAIL", "MOVE_UP", "MOVE_DOWN"] as const;
+
+/**
+ * The queue an operator's job waits in (§4.14). The document names the queues (算子作业, 回放仿真作业,
+ * 脱敏作业) but not which jobs go where; decided: replay-simulation and desensitization operators
+ * have their own queues, every other operator's job waits in PROCESSOR.
+ */
+export function queueTypeOf(outputType: string): (typeof QUEUE_TYPES)[number] {
+  return outputType === "REPLAY_SIM" ? "RESIM" : outputType === "DATA_DESENSITIZATION" ? "DESENSITIZATION" : "PROCESSOR";
+}
+
+/** §4.10 import task `status`. */
+export const IMPORT_STATUSES = ["WAITING_IMPORT", "IMPORTING", "SUCCESS", "FAILED", "DELETING", "DELETE_FAILED", "DELETED"] as const;
+/** §4.10.2 `type`: how the data travels. */
+export const IMPORT_SOURCE_TYPES = ["OBS"] as const;

@@ -9,6 +9,7 @@ import { numericId, oneOf, text } from "./common";
 import { IMAGE_REPOS } from "./imageRepo";
 import { IMAGE_VERSIONS } from "./imageRepoVersion";
 import { DATA_TAGS } from "./dataTag";
+import { type JobLog, readJobLogs } from "./job";
 import { epochMs, packageId } from "./dataScene";
 import { PACKAGES } from "./dataPackageTags";
 import { ATTRIBUTE_ORDERS, PACKAGE_SORTS, PACKAGE_SOURCES, PACKAGE_STATUSES } from "./sceneEnums";
@@ -24,6 +25,8 @@ const resourceSpecsArgs = z.object({
 
 export interface ResourceSpec {
   id: string;
+  /** The spec's name as jobs take it (`resourceSpec`), in §4.7.1's pattern: "4Core_16GiB", "Pnt1_1Gpu_8Core_32GiB". */
+  spec: string;
   clusterId: string;
   usage: string;
   /** Tnt004, Vnt1, Mnt06, Pnt1 or Pnt004; absent for CPU-only specs. */
@@ -46,7 +49,7 @@ const resourceSpecs = lookup({
   args: resourceSpecsArgs,
   async run(ctx, a): Promise<ResourceSpec[]> {
     const specs = await listAllOctopus(ctx.octopus, `GET ${OCTOPUS_BASE}/common/clusters/resource-specs`, { query: { usage: a.usage, spec: a.spec, spec_id: a.specId, cluster_id: a.clusterId } });
-    return specs.map((s) => toCamel<ResourceSpec>(compact(s)));
+    return specs.map((s) => ({ ...toCamel<ResourceSpec>(compact(s)), spec: `${s.gpu_type ? `${s.gpu_type}_${s.gpu}Gpu_` : ""}${s.cpu}Core_${s.memory}GiB` }));
   },
 });
 
@@ -461,6 +464,27 @@ const replayEpisode = lookup({
   },
 });
 
+// ---- §4.12.8/§4.12.9 job logs -------------------------------------------------------------
+
+const jobLogsArgs = z.object({
+  jobId: numericId("job id, Octopus §4.12.8").describe("Job id (`octopus.Job` id)."),
+  fileName: z.string().min(1).optional().describe('Only this log file, e.g. "job-std-stream.log"; every file of the job when omitted (§4.12.8).'),
+  tailBytes: z
+    .number()
+    .int()
+    .min(1, { message: "must be >= 1 (bytes)" })
+    .default(65_536)
+    .describe("How much of the end of each file to read, in bytes (default 64 KiB; §4.12.9 reads a byte range)."),
+});
+
+const jobLogs = lookup({
+  service: "octopus",
+  name: "getJobLogs",
+  description: "The log files of a job (§4.12.8) with the end of each (§4.12.9): what a failed `octopus.Job` printed. Read at the time of the call; a running job's log grows.",
+  args: jobLogsArgs,
+  run: (ctx, a): Promise<JobLog[]> => readJobLogs(ctx.octopus, a.jobId, { fileName: a.fileName, tailBytes: a.tailBytes }),
+});
+
 export const lookups = [
   resourceSpecs.definition,
   imageRepos.definition,
@@ -476,6 +500,7 @@ export const lookups = [
   replayStatistics.definition,
   replayEpisodes.definition,
   replayEpisode.definition,
+  jobLogs.definition,
 ];
 /** The plain and Output forms of each look-up; `generated.ts` exports them typed and documented. */
 export const lookupFunctions = {
@@ -493,4 +518,5 @@ export const lookupFunctions = {
   getReplayStatistics: replayStatistics,
   getReplayEpisodes: replayEpisodes,
   getReplayEpisode: replayEpisode,
+  getJobLogs: jobLogs,
 };

@@ -12,6 +12,8 @@ import { dataSceneDefinition } from "./dataScene";
 import { sceneMapDefinition } from "./sceneMap";
 import { simulationSceneDefinition } from "./simulationScene";
 import { dataPackageTagsDefinition } from "./dataPackageTags";
+import { jobDefinition } from "./job";
+import { importTaskDefinition } from "./importTask";
 
 const lookups = lookupFunctions;
 
@@ -1830,6 +1832,822 @@ export class DataPackageTags extends resourceClass(dataPackageTagsDefinition) {
 }
 
 /**
+ * Which data of the warehouse to process when dataSource is DATA_WAREHOUSE (§4.12.2 WarehouseDataFilters). Changing it replaces the job.
+ */
+export interface JobWarehouseFiltersArgs {
+    /**
+     * Earliest creation time of the data (ms since epoch, >= 0).
+     */
+    startTime?: pulumi.Input<number>;
+    /**
+     * Latest creation time of the data (ms since epoch, >= 0, not before startTime).
+     */
+    endTime?: pulumi.Input<number>;
+    /**
+     * File name filter: at most 255 characters.
+     *
+     * (Rules: max length 255.)
+     */
+    fileName?: pulumi.Input<string>;
+    /**
+     * Data processing task IDs (an import task or a job id; at most 5).
+     *
+     * (Rules: max items 5.)
+     */
+    dataProcessTaskIds?: pulumi.Input<pulumi.Input<string>[]>;
+    /**
+     * Raw data IDs (at most 5).
+     *
+     * (Rules: max items 5.)
+     */
+    rawDataIds?: pulumi.Input<pulumi.Input<string>[]>;
+    /**
+     * Data tag IDs the data must all carry (`octopus.DataTag` ids; at most 5).
+     *
+     * (Rules: max items 5.)
+     */
+    andTags?: pulumi.Input<pulumi.Input<number>[]>;
+    /**
+     * Data tag IDs of which the data carries any (at most 5).
+     *
+     * (Rules: max items 5.)
+     */
+    orTags?: pulumi.Input<pulumi.Input<number>[]>;
+    /**
+     * Custom attributes the data must all carry (at most 5).
+     *
+     * (Rules: max items 5.)
+     */
+    andCustomAttributes?: pulumi.Input<pulumi.Input<string>[]>;
+    /**
+     * Custom attributes of which the data carries any (at most 5).
+     *
+     * (Rules: max items 5.)
+     */
+    orCustomAttributes?: pulumi.Input<pulumi.Input<string>[]>;
+    /**
+     * File types: IMAGE, POINT_CLOUD, TEXT, VIDEO, SCENARIO, OTHERS (at most 10).
+     *
+     * (Rules: max items 10.)
+     */
+    fileTypes?: pulumi.Input<pulumi.Input<"IMAGE" | "POINT_CLOUD" | "TEXT" | "VIDEO" | "SCENARIO" | "OTHERS">[]>;
+}
+
+/**
+ * One environment variable.
+ */
+export interface JobEnvsArgs {
+    /**
+     * Variable name: 1-64 characters, unique in the list.
+     *
+     * (Rules: min length 1; max length 64.)
+     */
+    key: pulumi.Input<string>;
+    /**
+     * Value: at most 64 characters.
+     *
+     * (Rules: max length 64.)
+     */
+    value: pulumi.Input<string>;
+}
+
+/**
+ * Wait limits, filled from the `customTimeouts` resource option (set that instead); never a diff.
+ */
+export interface JobAwaitTimeoutsArgs {
+    /**
+     * How long `create` waits.
+     *
+     * (Rules: pattern `^(\d+(\.\d+)?(ms|s|m|h))+$`.)
+     */
+    create?: pulumi.Input<string>;
+    /**
+     * How long `update` waits.
+     *
+     * (Rules: pattern `^(\d+(\.\d+)?(ms|s|m|h))+$`.)
+     */
+    update?: pulumi.Input<string>;
+    /**
+     * How long `delete` waits.
+     *
+     * (Rules: pattern `^(\d+(\.\d+)?(ms|s|m|h))+$`.)
+     */
+    delete?: pulumi.Input<string>;
+}
+
+/**
+ * Which data of the warehouse to process when dataSource is DATA_WAREHOUSE (§4.12.2 WarehouseDataFilters). Changing it replaces the job.
+ */
+export interface JobWarehouseFilters {
+    /**
+     * Earliest creation time of the data (ms since epoch, >= 0).
+     */
+    startTime?: number;
+    /**
+     * Latest creation time of the data (ms since epoch, >= 0, not before startTime).
+     */
+    endTime?: number;
+    /**
+     * File name filter: at most 255 characters.
+     *
+     * (Rules: max length 255.)
+     */
+    fileName?: string;
+    /**
+     * Data processing task IDs (an import task or a job id; at most 5).
+     *
+     * (Rules: max items 5.)
+     */
+    dataProcessTaskIds?: string[];
+    /**
+     * Raw data IDs (at most 5).
+     *
+     * (Rules: max items 5.)
+     */
+    rawDataIds?: string[];
+    /**
+     * Data tag IDs the data must all carry (`octopus.DataTag` ids; at most 5).
+     *
+     * (Rules: max items 5.)
+     */
+    andTags?: number[];
+    /**
+     * Data tag IDs of which the data carries any (at most 5).
+     *
+     * (Rules: max items 5.)
+     */
+    orTags?: number[];
+    /**
+     * Custom attributes the data must all carry (at most 5).
+     *
+     * (Rules: max items 5.)
+     */
+    andCustomAttributes?: string[];
+    /**
+     * Custom attributes of which the data carries any (at most 5).
+     *
+     * (Rules: max items 5.)
+     */
+    orCustomAttributes?: string[];
+    /**
+     * File types: IMAGE, POINT_CLOUD, TEXT, VIDEO, SCENARIO, OTHERS (at most 10).
+     *
+     * (Rules: max items 10.)
+     */
+    fileTypes?: ("IMAGE" | "POINT_CLOUD" | "TEXT" | "VIDEO" | "SCENARIO" | "OTHERS")[];
+}
+
+/**
+ * One environment variable.
+ */
+export interface JobEnvs {
+    /**
+     * Variable name: 1-64 characters, unique in the list.
+     *
+     * (Rules: min length 1; max length 64.)
+     */
+    key: string;
+    /**
+     * Value: at most 64 characters.
+     *
+     * (Rules: max length 64.)
+     */
+    value: string;
+}
+
+/**
+ * Wait limits, filled from the `customTimeouts` resource option (set that instead); never a diff.
+ */
+export interface JobAwaitTimeouts {
+    /**
+     * How long `create` waits.
+     *
+     * (Rules: pattern `^(\d+(\.\d+)?(ms|s|m|h))+$`.)
+     */
+    create?: string;
+    /**
+     * How long `update` waits.
+     *
+     * (Rules: pattern `^(\d+(\.\d+)?(ms|s|m|h))+$`.)
+     */
+    update?: string;
+    /**
+     * How long `delete` waits.
+     *
+     * (Rules: pattern `^(\d+(\.\d+)?(ms|s|m|h))+$`.)
+     */
+    delete?: string;
+}
+
+/**
+ * The arguments of {@link Job}: An Octopus data job (§4.12): an operator (`octopus.Operator`) run over a data package, a data warehouse or a scenario on a resource spec (§4.7.1). It queues by priority (§4.14), then goes LAUNCHING → RUNNING → UPLOADING → FINISHED. `waitForStatus: "FINISHED"` makes `up` wait and fail with the job's reason and log when it fails; the next `up` restarts it. A new resource spec restarts it in place; `octopus.getJobLogs` reads its logs.
+ */
+export interface JobArgs {
+    /**
+     * ID of the input data: a data package (DATA_PACKAGE), a data warehouse (DATA_WAREHOUSE, filtered by `warehouseFilters`) or a scenario (DATA_SCENARIO): at most 64 characters (Octopus §4.12.2). Changing it replaces the job.
+     *
+     * (Rules: min length 1; max length 64.)
+     */
+    dataId: pulumi.Input<string>;
+    /**
+     * What dataId names: DATA_PACKAGE, DATA_WAREHOUSE, DATA_SCENARIO (§4.12.2). Changing it replaces the job.
+     *
+     * (Rules: one of "DATA_PACKAGE", "DATA_WAREHOUSE", "DATA_SCENARIO".)
+     */
+    dataSource: pulumi.Input<"DATA_PACKAGE" | "DATA_WAREHOUSE" | "DATA_SCENARIO">;
+    /**
+     * ID of the operator the job runs (`octopus.Operator` id). Changing it replaces the job.
+     */
+    processorId: pulumi.Input<number | string>;
+    /**
+     * Resource spec the job runs on, e.g. "4Core_16GiB" (a spec of `octopus.getResourceSpecs`, §4.7.1). Changed in place: the job is stopped if it is still at work and restarted on the new spec (§4.12.6 RESTART).
+     *
+     * (Rules: pattern `^([A-Za-z0-9]+_\d+Gpu_)?\d+(\.\d+)?Core_\d+(\.\d+)?GiB$`; max length 64.)
+     */
+    resourceSpec: pulumi.Input<string>;
+    /**
+     * Queue priority, -50 to 50, higher runs first (default 0, §4.12.2). Changed in place while the job is QUEUING (§4.14.3 batch priority update of its queue entry); once it has left the queue a new priority changes nothing on the service and is only recorded.
+     *
+     * @default 0
+     */
+    priority?: pulumi.Input<number>;
+    /**
+     * Which data of the warehouse to process when dataSource is DATA_WAREHOUSE (§4.12.2 WarehouseDataFilters). Changing it replaces the job.
+     */
+    warehouseFilters?: pulumi.Input<JobWarehouseFiltersArgs>;
+    /**
+     * ID of the data warehouse the results go to; required by the service for operators whose outputType is DATA_MARK, DATA_SET, PLOT_DATA or REPLAY_SIM (§4.12.2). Changing it replaces the job.
+     *
+     * (Rules: min length 1; max length 64.)
+     */
+    warehouseId?: pulumi.Input<string>;
+    /**
+     * Environment variables of the job's container: at most 10, keys unique (§4.12.2 JobEnv). Changing them replaces the job.
+     *
+     * (Rules: max items 10.)
+     */
+    envs?: pulumi.Input<pulumi.Input<JobEnvsArgs>[]>;
+    /**
+     * Set to "FINISHED" to make create (and update) wait until the job has run (QUEUING → LAUNCHING → RUNNING → UPLOADING → FINISHED, §4.12): progress is printed; RUN_FAILED, SUBMIT_FAILED, UPLOAD_FAILED or STOPPED fail `up` with the status, the service's reason and the end of the job's log (§4.12.9), and the job stays in state: the next `up` restarts it (§4.12.6 RESTART, or RE_UPLOAD after a failed upload) and waits again. Bounded by `customTimeouts` (default 60 minutes). Changing it is an in-place update.
+     *
+     * (Rules: one of "FINISHED".)
+     */
+    waitForStatus?: pulumi.Input<"FINISHED">;
+    /**
+     * Wait limits, filled from the `customTimeouts` resource option (set that instead); never a diff.
+     */
+    awaitTimeouts?: pulumi.Input<JobAwaitTimeoutsArgs>;
+    /**
+     * ID of an existing object to adopt instead of creating one (our `pulumi import`): `create` reads it, checks that its immutable fields match, and converges the rest.
+     *
+     * (Rules: min length 1.)
+     */
+    importId?: pulumi.Input<string>;
+}
+
+/**
+ * An Octopus data job (§4.12): an operator (`octopus.Operator`) run over a data package, a data warehouse or a scenario on a resource spec (§4.7.1). It queues by priority (§4.14), then goes LAUNCHING → RUNNING → UPLOADING → FINISHED. `waitForStatus: "FINISHED"` makes `up` wait and fail with the job's reason and log when it fails; the next `up` restarts it. A new resource spec restarts it in place; `octopus.getJobLogs` reads its logs.
+ *
+ * Type token `edgeai:octopus:Job` (a dynamic resource: `pulumi-nodejs:dynamic/edgeai:octopus:Job` in state).
+ */
+export class Job extends resourceClass(jobDefinition) {
+    /** Whether `obj` is a {@link Job}, also across copies of this package. */
+    static isInstance(obj: unknown): obj is Job {
+        return isEdgeResource(obj, "edgeai:octopus:Job");
+    }
+
+    /**
+     * ID of the input data: a data package (DATA_PACKAGE), a data warehouse (DATA_WAREHOUSE, filtered by `warehouseFilters`) or a scenario (DATA_SCENARIO): at most 64 characters (Octopus §4.12.2). Changing it replaces the job.
+     *
+     * (Rules: min length 1; max length 64.)
+     */
+    declare readonly dataId: pulumi.Output<string>;
+    /**
+     * What dataId names: DATA_PACKAGE, DATA_WAREHOUSE, DATA_SCENARIO (§4.12.2). Changing it replaces the job.
+     *
+     * (Rules: one of "DATA_PACKAGE", "DATA_WAREHOUSE", "DATA_SCENARIO".)
+     */
+    declare readonly dataSource: pulumi.Output<"DATA_PACKAGE" | "DATA_WAREHOUSE" | "DATA_SCENARIO">;
+    /**
+     * ID of the operator the job runs (`octopus.Operator` id). Changing it replaces the job.
+     */
+    declare readonly processorId: pulumi.Output<number | string>;
+    /**
+     * Resource spec the job runs on, e.g. "4Core_16GiB" (a spec of `octopus.getResourceSpecs`, §4.7.1). Changed in place: the job is stopped if it is still at work and restarted on the new spec (§4.12.6 RESTART).
+     *
+     * (Rules: pattern `^([A-Za-z0-9]+_\d+Gpu_)?\d+(\.\d+)?Core_\d+(\.\d+)?GiB$`; max length 64.)
+     */
+    declare readonly resourceSpec: pulumi.Output<string>;
+    /**
+     * Queue priority, -50 to 50, higher runs first (default 0, §4.12.2). Changed in place while the job is QUEUING (§4.14.3 batch priority update of its queue entry); once it has left the queue a new priority changes nothing on the service and is only recorded.
+     *
+     * @default 0
+     */
+    declare readonly priority: pulumi.Output<number>;
+    /**
+     * Which data of the warehouse to process when dataSource is DATA_WAREHOUSE (§4.12.2 WarehouseDataFilters). Changing it replaces the job.
+     */
+    declare readonly warehouseFilters: pulumi.Output<JobWarehouseFilters | undefined>;
+    /**
+     * ID of the data warehouse the results go to; required by the service for operators whose outputType is DATA_MARK, DATA_SET, PLOT_DATA or REPLAY_SIM (§4.12.2). Changing it replaces the job.
+     *
+     * (Rules: min length 1; max length 64.)
+     */
+    declare readonly warehouseId: pulumi.Output<string | undefined>;
+    /**
+     * Environment variables of the job's container: at most 10, keys unique (§4.12.2 JobEnv). Changing them replaces the job.
+     *
+     * (Rules: max items 10.)
+     */
+    declare readonly envs: pulumi.Output<JobEnvs[] | undefined>;
+    /**
+     * Set to "FINISHED" to make create (and update) wait until the job has run (QUEUING → LAUNCHING → RUNNING → UPLOADING → FINISHED, §4.12): progress is printed; RUN_FAILED, SUBMIT_FAILED, UPLOAD_FAILED or STOPPED fail `up` with the status, the service's reason and the end of the job's log (§4.12.9), and the job stays in state: the next `up` restarts it (§4.12.6 RESTART, or RE_UPLOAD after a failed upload) and waits again. Bounded by `customTimeouts` (default 60 minutes). Changing it is an in-place update.
+     *
+     * (Rules: one of "FINISHED".)
+     */
+    declare readonly waitForStatus: pulumi.Output<"FINISHED" | undefined>;
+    /**
+     * Wait limits, filled from the `customTimeouts` resource option (set that instead); never a diff.
+     */
+    declare readonly awaitTimeouts: pulumi.Output<JobAwaitTimeouts | undefined>;
+    /**
+     * ID of an existing object to adopt instead of creating one (our `pulumi import`): `create` reads it, checks that its immutable fields match, and converges the rest.
+     *
+     * (Rules: min length 1.)
+     */
+    declare readonly importId: pulumi.Output<string | undefined>;
+    /**
+     * Job status, live on refresh: QUEUING, SUBMIT_FAILED, RUNNING, RUN_FAILED, FINISHED, STOPPED, LAUNCHING, UPLOADING, UPLOAD_FAILED (§4.12).
+     *
+     * (Rules: one of "QUEUING", "SUBMIT_FAILED", "RUNNING", "RUN_FAILED", "FINISHED", "STOPPED", "LAUNCHING", "UPLOADING", "UPLOAD_FAILED".)
+     */
+    declare readonly status: pulumi.Output<"QUEUING" | "SUBMIT_FAILED" | "RUNNING" | "RUN_FAILED" | "FINISHED" | "STOPPED" | "LAUNCHING" | "UPLOADING" | "UPLOAD_FAILED">;
+    /**
+     * Name of the operator.
+     */
+    declare readonly processorName: pulumi.Output<string>;
+    /**
+     * What the operator produces (§4.13 output_type).
+     */
+    declare readonly outputType: pulumi.Output<string>;
+    /**
+     * The queue the job waits in (§4.14): RESIM for REPLAY_SIM operators, DESENSITIZATION for DATA_DESENSITIZATION ones, PROCESSOR for the rest.
+     *
+     * (Rules: one of "PROCESSOR", "INTERNAL", "RESIM", "DESENSITIZATION".)
+     */
+    declare readonly queueType: pulumi.Output<"PROCESSOR" | "INTERNAL" | "RESIM" | "DESENSITIZATION">;
+    /**
+     * ID of its queue entry (§4.14.1) while the job is QUEUING.
+     */
+    declare readonly queueId: pulumi.Output<number | undefined>;
+    /**
+     * When the job started running (ms since epoch); absent before.
+     */
+    declare readonly startAt: pulumi.Output<number | undefined>;
+    /**
+     * When the job ended (ms since epoch); absent before.
+     */
+    declare readonly endAt: pulumi.Output<number | undefined>;
+    /**
+     * The service's failure code (e.g. 107 image pull failed, 202 resources unavailable, 99999 run failed, §4.12.5); absent while the job is fine.
+     */
+    declare readonly msgCode: pulumi.Output<number | undefined>;
+    /**
+     * The service's failure reason; absent while the job is fine.
+     */
+    declare readonly msgError: pulumi.Output<string | undefined>;
+    /**
+     * Project ID.
+     */
+    declare readonly projectId: pulumi.Output<string>;
+    /**
+     * ID of the user who created the job.
+     */
+    declare readonly userId: pulumi.Output<string>;
+    /**
+     * Creation time (ms since epoch).
+     */
+    declare readonly createAt: pulumi.Output<number>;
+    /**
+     * Last update time (ms since epoch).
+     */
+    declare readonly updateAt: pulumi.Output<number>;
+
+    /**
+     * Creates a Job: An Octopus data job (§4.12): an operator (`octopus.Operator`) run over a data package, a data warehouse or a scenario on a resource spec (§4.7.1). It queues by priority (§4.14), then goes LAUNCHING → RUNNING → UPLOADING → FINISHED. `waitForStatus: "FINISHED"` makes `up` wait and fail with the job's reason and log when it fails; the next `up` restarts it. A new resource spec restarts it in place; `octopus.getJobLogs` reads its logs.
+     *
+     * @param name The unique name of the resource in the program.
+     * @param args Its arguments.
+     * @param opts Resource options (`customTimeouts` bounds its waits).
+     */
+    constructor(name: string, args: JobArgs, opts?: pulumi.CustomResourceOptions) {
+        super(name, args, opts);
+    }
+}
+
+/**
+ * One environment variable.
+ */
+export interface ImportTaskOpendataProcessorConfigEnvsArgs {
+    /**
+     * Variable name: 1-64 characters, unique in the list.
+     *
+     * (Rules: min length 1; max length 64.)
+     */
+    key: pulumi.Input<string>;
+    /**
+     * Value: at most 64 characters.
+     *
+     * (Rules: max length 64.)
+     */
+    value: pulumi.Input<string>;
+}
+
+/**
+ * Operator converting the packages to OpenData for replay (§4.10.2). Changing it replaces the task.
+ */
+export interface ImportTaskOpendataProcessorConfigArgs {
+    /**
+     * ID of the operator that processes each imported package (`octopus.Operator` id).
+     */
+    processorId: pulumi.Input<number | string>;
+    /**
+     * Resource spec it runs on, e.g. "4Core_16GiB" (see `octopus.getResourceSpecs`).
+     *
+     * (Rules: pattern `^([A-Za-z0-9]+_\d+Gpu_)?\d+(\.\d+)?Core_\d+(\.\d+)?GiB$`; max length 64.)
+     */
+    resourceSpec: pulumi.Input<string>;
+    /**
+     * Environment variables of its container: at most 10, keys unique.
+     *
+     * (Rules: max items 10.)
+     */
+    envs?: pulumi.Input<pulumi.Input<ImportTaskOpendataProcessorConfigEnvsArgs>[]>;
+}
+
+/**
+ * One environment variable.
+ */
+export interface ImportTaskDesensitizeProcessorConfigEnvsArgs {
+    /**
+     * Variable name: 1-64 characters, unique in the list.
+     *
+     * (Rules: min length 1; max length 64.)
+     */
+    key: pulumi.Input<string>;
+    /**
+     * Value: at most 64 characters.
+     *
+     * (Rules: max length 64.)
+     */
+    value: pulumi.Input<string>;
+}
+
+/**
+ * Operator desensitizing the packages (§4.10.2). Changing it replaces the task.
+ */
+export interface ImportTaskDesensitizeProcessorConfigArgs {
+    /**
+     * ID of the operator that processes each imported package (`octopus.Operator` id).
+     */
+    processorId: pulumi.Input<number | string>;
+    /**
+     * Resource spec it runs on, e.g. "4Core_16GiB" (see `octopus.getResourceSpecs`).
+     *
+     * (Rules: pattern `^([A-Za-z0-9]+_\d+Gpu_)?\d+(\.\d+)?Core_\d+(\.\d+)?GiB$`; max length 64.)
+     */
+    resourceSpec: pulumi.Input<string>;
+    /**
+     * Environment variables of its container: at most 10, keys unique.
+     *
+     * (Rules: max items 10.)
+     */
+    envs?: pulumi.Input<pulumi.Input<ImportTaskDesensitizeProcessorConfigEnvsArgs>[]>;
+}
+
+/**
+ * Wait limits, filled from the `customTimeouts` resource option (set that instead); never a diff.
+ */
+export interface ImportTaskAwaitTimeoutsArgs {
+    /**
+     * How long `create` waits.
+     *
+     * (Rules: pattern `^(\d+(\.\d+)?(ms|s|m|h))+$`.)
+     */
+    create?: pulumi.Input<string>;
+    /**
+     * How long `update` waits.
+     *
+     * (Rules: pattern `^(\d+(\.\d+)?(ms|s|m|h))+$`.)
+     */
+    update?: pulumi.Input<string>;
+    /**
+     * How long `delete` waits.
+     *
+     * (Rules: pattern `^(\d+(\.\d+)?(ms|s|m|h))+$`.)
+     */
+    delete?: pulumi.Input<string>;
+}
+
+/**
+ * One environment variable.
+ */
+export interface ImportTaskOpendataProcessorConfigEnvs {
+    /**
+     * Variable name: 1-64 characters, unique in the list.
+     *
+     * (Rules: min length 1; max length 64.)
+     */
+    key: string;
+    /**
+     * Value: at most 64 characters.
+     *
+     * (Rules: max length 64.)
+     */
+    value: string;
+}
+
+/**
+ * Operator converting the packages to OpenData for replay (§4.10.2). Changing it replaces the task.
+ */
+export interface ImportTaskOpendataProcessorConfig {
+    /**
+     * ID of the operator that processes each imported package (`octopus.Operator` id).
+     */
+    processorId: number | string;
+    /**
+     * Resource spec it runs on, e.g. "4Core_16GiB" (see `octopus.getResourceSpecs`).
+     *
+     * (Rules: pattern `^([A-Za-z0-9]+_\d+Gpu_)?\d+(\.\d+)?Core_\d+(\.\d+)?GiB$`; max length 64.)
+     */
+    resourceSpec: string;
+    /**
+     * Environment variables of its container: at most 10, keys unique.
+     *
+     * (Rules: max items 10.)
+     */
+    envs?: ImportTaskOpendataProcessorConfigEnvs[];
+}
+
+/**
+ * One environment variable.
+ */
+export interface ImportTaskDesensitizeProcessorConfigEnvs {
+    /**
+     * Variable name: 1-64 characters, unique in the list.
+     *
+     * (Rules: min length 1; max length 64.)
+     */
+    key: string;
+    /**
+     * Value: at most 64 characters.
+     *
+     * (Rules: max length 64.)
+     */
+    value: string;
+}
+
+/**
+ * Operator desensitizing the packages (§4.10.2). Changing it replaces the task.
+ */
+export interface ImportTaskDesensitizeProcessorConfig {
+    /**
+     * ID of the operator that processes each imported package (`octopus.Operator` id).
+     */
+    processorId: number | string;
+    /**
+     * Resource spec it runs on, e.g. "4Core_16GiB" (see `octopus.getResourceSpecs`).
+     *
+     * (Rules: pattern `^([A-Za-z0-9]+_\d+Gpu_)?\d+(\.\d+)?Core_\d+(\.\d+)?GiB$`; max length 64.)
+     */
+    resourceSpec: string;
+    /**
+     * Environment variables of its container: at most 10, keys unique.
+     *
+     * (Rules: max items 10.)
+     */
+    envs?: ImportTaskDesensitizeProcessorConfigEnvs[];
+}
+
+/**
+ * Wait limits, filled from the `customTimeouts` resource option (set that instead); never a diff.
+ */
+export interface ImportTaskAwaitTimeouts {
+    /**
+     * How long `create` waits.
+     *
+     * (Rules: pattern `^(\d+(\.\d+)?(ms|s|m|h))+$`.)
+     */
+    create?: string;
+    /**
+     * How long `update` waits.
+     *
+     * (Rules: pattern `^(\d+(\.\d+)?(ms|s|m|h))+$`.)
+     */
+    update?: string;
+    /**
+     * How long `delete` waits.
+     *
+     * (Rules: pattern `^(\d+(\.\d+)?(ms|s|m|h))+$`.)
+     */
+    delete?: string;
+}
+
+/**
+ * The arguments of {@link ImportTask}: An Octopus data import task (§4.10): data packages copied from an OBS path into the project, optionally converted to OpenData and desensitized by operators. `up` creates it (§4.10.2), starts it (§4.10.5) and waits until it is SUCCESS; a FAILED import fails `up` and stays in state, and the next `up` starts it again. Deleting it (§4.10.4) removes the task and the data packages it imported.
+ */
+export interface ImportTaskArgs {
+    /**
+     * How the data travels: OBS (object storage), the only documented way (§4.10.2). Changing it replaces the task.
+     *
+     * (Rules: one of "OBS".)
+     *
+     * @default "OBS"
+     */
+    type?: pulumi.Input<"OBS">;
+    /**
+     * OBS path of the data packages, e.g. "octopus-user-<project>/rosbag/DO2023…": at most 255 characters (§4.10.2). Changing it replaces the task.
+     *
+     * (Rules: min length 1; max length 255.)
+     */
+    path: pulumi.Input<string>;
+    /**
+     * Access key the service reads the OBS path with: 20 uppercase letters or digits (§4.10.2). Secret. Used only when the task is created (the service never returns it): a new key is recorded and changes nothing.
+     *
+     * (Rules: pattern `^[A-Z0-9]{20}$`.)
+     *
+     * Secret: encrypted in state.
+     */
+    ak: pulumi.Input<string>;
+    /**
+     * Secret key of `ak`: 40 letters or digits (§4.10.2). Secret; like `ak`, used only at creation.
+     *
+     * (Rules: pattern `^[A-Za-z0-9]{40}$`.)
+     *
+     * Secret: encrypted in state.
+     */
+    sk: pulumi.Input<string>;
+    /**
+     * Names of the data packages under `path` to import: 1-10 (§4.10.2). Changing them replaces the task.
+     *
+     * (Rules: min items 1; max items 10.)
+     */
+    packages: pulumi.Input<pulumi.Input<string>[]>;
+    /**
+     * Agreement to the data agreement; must be true (§4.10.2).
+     *
+     * Changing it replaces the resource.
+     */
+    agreementConfirm: pulumi.Input<true>;
+    /**
+     * Operator converting the packages to OpenData for replay (§4.10.2). Changing it replaces the task.
+     */
+    opendataProcessorConfig?: pulumi.Input<ImportTaskOpendataProcessorConfigArgs>;
+    /**
+     * Operator desensitizing the packages (§4.10.2). Changing it replaces the task.
+     */
+    desensitizeProcessorConfig?: pulumi.Input<ImportTaskDesensitizeProcessorConfigArgs>;
+    /**
+     * Wait limits, filled from the `customTimeouts` resource option (set that instead); never a diff.
+     */
+    awaitTimeouts?: pulumi.Input<ImportTaskAwaitTimeoutsArgs>;
+    /**
+     * ID of an existing import task ("DCL" + 13 digits) to adopt instead of creating one (our `pulumi import`).
+     *
+     * (Rules: min length 1.)
+     */
+    importId?: pulumi.Input<string>;
+}
+
+/**
+ * An Octopus data import task (§4.10): data packages copied from an OBS path into the project, optionally converted to OpenData and desensitized by operators. `up` creates it (§4.10.2), starts it (§4.10.5) and waits until it is SUCCESS; a FAILED import fails `up` and stays in state, and the next `up` starts it again. Deleting it (§4.10.4) removes the task and the data packages it imported.
+ *
+ * Type token `edgeai:octopus:ImportTask` (a dynamic resource: `pulumi-nodejs:dynamic/edgeai:octopus:ImportTask` in state).
+ */
+export class ImportTask extends resourceClass(importTaskDefinition) {
+    /** Whether `obj` is a {@link ImportTask}, also across copies of this package. */
+    static isInstance(obj: unknown): obj is ImportTask {
+        return isEdgeResource(obj, "edgeai:octopus:ImportTask");
+    }
+
+    /**
+     * How the data travels: OBS (object storage), the only documented way (§4.10.2). Changing it replaces the task.
+     *
+     * (Rules: one of "OBS".)
+     *
+     * @default "OBS"
+     */
+    declare readonly type: pulumi.Output<"OBS">;
+    /**
+     * OBS path of the data packages, e.g. "octopus-user-<project>/rosbag/DO2023…": at most 255 characters (§4.10.2). Changing it replaces the task.
+     *
+     * (Rules: min length 1; max length 255.)
+     */
+    declare readonly path: pulumi.Output<string>;
+    /**
+     * Access key the service reads the OBS path with: 20 uppercase letters or digits (§4.10.2). Secret. Used only when the task is created (the service never returns it): a new key is recorded and changes nothing.
+     *
+     * (Rules: pattern `^[A-Z0-9]{20}$`.)
+     *
+     * Secret: encrypted in state.
+     */
+    declare readonly ak: pulumi.Output<string>;
+    /**
+     * Secret key of `ak`: 40 letters or digits (§4.10.2). Secret; like `ak`, used only at creation.
+     *
+     * (Rules: pattern `^[A-Za-z0-9]{40}$`.)
+     *
+     * Secret: encrypted in state.
+     */
+    declare readonly sk: pulumi.Output<string>;
+    /**
+     * Names of the data packages under `path` to import: 1-10 (§4.10.2). Changing them replaces the task.
+     *
+     * (Rules: min items 1; max items 10.)
+     */
+    declare readonly packages: pulumi.Output<string[]>;
+    /**
+     * Agreement to the data agreement; must be true (§4.10.2).
+     */
+    declare readonly agreementConfirm: pulumi.Output<true>;
+    /**
+     * Operator converting the packages to OpenData for replay (§4.10.2). Changing it replaces the task.
+     */
+    declare readonly opendataProcessorConfig: pulumi.Output<ImportTaskOpendataProcessorConfig | undefined>;
+    /**
+     * Operator desensitizing the packages (§4.10.2). Changing it replaces the task.
+     */
+    declare readonly desensitizeProcessorConfig: pulumi.Output<ImportTaskDesensitizeProcessorConfig | undefined>;
+    /**
+     * Wait limits, filled from the `customTimeouts` resource option (set that instead); never a diff.
+     */
+    declare readonly awaitTimeouts: pulumi.Output<ImportTaskAwaitTimeouts | undefined>;
+    /**
+     * ID of an existing import task ("DCL" + 13 digits) to adopt instead of creating one (our `pulumi import`).
+     *
+     * (Rules: min length 1.)
+     */
+    declare readonly importId: pulumi.Output<string | undefined>;
+    /**
+     * Import status, live on refresh: WAITING_IMPORT, IMPORTING, SUCCESS, FAILED, DELETING, DELETE_FAILED, DELETED (§4.10).
+     *
+     * (Rules: one of "WAITING_IMPORT", "IMPORTING", "SUCCESS", "FAILED", "DELETING", "DELETE_FAILED", "DELETED".)
+     */
+    declare readonly status: pulumi.Output<"WAITING_IMPORT" | "IMPORTING" | "SUCCESS" | "FAILED" | "DELETING" | "DELETE_FAILED" | "DELETED">;
+    /**
+     * The record's numeric id (the task's ID is its `dcl_id`, §4.10.3).
+     */
+    declare readonly recordId: pulumi.Output<number>;
+    /**
+     * Number of packages to import.
+     */
+    declare readonly totalNum: pulumi.Output<number>;
+    /**
+     * Packages imported.
+     */
+    declare readonly successNum: pulumi.Output<number>;
+    /**
+     * Packages that failed to import.
+     */
+    declare readonly failedNum: pulumi.Output<number>;
+    /**
+     * Packages being imported.
+     */
+    declare readonly importingNum: pulumi.Output<number>;
+    /**
+     * ID of the user who created the task.
+     */
+    declare readonly userId: pulumi.Output<string>;
+    /**
+     * Name of that user.
+     */
+    declare readonly userName: pulumi.Output<string>;
+    /**
+     * Project ID.
+     */
+    declare readonly projectId: pulumi.Output<string>;
+    /**
+     * Creation time (ms since epoch).
+     */
+    declare readonly createAt: pulumi.Output<number>;
+    /**
+     * Last update time (ms since epoch).
+     */
+    declare readonly updateAt: pulumi.Output<number>;
+
+    /**
+     * Creates a ImportTask: An Octopus data import task (§4.10): data packages copied from an OBS path into the project, optionally converted to OpenData and desensitized by operators. `up` creates it (§4.10.2), starts it (§4.10.5) and waits until it is SUCCESS; a FAILED import fails `up` and stays in state, and the next `up` starts it again. Deleting it (§4.10.4) removes the task and the data packages it imported.
+     *
+     * @param name The unique name of the resource in the program.
+     * @param args Its arguments.
+     * @param opts Resource options (`customTimeouts` bounds its waits).
+     */
+    constructor(name: string, args: ImportTaskArgs, opts?: pulumi.CustomResourceOptions) {
+        super(name, args, opts);
+    }
+}
+
+/**
  * The arguments of {@link getResourceSpecs}.
  */
 export interface GetResourceSpecsArgs {
@@ -2851,4 +3669,71 @@ export function getReplayEpisode(args: GetReplayEpisodeArgs): Promise<GetReplayE
  */
 export function getReplayEpisodeOutput(args: GetReplayEpisodeOutputArgs): pulumi.Output<GetReplayEpisodeResult> {
     return lookups.getReplayEpisode.output(args as never) as pulumi.Output<GetReplayEpisodeResult>;
+}
+
+/**
+ * The arguments of {@link getJobLogs}.
+ */
+export interface GetJobLogsArgs {
+    /**
+     * Job id (`octopus.Job` id).
+     */
+    jobId: number | string;
+    /**
+     * Only this log file, e.g. "job-std-stream.log"; every file of the job when omitted (§4.12.8).
+     *
+     * (Rules: min length 1.)
+     */
+    fileName?: string;
+    /**
+     * How much of the end of each file to read, in bytes (default 64 KiB; §4.12.9 reads a byte range).
+     *
+     * @default 65536
+     */
+    tailBytes?: number;
+}
+
+/**
+ * The arguments of {@link getJobLogsOutput}: those of {@link GetJobLogsArgs}, each an Input.
+ */
+export interface GetJobLogsOutputArgs {
+    /**
+     * Job id (`octopus.Job` id).
+     */
+    jobId: pulumi.Input<number | string>;
+    /**
+     * Only this log file, e.g. "job-std-stream.log"; every file of the job when omitted (§4.12.8).
+     *
+     * (Rules: min length 1.)
+     */
+    fileName?: pulumi.Input<string>;
+    /**
+     * How much of the end of each file to read, in bytes (default 64 KiB; §4.12.9 reads a byte range).
+     *
+     * @default 65536
+     */
+    tailBytes?: pulumi.Input<number>;
+}
+
+/**
+ * What {@link getJobLogs} returns.
+ */
+export type GetJobLogsResult = Awaited<ReturnType<typeof lookups.getJobLogs.plain>>;
+
+/**
+ * The log files of a job (§4.12.8) with the end of each (§4.12.9): what a failed `octopus.Job` printed. Read at the time of the call; a running job's log grows.
+ *
+ * Runs in the program's process with the stack's `edgeai:` configuration.
+ */
+export function getJobLogs(args: GetJobLogsArgs): Promise<GetJobLogsResult> {
+    return lookups.getJobLogs.plain(args) as Promise<GetJobLogsResult>;
+}
+
+/**
+ * The log files of a job (§4.12.8) with the end of each (§4.12.9): what a failed `octopus.Job` printed. Read at the time of the call; a running job's log grows.
+ *
+ * The Output form: takes Inputs, returns an Output.
+ */
+export function getJobLogsOutput(args: GetJobLogsOutputArgs): pulumi.Output<GetJobLogsResult> {
+    return lookups.getJobLogs.output(args as never) as pulumi.Output<GetJobLogsResult>;
 }

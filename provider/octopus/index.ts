@@ -9,6 +9,8 @@ import { dataSceneDefinition } from "./dataScene";
 import { sceneMapDefinition } from "./sceneMap";
 import { simulationSceneDefinition } from "./simulationScene";
 import { dataPackageTagsDefinition } from "./dataPackageTags";
+import { jobDefinition } from "./job";
+import { importTaskDefinition } from "./importTask";
 
 export { imageRepoDefinition } from "./imageRepo";
 export { imageRepoVersionDefinition } from "./imageRepoVersion";
@@ -20,10 +22,26 @@ export { dataSceneDefinition } from "./dataScene";
 export { sceneMapDefinition } from "./sceneMap";
 export { simulationSceneDefinition } from "./simulationScene";
 export { dataPackageTagsDefinition } from "./dataPackageTags";
+export { jobDefinition } from "./job";
+export { importTaskDefinition } from "./importTask";
+export type { JobLog } from "./job";
 export { lookups } from "./functions";
 export type { ResourceSpec, ImageRepoInfo, DataTagInfo, ImageVersionAccount } from "./functions";
 export type { DataWarehouseInfo, WarehouseFile, CustomAttributeInfo, DataOverview, MileageStatistic, DataPackageInfo, DataPackageDetail, ReplayStatistic, ReplayTopic, ReplayEpisode, ReplayEpisodeDetail } from "./functions";
 // The classes, their Args and output types, and the typed functions, generated from the definitions.
 export * from "./generated";
 
-export const definitions: ResourceDefinition<any, any>[] = [imageRepoDefinition, imageRepoVersionDefinition, operatorDefinition, dataTagDefinition, datasetDefinition, datasetVersionDefinition, dataSceneDefinition, sceneMapDefinition, simulationSceneDefinition, dataPackageTagsDefinition];
+export const definitions: ResourceDefinition<any, any>[] = [
+  imageRepoDefinition,
+  imageRepoVersionDefinition,
+  operatorDefinition,
+  dataTagDefinition,
+  datasetDefinition,
+  datasetVersionDefinition,
+  dataSceneDefinition,
+  sceneMapDefinition,
+  simulationSceneDefinition,
+  dataPackageTagsDefinition,
+  jobDefinition,
+  importTaskDefinition,
+];

@@ -18,7 +18,10 @@ export async function stateOf(t: TestStack, name: string): Promise<{ id: string;
   return state.deployment.resources.find((r: any) => r.urn.endsWith(`::${name}`));
 }
 
-/** How long the emulator's pushes and dataset builds take, and how pushes end. */
-export async function setOctopusTiming(emulator: Emulator, body: { duration_ms?: number; push_outcome?: "PUSHED" | "PUSH_FAILED" }): Promise<void> {
+/** How long the emulator's pushes, dataset builds, jobs and imports take, how they end, and whether the cluster holds jobs in the queue. */
+export async function setOctopusTiming(
+  emulator: Emulator,
+  body: { duration_ms?: number; push_outcome?: "PUSHED" | "PUSH_FAILED"; job_outcome?: "FINISHED" | "RUN_FAILED" | "UPLOAD_FAILED"; import_outcome?: "SUCCESS" | "FAILED"; hold_jobs?: boolean },
+): Promise<void> {
   await emulator.control("PUT", "/__emulator/octopus/timing", body);
 }
