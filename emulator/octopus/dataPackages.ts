@@ -5,7 +5,7 @@ import { FILE_TYPES } from "../../provider/octopus/enums";
 import { ATTRIBUTE_ORDERS, MAX_PACKAGE_TAGS, MAX_TIME_MS, MIN_TIME_MS, PACKAGE_SORTS, PACKAGE_SOURCES, PACKAGE_STATUSES } from "../../provider/octopus/sceneEnums";
 import { EMULATOR_USER_ID, NO_BODY, checkFields, defined, fail, field, invalidParam, listPage, nextId, ok, octopusRoute, queryEnum, queryList } from "./common";
 import { allTags } from "./tags";
-import { ATTRIBUTE_KIND, PACKAGE_KIND, WAREHOUSE_KIND } from "./sceneKinds";
+import { ATTRIBUTE_KIND, PACKAGE_KIND, SEGMENT_KIND, WAREHOUSE_KIND } from "./sceneKinds";
 
 /**
  * Data packages (§4.9), the data warehouses they land in (§4.5), custom attributes (§4.6), the
@@ -31,7 +31,7 @@ export interface PackageSeed {
 }
 
 /** Topics every emulated recording carries (§4.11.3 example: cameras and GNSS). */
-const TOPICS = [
+export const TOPICS = [
   { topic: "gnss", type: "GNSS", fileType: "TEXT", file: "gnss.pb" },
   { topic: "camera_0", type: "CAMERA", fileType: "IMAGE", file: "000001.jpg" },
   { topic: "lidar", type: "LIDAR", fileType: "POINT_CLOUD", file: "000001.pcd" },
@@ -168,7 +168,7 @@ const episodeMeta = (p: Record<string, any>) => ({
 
 // ---- query parameters ---------------------------------------------------------------------------
 
-function textParam(q: URLSearchParams, name: string, max: number): string | undefined {
+export function textParam(q: URLSearchParams, name: string, max: number): string | undefined {
   const value = q.get(name);
   if (value === null || value === "") return undefined;
   if (value.length > max) invalidParam(name, value, `length must be at most ${max}`);
@@ -184,7 +184,7 @@ function timeParam(q: URLSearchParams, name: string, required = false): number |
   return n;
 }
 
-function boolParam(q: URLSearchParams, name: string, required = false): boolean | undefined {
+export function boolParam(q: URLSearchParams, name: string, required = false): boolean | undefined {
   const text = q.get(name);
   if (text === null || text === "") return required ? invalidParam(name, undefined, "is required") : undefined;
   if (text !== "true" && text !== "false") invalidParam(name, text, "must be true or false");
@@ -217,6 +217,20 @@ const PACKAGE_ORDER: Record<(typeof PACKAGE_SORTS)[number], (a: any, b: any) => 
 const RECYCLED_STATUSES = new Set(["NOT_RECYCLED", "RECYCLED", "DELETING", "FAILED", "DELETED"]);
 
 const DAY_MS = 86_400_000;
+
+/**
+ * §4.9.4 RECYCLE puts a package in the recycle bin as RECYCLED (the status named like the action;
+ * the document never says when NOT_RECYCLED "未回收" is shown, so the emulator treats it like
+ * RECYCLED). Packages still being made (CREATED, SCANNING, IN_DESENSITIZATION) cannot be
+ * recycled: the document is silent, the emulator answers the 409 the section lists.
+ */
+const RESTORABLE_STATUSES = new Set(["NOT_RECYCLED", "RECYCLED"]);
+const BUSY_STATUSES = new Set(["CREATED", "SCANNING", "IN_DESENSITIZATION"]);
+/** §4.9.3 deletes only from the recycle bin; FAILED (a delete that failed) may be deleted again. */
+const DELETABLE_STATUSES = new Set([...RESTORABLE_STATUSES, "FAILED"]);
+const PACKAGE_ACTIONS = ["RESTORE", "RECYCLE"] as const;
+
+const statusConflict = (p: Record<string, any>, wanted: string): never => fail(409, "octopus.102009", `Package status conflict: ${p.id} is ${p.status}, which does not allow ${wanted}`);
 
 // ---- routes -------------------------------------------------------------------------------------
 
@@ -364,6 +378,43 @@ export const dataPackageRoutes = [
   }),
 
   octopusRoute("GET", "/data/packages/{id}", "octopus:dataPackage:get", (req) => ok({ item: detail(packageOrFail(req, req.params.id)) })),
+
+  /**
+   * §4.9.4: RECYCLE moves a package into the recycle bin (`recycled_time` set), RESTORE brings it
+   * back with the status it had. A package whose permanent delete failed (FAILED) cannot be
+   * restored: 409 octopus.102005 (table 7-3); any other status that does not allow the action
+   * is 409 octopus.102009 "Package status conflict".
+   */
+  octopusRoute("PUT", "/data/packages/{id}", "octopus:dataPackage:update", (req) => {
+    const p = packageOrFail(req, req.params.id);
+    const { action } = checkFields(req.body, { action: field.oneOf(PACKAGE_ACTIONS, { required: true }) });
+    const now = nowOf(req.store);
+    if (action === "RECYCLE") {
+      if (RECYCLED_STATUSES.has(p.status) || BUSY_STATUSES.has(p.status)) statusConflict(p, action);
+      req.store.put(req.principal, PACKAGE_KIND, p.id, { ...p, status: "RECYCLED", status_before_recycle: p.status, recycled_time: now, update_at: now });
+    } else {
+      if (p.status === "FAILED") fail(409, "octopus.102005", `Can not restore deleted failed package (${p.id})`);
+      if (!RESTORABLE_STATUSES.has(p.status)) statusConflict(p, action!);
+      const { status_before_recycle: before, recycled_time: _recycled, ...rest } = p;
+      req.store.put(req.principal, PACKAGE_KIND, p.id, { ...rest, status: before ?? "NORMAL", update_at: now });
+    }
+    return NO_BODY;
+  }),
+
+  /**
+   * §4.9.3: only a package in the recycle bin can be deleted for good (409 otherwise, "当前状态不允许删除");
+   * it is gone at once, with the scene segments cut from it (§4.16), which have no data left.
+   * `delete_raw_data` (required) says whether the recording the package was imported from goes
+   * too: the emulator keeps no recordings, so it is checked and has no further effect.
+   */
+  octopusRoute("DELETE", "/data/packages/{id}", "octopus:dataPackage:delete", (req) => {
+    boolParam(req.query, "delete_raw_data", true);
+    const p = packageOrFail(req, req.params.id);
+    if (!DELETABLE_STATUSES.has(p.status)) statusConflict(p, "a permanent delete");
+    for (const segment of req.store.findBy(req.principal, SEGMENT_KIND, "dpk_id", p.id)) req.store.delete(req.principal, SEGMENT_KIND, segment.id);
+    req.store.delete(req.principal, PACKAGE_KIND, p.id);
+    return NO_BODY;
+  }),
 
   // §4.9.5: the package's tags become exactly `tag_ids` (at most 50); no `tag_ids` clears them.
   octopusRoute("PUT", "/data/packages/{id}/tags", "octopus:dataPackage:update", (req) => {
