@@ -15,21 +15,21 @@ import { REPLAY_SCENARIO_JOB_KIND, SCENARIO_KIND, WAREHOUSE_KIND } from "./scene
 
 type Topic = (typeof TOPICS)[number];
 
+/** Bytes of one frame in full size: what an index without a size (LiDAR, GNSS in §4.11.4) counts, and a camera's size m. */
+const FRAME_BYTES: Record<Topic["type"], number> = { CAMERA: 17_000, LIDAR: 120_000, GNSS: 400 };
 /**
  * The sizes a topic's data comes in, by sensor type, with the bytes of one frame in each. §4.11.4
  * asks `size` (s or m) for cameras only; §4.11.5 for cameras (s or m) and GNSS (l or s). Its
  * "缺省值：m" contradicts "必填" and is no GNSS size, so the emulator takes `size` as required
  * wherever the section names sizes and ignores it elsewhere.
  */
-const INDEX_SIZES: Partial<Record<Topic["type"], Record<string, number>>> = { CAMERA: { s: 6_000, m: 17_000 } };
-const DATA_SIZES: Partial<Record<Topic["type"], Record<string, number>>> = { ...INDEX_SIZES, GNSS: { l: 400, s: 120 } };
-/** Bytes of a frame of a topic without sizes (the LiDAR point cloud; GNSS in the index). */
-const FRAME_BYTES: Record<Topic["type"], number> = { CAMERA: 17_000, LIDAR: 120_000, GNSS: 120 };
+const INDEX_SIZES: Partial<Record<Topic["type"], Record<string, number>>> = { CAMERA: { s: 6_000, m: FRAME_BYTES.CAMERA } };
+const DATA_SIZES: Partial<Record<Topic["type"], Record<string, number>>> = { ...INDEX_SIZES, GNSS: { l: FRAME_BYTES.GNSS, s: 120 } };
 /** Emulated recordings have cameras and LiDAR at 10 Hz and GNSS at 1 Hz. */
 const FRAME_PERIOD_MS: Record<Topic["type"], number> = { CAMERA: 100, LIDAR: 100, GNSS: 1000 };
 /** The index has no paging (§4.11.4): the emulator answers at most this many frames, the first ones, so a day-long recording cannot make a 40 MB answer. */
 const MAX_INDEX_FRAMES = 10_000;
-/** Temporary links stay valid this long (the document gives no lifetime; OBS's default for signed URLs is one hour). */
+/** Temporary links stay valid this long: the document gives no lifetime, the emulator gives an hour. */
 const LINK_LIFETIME_S = 3600;
 
 /** The replayable package of a path `{id}` (DPK + 7-13 digits) and its `topic` query parameter: 404 when either does not exist (§4.11.4/§4.11.5 status tables). */

@@ -144,6 +144,13 @@ describe("§4.11.4 / §4.11.5 replaying a package topic", () => {
     expect((await call("GET", `/data/packages/${id}/replay-indices`, { query: { topic: "gnss" } })).json.payload.list).toHaveLength(61);
   });
 
+  it("answers the first 10 000 frames of a long recording (the index has no paging)", async () => {
+    const [id] = await seed({ end_time: T0 + 2_000_000 });
+    const lidar = (await call("GET", `/data/packages/${id}/replay-indices`, { query: { topic: "lidar" } })).json.payload.list;
+    expect(lidar).toHaveLength(10_000);
+    expect(lidar.at(-1).timestamp).toBe(T0 + 999_900);
+  });
+
   it("links to the topic's data in the size asked, expiring an hour from the emulator's now", async () => {
     const [id] = await seed({});
     const link = (await call("GET", `/data/packages/${id}/replay-data`, { query: { topic: "camera_0", size: "m" } })).json.payload.item;
