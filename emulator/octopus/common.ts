@@ -201,8 +201,8 @@ export function defined<T extends Record<string, unknown>>(row: T): T {
 /**
  * How long background work takes in this emulator: an image push once a PUSH account is issued
  * (INIT → PUSHING → PUSHED, §4.2.6), a dataset version build (INITIALIZING → SUCCESS, §4.4.2), a
- * job's run (LAUNCHING → RUNNING → UPLOADING, §4.12) and a data import (IMPORTING, §4.10.5),
- * and how pushes, jobs and imports end. Set through `PUT /__emulator/octopus/timing`.
+ * job's run (LAUNCHING → RUNNING → UPLOADING, §4.12), a replay-to-simulation-scene job (RUNNING,
+ * §4.11.7) and a data import (IMPORTING, §4.10.5), and how pushes, jobs and imports end. Set through `PUT /__emulator/octopus/timing`.
  */
 export interface Timing {
   durationMs: number;
