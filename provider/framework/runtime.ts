@@ -75,6 +75,11 @@ function same(a: unknown, b: unknown): boolean {
   return isDeepStrictEqual(norm(a), norm(b));
 }
 
+/** A diff and the fields that changed: the native plugin reports them one by one (a detailed diff); the dynamic provider host ignores them. */
+export interface FieldDiff extends dynamic.DiffResult {
+  changed: string[];
+}
+
 const impl = {
   async check(type: string, _olds: Props, news: Props): Promise<dynamic.CheckResult> {
     const def = definitionOf(type);
@@ -89,7 +94,7 @@ const impl = {
     return { inputs: prune({ ...normalised, [NAME_KEY]: news[NAME_KEY], [PROVIDER_KEY]: news[PROVIDER_KEY] }) };
   },
 
-  async diff(type: string, _id: string, olds: Props, news: Props): Promise<dynamic.DiffResult> {
+  async diff(type: string, _id: string, olds: Props, news: Props): Promise<FieldDiff> {
     const def = definitionOf(type);
     const diffed = Object.keys(def.inputs.shape).filter((key) => key !== "importId" && !(AWAIT_KEYS as readonly string[]).includes(key));
     const changed = diffed.filter((key) => news[key] === UNKNOWN || containsUnknown(news[key]) || !same(olds[key], news[key]));
@@ -98,7 +103,7 @@ const impl = {
     const keepsName = def.uniqueName !== undefined && !changed.includes(def.uniqueName);
     // Shown in the preview's Diagnostics (on the stack's row, prefixed with this resource's type and name).
     if (replaces.length) ctx().log(`will be replaced: ${replacementReasons(def, replaces, news)}`);
-    return { changes: changed.length > 0, replaces, deleteBeforeReplace: replaces.length > 0 && keepsName };
+    return { changes: changed.length > 0, replaces, deleteBeforeReplace: replaces.length > 0 && keepsName, changed };
   },
 
   async create(type: string, props: Props): Promise<dynamic.CreateResult> {
@@ -114,7 +119,10 @@ const impl = {
     const inputs = inputsOf(def, props);
     const live = await readLive(def, id, inputs);
     if (!live) return {};
-    const liveInputs = overlay(inputs, live.inputs);
+    // An import through the native plugin (`pulumi import`, the `import` option) has no previous
+    // state: every live input is the program's, and they become the generated code and the inputs
+    // the program must match.
+    const liveInputs = Object.keys(inputs).length ? overlay(inputs, live.inputs) : prune({ ...live.inputs });
     const carried = carriedState(def, props);
     return { id, props: outputsOf(liveInputs, { ...carried, ...live.state, ...(props.importId ? { importId: props.importId } : {}) }), inputs: outputsOf(liveInputs, props.importId ? { importId: props.importId } : {}) };
   },

@@ -35,6 +35,8 @@ export interface TestStack {
   refresh(): Promise<void>;
   destroy(): Promise<void>;
   exportState(): Promise<string>;
+  /** Runs the CLI in the stack's directory as a user would (`pulumi import …`, `pulumi preview --diff`): its output, or the error carrying it. */
+  cli(...args: string[]): string;
   /** Requests the emulator answered since the call to `mark()`. */
   mark(): () => { method: string; path: string; status: number }[];
   /** Combined stdout/stderr of the CLI runs so far (to assert nothing secret was printed). */
@@ -62,7 +64,23 @@ export async function startEmulatorForTests(name: string): Promise<Emulator> {
   });
 }
 
-export async function createStack(emulator: Emulator, name: string, extraConfig: Record<string, { value: string; secret?: boolean }> = {}): Promise<TestStack> {
+/**
+ * A directory holding `pulumi-resource-edgeai`, as npm installs the package's bin: Pulumi finds
+ * the native plugin on PATH.
+ */
+export function nativePluginDir(): string {
+  const dir = join(SCRATCH, "native-bin");
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, "pulumi-resource-edgeai"), `#!/bin/sh\nexec node ${JSON.stringify(join(ROOT, "dist/provider/native/plugin.js"))} "$@"\n`, { mode: 0o755 });
+  return dir;
+}
+
+/** `native`: the program uses `pulumi-edgeai/native`, served by the `edgeai` plugin found on PATH. */
+export interface StackOptions {
+  delivery?: "dynamic" | "native";
+}
+
+export async function createStack(emulator: Emulator, name: string, extraConfig: Record<string, { value: string; secret?: boolean }> = {}, options: StackOptions = {}): Promise<TestStack> {
   requireCli();
   const dir = mkdtempSync(join(SCRATCH, `${name}-`));
   copyFileSync(join(PROGRAM, "index.js"), join(dir, "index.js"));
@@ -75,6 +93,7 @@ export async function createStack(emulator: Emulator, name: string, extraConfig:
     PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
     PULUMI_HOME: join(dir, ".pulumi-home"),
     EDGEAI_SPEC_FILE: specFile,
+    ...(options.delivery === "native" ? { EDGEAI_DELIVERY: "native", PATH: `${nativePluginDir()}:${process.env.PATH}` } : {}),
   };
   const ws = await LocalWorkspace.create({ workDir: dir, envVars });
   const stack = await Stack.create("test", ws);
@@ -116,6 +135,9 @@ export async function createStack(emulator: Emulator, name: string, extraConfig:
     async exportState() {
       // `pulumi stack export` as a user runs it (Automation's exportStack adds --show-secrets).
       return execFileSync("pulumi", ["stack", "export", "--stack", "test", "--cwd", dir], { env: { ...process.env, ...envVars }, encoding: "utf8", maxBuffer: 1 << 30 });
+    },
+    cli(...args) {
+      return execFileSync("pulumi", [...args, "--stack", "test", "--non-interactive", "--cwd", dir], { env: { ...process.env, ...envVars }, encoding: "utf8", stdio: "pipe", maxBuffer: 1 << 30 });
     },
     mark() {
       const start = emulator.requests.length;
