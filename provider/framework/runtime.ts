@@ -114,15 +114,17 @@ const impl = {
     return createExactlyOnce(def, inputs, props);
   },
 
-  async read(type: string, id: string, props: Props): Promise<dynamic.ReadResult> {
+  async read(type: string, importedId: string, props: Props): Promise<dynamic.ReadResult> {
     const def = definitionOf(type);
-    const inputs = inputsOf(def, props);
+    // An import through the native plugin (`pulumi import`, the `import` option) has no previous
+    // state: the import ID also names the object's scope, and every live input is the program's
+    // (they become the generated code and the inputs the program must match).
+    const importing = Object.keys(userInputs(props)).length === 0;
+    const { id, scope } = importing ? locate(def, importedId) : { id: importedId, scope: {} };
+    const inputs = importing ? scope : inputsOf(def, props);
     const live = await readLive(def, id, inputs);
     if (!live) return {};
-    // An import through the native plugin (`pulumi import`, the `import` option) has no previous
-    // state: every live input is the program's, and they become the generated code and the inputs
-    // the program must match.
-    const liveInputs = Object.keys(inputs).length ? overlay(inputs, live.inputs) : prune({ ...live.inputs });
+    const liveInputs = importing ? prune({ ...scope, ...live.inputs }) : overlay(inputs, live.inputs);
     const carried = carriedState(def, props);
     return { id, props: outputsOf(liveInputs, { ...carried, ...live.state, ...(props.importId ? { importId: props.importId } : {}) }), inputs: outputsOf(liveInputs, props.importId ? { importId: props.importId } : {}) };
   },
@@ -219,6 +221,15 @@ function replacementReasons(def: ResourceDefinition, replaces: string[], news: P
       return `"${key}" (${containsUnknown(news[key]) ? "will change: its new value is known only after its dependency is updated or replaced" : "changes"}; ${why})`;
     })
     .join(", ");
+}
+
+/** An import ID → the object's ID and the scope inputs it carries (`<datasetId>/<name>` for `importScope: ["datasetId"]`). */
+function locate(def: ResourceDefinition, importId: string): { id: string; scope: Props } {
+  const keys = (def.importScope ?? []) as readonly string[];
+  const parts = importId.split("/");
+  if (parts.length <= keys.length || parts.slice(0, keys.length).some((p) => p === ""))
+    throw new InputError(`${token(def)}: import ID "${importId}" must be ${[...keys.map((k) => `<${k}>`), "<id>"].join("/")}: the documented paths need ${keys.join(", ")} to find the object`);
+  return { id: parts.slice(keys.length).join("/"), scope: Object.fromEntries(keys.map((k, i) => [k, parts[i]])) };
 }
 
 /**

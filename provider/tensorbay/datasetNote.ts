@@ -48,7 +48,8 @@ export const datasetNoteDefinition = defineResource({
     async read(ctx, id, note) {
       // GetNote takes a revision: the branch name reads the notes at its head.
       const live = await ctx.tensorbay.call("GET /v1/datasets/{datasetId}/notes", { datasetId: id }, { query: { commit: note.branchName } });
-      return { inputs: { isContinuous: live.isContinuous ?? false, binPointCloudFields: live.binPointCloudFields ?? undefined }, state: {} };
+      // The ID is the dataset's (one note set per dataset), which an import reads back from it.
+      return { inputs: { datasetId: id, isContinuous: live.isContinuous ?? false, binPointCloudFields: live.binPointCloudFields ?? undefined }, state: {} };
     },
     update: (ctx, id, _olds, note) => record(ctx, id, note),
     // Committed notes are history; the API has no call that removes them.
