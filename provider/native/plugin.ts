@@ -14,7 +14,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import * as provider from "@pulumi/pulumi/provider";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import * as engproto from "@pulumi/pulumi/proto/engine_pb";
@@ -25,8 +25,8 @@ import { configure, handlers } from "../framework/runtime";
 import { NAME_KEY, type Props } from "../framework/definition";
 import { setProgressSink } from "../framework/progress";
 
-/** The package root: dist/provider/native/ → ../../.. (package.json and schema.json ship there). */
-const ROOT = join(__dirname, "..", "..", "..");
+/** The package root (package.json and schema.json ship there), by the package's name: it resolves itself through its `exports`. */
+const ROOT = dirname(require.resolve("pulumi-edgeai/package.json"));
 // The gRPC library of the installed @pulumi/pulumi: the one its provider server registers with.
 const grpc = createRequire(require.resolve("@pulumi/pulumi"))("@grpc/grpc-js") as typeof import("@grpc/grpc-js");
 

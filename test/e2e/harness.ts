@@ -5,7 +5,8 @@
 import { mkdtempSync, mkdirSync, copyFileSync, cpSync, readdirSync, writeFileSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { tmpdir } from "node:os";
-import { execFileSync } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
+import { promisify } from "node:util";
 import { LocalWorkspace, Stack, OutputMap } from "@pulumi/pulumi/automation";
 import { startEmulator, DEFAULTS, Emulator } from "../../emulator";
 import { HuaweiServiceClient, huaweiAuth } from "../../provider/client/huawei";
@@ -13,6 +14,7 @@ import { octopusClient } from "../../provider/client/octopus";
 import { resolveConfig } from "../../provider/config";
 
 const ROOT = resolve(__dirname, "../..");
+const execFileAsync = promisify(execFile);
 const PROGRAM = join(ROOT, "test/e2e/program");
 const SCRATCH = join(ROOT, ".pulumi-test");
 
@@ -36,7 +38,7 @@ export interface TestStack {
   destroy(): Promise<void>;
   exportState(): Promise<string>;
   /** Runs the CLI in the stack's directory as a user would (`pulumi import …`, `pulumi preview --diff`): its output, or the error carrying it. */
-  cli(...args: string[]): string;
+  cli(...args: string[]): Promise<string>;
   /** Requests the emulator answered since the call to `mark()`. */
   mark(): () => { method: string; path: string; status: number }[];
   /** Combined stdout/stderr of the CLI runs so far (to assert nothing secret was printed). */
@@ -64,16 +66,8 @@ export async function startEmulatorForTests(name: string): Promise<Emulator> {
   });
 }
 
-/**
- * A directory holding `pulumi-resource-edgeai`, as npm installs the package's bin: Pulumi finds
- * the native plugin on PATH.
- */
-export function nativePluginDir(): string {
-  const dir = join(SCRATCH, "native-bin");
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, "pulumi-resource-edgeai"), `#!/bin/sh\nexec node ${JSON.stringify(join(ROOT, "dist/provider/native/plugin.js"))} "$@"\n`, { mode: 0o755 });
-  return dir;
-}
+/** Where npm links the package's bins (scripts/link-self.js does it for this repository): Pulumi finds `pulumi-resource-edgeai` there on PATH. */
+export const NATIVE_PLUGIN_DIR = join(ROOT, "node_modules/.bin");
 
 /** `native`: the program uses `pulumi-edgeai/native`, served by the `edgeai` plugin found on PATH. */
 export interface StackOptions {
@@ -93,7 +87,7 @@ export async function createStack(emulator: Emulator, name: string, extraConfig:
     PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
     PULUMI_HOME: join(dir, ".pulumi-home"),
     EDGEAI_SPEC_FILE: specFile,
-    ...(options.delivery === "native" ? { EDGEAI_DELIVERY: "native", PATH: `${nativePluginDir()}:${process.env.PATH}` } : {}),
+    ...(options.delivery === "native" ? { EDGEAI_DELIVERY: "native", PATH: `${NATIVE_PLUGIN_DIR}:${process.env.PATH}` } : {}),
   };
   const ws = await LocalWorkspace.create({ workDir: dir, envVars });
   const stack = await Stack.create("test", ws);
@@ -136,8 +130,14 @@ export async function createStack(emulator: Emulator, name: string, extraConfig:
       // `pulumi stack export` as a user runs it (Automation's exportStack adds --show-secrets).
       return execFileSync("pulumi", ["stack", "export", "--stack", "test", "--cwd", dir], { env: { ...process.env, ...envVars }, encoding: "utf8", maxBuffer: 1 << 30 });
     },
-    cli(...args) {
-      return execFileSync("pulumi", [...args, "--stack", "test", "--non-interactive", "--cwd", dir], { env: { ...process.env, ...envVars }, encoding: "utf8", stdio: "pipe", maxBuffer: 1 << 30 });
+    async cli(...args) {
+      // Not execFileSync: the emulator answers the CLI's requests from this process's event loop.
+      try {
+        return (await execFileAsync("pulumi", [...args, "--stack", "test", "--non-interactive", "--cwd", dir], { env: { ...process.env, ...envVars }, encoding: "utf8", maxBuffer: 1 << 30 })).stdout;
+      } catch (err) {
+        const { stdout, stderr } = err as { stdout?: string; stderr?: string };
+        throw new Error(`pulumi ${args.join(" ")} failed:\n${stdout ?? ""}${stderr ?? ""}`);
+      }
     },
     mark() {
       const start = emulator.requests.length;
@@ -182,7 +182,7 @@ export function consoleClient(emulator: Emulator, service: "hilens" | "octopus" 
  * copy, so no stack settings file is written into the repository; pulumi-edgeai and
  * @pulumi/pulumi still resolve from the repository's node_modules.
  */
-export async function exampleStack(emulator: Emulator, example: string, backend: "file" | "postgres" = "file"): Promise<{ stack: Stack; dir: string }> {
+export async function exampleStack(emulator: Emulator, example: string, backend: "file" | "postgres" = "file", options: StackOptions = {}): Promise<{ stack: Stack; dir: string }> {
   requireCli();
   const dir = mkdtempSync(join(SCRATCH, `${example}-`));
   const backendUrl_ = backend === "postgres" ? postgresUrl() : backendUrl(dir);
@@ -204,6 +204,7 @@ export async function exampleStack(emulator: Emulator, example: string, backend:
       HW_SECRET_KEY: DEFAULTS.secretKey,
       TENSORBAY_ENDPOINT: `${emulator.url}/gatewayv2/tensorbay-open-api`,
       TENSORBAY_ACCESS_KEY: DEFAULTS.tensorbayAccessKey,
+      ...(options.delivery === "native" ? { PATH: `${NATIVE_PLUGIN_DIR}:${process.env.PATH}` } : {}),
     },
   });
   return { stack: await Stack.create("emulator", ws), dir };
