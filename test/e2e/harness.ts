@@ -2,7 +2,7 @@
  * End-to-end harness: the embedded emulator plus real `pulumi` CLI runs (Automation API, local
  * file backend, passphrase secrets) of test/e2e/program against it.
  */
-import { mkdtempSync, mkdirSync, copyFileSync, cpSync, readdirSync, writeFileSync, rmSync } from "node:fs";
+import { mkdtempSync, mkdirSync, copyFileSync, cpSync, readdirSync, readFileSync, writeFileSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { tmpdir } from "node:os";
 import { execFile, execFileSync } from "node:child_process";
@@ -69,9 +69,30 @@ export async function startEmulatorForTests(name: string): Promise<Emulator> {
 /** Where npm links the package's bins (scripts/link-self.js does it for this repository): Pulumi finds `pulumi-resource-edgeai` there on PATH. */
 export const NATIVE_PLUGIN_DIR = join(ROOT, "node_modules/.bin");
 
-/** `native`: the program uses `pulumi-edgeai/native`, served by the `edgeai` plugin found on PATH. */
+/**
+ * `native`: the resources are served by the `edgeai` plugin, found on PATH (`plugin: "path"`, the
+ * default: the package's bin) or installed into the stack's PULUMI_HOME from the package's
+ * launcher (`plugin: "installed"`: `pulumi plugin install resource edgeai <version> --file …`, with
+ * no bin on PATH).
+ */
 export interface StackOptions {
   delivery?: "dynamic" | "native";
+  plugin?: "path" | "installed";
+}
+
+/** The PATH a native stack runs with: the plugin's bin directory first, or no bin directory at all when the plugin is installed. */
+function nativePath(options: StackOptions): string {
+  if (options.plugin !== "installed") return `${NATIVE_PLUGIN_DIR}:${process.env.PATH}`;
+  return (process.env.PATH ?? "")
+    .split(":")
+    .filter((dir) => !dir.endsWith("node_modules/.bin"))
+    .join(":");
+}
+
+/** Installs the plugin the way the README says, into the stack's own PULUMI_HOME. */
+async function installPlugin(env: Record<string, string>): Promise<void> {
+  const { version } = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
+  await execFileAsync("pulumi", ["plugin", "install", "resource", "edgeai", version, "--file", join(ROOT, "pulumi-resource-edgeai")], { env: { ...process.env, ...env } });
 }
 
 export async function createStack(emulator: Emulator, name: string, extraConfig: Record<string, { value: string; secret?: boolean }> = {}, options: StackOptions = {}): Promise<TestStack> {
@@ -87,9 +108,10 @@ export async function createStack(emulator: Emulator, name: string, extraConfig:
     PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
     PULUMI_HOME: join(dir, ".pulumi-home"),
     EDGEAI_SPEC_FILE: specFile,
-    ...(options.delivery === "native" ? { EDGEAI_DELIVERY: "native", PATH: `${NATIVE_PLUGIN_DIR}:${process.env.PATH}` } : {}),
+    ...(options.delivery === "native" ? { EDGEAI_DELIVERY: "native", PATH: nativePath(options) } : {}),
   };
   const ws = await LocalWorkspace.create({ workDir: dir, envVars });
+  if (options.plugin === "installed") await installPlugin(envVars);
   const stack = await Stack.create("test", ws);
   const config: Record<string, { value: string; secret?: boolean }> = {
     "edgeai:hilensEndpoint": { value: emulator.url },
@@ -204,8 +226,9 @@ export async function exampleStack(emulator: Emulator, example: string, backend:
       HW_SECRET_KEY: DEFAULTS.secretKey,
       TENSORBAY_ENDPOINT: `${emulator.url}/gatewayv2/tensorbay-open-api`,
       TENSORBAY_ACCESS_KEY: DEFAULTS.tensorbayAccessKey,
-      ...(options.delivery === "native" ? { PATH: `${NATIVE_PLUGIN_DIR}:${process.env.PATH}` } : {}),
+      ...(options.delivery === "native" ? { PATH: nativePath(options) } : {}),
     },
   });
+  if (options.plugin === "installed") await installPlugin(ws.envVars);
   return { stack: await Stack.create("emulator", ws), dir };
 }
