@@ -21,7 +21,7 @@ import * as engproto from "@pulumi/pulumi/proto/engine_pb";
 import * as engrpc from "@pulumi/pulumi/proto/engine_grpc_pb";
 import * as structproto from "google-protobuf/google/protobuf/struct_pb";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { configure, handlers } from "../framework/runtime";
+import { configure, handlers, type FieldDiff } from "../framework/runtime";
 import { NAME_KEY, type Props } from "../framework/definition";
 import { setProgressSink } from "../framework/progress";
 
@@ -95,7 +95,7 @@ function propertyDiff(key: string, olds: Props, news: Props, replaces: boolean):
   return diff;
 }
 
-export function diffResponse(result: dynamic.DiffResult & { changed: string[] }, olds: Props, news: Props): provproto.DiffResponse {
+export function diffResponse(result: FieldDiff, olds: Props, news: Props): provproto.DiffResponse {
   const resp = new provproto.DiffResponse();
   resp.setChanges(result.changes ? provproto.DiffResponse.DiffChanges.DIFF_SOME : provproto.DiffResponse.DiffChanges.DIFF_NONE);
   resp.setReplacesList(result.replaces ?? []);
@@ -130,7 +130,7 @@ const served = {
     const req = call.request;
     const olds = req.getOlds()?.toJavaScript() ?? {};
     const news = req.getNews()?.toJavaScript() ?? {};
-    onResource(req.getUrn(), (type, name) => handlers.diff(type, req.getId(), named(olds, name), named(news, name))).then((result) => callback(null, diffResponse(result as dynamic.DiffResult & { changed: string[] }, olds, news)), callback);
+    onResource(req.getUrn(), (type, name) => handlers.diff(type, req.getId(), named(olds, name), named(news, name))).then((result) => callback(null, diffResponse(result, olds, news)), callback);
   },
 };
 
