@@ -24,6 +24,7 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { configure, handlers, type FieldDiff } from "../framework/runtime";
 import { NAME_KEY, type Props } from "../framework/definition";
 import { setProgressSink } from "../framework/progress";
+import { prune } from "../framework/case";
 
 /** The package root (package.json and schema.json ship there), by the package's name: it resolves itself through its `exports`. */
 const ROOT = dirname(require.resolve("pulumi-edgeai/package.json"));
@@ -52,9 +53,9 @@ function onResource<R>(urn: string, fn: (type: string, name: string) => Promise<
   return currentUrn.run(urn, () => fn(type, name));
 }
 
-/** A partial create keeps its outputs without the name. */
+/** A partial create keeps its outputs without the name, and without the dynamic provider's (here absent) `__provider`. */
 function bareFailure(err: any): never {
-  if (err?.properties) err.properties = bare(err.properties);
+  if (err?.properties) err.properties = prune(bare(err.properties));
   throw err;
 }
 

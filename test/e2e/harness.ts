@@ -37,6 +37,8 @@ export interface TestStack {
   refresh(): Promise<void>;
   destroy(): Promise<void>;
   exportState(): Promise<string>;
+  /** Which module the program's classes come from from now on: `pulumi-edgeai` (dynamic) or `pulumi-edgeai/native`. */
+  setDelivery(delivery: "dynamic" | "native"): void;
   /** Runs the CLI in the stack's directory as a user would (`pulumi import …`, `pulumi preview --diff`): its output, or the error carrying it. */
   cli(...args: string[]): Promise<string>;
   /** Requests the emulator answered since the call to `mark()`. */
@@ -151,6 +153,9 @@ export async function createStack(emulator: Emulator, name: string, extraConfig:
     async exportState() {
       // `pulumi stack export` as a user runs it (Automation's exportStack adds --show-secrets).
       return execFileSync("pulumi", ["stack", "export", "--stack", "test", "--cwd", dir], { env: { ...process.env, ...envVars }, encoding: "utf8", maxBuffer: 1 << 30 });
+    },
+    setDelivery(delivery) {
+      envVars.EDGEAI_DELIVERY = ws.envVars.EDGEAI_DELIVERY = delivery;
     },
     async cli(...args) {
       // Not execFileSync: the emulator answers the CLI's requests from this process's event loop.

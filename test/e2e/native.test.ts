@@ -164,6 +164,36 @@ describe("pulumi-edgeai/native: the ladder for HiLens, Octopus and TensorBay res
   });
 });
 
+describe("moving a stack from dynamic to native resources: out of the state, then imported by ID", () => {
+  it("the objects stay as they are: no create, update or delete is sent, and the native stack then shows no changes", async () => {
+    const t = await nativeStack("native-migration");
+    t.setDelivery("dynamic");
+    const program = (imports: Record<string, string> = {}): ResourceSpec[] =>
+      ladder(FIRST)
+        .slice(0, 2)
+        .map((r) => (imports[r.name] ? { ...r, opts: { import: imports[r.name] } } : r));
+    t.declare(program(), LADDER_EXPORTS);
+    await t.up();
+    const dynamicResources: { urn: string; id: string; type: string }[] = JSON.parse(await t.exportState()).deployment.resources.filter((r: { type: string }) => r.type.startsWith("pulumi-nodejs:dynamic/"));
+    expect(dynamicResources).toHaveLength(2);
+    // Dependents first: the config map, then its workspace.
+    for (const r of [...dynamicResources].reverse()) await t.cli("state", "delete", r.urn, "--yes");
+    const ids = Object.fromEntries(dynamicResources.map((r) => [r.urn.split("::").pop()!, r.id]));
+
+    t.setDelivery("native");
+    t.declare(program(ids), LADDER_EXPORTS);
+    const requests = t.mark();
+    await t.up();
+    expect(requests().filter((r) => r.method !== "GET")).toEqual([]);
+    const types = JSON.parse(await t.exportState()).deployment.resources.map((r: { type: string; id?: string }) => [r.type, r.id]);
+    expect(types).toEqual(expect.arrayContaining([["edgeai:hilens:Workspace", ids.ws], ["edgeai:hilens:ConfigMap", ids.cm]]));
+    t.declare(program(), LADDER_EXPORTS);
+    expect(noChanges(await t.previewChanges())).toEqual([]);
+    await t.destroy();
+    expect(emulator.store.count()).toBe(0);
+  });
+});
+
 const app = {
   name: "detector",
   appUrl: "swr.cn-north-4.myhuaweicloud.com/vision/detector:1.0",
