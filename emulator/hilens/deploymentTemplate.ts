@@ -10,6 +10,7 @@ type Row = Record<string, any>;
 export const APP_NAME = { pattern: /^[a-z0-9]([a-z0-9-]{0,30}[a-z0-9])?$/, max: 32, rule: "must be 1-32 lowercase letters, digits or '-', starting and ending with a letter or digit" };
 const ENV_NAME = { pattern: /^[A-Za-z_][A-Za-z0-9_]*$/, max: 2048, rule: "must start with a letter or '_' and contain only letters, digits and '_'" };
 /** ConfigsMap/DeploymentSecrets (§5.3.2): by their rules, `name` is the config map or secret, `key` the entry in it. */
+export const APP_VERSION = { max: 128, pattern: /^[A-Za-z0-9_.-]*$/, rule: "may only contain letters, digits, '_', '.' and '-'" };
 const REF_NAME = { pattern: /^[a-z][\u4e00-\u9fa5A-Za-z0-9_-]{2,62}[\u4e00-\u9fa5A-Za-z0-9_]$/, max: 64, rule: "must be 4-64 characters, start with a lowercase letter and not end with '-'" };
 const REF_KEY = { pattern: /^[A-Za-z-][A-Za-z0-9._-]{0,62}$/, max: 63, rule: "must start with a letter or '-' and contain only letters, digits, '.', '-' and '_'" };
 /** The create/update tables forbid these in args and command (the list tables also forbid quotes and brackets); space is allowed. */
@@ -57,7 +58,8 @@ function refExists(req: EmuRequest, kind: "configmap" | "secret", name: string, 
   if (!req.store.findBy(req.principal, kind, "name", name).length) invalid(field, `${kind === "configmap" ? "config map" : "secret"} ${name} does not exist`);
 }
 
-function envs(req: EmuRequest, value: unknown, field: string): Row[] {
+/** Env (§5.3.2, also the §5.3.6 patch): each variable set exactly one way; config maps and secrets it reads must exist. */
+export function envs(req: EmuRequest, value: unknown, field: string): Row[] {
   const seen = new Set<string>();
   return requireArray(value ?? [], field).map((e, i) => {
     const at = `${field}[${i}]`;
@@ -150,7 +152,7 @@ function app(req: EmuRequest, a: unknown, field: string): Row {
   const out: Row = {
     name: requireString(x.name, `${field}.name`, APP_NAME),
     app_url: requireString(x.app_url, `${field}.app_url`),
-    version: optionalString(x.version, `${field}.version`, { max: 128, pattern: /^[A-Za-z0-9_.-]*$/, rule: "may only contain letters, digits, '_', '.' and '-'" }) ?? null,
+    version: optionalString(x.version, `${field}.version`, APP_VERSION) ?? null,
     args: strings(x.args, `${field}.args`),
     command: strings(x.command, `${field}.command`),
     envs: envs(req, x.envs, `${field}.envs`),

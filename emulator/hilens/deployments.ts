@@ -2,9 +2,10 @@ import { randomUUID } from "node:crypto";
 import { EmuError, EmuRequest, Route, page, route } from "../http";
 import type { Store } from "../store";
 import { DEVICE_KIND, devicesWithTags, isOnline, settleDevice } from "./devices";
-import { APP_NAME, deploymentRequest } from "./deploymentTemplate";
+import { isDeepStrictEqual } from "node:util";
+import { APP_NAME, APP_VERSION, deploymentRequest, envs } from "./deploymentTemplate";
 import { hilensTime, timingOf } from "./timing";
-import { DESCRIPTION, TAG_RULES, conflict, invalid, notFound, oneOf, optionalInt, optionalString, requireArray, requireInt, requireString, tags } from "./validation";
+import { DESCRIPTION, TAG_RULES, conflict, invalid, notFound, oneOf, optionalBool, optionalInt, optionalString, requireArray, requireInt, requireString, tags } from "./validation";
 import { nowOf } from "../clock";
 
 export const DEPLOYMENT_KIND = "deployment";
@@ -41,17 +42,28 @@ export function settleDeployment(store: Store, project: string, d: Row, now = no
     Object.assign(d, {
       state: failure ? (d.state === "CREATING" ? "CREATE_FAILED" : "START_FAILED") : "RUNNING",
       reason: failure,
-      ready_replicas: failure ? 0 : d.replicas,
+      ready_replicas: failure ? 0 : readyReplicas(d, []),
       result: d.node_ids.map((id: string) => problems.find((p: Row) => p.node_id === id) ?? { node_id: id }),
     });
     return store.put(project, DEPLOYMENT_KIND, d.id, d);
   }
   if (d.state === "RUNNING") {
     // A device that went offline takes its instance with it; it comes back with the device.
-    const ready = problems.length ? Math.max(0, d.replicas - problems.length) : d.replicas;
+    const ready = readyReplicas(d, problems.map((p: Row) => p.node_id));
     if (ready !== d.ready_replicas) return store.put(project, DEPLOYMENT_KIND, d.id, { ...d, ready_replicas: ready });
   }
   return d;
+}
+
+/** Instances stopped with `pause` (§5.3.8), by device: they keep their place in the deployment but are not ready. */
+function pausedOf(d: Row): string[] {
+  return d.emu.paused ?? [];
+}
+
+/** Replicas minus the instances that are down: on an offline or missing device, or paused. */
+function readyReplicas(d: Row, downNodeIds: string[]): number {
+  const down = new Set([...downNodeIds, ...pausedOf(d)].filter((id) => d.node_ids.includes(id)));
+  return Math.max(0, d.replicas - down.size);
 }
 
 function render(d: Row): Row {
@@ -62,6 +74,13 @@ function render(d: Row): Row {
 function getDeployment(req: EmuRequest, id: string): Row {
   const d = req.store.get(req.principal, DEPLOYMENT_KIND, id);
   return (d && settleDeployment(req.store, req.principal, d)) ?? notFound("deployment", id);
+}
+
+/** A deployment that can still be changed: one being deleted answers 409. */
+function changeableDeployment(req: EmuRequest): Row {
+  const d = getDeployment(req, req.params.deployment_id);
+  if (d.state === "DELETING") throw new EmuError(409, "HIL.0409", `The deployment ${d.id} is being deleted.`);
+  return d;
 }
 
 function nodeIds(value: unknown, field: string): string[] {
@@ -81,7 +100,7 @@ function devicesByTags(req: EmuRequest, value: unknown, count: number | undefine
   return { ids: matching.slice(0, want).map((n) => n.id), failure };
 }
 
-/** Starts (or restarts) the rollout: instances go Pending and come up after `deploymentReadyMs`. */
+/** Starts (or restarts) the rollout: instances go Pending and come up after `deploymentReadyMs`; paused ones (§5.3.8) stay paused. */
 function rollout(store: Store, d: Row, state: "CREATING" | "STARTING", failure: string | null, now = nowOf(store)): Row {
   return { ...d, state, reason: null, ready_replicas: 0, result: d.node_ids.map((id: string) => ({ node_id: id })), updated_at: hilensTime(now), emu: { ...d.emu, ready_at: now + timingOf(store).deploymentReadyMs, started_ms: now, failure } };
 }
@@ -149,8 +168,7 @@ export const deploymentRoutes: Route[] = [
   }),
   deploymentRoute(`GET ${item}`, (req) => ({ body: render(getDeployment(req, req.params.deployment_id)) })),
   deploymentRoute(`PUT ${item}`, (req) => {
-    const d = getDeployment(req, req.params.deployment_id);
-    if (d.state === "DELETING") throw new EmuError(409, "HIL.0409", `The deployment ${d.id} is being deleted.`);
+    const d = changeableDeployment(req);
     optionalInt(req.headers["x-expired-time"], "X-Expired-Time", 1, 86400);
     const b = req.body ?? {};
     const next: Row = { ...d, updated_at: hilensTime(nowOf(req.store)) };
@@ -192,9 +210,11 @@ export const deploymentRoutes: Route[] = [
 ];
 
 function podStatus(d: Row, node: Row | undefined, now: number): { status: string; reason: string | null } {
+  if (d.state === "DELETING") return { status: "Succeeded", reason: null };
+  // §5.3.9 has no status for a paused instance: its containers were ended on purpose, which is Succeeded.
+  if (node && pausedOf(d).includes(node.id)) return { status: "Succeeded", reason: "The instance was stopped (pause, §5.3.8)." };
   if (d.state === "CREATING" || d.state === "STARTING") return { status: "Pending", reason: null };
   if (d.state === "CREATE_FAILED" || d.state === "START_FAILED") return { status: "Failed", reason: d.reason };
-  if (d.state === "DELETING") return { status: "Succeeded", reason: null };
   if (!node || !isOnline(node, now)) return { status: "Unknown", reason: "The device is offline." };
   return { status: "Running", reason: null };
 }
@@ -221,6 +241,69 @@ export function podsOf(store: Store, project: string, d: Row): Row[] {
     };
   });
 }
+
+/** The instance `pod_id` of a deployment that is not being deleted (§5.3.7, §5.3.8 answer in the deployment error shape). */
+function podOf(req: EmuRequest): { d: Row; pod: Row } {
+  const d = changeableDeployment(req);
+  const pod = podsOf(req.store, req.principal, d).find((p) => p.id === req.params.pod_id) ?? notFound("instance", req.params.pod_id);
+  return { d, pod };
+}
+
+/**
+ * §5.3.6 PATCH: `version` sets the apps' version, `patch.envs` adds or overwrites variables by
+ * name. The document names no app, so both apply to every app of the template; a change restarts
+ * the instances, as a template change does (§5.3.4). Errors take the deployment shape, as in the
+ * rest of §5.3.
+ */
+function patchDeployment(req: EmuRequest): Row {
+  const d = changeableDeployment(req);
+  const b = req.body ?? {};
+  const version = optionalString(b.version, "version", APP_VERSION);
+  const patch = b.patch === undefined || b.patch === null ? {} : typeof b.patch === "object" && !Array.isArray(b.patch) ? b.patch : invalid("patch", "must be an object");
+  const added = patch.envs === undefined || patch.envs === null ? [] : envs(req, patch.envs, "patch.envs");
+  const apps = d.template.apps.map((a: Row) => ({
+    ...a,
+    ...(version ? { version } : {}),
+    envs: [...(a.envs ?? []).filter((e: Row) => !added.some((n) => n.name === e.name)), ...added],
+  }));
+  if (isDeepStrictEqual(apps, d.template.apps)) return d;
+  return req.store.put(req.principal, DEPLOYMENT_KIND, d.id, rollout(req.store, { ...d, template: { ...d.template, apps } }, "STARTING", null));
+}
+
+export const instanceRoutes: Route[] = [
+  deploymentRoute(`PATCH ${item}`, (req) => ({ body: render(patchDeployment(req)) })),
+  // §5.3.7: the instance goes and the deployment no longer targets its device.
+  deploymentRoute(`DELETE ${item}/{pod_id}`, (req) => {
+    const { d, pod } = podOf(req);
+    // The emulator removes the instance at once, so force_delete (validated) changes nothing here.
+    optionalBool(req.query.get("force_delete") ?? undefined, "force_delete");
+    // §5.3.1: a deployment has at least one device; the last instance goes with the deployment (§5.3.5).
+    if (d.node_ids.length === 1) throw new EmuError(409, "HIL.0409", `The instance ${pod.id} is the last of the deployment ${d.id}; delete the deployment instead.`);
+    const nodeIds = d.node_ids.filter((id: string) => id !== pod.node_id);
+    const next: Row = {
+      ...d,
+      node_ids: nodeIds,
+      node_num: nodeIds.length,
+      result: d.result.filter((r: Row) => r.node_id !== pod.node_id),
+      updated_at: hilensTime(nowOf(req.store)),
+      emu: { ...d.emu, paused: pausedOf(d).filter((id) => id !== pod.node_id) },
+    };
+    next.ready_replicas = d.state === "RUNNING" ? readyReplicas(next, []) : d.ready_replicas;
+    req.store.put(req.principal, DEPLOYMENT_KIND, d.id, next);
+    return { body: { pod_id: pod.id } };
+  }),
+  // §5.3.8: pause stops one instance, resume starts it again; either is a no-op when already so.
+  deploymentRoute(`POST ${item}/{pod_id}/action/{action}`, (req) => {
+    const { d, pod } = podOf(req);
+    const action = oneOf(req.params.action, "action", ["pause", "resume"]);
+    const paused = pausedOf(d).filter((id) => id !== pod.node_id);
+    if (action === "pause") paused.push(pod.node_id);
+    const next: Row = { ...d, updated_at: hilensTime(nowOf(req.store)), emu: { ...d.emu, paused } };
+    if (d.state === "RUNNING") next.ready_replicas = readyReplicas(next, []);
+    req.store.put(req.principal, DEPLOYMENT_KIND, d.id, next);
+    return { body: { pod_id: pod.id } };
+  }),
+];
 
 export const podRoutes: Route[] = [
   route("GET /v3/{project_id}/ai-mgr/pods", (req) => {

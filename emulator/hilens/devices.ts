@@ -6,6 +6,7 @@ import { DEFAULT_WORKSPACE } from "./keyValue";
 import { hilensTime, timingOf } from "./timing";
 import { DESCRIPTION, TAG_RULES, invalid, notFound, oneOf, optionalBool, optionalInt, optionalString, requireArray, requireString, tags } from "./validation";
 import { nowOf } from "../clock";
+import { activationOf, activationRecord, activationRoutes, releaseActivation } from "./activation";
 
 export const DEVICE_KIND = "device";
 const DEVICE_NAME = /^[\u4e00-\u9fa5A-Za-z0-9_-]{1,64}$/;
@@ -166,7 +167,8 @@ function renderDetail(store: Store, project: string, node: Row, now = nowOf(stor
     firmware_upgrade_record: node.firmware_upgrade_record ?? null,
     state: stateOf(node, now),
     type: DEVICE_TYPE,
-    active_status: connected ? "ACTIVATED" : "INACTIVE",
+    // Activated while bound to a run-service-fee order (§5.1.7); the emulator does not refuse deployments to inactive devices.
+    active_status: activationOf(node).length ? "ACTIVATED" : "INACTIVE",
     cpu: connected ? 4 : 0,
     gpu_num: 0,
     npu_num: connected ? 1 : 0,
@@ -181,7 +183,7 @@ function renderDetail(store: Store, project: string, node: Row, now = nowOf(stor
     // The tables call this an object of key/value pairs and the examples show `{}`: a map.
     tags: Object.fromEntries(node.tags.map((t: Row) => [t.key, t.value])),
     npu_info: {},
-    active_content: [],
+    active_content: activationOf(node),
     log_configs: node.log_configs,
     event_validity_period: node.event_validity_period,
     deployment_num: deploymentsOn(store, project, node.id).length,
@@ -263,6 +265,7 @@ export const deviceRoutes = [
     const connectMs = timingOf(req.store).deviceConnectMs;
     const id = "hilens-" + randomUUID().replace(/-/g, "");
     const row = req.store.put(req.principal, DEVICE_KIND, id, {
+      activation_records: [activationRecord({ id, project_id: req.principal }, "INACTIVE", now)],
       id,
       project_id: req.principal,
       name,
@@ -307,6 +310,7 @@ export const deviceRoutes = [
     const force = req.query.get("force_delete") === "true";
     const running = deploymentsOn(req.store, req.principal, existing.id);
     if (running.length && !force) throw new EmuError(409, "HIL.0409", `The device ${existing.id} still runs ${running.length} deployment(s); delete them first or pass force_delete=true.`);
+    releaseActivation(req.store, req.principal, existing);
     req.store.delete(req.principal, DEVICE_KIND, existing.id);
     return { status: 204 };
   }),
@@ -341,6 +345,7 @@ export const deviceRoutes = [
     const rows = FIRMWARES.filter((f) => f.device_type === deviceType && filters.every((k) => !req.query.get(k) || f[k] === req.query.get(k)));
     return { body: { count: rows.length, firmwares: page(rows, req.query, { max: 100, default: 100 }) } };
   }),
+  ...activationRoutes(DEVICE_KIND),
 ];
 
 /** Control route: the device agent goes online (`{"online": true}`) or offline. */

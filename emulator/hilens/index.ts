@@ -3,10 +3,12 @@ import { workspaceRoutes } from "./workspaces";
 import { DESCRIPTION, invalid } from "./validation";
 import { keyValueRoutes } from "./keyValue";
 import { deviceControlRoutes, deviceRoutes } from "./devices";
-import { deploymentRoutes, podRoutes } from "./deployments";
+import { deploymentRoutes, instanceRoutes, podRoutes } from "./deployments";
 import { taskRoutes } from "./tasks";
 import { tagRoutes } from "./tags";
 import { timingControlRoutes } from "./timing";
+import { platformOrderControlRoutes, platformOrderRoutes } from "./activation";
+import { skillMarketControlRoutes, skillMarketRoutes } from "./skillMarket";
 
 const configMapRoutes = keyValueRoutes({
   kind: "configmap",
@@ -60,10 +62,15 @@ export const hilensRoutes: Route[] = [
   ...configMapRoutes,
   ...secretRoutes,
   ...deviceRoutes,
+  ...platformOrderRoutes,
   ...deploymentRoutes,
+  ...instanceRoutes,
   ...podRoutes,
   ...taskRoutes,
   ...tagRoutes,
+  ...skillMarketRoutes,
   ...timingControlRoutes,
   ...deviceControlRoutes,
+  ...platformOrderControlRoutes,
+  ...skillMarketControlRoutes,
 ];

@@ -80,11 +80,12 @@ export function keyValueRoutes(k: KeyValueKind): Route[] {
   return [
     route(`GET ${base}`, (req) => {
       const name = req.query.get("name");
-      const workspace = req.query.get("workspace_id");
+      // §5.4.1 / §5.6.1: without `workspace_id` the list is the account's default workspace's, not every workspace's.
+      const workspace = req.query.get("workspace_id") ?? DEFAULT_WORKSPACE;
       const tagged = k.tagFilter(req.query);
       const rows = req.store
         .list(req.principal, k.kind)
-        .filter((r) => (!name || r.name.includes(name)) && (!workspace || r.workspace_id === workspace) && (!tagged || tagged(r.tags)))
+        .filter((r) => (!name || r.name.includes(name)) && r.workspace_id === workspace && (!tagged || tagged(r.tags)))
         .sort(listOrder(req.query));
       return { body: { count: rows.length, [k.listKey]: page(rows, req.query, k.listBounds) } };
     }),

@@ -36,15 +36,19 @@ export function invalidParam(key: string, value: unknown, rule: string): never {
   return fail(400, "octopus.000003", `Request params [${key}:${shown}] is invalid: ${rule}`);
 }
 
-/**
- * A route guarded by the IAM action §6 lists for it: a principal whose policy does not grant the
- * action gets 403 octopus.000111 "Insufficient permission to operate" (§6.1, table 7-3).
- */
 /** §7.2: 000001 validation, 000112 a project the token is not for, 000002 internal errors. */
 export const OCTOPUS_CODES: FamilyCodes = { invalidBody: "octopus.000001", wrongProject: { status: 403, code: "octopus.000112", message: "Permission is denied" }, internal: "octopus.000002" };
 
-export function octopusRoute(method: string, path: string, action: string, handler: (req: EmuRequest) => EmuResponse | Promise<EmuResponse>): Route {
-  const guarded = route(`${method} ${BASE}${path}`, (req) => {
+/** The simulation APIs (§4.18, §4.19) live under `/v2/{project_id}/sim/sm`, the rest under `/v1.0/{project_id}`. */
+export const SIM_BASE = "/v2/{project_id}/sim/sm";
+
+/**
+ * A route guarded by the IAM action §6 lists for it: a principal whose policy does not grant the
+ * action gets 403 octopus.000111 "Insufficient permission to operate" (§6.1, table 7-3). `base`
+ * is the path prefix: `/v1.0/{project_id}`, or `SIM_BASE` for the simulation APIs.
+ */
+export function octopusRoute(method: string, path: string, action: string, handler: (req: EmuRequest) => EmuResponse | Promise<EmuResponse>, base = BASE): Route {
+  const guarded = route(`${method} ${base}${path}`, (req) => {
     if (!req.permits(action)) fail(403, "octopus.000111", `Insufficient permission to operate: the policy does not grant ${action}`);
     return handler(req);
   });

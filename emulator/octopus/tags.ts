@@ -1,6 +1,7 @@
 import type { EmuRequest } from "../http";
 import { KIND, NO_BODY, checkFields, fail, field, invalidParam, listPage, insertNumbered, ok, octopusRoute, pathNumber } from "./common";
 import { nowOf } from "../clock";
+import { PACKAGE_KIND, SEGMENT_KIND } from "./sceneKinds";
 
 /**
  * The parent of top-level nodes: §4.17.2 gives `parent_id` the default 15000000, while its examples
@@ -20,7 +21,8 @@ const BUILT_IN = [
 const TAGS = "/data/tags";
 const TAG = `${TAGS}/{id}`;
 
-function allTags(req: EmuRequest): Record<string, any>[] {
+/** Built-in and project tags: what tag ids in other objects (packages §4.9.5, scene segments §4.16.2) must name. */
+export function allTags(req: EmuRequest): Record<string, any>[] {
   return [...BUILT_IN, ...req.store.list(req.principal, KIND.tag)];
 }
 
@@ -104,11 +106,16 @@ export const tagRoutes = [
     return NO_BODY;
   }),
 
-  // A category that still has children is "Node In Use" (409 octopus.101002).
+  // A category that still has children is "Node In Use" (409 octopus.101002); a tag that scene segments (§4.16) or data packages (§4.9.5) carry is in use too (409 octopus.101006).
   octopusRoute("DELETE", TAG, "octopus:dataTag:delete", (req) => {
     const tag = tagOrFail(req);
     const children = allTags(req).filter((t) => t.parent_id === tag.id);
     if (children.length) fail(409, "octopus.101002", `Node In Use: "${tag.name}" still has ${children.map((t) => `"${t.name}"`).join(", ")}`);
+    const carriers = (kind: string) => req.store.list(req.principal, kind).filter((o) => o.tag_ids.includes(tag.id)).map((o) => o.id);
+    const segments = carriers(SEGMENT_KIND);
+    if (segments.length) fail(409, "octopus.101006", `Tag Used In Segments: "${tag.name}" is on segment(s) ${segments.join(", ")}`);
+    const packages = carriers(PACKAGE_KIND);
+    if (packages.length) fail(409, "octopus.101006", `Tag Used In Packages: "${tag.name}" is on package(s) ${packages.join(", ")}`);
     req.store.delete(req.principal, KIND.tag, String(tag.id));
     return NO_BODY;
   }),

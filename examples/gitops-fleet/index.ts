@@ -45,8 +45,8 @@ const devices = Object.fromEntries(
 );
 
 // Each model version in use is one deployment on the devices that run it. Moving a device to
-// another version adds it to that version's deployment in place (batch deploy), and replaces the
-// deployment it leaves (see hilens.Deployment `nodeIds`).
+// another version adds it to that version's deployment in place (batch deploy) and deletes its
+// instance from the deployment it leaves, in place too (see hilens.Deployment `nodeIds`).
 // Deployment names are unique and stable: `<model>-<version>` when that is a valid name, else a
 // readable prefix and a short hash of the release (fleet.ts `releaseName`).
 const deployments = deploymentsOf(fleet).map(({ model, version, name, devices: names }) => {

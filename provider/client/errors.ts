@@ -66,10 +66,11 @@ export class InputError extends Error {
 
 /**
  * Codes that mean "an object with this name already exists" without an HTTP 409: Octopus datasets
- * answer 400 octopus.202201 (table 7-6). Octopus repositories, processors and tags answer 409
+ * answer 400 octopus.202201 (table 7-6), simulation scenes 400 octopus.107001 "Scenario Name is already
+ * exists" (table 7-3). Octopus repositories, processors and tags answer 409
  * (octopus.000142, .109002, .101005), as do HiLens and TensorBay (NameConflict).
  */
-const ALREADY_EXISTS_CODES = new Set(["octopus.202201"]);
+const ALREADY_EXISTS_CODES = new Set(["octopus.202201", "octopus.107001"]);
 
 /** A create refused because the name is taken. */
 export function isAlreadyExists(err: unknown): err is ApiError {

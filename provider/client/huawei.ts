@@ -172,12 +172,15 @@ export class HuaweiServiceClient {
     return (await this.endpoint.request(req)).body;
   }
 
-  /** Walks limit/offset pages until `count` (or a short page) says there is no more; `countKey` may be a dotted path (`page_info.total`). */
-  async listAll<T>(route: string, itemsKey: string, options: { params?: Record<string, string | number>; query?: Record<string, QueryValue>; pageSize?: number; countKey?: string } = {}): Promise<T[]> {
+  /**
+   * Walks limit/offset pages until `count` (or a short page) says there is no more; `countKey` may be a dotted path (`page_info.total`).
+   * `body` is sent with every page, for lists queried by a POST (Octopus §4.5.2), which are reads and so repeated safely.
+   */
+  async listAll<T>(route: string, itemsKey: string, options: { params?: Record<string, string | number>; query?: Record<string, QueryValue>; body?: unknown; pageSize?: number; countKey?: string } = {}): Promise<T[]> {
     const pageSize = options.pageSize ?? 100;
     const items: T[] = [];
     for (let offset = 0; ; offset += pageSize) {
-      const body = await this.call(route, options.params, { query: { ...options.query, limit: pageSize, offset } });
+      const body = await this.call(route, options.params, { query: { ...options.query, limit: pageSize, offset }, ...(options.body === undefined ? {} : { body: options.body, idempotent: true }) });
       const page: T[] = body?.[itemsKey] ?? [];
       items.push(...page);
       const total = Number((options.countKey ?? "count").split(".").reduce((v, key) => v?.[key], body));

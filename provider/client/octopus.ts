@@ -27,9 +27,9 @@ export function isInUse(err: unknown): err is ApiError {
 }
 
 /** Every item of an Octopus list (`payload.list`, `payload.page_info.total`), page by page. */
-export function listAllOctopus<T = any>(client: HuaweiServiceClient, route: string, options: { params?: Record<string, string | number>; query?: Record<string, QueryValue> } = {}): Promise<T[]> {
-  // 100 is within every documented `limit` maximum (100 for repos and datasets, 200, 300).
-  return client.listAll<T>(route, "list", { ...options, pageSize: 100, countKey: "page_info.total" });
+export function listAllOctopus<T = any>(client: HuaweiServiceClient, route: string, options: { params?: Record<string, string | number>; query?: Record<string, QueryValue>; body?: unknown; pageSize?: number } = {}): Promise<T[]> {
+  // 100 is within most documented `limit` maxima (100 for repos and datasets, 200, 300); warehouses and their attributes pass 50 (§4.5.1, §4.6.1).
+  return client.listAll<T>(route, "list", { ...options, pageSize: options.pageSize ?? 100, countKey: "page_info.total" });
 }
 
 /** Octopus ids are numbers (Long/Integer); Pulumi ids and references between resources are strings. */

@@ -118,6 +118,12 @@ export interface NameIdentity<I> {
   /** For the docs: what is unique, where the document says so. */
   doc: string;
   find(ctx: Context, inputs: I): Promise<string | undefined>;
+  /**
+   * Input fields the create request does not carry, set by steps after it (a file marked ready,
+   * instances paused): an object found after a lost answer may not have them yet, so they are left
+   * out of the check that it is the object the create sent.
+   */
+  setAfterCreate?: readonly (keyof I & string)[];
 }
 
 /**
@@ -136,7 +142,18 @@ export interface NewObjectIdentity<I> {
   whenFound?: "adopt" | "recreate";
 }
 
-export type Identity<I> = NameIdentity<I> | NewObjectIdentity<I>;
+/**
+ * Objects the document gives no way to list or look up (Octopus scene maps, §4.19: create and
+ * file update only). A create whose answer was lost cannot be checked, so it is never sent again:
+ * `up` fails, and at most one object was made.
+ */
+export interface NoLookupIdentity {
+  by: "none";
+  /** For the docs and the error: why the object cannot be found, and how to adopt it if it was made. */
+  doc: string;
+}
+
+export type Identity<I> = NameIdentity<I> | NewObjectIdentity<I> | NoLookupIdentity;
 
 /** The hidden input carrying the resource's name from the program to the provider, for its progress lines (never a diff). */
 export const NAME_KEY = "__edgeaiName";

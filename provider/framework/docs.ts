@@ -7,6 +7,7 @@ function lostAnswer(def: ResourceDefinition): string {
   const id = def.identity;
   if (id.by === "name")
     return `**When a create's answer is lost** (a 5xx or a broken connection after the request was sent), the provider looks the object up by ${id.doc} before anything else: found, it is adopted; not found, the create is sent again. A create refused because the name is taken names the existing object's ID for \`importId\`.`;
+  if (id.by === "none") return `**When a create's answer is lost** (a 5xx or a broken connection after the request was sent), the create is not sent again and \`up\` fails, since ${id.doc}.`;
   const found = id.whenFound === "recreate" ? "found, it is deleted and created anew" : "found, it is adopted";
   return `**When a create's answer is lost** (a 5xx or a broken connection after the request was sent), the provider looks for ${id.doc}: ${found}; not found, the create is sent again.`;
 }

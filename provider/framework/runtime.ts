@@ -306,6 +306,7 @@ async function createExactlyOnce(def: ResourceDefinition, inputs: Props, props: 
     } catch (err) {
       if (!(err instanceof OutcomeUnknownError)) throw partiallyCreated(await importHint(def, inputs, err), inputs, props);
       const lost = `no answer to ${err.method} ${err.path} (${err.reason})`;
+      if (identity.by === "none") throw new Error(`${token(def)}: ${lost}; it is not sent again, since ${identity.doc}`);
       const found = await findMade(def, inputs, before);
       if (found !== undefined && !(identity.by === "new" && identity.whenFound === "recreate")) {
         ctx().log(`${label}: ${lost}; found it (id ${found}), adopting`);
@@ -330,6 +331,7 @@ async function createExactlyOnce(def: ResourceDefinition, inputs: Props, props: 
 async function findMade(def: ResourceDefinition, inputs: Props, before: Set<string> | undefined): Promise<string | undefined> {
   const identity = def.identity;
   if (identity.by === "name") return identity.find(ctx(), inputs);
+  if (identity.by === "none") return undefined;
   const made = (await identity.candidates(ctx(), inputs)).filter((id) => !before!.has(id));
   if (made.length > 1)
     throw new Error(`${token(def)}: a create's answer was lost and ${made.length} new matching objects appeared meanwhile (${made.join(", ")}): another client creates in the same place; adopt the right one with \`importId\``);
@@ -353,6 +355,16 @@ async function adopt(def: ResourceDefinition, id: string, inputs: Props, how: "i
     );
   let state = live.state;
   const drifted = !same(inputs, overlay(inputs, live.inputs));
+  // Found by name after a lost answer, an object that differs from what the create sent is not the
+  // one it made: the name was already taken (the lost answer was a 409). Taking it over would
+  // overwrite someone else's object.
+  const later: readonly string[] = (def.identity.by === "name" && def.identity.setAfterCreate) || [];
+  const differing = Object.keys(inputs).filter((key) => !later.includes(key) && live.inputs[key] !== undefined && !same(inputs[key], live.inputs[key]));
+  if (how === "resume" && def.identity.by === "name" && differing.length) {
+    throw new InputError(
+      `${token(def)}: ${what} differs from the program (${differing.map((k) => `"${k}"`).join(", ")}), so it is not the one this create made: the name was already taken. Nothing was changed; adopt it with importId "${id}", or choose another name`,
+    );
+  }
   // A resumed create still owes the waits its create would have done after the request.
   const owesWait = how === "resume" && "awaitTimeouts" in def.inputs.shape;
   if ((drifted || owesWait) && def.api.update) state = { ...state, ...(await def.api.update(ctx(), id, overlay(inputs, live.inputs), inputs, live.state)) };

@@ -189,7 +189,9 @@ function functionCode(def: LookupDefinition<any, unknown>, e: Emitter): string {
   }
   const secret = def.secret ? ["The result is secret in the Output form."] : [];
   code += jsdoc([def.description, `Runs in the program's process with the stack's \`edgeai:\` configuration.`], "");
-  code += `export function ${def.name}(args${optionalArgs}: ${argsName}): Promise<${resultName}> {\n    return lookups.${def.name}.plain(args) as Promise<${resultName}>;\n}\n\n`;
+  // A function without arguments: its zod input type (`Record<string, never>`) does not take the empty interface, so nothing is passed.
+  const plainArgs = Object.keys(argsNode.properties ?? {}).length ? "args" : "";
+  code += `export function ${def.name}(args${optionalArgs}: ${argsName}): Promise<${resultName}> {\n    return lookups.${def.name}.plain(${plainArgs}) as Promise<${resultName}>;\n}\n\n`;
   code += jsdoc([def.description, "The Output form: takes Inputs, returns an Output.", ...secret], "");
   code += `export function ${def.name}Output(args${optionalArgs}: ${outputArgsName}): pulumi.Output<${resultName}> {\n    return lookups.${def.name}.output(args as never) as pulumi.Output<${resultName}>;\n}\n`;
   return code;

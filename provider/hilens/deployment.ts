@@ -4,9 +4,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { Context, NotReadyError, Props, afterCreate, defineResource, importIdField } from "../framework/definition";
 import { compact, toCamel, toSnake } from "../framework/case";
-import { rules } from "../framework/validate";
+import { UNKNOWN, rules } from "../framework/validate";
 import { awaitTimeoutsField, skipAwaitField, timeoutFor, waitFor } from "../framework/await";
-import { isNotFound } from "../client/errors";
+import { InputError, isNotFound } from "../client/errors";
 import { descriptionField, idsByName, projectOnto } from "./common";
 import { CONFIG_MAP_NAME } from "./configMap";
 import { deploymentTagList, liveTags, reconcileTags } from "./tags";
@@ -171,9 +171,15 @@ const inputs = z
       .array(z.string().min(1))
       .min(1)
       .optional()
-      .describe("Target devices. Adding devices deploys to them in place (batch deploy, §5.3.10). Removing one replaces the deployment: §5.3.7 deletes a single instance, but the document does not say the deployment then stops targeting that device, so the provider converges by replacing it (the app briefly stops on the devices it keeps)."),
+      .describe("Target devices. Changed in place: an added device gets an instance (batch deploy, §5.3.10); a removed device's instance is deleted (§5.3.7) and the deployment stops targeting it, while the instances on the other devices keep running, untouched."),
     nodeTags: deploymentTagList.optional().describe("Target devices by tag instead of nodeIds (§5.3.2 node_tags); with nodeNum. Changing it replaces the deployment."),
     nodeNum: z.number().int().min(1).optional().describe("How many devices carrying nodeTags to deploy to. Changing it replaces the deployment."),
+    pausedNodeIds: z
+      .array(z.string().min(1))
+      .default([])
+      .describe(
+        "Devices (of nodeIds) whose instance is stopped: each is paused (§5.3.8 `pause`) and stays part of the deployment; removing a device from this list resumes its instance (`resume`). Changed in place. A paused instance is not ready, so create and update wait for `replicas` minus the paused ones. Read back from the instances (§5.3.9): the service has no paused status, so an instance reported `Succeeded` (ended on purpose) while its deployment runs counts as paused.",
+      ),
     tags: deploymentTagList.default([]).describe("Deployment tags (§5.3.2), reconciled with the tag API (§5.7) and read from it: console edits show as drift on refresh."),
     licenseQuota: z.number().int().min(0).optional().describe("License quota this deployment uses (§5.3.2). Changing it replaces the deployment."),
     svcOrderId: z.string().optional().describe("Order ID of the app-management service purchase. Changing it replaces the deployment."),
@@ -190,7 +196,15 @@ const inputs = z
   .superRefine((d, issue) => {
     if ((d.nodeIds === undefined) === (d.nodeTags === undefined)) issue.addIssue({ code: "custom", path: ["nodeIds"], message: "set exactly one of nodeIds and nodeTags (HiLens §5.3.2)" });
     if (d.nodeNum !== undefined && d.nodeTags === undefined) issue.addIssue({ code: "custom", path: ["nodeNum"], message: "only applies with nodeTags (HiLens §5.3.2)" });
+    // Checked where both lists are known: an unknown ID (a device created in the same run) is not invalid.
+    if (isKnownList(d.nodeIds) && isKnownList(d.pausedNodeIds)) {
+      d.pausedNodeIds.forEach((id, i) => {
+        if (!d.nodeIds!.includes(id)) issue.addIssue({ code: "custom", path: ["pausedNodeIds", i], message: `must be one of nodeIds: ${id} is not a target device (HiLens §5.3.8 pauses an instance of the deployment)` });
+      });
+    }
   });
+
+const isKnownList = (list: unknown): list is string[] => Array.isArray(list) && list.every((id) => typeof id === "string" && id !== UNKNOWN);
 
 const outputs = z.object({
   state: z.string().describe("RUNNING, CREATING, CREATE_FAILED, STARTING, START_FAILED, ... (§5.3)."),
@@ -245,16 +259,17 @@ async function get(ctx: Context, id: string): Promise<any> {
   return ctx.hilens.call(`GET ${item}`, { id });
 }
 
-/** Create and update wait for RUNNING with every replica ready, or fail with the deployment's reason. */
+/** Create and update wait for RUNNING with every replica ready but the paused ones, or fail with the deployment's reason. */
 async function awaitReady(ctx: Context, id: string, i: Inputs, op: "create" | "update"): Promise<Props> {
   if (i.skipAwait) return stateOf(await get(ctx, id));
   const result = await waitFor(ctx, `deployment ${i.name}`, timeoutFor(i, op, DEFAULT_TIMEOUT_MS), async () => {
     const d = await get(ctx, id);
     const failed = FAILED.includes(d.state);
+    const wanted = Math.max(0, d.replicas - i.pausedNodeIds.length);
     return {
-      done: d.state === "RUNNING" && d.ready_replicas === d.replicas,
+      done: d.state === "RUNNING" && d.ready_replicas >= wanted,
       failure: failed ? `${d.state}: ${d.reason ?? "no reason given"}` : undefined,
-      status: `${d.state}, ${d.ready_replicas ?? 0}/${d.replicas} ready`,
+      status: `${d.state}, ${d.ready_replicas ?? 0}/${wanted} ready`,
       value: d,
     };
   });
@@ -264,6 +279,39 @@ async function awaitReady(ctx: Context, id: string, i: Inputs, op: "create" | "u
 
 const added = (olds: string[] | undefined, news: string[] | undefined) => (news ?? []).filter((id) => !(olds ?? []).includes(id));
 
+/** §5.3.9: the deployment's instances (one per device). */
+async function instancesOf(ctx: Context, id: string): Promise<any[]> {
+  return ctx.hilens.listAll<any>("GET /v3/{project_id}/ai-mgr/pods", "pods", { query: { deployment_id: id } });
+}
+
+/** The devices whose instance is paused: reported `Succeeded` (ended on purpose, §5.3.9) while the deployment is not being deleted. */
+function pausedNodes(deployment: any, instances: any[]): string[] {
+  return deployment.state === "DELETING" ? [] : instances.filter((p) => p.status === "Succeeded").map((p) => p.node_id);
+}
+
+/**
+ * Deletes the instances on the devices no longer targeted (§5.3.7) and pauses or resumes the
+ * others whose live state differs from `pausedNodeIds` (§5.3.8). Safe to repeat: it acts on what
+ * the instance list shows now, and an instance already deleted is absent from it.
+ */
+async function reconcileInstances(ctx: Context, id: string, name: string, targets: string[] | undefined, paused: string[]): Promise<void> {
+  const live = await get(ctx, id);
+  const instances = await instancesOf(ctx, id);
+  const livePaused = pausedNodes(live, instances);
+  for (const pod of instances) {
+    const path = { id, pod_id: pod.id };
+    if (targets && !targets.includes(pod.node_id)) await ctx.hilens.call(`DELETE ${item}/{pod_id}`, path);
+    else if (paused.includes(pod.node_id) !== livePaused.includes(pod.node_id)) await ctx.hilens.call(`POST ${item}/{pod_id}/action/{action}`, { ...path, action: paused.includes(pod.node_id) ? "pause" : "resume" }, { idempotent: true });
+  }
+  const missing = paused.filter((nodeId) => !instances.some((p) => p.node_id === nodeId));
+  // Only knowable here when the devices are chosen by nodeTags (check compares with nodeIds).
+  if (missing.length) throw new InputError(`edgeai:hilens:Deployment "${name}" (${id}): field "pausedNodeIds": the deployment has no instance on ${missing.join(", ")}`);
+}
+
+/** Only the config hash changed (to a new value): §5.3.6 PATCH sets that one variable in every app; a removed hash needs the whole template. */
+const onlyHashChanged = (olds: Inputs, news: Inputs) =>
+  olds.configHash !== news.configHash && news.configHash !== undefined && olds.replicas === news.replicas && isDeepStrictEqual(olds.template, news.template);
+
 export const deploymentDefinition = defineResource({
   service: "hilens",
   name: "Deployment",
@@ -272,12 +320,14 @@ export const deploymentDefinition = defineResource({
   inputs,
   outputs,
   immutable: ["name", "source", "nodeTags", "nodeNum", "licenseQuota", "svcOrderId"],
-  replaceWhen: {
-    // Devices can only be added (§5.3.10); an unknown list may drop one, so it replaces too.
-    nodeIds: (olds, news) => !Array.isArray(news) || (olds ?? []).some((id) => !news.includes(id)),
-  },
   uniqueName: "name",
-  identity: { by: "name", doc: "its name, unique in the project (§5.3.2)", find: async (ctx, i) => (await idsByName(ctx, "GET /v3/{project_id}/ai-mgr/deployments", "deployments", i.name))[0] },
+  identity: {
+    by: "name",
+    doc: "its name, unique in the project (§5.3.2)",
+    find: async (ctx, i) => (await idsByName(ctx, "GET /v3/{project_id}/ai-mgr/deployments", "deployments", i.name))[0],
+    // Instances are paused by the step after the create (§5.3.8).
+    setAfterCreate: ["pausedNodeIds"],
+  },
   advice: (d) => {
     const reads = (d.template?.apps ?? []).some((a) => a.envs?.some((e) => e.valueFrom) || a.volumes?.some((v) => v.type === "configMap" || v.type === "secret"));
     return reads && d.configHash === undefined
@@ -299,11 +349,18 @@ export const deploymentDefinition = defineResource({
         svc_order_id: i.svcOrderId,
       });
       const created = await ctx.hilens.call("POST /v3/{project_id}/ai-mgr/deployments", {}, { body });
-      return { id: created.id, state: await afterCreate(created.id, {}, () => awaitReady(ctx, created.id, i, "create")) };
+      return {
+        id: created.id,
+        state: await afterCreate(created.id, {}, async () => {
+          if (i.pausedNodeIds.length) await reconcileInstances(ctx, created.id, i.name, undefined, i.pausedNodeIds);
+          return awaitReady(ctx, created.id, i, "create");
+        }),
+      };
     },
     async read(ctx, id, declared) {
       const d = await get(ctx, id);
       const { template, configHash } = liveTemplate(d, declared.template);
+      const paused = pausedNodes(d, await instancesOf(ctx, id));
       return {
         inputs: compact({
           name: d.name,
@@ -312,6 +369,7 @@ export const deploymentDefinition = defineResource({
           replicas: d.replicas,
           template,
           nodeIds: declared.nodeTags ? undefined : d.node_ids,
+          pausedNodeIds: paused,
           tags: await liveTags(ctx, "deployment", id, declared.tags),
           configHash,
         }) as Partial<Inputs>,
@@ -321,10 +379,17 @@ export const deploymentDefinition = defineResource({
     async update(ctx, id, olds, news) {
       const live = await get(ctx, id);
       // A failed deployment is redeployed even without changes: that is how a second `up` retries it.
-      const restart = FAILED.includes(live.state) || olds.replicas !== news.replicas || olds.configHash !== news.configHash || !isDeepStrictEqual(olds.template, news.template);
-      await ctx.hilens.call(`PUT ${item}`, { id }, { body: { description: news.description ?? "", tags: news.tags, ...(restart ? { deployment: templateBody(news) } : {}) } });
+      const failed = FAILED.includes(live.state);
+      const patchHash = !failed && onlyHashChanged(olds, news);
+      const restart = failed || olds.replicas !== news.replicas || olds.configHash !== news.configHash || !isDeepStrictEqual(olds.template, news.template);
+      await ctx.hilens.call(`PUT ${item}`, { id }, { body: { description: news.description ?? "", tags: news.tags, ...(restart && !patchHash ? { deployment: templateBody(news) } : {}) } });
+      if (patchHash) await ctx.hilens.call(`PATCH ${item}`, { id }, { body: { patch: { envs: [{ name: CONFIG_HASH_ENV, value: news.configHash }] } } });
       const more = added(olds.nodeIds, news.nodeIds);
       if (more.length) await ctx.hilens.call(`PUT ${item}/nodes`, { id }, { body: { deployment_id: id, node_ids: more, node_num: more.length } });
+      // Pauses are compared with the live instances whenever any is declared (or was: olds.pausedNodeIds is absent in
+      // states written before the field existed): the update that finishes a partial create has olds equal to news.
+      const removed = (olds.nodeIds ?? []).some((nodeId) => !(news.nodeIds ?? []).includes(nodeId));
+      if (removed || news.pausedNodeIds.length || (olds.pausedNodeIds ?? []).length) await reconcileInstances(ctx, id, news.name, news.nodeIds, news.pausedNodeIds);
       await reconcileTags(ctx.hilens, "deployment", id, news.tags);
       return restart || more.length ? awaitReady(ctx, id, news, "update") : stateOf(await get(ctx, id));
     },

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from "node:util";
 import { z } from "zod";
 import { Context, NotReadyError, Props, defineResource, importIdField } from "../framework/definition";
 import { compact, toCamel, toSnake } from "../framework/case";
@@ -20,6 +21,17 @@ const logConfig = z.object({
   size: z.coerce.number().int().min(10).max(1000, { message: "must be 10-1000 MB (HiLens §5.1.2)" }).default(50).describe("Application log file size limit in MB: 10-1000, default 50."),
 });
 
+/** §5.1.7 body: the run-service-fee order(s) that activate the device. */
+const activation = z
+  .object({
+    orderId: z.string().min(1).optional().describe("Order for a lite or small device (`order_id`, §5.1.7): a `lite_device` or `small_device` order of `hilens.getRunServiceOrders`."),
+    cpuOrderId: z.string().min(1).optional().describe("Order for a large device using its CPU (`cpu_order_id`, §5.1.7)."),
+    npuGpuOrderId: z.string().min(1).optional().describe("Order for a large device using its GPU/NPU (`npu_gpu_order_id`, §5.1.7)."),
+  })
+  .refine((a) => !!(a.orderId || a.cpuOrderId || a.npuGpuOrderId), { message: "set at least one of orderId, cpuOrderId and npuGpuOrderId (HiLens §5.1.7)" });
+type Activation = z.infer<typeof activation>;
+const orderIdsOf = (a: Activation | undefined) => (a ? [a.orderId, a.cpuOrderId, a.npuGpuOrderId].filter((id): id is string => !!id) : []);
+
 const inputs = z
   .object({
     name: z
@@ -36,6 +48,11 @@ const inputs = z
     iamUserId: z.string().min(1).optional().describe("Register the device under this sub-account (default: the caller, §5.1.2). Changing it registers a new device."),
     eventValidityPeriod: z.number().int().min(0).optional().describe("Event validity period in minutes (§5.1.2, updatable §5.1.4)."),
     provider: z.enum(["hilens", "ief"]).default("hilens").describe("Platform that manages the device: hilens (default) or ief (§5.1.2 query `provider`). Changing it registers a new device."),
+    activation: activation
+      .optional()
+      .describe(
+        "Activate the device with run-service-fee orders (§5.1.7; one unit of each order per device). Changing it unbinds the old orders (§5.1.8) and activates with the new ones; removing it unbinds them, leaving the device INACTIVE. Changed in place. The history is `hilens.getActivationRecords`.",
+      ),
     enabled: z.boolean().default(true).describe("Whether the device is started: false stops it (it can no longer connect to the cloud), true starts it again (§5.1.6). Changed in place."),
     firmwareVersion: z
       .string()
@@ -60,6 +77,7 @@ const outputs = z.object({
   package: z.string().describe("The registration package: base64 of a .tar.gz holding node.conf, the device certificate and its private key (§5.1.2). Returned only at registration, so it is kept in state (secret) across refresh and update; install it on the device."),
   state: z.string().describe("UNCONNECTED, RUNNING, FAIL, STOPPED, UPGRADING or FREEZE (§5.1.3)."),
   activeStatus: z.string().optional().describe("INACTIVE or ACTIVATED."),
+  activeContent: z.array(z.string()).optional().describe("The orders the device is activated with (§5.1.3 active_content)."),
   type: z.string().optional().describe("Device type, e.g. `General ARM Device`: the `deviceType` of `getFirmwares`."),
   arch: z.string().optional().describe("Architecture, e.g. aarch64 (once connected)."),
   hostIps: z.array(z.string()).optional().describe("Host IP addresses (once connected)."),
@@ -95,6 +113,7 @@ function stateOf(d: any): Props {
   return compact({
     state: c.state,
     activeStatus: c.activeStatus,
+    activeContent: c.activeContent ?? [],
     type: c.type,
     arch: c.arch,
     hostIps: c.hostIps,
@@ -127,6 +146,24 @@ async function upgradeFirmware(ctx: Context, id: string, inputs: Inputs, timeout
   if (!result.ok) throw new NotReadyError(`edgeai:hilens:Device "${inputs.name}" (${id}): firmware upgrade to ${version} did not complete: ${result.reason}`, id, { ...carried, ...stateOf(await detail(ctx, id)) });
 }
 
+/** §5.1.8 then §5.1.7: binds the device to the orders of `next` (none: it stays deactivated). */
+async function setActivation(ctx: Context, id: string, live: string[], next: Activation | undefined): Promise<void> {
+  if (isDeepStrictEqual([...live].sort(), orderIdsOf(next).sort())) return;
+  if (live.length) await ctx.hilens.call(`POST ${node}/deactivate`, { id });
+  if (next) await ctx.hilens.call(`POST ${node}/activate`, { id }, { body: compact({ order_id: next.orderId, cpu_order_id: next.cpuOrderId, npu_gpu_order_id: next.npuGpuOrderId }) });
+}
+
+/**
+ * The activation as the program declared it when the device holds exactly those orders
+ * (§5.1.3 `active_content` lists the order IDs, not which field bound each); other orders read
+ * back as `orderId` (one) or `cpuOrderId` + `npuGpuOrderId` (two), so they show as drift.
+ */
+function liveActivation(live: string[], declared: Activation | undefined): Activation | undefined {
+  if (!live.length) return undefined;
+  if (isDeepStrictEqual([...live].sort(), orderIdsOf(declared).sort())) return declared;
+  return live.length === 1 ? { orderId: live[0] } : { cpuOrderId: live[0], npuGpuOrderId: live[1] };
+}
+
 async function setEnabled(ctx: Context, id: string, enabled: boolean): Promise<void> {
   // Starting a started device (or stopping a stopped one) changes nothing: safe to repeat.
   await ctx.hilens.call(`POST ${node}/action/{action}`, { id, action: enabled ? "start" : "stop" }, { idempotent: true });
@@ -155,6 +192,7 @@ export const deviceDefinition = defineResource({
       // Everything after this point must keep the package: it is never returned again.
       const carried = { package: registered.package };
       try {
+        if (i.activation) await setActivation(ctx, id, [], i.activation);
         if (!i.enabled) await setEnabled(ctx, id, false);
         if (i.firmwareVersion) await upgradeFirmware(ctx, id, i, timeoutFor(i as AwaitInputs, "create", DEFAULT_FIRMWARE_TIMEOUT_MS), carried);
         return { id, state: { ...carried, ...stateOf(await detail(ctx, id)) } };
@@ -176,6 +214,7 @@ export const deviceDefinition = defineResource({
           logConfigs: c.logConfigs ?? [],
           tags: await liveTags(ctx, "node", id, declared.tags),
           eventValidityPeriod: c.eventValidityPeriod ?? undefined,
+          activation: liveActivation(c.activeContent ?? [], declared.activation),
           enabled: c.state !== "STOPPED",
           // A device that never connected reports no version: nothing to compare yet.
           firmwareVersion: c.firmwareVersion ?? undefined,
@@ -186,11 +225,15 @@ export const deviceDefinition = defineResource({
     async update(ctx, id, olds, news, state) {
       await ctx.hilens.call(`PUT ${node}`, { id }, { body: { node: updatableBody(news) } });
       await reconcileTags(ctx.hilens, "node", id, news.tags);
+      // Against the live orders, not olds: an update that finishes a partial create (activation failed) has olds equal to news.
+      await setActivation(ctx, id, (await detail(ctx, id)).active_content ?? [], news.activation);
       if (olds.enabled !== news.enabled) await setEnabled(ctx, id, news.enabled);
       if (news.firmwareVersion) await upgradeFirmware(ctx, id, news, timeoutFor(news as AwaitInputs, "update", DEFAULT_FIRMWARE_TIMEOUT_MS), state);
       return stateOf(await detail(ctx, id));
     },
-    async delete(ctx, id) {
+    async delete(ctx, id, i) {
+      // Unbinding first gives the order's unit back (§5.1.8); the document does not say a deleted device does.
+      if (i.activation) await setActivation(ctx, id, (await detail(ctx, id)).active_content ?? [], undefined);
       await ctx.hilens.call(`DELETE ${node}`, { id });
     },
   },

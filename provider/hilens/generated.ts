@@ -8,6 +8,7 @@ import { secretDefinition } from "./secret";
 import { deviceDefinition } from "./device";
 import { deploymentDefinition } from "./deployment";
 import { deploymentJobDefinition } from "./deploymentJob";
+import { skillOrderDefinition } from "./skillOrder";
 
 const lookups = lookupFunctions;
 
@@ -546,6 +547,30 @@ export interface DeviceTagsArgs {
 }
 
 /**
+ * Activate the device with run-service-fee orders (§5.1.7; one unit of each order per device). Changing it unbinds the old orders (§5.1.8) and activates with the new ones; removing it unbinds them, leaving the device INACTIVE. Changed in place. The history is `hilens.getActivationRecords`.
+ */
+export interface DeviceActivationArgs {
+    /**
+     * Order for a lite or small device (`order_id`, §5.1.7): a `lite_device` or `small_device` order of `hilens.getRunServiceOrders`.
+     *
+     * (Rules: min length 1.)
+     */
+    orderId?: pulumi.Input<string>;
+    /**
+     * Order for a large device using its CPU (`cpu_order_id`, §5.1.7).
+     *
+     * (Rules: min length 1.)
+     */
+    cpuOrderId?: pulumi.Input<string>;
+    /**
+     * Order for a large device using its GPU/NPU (`npu_gpu_order_id`, §5.1.7).
+     *
+     * (Rules: min length 1.)
+     */
+    npuGpuOrderId?: pulumi.Input<string>;
+}
+
+/**
  * Wait limits, filled from the `customTimeouts` resource option (set that instead); never a diff.
  */
 export interface DeviceAwaitTimeoutsArgs {
@@ -623,6 +648,30 @@ export interface DeviceTags {
      * (Rules: pattern `^[A-Za-z0-9_-]{1,43}$`.)
      */
     value: string;
+}
+
+/**
+ * Activate the device with run-service-fee orders (§5.1.7; one unit of each order per device). Changing it unbinds the old orders (§5.1.8) and activates with the new ones; removing it unbinds them, leaving the device INACTIVE. Changed in place. The history is `hilens.getActivationRecords`.
+ */
+export interface DeviceActivation {
+    /**
+     * Order for a lite or small device (`order_id`, §5.1.7): a `lite_device` or `small_device` order of `hilens.getRunServiceOrders`.
+     *
+     * (Rules: min length 1.)
+     */
+    orderId?: string;
+    /**
+     * Order for a large device using its CPU (`cpu_order_id`, §5.1.7).
+     *
+     * (Rules: min length 1.)
+     */
+    cpuOrderId?: string;
+    /**
+     * Order for a large device using its GPU/NPU (`npu_gpu_order_id`, §5.1.7).
+     *
+     * (Rules: min length 1.)
+     */
+    npuGpuOrderId?: string;
 }
 
 /**
@@ -727,6 +776,10 @@ export interface DeviceArgs {
      * @default "hilens"
      */
     provider?: pulumi.Input<"hilens" | "ief">;
+    /**
+     * Activate the device with run-service-fee orders (§5.1.7; one unit of each order per device). Changing it unbinds the old orders (§5.1.8) and activates with the new ones; removing it unbinds them, leaving the device INACTIVE. Changed in place. The history is `hilens.getActivationRecords`.
+     */
+    activation?: pulumi.Input<DeviceActivationArgs>;
     /**
      * Whether the device is started: false stops it (it can no longer connect to the cloud), true starts it again (§5.1.6). Changed in place.
      *
@@ -837,6 +890,10 @@ export class Device extends resourceClass(deviceDefinition) {
      */
     declare readonly provider: pulumi.Output<"hilens" | "ief">;
     /**
+     * Activate the device with run-service-fee orders (§5.1.7; one unit of each order per device). Changing it unbinds the old orders (§5.1.8) and activates with the new ones; removing it unbinds them, leaving the device INACTIVE. Changed in place. The history is `hilens.getActivationRecords`.
+     */
+    declare readonly activation: pulumi.Output<DeviceActivation | undefined>;
+    /**
      * Whether the device is started: false stops it (it can no longer connect to the cloud), true starts it again (§5.1.6). Changed in place.
      *
      * @default true
@@ -878,6 +935,10 @@ export class Device extends resourceClass(deviceDefinition) {
      * INACTIVE or ACTIVATED.
      */
     declare readonly activeStatus: pulumi.Output<string | undefined>;
+    /**
+     * The orders the device is activated with (§5.1.3 active_content).
+     */
+    declare readonly activeContent: pulumi.Output<string[] | undefined>;
     /**
      * Device type, e.g. `General ARM Device`: the `deviceType` of `getFirmwares`.
      */
@@ -2478,7 +2539,7 @@ export interface DeploymentArgs {
      */
     template: pulumi.Input<DeploymentTemplateArgs>;
     /**
-     * Target devices. Adding devices deploys to them in place (batch deploy, §5.3.10). Removing one replaces the deployment: §5.3.7 deletes a single instance, but the document does not say the deployment then stops targeting that device, so the provider converges by replacing it (the app briefly stops on the devices it keeps).
+     * Target devices. Changed in place: an added device gets an instance (batch deploy, §5.3.10); a removed device's instance is deleted (§5.3.7) and the deployment stops targeting it, while the instances on the other devices keep running, untouched.
      *
      * (Rules: min items 1.)
      */
@@ -2493,6 +2554,12 @@ export interface DeploymentArgs {
      * How many devices carrying nodeTags to deploy to. Changing it replaces the deployment.
      */
     nodeNum?: pulumi.Input<number>;
+    /**
+     * Devices (of nodeIds) whose instance is stopped: each is paused (§5.3.8 `pause`) and stays part of the deployment; removing a device from this list resumes its instance (`resume`). Changed in place. A paused instance is not ready, so create and update wait for `replicas` minus the paused ones. Read back from the instances (§5.3.9): the service has no paused status, so an instance reported `Succeeded` (ended on purpose) while its deployment runs counts as paused.
+     *
+     * @default []
+     */
+    pausedNodeIds?: pulumi.Input<pulumi.Input<string>[]>;
     /**
      * Deployment tags (§5.3.2), reconciled with the tag API (§5.7) and read from it: console edits show as drift on refresh.
      *
@@ -2573,7 +2640,7 @@ export class Deployment extends resourceClass(deploymentDefinition) {
      */
     declare readonly template: pulumi.Output<DeploymentTemplate>;
     /**
-     * Target devices. Adding devices deploys to them in place (batch deploy, §5.3.10). Removing one replaces the deployment: §5.3.7 deletes a single instance, but the document does not say the deployment then stops targeting that device, so the provider converges by replacing it (the app briefly stops on the devices it keeps).
+     * Target devices. Changed in place: an added device gets an instance (batch deploy, §5.3.10); a removed device's instance is deleted (§5.3.7) and the deployment stops targeting it, while the instances on the other devices keep running, untouched.
      *
      * (Rules: min items 1.)
      */
@@ -2588,6 +2655,12 @@ export class Deployment extends resourceClass(deploymentDefinition) {
      * How many devices carrying nodeTags to deploy to. Changing it replaces the deployment.
      */
     declare readonly nodeNum: pulumi.Output<number | undefined>;
+    /**
+     * Devices (of nodeIds) whose instance is stopped: each is paused (§5.3.8 `pause`) and stays part of the deployment; removing a device from this list resumes its instance (`resume`). Changed in place. A paused instance is not ready, so create and update wait for `replicas` minus the paused ones. Read back from the instances (§5.3.9): the service has no paused status, so an instance reported `Succeeded` (ended on purpose) while its deployment runs counts as paused.
+     *
+     * @default []
+     */
+    declare readonly pausedNodeIds: pulumi.Output<string[]>;
     /**
      * Deployment tags (§5.3.2), reconciled with the tag API (§5.7) and read from it: console edits show as drift on refresh.
      *
@@ -3070,6 +3143,122 @@ export class DeploymentJob extends resourceClass(deploymentJobDefinition) {
     }
 }
 
+/**
+ * The arguments of {@link SkillOrder}: An order of a free skill from the HiLens skill market (§5.9.3), for deployments of market skills (`source: hlm`, an app's `appOrderId`). Orders cannot be changed or cancelled through the API (§5.9 has no such call): a change places a new order, and destroy only drops the order from the stack (it stays in the project, free).
+ */
+export interface SkillOrderArgs {
+    /**
+     * ID of the skill to order: a free one (`chargeModel` 0) of `hilens.getSkills` (HiLens §5.9.3). Changing it orders again (a new order).
+     *
+     * (Rules: min length 1.)
+     *
+     * Changing it replaces the resource.
+     */
+    skillId: pulumi.Input<string>;
+    /**
+     * How many to order (§5.9.3, required). Orders cannot be changed (§5.9 has no such call): changing it places a new order.
+     *
+     * Changing it replaces the resource.
+     */
+    amount: pulumi.Input<number>;
+    /**
+     * Customised-skill flag: 0 (default) or 1 (§5.9.3). Changing it places a new order.
+     *
+     * Changing it replaces the resource.
+     *
+     * @default 0
+     */
+    commissionFlag?: pulumi.Input<number>;
+    /**
+     * ID of an existing object to adopt instead of creating one (our `pulumi import`): `create` reads it, checks that its immutable fields match, and converges the rest.
+     *
+     * (Rules: min length 1.)
+     */
+    importId?: pulumi.Input<string>;
+}
+
+/**
+ * An order of a free skill from the HiLens skill market (§5.9.3), for deployments of market skills (`source: hlm`, an app's `appOrderId`). Orders cannot be changed or cancelled through the API (§5.9 has no such call): a change places a new order, and destroy only drops the order from the stack (it stays in the project, free).
+ *
+ * Type token `edgeai:hilens:SkillOrder` (a dynamic resource: `pulumi-nodejs:dynamic/edgeai:hilens:SkillOrder` in state).
+ */
+export class SkillOrder extends resourceClass(skillOrderDefinition) {
+    /** Whether `obj` is a {@link SkillOrder}, also across copies of this package. */
+    static isInstance(obj: unknown): obj is SkillOrder {
+        return isEdgeResource(obj, "edgeai:hilens:SkillOrder");
+    }
+
+    /**
+     * ID of the skill to order: a free one (`chargeModel` 0) of `hilens.getSkills` (HiLens §5.9.3). Changing it orders again (a new order).
+     *
+     * (Rules: min length 1.)
+     */
+    declare readonly skillId: pulumi.Output<string>;
+    /**
+     * How many to order (§5.9.3, required). Orders cannot be changed (§5.9 has no such call): changing it places a new order.
+     */
+    declare readonly amount: pulumi.Output<number>;
+    /**
+     * Customised-skill flag: 0 (default) or 1 (§5.9.3). Changing it places a new order.
+     *
+     * @default 0
+     */
+    declare readonly commissionFlag: pulumi.Output<number>;
+    /**
+     * ID of an existing object to adopt instead of creating one (our `pulumi import`): `create` reads it, checks that its immutable fields match, and converges the rest.
+     *
+     * (Rules: min length 1.)
+     */
+    declare readonly importId: pulumi.Output<string | undefined>;
+    /**
+     * Name of the ordered skill.
+     */
+    declare readonly skillName: pulumi.Output<string>;
+    /**
+     * How many of the ordered units are in use (by deployments).
+     */
+    declare readonly usedAmount: pulumi.Output<number>;
+    /**
+     * 0 normal, 1 frozen, 2 restricted (§5.9.4).
+     */
+    declare readonly status: pulumi.Output<number>;
+    /**
+     * The skill's versions the order covers.
+     */
+    declare readonly versions: pulumi.Output<string[]>;
+    /**
+     * Charge model: 0 free for ever.
+     */
+    declare readonly chargeModel: pulumi.Output<number | undefined>;
+    /**
+     * Skill form: file or image.
+     */
+    declare readonly format: pulumi.Output<string | undefined>;
+    /**
+     * Unit of the amount: qps, road (camera channels) or instance.
+     */
+    declare readonly measureUnit: pulumi.Output<string | undefined>;
+    /**
+     * When the order expires (ms since epoch); free orders do not.
+     */
+    declare readonly expireTime: pulumi.Output<number | undefined>;
+    /**
+     * Last change (ms since epoch).
+     */
+    declare readonly updateTime: pulumi.Output<number | undefined>;
+
+    /**
+     * Creates a SkillOrder: An order of a free skill from the HiLens skill market (§5.9.3), for deployments of market skills (`source: hlm`, an app's `appOrderId`). Orders cannot be changed or cancelled through the API (§5.9 has no such call): a change places a new order, and destroy only drops the order from the stack (it stays in the project, free).
+     *
+     * @param name The unique name of the resource in the program.
+     * @param args Its arguments.
+     * @param opts Resource options (`customTimeouts` bounds its waits).
+     */
+    constructor(name: string, args: SkillOrderArgs, opts?: pulumi.CustomResourceOptions) {
+        super(name, args, opts);
+    }
+}
+
 export interface GetFirmwaresFirmwares {
     /**
      * Firmware ID.
@@ -3538,4 +3727,700 @@ export function getDeploymentInstances(args?: GetDeploymentInstancesArgs): Promi
  */
 export function getDeploymentInstancesOutput(args?: GetDeploymentInstancesOutputArgs): pulumi.Output<GetDeploymentInstancesResult> {
     return lookups.getDeploymentInstances.output(args as never) as pulumi.Output<GetDeploymentInstancesResult>;
+}
+
+export interface GetSkillsSkills {
+    /**
+     * Skill ID (a SkillOrder's `skillId`).
+     */
+    skillId: string;
+    /**
+     * Skill name.
+     */
+    name: string;
+    /**
+     * Latest version (getSkill: the version asked for).
+     */
+    version?: string;
+    /**
+     * 0 free for ever (orderable with a SkillOrder), 1 charged, 2 30-day trial, 3 365-day trial, 4 charged for permanent use.
+     */
+    chargeModel?: number;
+    /**
+     * standard, or lite (for HiSilicon chips).
+     */
+    type?: string;
+    /**
+     * file or image.
+     */
+    format?: string;
+    /**
+     * Operating system: Linux, Android, iOS, LiteOS or Windows.
+     */
+    platform?: string;
+    /**
+     * Chip, e.g. Ascend 310.
+     */
+    chip?: string;
+    /**
+     * Description.
+     */
+    description?: string;
+    /**
+     * Summary.
+     */
+    summary?: string;
+    /**
+     * Developer.
+     */
+    developer?: string;
+    /**
+     * Main scenario.
+     */
+    mainScenes?: string;
+    /**
+     * Application scenario.
+     */
+    subScenes?: string;
+    /**
+     * Scenarios.
+     */
+    scenes?: string[];
+    /**
+     * Supported device types.
+     */
+    deviceTypes?: string[];
+    /**
+     * Its ModelBox deployment template, when it has one.
+     */
+    appTemplateId?: string;
+    /**
+     * Unit charged: qps, road (camera channels) or instance.
+     */
+    measureUnit?: string;
+    /**
+     * Channels.
+     */
+    channelLimit?: number;
+    /**
+     * Review status: 1 approved, 2 rejected, 0 pending.
+     */
+    status?: number;
+    /**
+     * Number of versions.
+     */
+    versionNum?: number;
+    /**
+     * Every version (getSkill only).
+     */
+    versions?: string[];
+    /**
+     * Last update.
+     */
+    updateTime?: string;
+    /**
+     * Publication time.
+     */
+    publishTime?: string;
+}
+
+/**
+ * The arguments of {@link getSkills}.
+ */
+export interface GetSkillsArgs {
+    /**
+     * Name contains this: 1-60 Chinese characters, letters, digits, '_', '-'.
+     *
+     * (Rules: pattern `^[\u4e00-\u9fa5A-Za-z0-9_-]{1,60}$`.)
+     */
+    skillName?: string;
+    /**
+     * support_template: has a ModelBox deployment template; no_template: has none.
+     *
+     * (Rules: one of "no_template", "support_template".)
+     */
+    skillForm?: "no_template" | "support_template";
+    /**
+     * Visible to everyone (public) or to a whitelist.
+     *
+     * (Rules: one of "public", "whitelist".)
+     */
+    permission?: "public" | "whitelist";
+    /**
+     * Where the skill was made.
+     *
+     * (Rules: one of "hilens", "ma_pro", "studio".)
+     */
+    templateSource?: "hilens" | "ma_pro" | "studio";
+    /**
+     * Review status: 1 approved, 2 rejected, 0 pending.
+     */
+    status?: number;
+    /**
+     * Any of these charge models (0 free for ever, 1 charged, 2 30-day trial, 3 365-day trial, 4 charged, permanent).
+     */
+    chargeModels?: number[];
+    /**
+     * Operating system.
+     *
+     * (Rules: one of "Linux", "Android", "iOS", "LiteOS", "Windows".)
+     */
+    platform?: "Linux" | "Android" | "iOS" | "LiteOS" | "Windows";
+    /**
+     * Chip, e.g. `Ascend 310`.
+     */
+    chip?: string;
+    /**
+     * lite (HiSilicon chips) or standard.
+     *
+     * (Rules: one of "lite", "standard".)
+     */
+    type?: "lite" | "standard";
+    /**
+     * Supports any of these device types.
+     *
+     * (Rules: max items 50.)
+     */
+    deviceTypes?: string[];
+    /**
+     * Suits any of these scenarios.
+     *
+     * (Rules: max items 20.)
+     */
+    scenes?: string[];
+}
+
+/**
+ * The arguments of {@link getSkillsOutput}: those of {@link GetSkillsArgs}, each an Input.
+ */
+export interface GetSkillsOutputArgs {
+    /**
+     * Name contains this: 1-60 Chinese characters, letters, digits, '_', '-'.
+     *
+     * (Rules: pattern `^[\u4e00-\u9fa5A-Za-z0-9_-]{1,60}$`.)
+     */
+    skillName?: pulumi.Input<string>;
+    /**
+     * support_template: has a ModelBox deployment template; no_template: has none.
+     *
+     * (Rules: one of "no_template", "support_template".)
+     */
+    skillForm?: pulumi.Input<"no_template" | "support_template">;
+    /**
+     * Visible to everyone (public) or to a whitelist.
+     *
+     * (Rules: one of "public", "whitelist".)
+     */
+    permission?: pulumi.Input<"public" | "whitelist">;
+    /**
+     * Where the skill was made.
+     *
+     * (Rules: one of "hilens", "ma_pro", "studio".)
+     */
+    templateSource?: pulumi.Input<"hilens" | "ma_pro" | "studio">;
+    /**
+     * Review status: 1 approved, 2 rejected, 0 pending.
+     */
+    status?: pulumi.Input<number>;
+    /**
+     * Any of these charge models (0 free for ever, 1 charged, 2 30-day trial, 3 365-day trial, 4 charged, permanent).
+     */
+    chargeModels?: pulumi.Input<pulumi.Input<number>[]>;
+    /**
+     * Operating system.
+     *
+     * (Rules: one of "Linux", "Android", "iOS", "LiteOS", "Windows".)
+     */
+    platform?: pulumi.Input<"Linux" | "Android" | "iOS" | "LiteOS" | "Windows">;
+    /**
+     * Chip, e.g. `Ascend 310`.
+     */
+    chip?: pulumi.Input<string>;
+    /**
+     * lite (HiSilicon chips) or standard.
+     *
+     * (Rules: one of "lite", "standard".)
+     */
+    type?: pulumi.Input<"lite" | "standard">;
+    /**
+     * Supports any of these device types.
+     *
+     * (Rules: max items 50.)
+     */
+    deviceTypes?: pulumi.Input<pulumi.Input<string>[]>;
+    /**
+     * Suits any of these scenarios.
+     *
+     * (Rules: max items 20.)
+     */
+    scenes?: pulumi.Input<pulumi.Input<string>[]>;
+}
+
+/**
+ * What {@link getSkills} returns.
+ */
+export interface GetSkillsResult {
+    /**
+     * The matching skills, every page.
+     */
+    skills: GetSkillsSkills[];
+}
+
+/**
+ * §5.9.1: the skills of the HiLens skill market, filtered (a free one, `chargeModel` 0, can be ordered with a SkillOrder).
+ *
+ * Runs in the program's process with the stack's `edgeai:` configuration.
+ */
+export function getSkills(args?: GetSkillsArgs): Promise<GetSkillsResult> {
+    return lookups.getSkills.plain(args) as Promise<GetSkillsResult>;
+}
+
+/**
+ * §5.9.1: the skills of the HiLens skill market, filtered (a free one, `chargeModel` 0, can be ordered with a SkillOrder).
+ *
+ * The Output form: takes Inputs, returns an Output.
+ */
+export function getSkillsOutput(args?: GetSkillsOutputArgs): pulumi.Output<GetSkillsResult> {
+    return lookups.getSkills.output(args as never) as pulumi.Output<GetSkillsResult>;
+}
+
+/**
+ * The arguments of {@link getSkill}.
+ */
+export interface GetSkillArgs {
+    /**
+     * Skill ID (required).
+     *
+     * (Rules: min length 1.)
+     */
+    skillId: string;
+    /**
+     * This version of it.
+     */
+    version?: string;
+}
+
+/**
+ * The arguments of {@link getSkillOutput}: those of {@link GetSkillArgs}, each an Input.
+ */
+export interface GetSkillOutputArgs {
+    /**
+     * Skill ID (required).
+     *
+     * (Rules: min length 1.)
+     */
+    skillId: pulumi.Input<string>;
+    /**
+     * This version of it.
+     */
+    version?: pulumi.Input<string>;
+}
+
+/**
+ * What {@link getSkill} returns.
+ */
+export interface GetSkillResult {
+    /**
+     * Skill ID (a SkillOrder's `skillId`).
+     */
+    skillId: string;
+    /**
+     * Skill name.
+     */
+    name: string;
+    /**
+     * Latest version (getSkill: the version asked for).
+     */
+    version?: string;
+    /**
+     * 0 free for ever (orderable with a SkillOrder), 1 charged, 2 30-day trial, 3 365-day trial, 4 charged for permanent use.
+     */
+    chargeModel?: number;
+    /**
+     * standard, or lite (for HiSilicon chips).
+     */
+    type?: string;
+    /**
+     * file or image.
+     */
+    format?: string;
+    /**
+     * Operating system: Linux, Android, iOS, LiteOS or Windows.
+     */
+    platform?: string;
+    /**
+     * Chip, e.g. Ascend 310.
+     */
+    chip?: string;
+    /**
+     * Description.
+     */
+    description?: string;
+    /**
+     * Summary.
+     */
+    summary?: string;
+    /**
+     * Developer.
+     */
+    developer?: string;
+    /**
+     * Main scenario.
+     */
+    mainScenes?: string;
+    /**
+     * Application scenario.
+     */
+    subScenes?: string;
+    /**
+     * Scenarios.
+     */
+    scenes?: string[];
+    /**
+     * Supported device types.
+     */
+    deviceTypes?: string[];
+    /**
+     * Its ModelBox deployment template, when it has one.
+     */
+    appTemplateId?: string;
+    /**
+     * Unit charged: qps, road (camera channels) or instance.
+     */
+    measureUnit?: string;
+    /**
+     * Channels.
+     */
+    channelLimit?: number;
+    /**
+     * Review status: 1 approved, 2 rejected, 0 pending.
+     */
+    status?: number;
+    /**
+     * Number of versions.
+     */
+    versionNum?: number;
+    /**
+     * Every version (getSkill only).
+     */
+    versions?: string[];
+    /**
+     * Last update.
+     */
+    updateTime?: string;
+    /**
+     * Publication time.
+     */
+    publishTime?: string;
+}
+
+/**
+ * §5.9.2: one skill of the market with every version.
+ *
+ * Runs in the program's process with the stack's `edgeai:` configuration.
+ */
+export function getSkill(args: GetSkillArgs): Promise<GetSkillResult> {
+    return lookups.getSkill.plain(args) as Promise<GetSkillResult>;
+}
+
+/**
+ * §5.9.2: one skill of the market with every version.
+ *
+ * The Output form: takes Inputs, returns an Output.
+ */
+export function getSkillOutput(args: GetSkillOutputArgs): pulumi.Output<GetSkillResult> {
+    return lookups.getSkill.output(args as never) as pulumi.Output<GetSkillResult>;
+}
+
+export interface GetSkillOrdersOrders {
+    /**
+     * Order ID (a SkillOrder's `id`).
+     */
+    orderId: string;
+    /**
+     * The skill ordered.
+     */
+    skillId: string;
+    /**
+     * Its name.
+     */
+    skillName?: string;
+    /**
+     * Units ordered.
+     */
+    amount: number;
+    /**
+     * Units in use.
+     */
+    usedAmount?: number;
+    /**
+     * 0 normal, 1 frozen, 2 restricted.
+     */
+    status: number;
+    /**
+     * Charge model.
+     */
+    chargeModel?: number;
+    /**
+     * Customised-skill flag.
+     */
+    commissionFlag?: number;
+    /**
+     * Versions covered.
+     */
+    versions?: string[];
+    /**
+     * file or image.
+     */
+    format?: string;
+    /**
+     * Unit of the amount: qps, road or instance.
+     */
+    measureUnit?: string;
+    /**
+     * Expiry (ms since epoch), when it expires.
+     */
+    expireTime?: number;
+    /**
+     * Last change (ms since epoch).
+     */
+    updateTime?: number;
+}
+
+/**
+ * The arguments of {@link getSkillOrders}.
+ */
+export interface GetSkillOrdersArgs {
+    /**
+     * Skill name contains this: 1-60 Chinese characters, letters, digits, '_', '-'.
+     *
+     * (Rules: pattern `^[\u4e00-\u9fa5A-Za-z0-9_-]{1,60}$`.)
+     */
+    skillName?: string;
+    /**
+     * support_template or no_template (ModelBox deployment template).
+     *
+     * (Rules: one of "no_template", "support_template".)
+     */
+    skillForm?: "no_template" | "support_template";
+}
+
+/**
+ * The arguments of {@link getSkillOrdersOutput}: those of {@link GetSkillOrdersArgs}, each an Input.
+ */
+export interface GetSkillOrdersOutputArgs {
+    /**
+     * Skill name contains this: 1-60 Chinese characters, letters, digits, '_', '-'.
+     *
+     * (Rules: pattern `^[\u4e00-\u9fa5A-Za-z0-9_-]{1,60}$`.)
+     */
+    skillName?: pulumi.Input<string>;
+    /**
+     * support_template or no_template (ModelBox deployment template).
+     *
+     * (Rules: one of "no_template", "support_template".)
+     */
+    skillForm?: pulumi.Input<"no_template" | "support_template">;
+}
+
+/**
+ * What {@link getSkillOrders} returns.
+ */
+export interface GetSkillOrdersResult {
+    /**
+     * The orders, every page.
+     */
+    orders: GetSkillOrdersOrders[];
+}
+
+/**
+ * §5.9.4: the project's skill orders (free ones placed with SkillOrder included).
+ *
+ * Runs in the program's process with the stack's `edgeai:` configuration.
+ */
+export function getSkillOrders(args?: GetSkillOrdersArgs): Promise<GetSkillOrdersResult> {
+    return lookups.getSkillOrders.plain(args) as Promise<GetSkillOrdersResult>;
+}
+
+/**
+ * §5.9.4: the project's skill orders (free ones placed with SkillOrder included).
+ *
+ * The Output form: takes Inputs, returns an Output.
+ */
+export function getSkillOrdersOutput(args?: GetSkillOrdersOutputArgs): pulumi.Output<GetSkillOrdersResult> {
+    return lookups.getSkillOrders.output(args as never) as pulumi.Output<GetSkillOrdersResult>;
+}
+
+export interface GetActivationRecordsRecords {
+    /**
+     * ACTIVATED or INACTIVE from then on.
+     */
+    activeStatus: string;
+    /**
+     * When.
+     */
+    updateTime: string;
+    /**
+     * The device.
+     */
+    nodeId: string;
+    /**
+     * Project ID.
+     */
+    projectId?: string;
+}
+
+/**
+ * The arguments of {@link getActivationRecords}.
+ */
+export interface GetActivationRecordsArgs {
+    /**
+     * Device ID (a Device's `id`; required).
+     *
+     * (Rules: min length 1.)
+     */
+    nodeId: string;
+}
+
+/**
+ * The arguments of {@link getActivationRecordsOutput}: those of {@link GetActivationRecordsArgs}, each an Input.
+ */
+export interface GetActivationRecordsOutputArgs {
+    /**
+     * Device ID (a Device's `id`; required).
+     *
+     * (Rules: min length 1.)
+     */
+    nodeId: pulumi.Input<string>;
+}
+
+/**
+ * What {@link getActivationRecords} returns.
+ */
+export interface GetActivationRecordsResult {
+    /**
+     * The records, every page.
+     */
+    records: GetActivationRecordsRecords[];
+}
+
+/**
+ * §5.1.11: a device's activation history (each activation and deactivation with a run-service-fee order, oldest first).
+ *
+ * Runs in the program's process with the stack's `edgeai:` configuration.
+ */
+export function getActivationRecords(args: GetActivationRecordsArgs): Promise<GetActivationRecordsResult> {
+    return lookups.getActivationRecords.plain(args) as Promise<GetActivationRecordsResult>;
+}
+
+/**
+ * §5.1.11: a device's activation history (each activation and deactivation with a run-service-fee order, oldest first).
+ *
+ * The Output form: takes Inputs, returns an Output.
+ */
+export function getActivationRecordsOutput(args: GetActivationRecordsOutputArgs): pulumi.Output<GetActivationRecordsResult> {
+    return lookups.getActivationRecords.output(args as never) as pulumi.Output<GetActivationRecordsResult>;
+}
+
+export interface GetRunServiceOrdersOrders {
+    /**
+     * Order ID: what a Device's `activation` takes.
+     */
+    id: string;
+    /**
+     * Device class it activates: lite_device, small_device, large_device, large_device_cpu or large_device_gpu_npu.
+     */
+    deviceType: string;
+    /**
+     * Devices it can activate.
+     */
+    amount: number;
+    /**
+     * Devices activated with it.
+     */
+    usedAmount: number;
+    /**
+     * Order status (0: usable).
+     */
+    status: number;
+    /**
+     * Billing (CBC) order ID.
+     */
+    cbcOrderId?: string;
+    /**
+     * Last change.
+     */
+    orderUpdateTime?: string;
+}
+
+/**
+ * The arguments of {@link getRunServiceOrders}.
+ */
+export interface GetRunServiceOrdersArgs {
+    /**
+     * Only this order.
+     */
+    id?: string;
+    /**
+     * Orders for this device class.
+     *
+     * (Rules: one of "lite_device", "small_device", "large_device", "large_device_cpu", "large_device_gpu_npu".)
+     */
+    deviceType?: "lite_device" | "small_device" | "large_device" | "large_device_cpu" | "large_device_gpu_npu";
+    /**
+     * running_service (professional edition) or development_service (standard edition).
+     *
+     * (Rules: one of "running_service", "development_service".)
+     */
+    type?: "running_service" | "development_service";
+}
+
+/**
+ * The arguments of {@link getRunServiceOrdersOutput}: those of {@link GetRunServiceOrdersArgs}, each an Input.
+ */
+export interface GetRunServiceOrdersOutputArgs {
+    /**
+     * Only this order.
+     */
+    id?: pulumi.Input<string>;
+    /**
+     * Orders for this device class.
+     *
+     * (Rules: one of "lite_device", "small_device", "large_device", "large_device_cpu", "large_device_gpu_npu".)
+     */
+    deviceType?: pulumi.Input<"lite_device" | "small_device" | "large_device" | "large_device_cpu" | "large_device_gpu_npu">;
+    /**
+     * running_service (professional edition) or development_service (standard edition).
+     *
+     * (Rules: one of "running_service", "development_service".)
+     */
+    type?: pulumi.Input<"running_service" | "development_service">;
+}
+
+/**
+ * What {@link getRunServiceOrders} returns.
+ */
+export interface GetRunServiceOrdersResult {
+    /**
+     * The orders, every page.
+     */
+    orders: GetRunServiceOrdersOrders[];
+}
+
+/**
+ * §5.1.12: the project's run-service-fee orders (bought in the console), with the units left for activating devices.
+ *
+ * Runs in the program's process with the stack's `edgeai:` configuration.
+ */
+export function getRunServiceOrders(args?: GetRunServiceOrdersArgs): Promise<GetRunServiceOrdersResult> {
+    return lookups.getRunServiceOrders.plain(args) as Promise<GetRunServiceOrdersResult>;
+}
+
+/**
+ * §5.1.12: the project's run-service-fee orders (bought in the console), with the units left for activating devices.
+ *
+ * The Output form: takes Inputs, returns an Output.
+ */
+export function getRunServiceOrdersOutput(args?: GetRunServiceOrdersOutputArgs): pulumi.Output<GetRunServiceOrdersResult> {
+    return lookups.getRunServiceOrders.output(args as never) as pulumi.Output<GetRunServiceOrdersResult>;
 }

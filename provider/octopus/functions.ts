@@ -3,12 +3,15 @@ import { z } from "zod";
 import { InputError } from "../client/errors";
 import { OCTOPUS_BASE, idText, listAllOctopus } from "../client/octopus";
 import { lookup } from "../framework/lookup";
-import { compact, toCamel } from "../framework/case";
-import { REPO_SCOPES, REPO_VISIBILITIES, SPEC_USAGES, VERSION_STATUSES } from "./enums";
+import { compact, toCamel, toSnake } from "../framework/case";
+import { FILE_TYPES, REPO_SCOPES, REPO_VISIBILITIES, SPEC_USAGES, VERSION_STATUSES } from "./enums";
 import { numericId, oneOf, text } from "./common";
 import { IMAGE_REPOS } from "./imageRepo";
 import { IMAGE_VERSIONS } from "./imageRepoVersion";
 import { DATA_TAGS } from "./dataTag";
+import { epochMs, packageId } from "./dataScene";
+import { PACKAGES } from "./dataPackageTags";
+import { ATTRIBUTE_ORDERS, PACKAGE_SORTS, PACKAGE_SOURCES, PACKAGE_STATUSES } from "./sceneEnums";
 
 // ---- §4.7.1 resource specs ----------------------------------------------------------------
 
@@ -156,6 +159,338 @@ const imageVersionAccount = lookup({
   },
 });
 
-export const lookups = [resourceSpecs.definition, imageRepos.definition, dataTags.definition, imageVersionAccount.definition];
+// ---- §4.5.1 data warehouses, §4.6.1 their custom attributes ----------------------------------------
+
+const WAREHOUSES = `${OCTOPUS_BASE}/common/warehouses`;
+
+export interface DataWarehouseInfo {
+  id: string;
+  name: string;
+  description?: string;
+  projectId?: string;
+  /** ms since epoch. */
+  createTime?: number;
+  /** Number of objects (files) in the warehouse. */
+  objectCount: number;
+  /** Number of data packages in the warehouse. */
+  rawDataCount: number;
+}
+
+const dataWarehouses = lookup({
+  service: "octopus",
+  name: "getDataWarehouses",
+  description: "The project's data warehouses (§4.5.1), every page: where imported data packages land, and what an `octopus.Dataset` with dataSource HOUSE takes as `dataWarehouseId`.",
+  args: z.object({ name: text({ min: 1, max: 64, section: "§4.5.1" }).optional().describe("Name contains this (fuzzy, at most 64 characters, Octopus §4.5.1).") }),
+  async run(ctx, a): Promise<DataWarehouseInfo[]> {
+    const rows = await listAllOctopus(ctx.octopus, `GET ${WAREHOUSES}`, { query: { name: a.name }, pageSize: 50 });
+    return rows.map((w) => compact({ ...toCamel<DataWarehouseInfo>(w), objectCount: Number(w.object_count ?? 0), rawDataCount: Number(w.raw_data_count ?? 0) }));
+  },
+});
+
+export interface WarehouseFile {
+  id: string;
+  fileName: string;
+  fileFolderPath: string;
+  /** IMAGE, POINT_CLOUD, TEXT, VIDEO, SCENARIO or OTHERS. */
+  fileType: string;
+  dataWarehouseId: string;
+  /** The data package the file came from. */
+  rawDataId: string;
+  dataProcessTaskId?: string;
+  /** ms since epoch. */
+  createAt: number;
+  tags: string[];
+  customAttributes: Record<string, string>[];
+}
+
+const idList = (what: string) => z.array(z.string().min(1)).max(5, { message: `at most 5 ${what} (Octopus §4.5.2)` });
+const sortOrder = (what: string) => z.enum(["asc", "desc"], { message: "must be asc or desc (Octopus §4.5.2)" }).optional().describe(`Order by ${what}: asc or desc (Octopus §4.5.2).`);
+
+const warehouseData = lookup({
+  service: "octopus",
+  name: "getWarehouseData",
+  description: "The files of one data warehouse that match a query (§4.5.2), every page: the query an `octopus.DatasetVersion`'s `warehouseParams` would build a HOUSE version from, to check it first.",
+  args: z
+    .object({
+      warehouseId: z.string().min(1).describe("Data warehouse ID (`id` of `getDataWarehouses`)."),
+      rawDataIds: idList("data package ids").optional().describe("Only files of these data packages (at most 5)."),
+      dataProcessTaskIds: idList("data process task ids").optional().describe("Only files written by these data processing tasks (at most 5)."),
+      fileTypes: z.array(oneOf(FILE_TYPES, "§4.5.2 file_types")).max(FILE_TYPES.length).optional().describe(`File types: ${FILE_TYPES.join(", ")}.`),
+      fileName: text({ max: 255, section: "§4.5.2" }).optional().describe("File name contains this (at most 255 characters)."),
+      startTime: z.number().int().min(0).optional().describe("Files created at or after this (ms since epoch)."),
+      endTime: z.number().int().min(0).optional().describe("Files created at or before this (ms since epoch), not before startTime."),
+      andTags: idList("tags").optional().describe("Tag ids the files must all carry (at most 5)."),
+      orTags: idList("tags").optional().describe("Tag ids of which the files carry any (at most 5)."),
+      andCustomAttributes: idList("custom attributes").optional().describe("Custom attribute ids the files must all carry (at most 5; `getWarehouseCustomAttributes`)."),
+      orCustomAttributes: idList("custom attributes").optional().describe("Custom attribute ids of which the files carry any (at most 5)."),
+      createTimeOrder: sortOrder("creation time"),
+      fileNameOrder: sortOrder("file name"),
+    })
+    .refine((a) => a.startTime === undefined || a.endTime === undefined || a.endTime >= a.startTime, { path: ["endTime"], message: "must not be before startTime (Octopus §4.5.2; the service answers octopus.108002)" }),
+  async run(ctx, { warehouseId, ...query }): Promise<WarehouseFile[]> {
+    const rows = await listAllOctopus(ctx.octopus, `POST ${WAREHOUSES}/{data_warehouse_id}/data`, { params: { data_warehouse_id: warehouseId }, body: toSnake(query) });
+    return rows.map((f) => toCamel<WarehouseFile>(compact({ ...f, tags: f.tags ?? [], custom_attributes: f.custom_attributes ?? [] })));
+  },
+});
+
+export interface CustomAttributeInfo {
+  id: string;
+  key: string;
+  value: string;
+  projectId?: string;
+  /** ms since epoch. */
+  createAt: number;
+}
+
+const customAttributes = lookup({
+  service: "octopus",
+  name: "getWarehouseCustomAttributes",
+  description: "The data warehouses' custom attributes (§4.6.1), every page: key/value pairs that warehouse queries and dataset versions filter on (`andCustomAttributes`, …).",
+  args: z.object({
+    key: text({ max: 256, section: "§4.6.1" }).optional().describe("Key contains this (fuzzy, at most 256 characters, Octopus §4.6.1)."),
+    value: text({ max: 256, section: "§4.6.1" }).optional().describe("Value contains this (fuzzy, at most 256 characters, Octopus §4.6.1)."),
+    order: oneOf(ATTRIBUTE_ORDERS, "§4.6.1 order").optional().describe("KEY (by key, ascending) or CREATE_TIME (newest first, the default) (Octopus §4.6.1)."),
+  }),
+  async run(ctx, a): Promise<CustomAttributeInfo[]> {
+    const rows = await listAllOctopus(ctx.octopus, `GET ${WAREHOUSES}/custom-attributes`, { query: a, pageSize: 50 });
+    return rows.map((r) => toCamel<CustomAttributeInfo>(compact(r)));
+  },
+});
+
+// ---- §4.8.1 overview ----------------------------------------------------------------------------
+
+export interface DataOverview {
+  todayJobsInfo: {
+    failedJobs: Record<"processorJobs" | "systemJobs" | "resimJobs", { id: number; jobType: string; dataId: string; status: string }[]>;
+    totalJobsNumber: Record<"processorJobs" | "systemJobs" | "resimJobs", number>;
+  };
+  vehicleStatistics: { fleetTotalNum: number; vehicleTotalNum: number; vehicleFleetInfo: { fleetName: string; vehicleNum: number }[] };
+  collectedDataStatistics: {
+    /** ms. */
+    totalDuration: number;
+    /** bytes. */
+    totalStorageSize: number;
+    /** bytes per day (YYYY-MM-DD) over the last 30 days. */
+    dataStatisticsInLast30Days: { date: string; size: number }[];
+  };
+}
+
+const overview = lookup({
+  service: "octopus",
+  name: "getDataOverview",
+  description: "The data service overview (§4.8.1): today's jobs and failures, vehicles and fleets, collected duration and size (the last 30 days by day).",
+  args: z.object({}),
+  async run(ctx): Promise<DataOverview> {
+    const item = (await ctx.octopus.call(`GET ${OCTOPUS_BASE}/data/overview`)).item ?? {};
+    // Table and example spell two keys differently (`total_jobs_number`/`total_jobs_num`, `…_in_last_30_days`/`…_in_last30_days`): both are read.
+    const jobs = item.today_jobs_info ?? {};
+    const collected = item.collected_data_statistics ?? {};
+    return toCamel({
+      today_jobs_info: { failed_jobs: jobs.failed_jobs ?? {}, total_jobs_number: jobs.total_jobs_number ?? jobs.total_jobs_num ?? {} },
+      vehicle_statistics: item.vehicle_statistics ?? {},
+      collected_data_statistics: {
+        total_duration: Number(collected.total_duration ?? 0),
+        total_storage_size: Number(collected.total_storage_size ?? 0),
+        data_statistics_in_last_30_days: collected.data_statistics_in_last_30_days ?? collected.data_statistics_in_last30_days ?? [],
+      },
+    });
+  },
+});
+
+export interface MileageStatistic {
+  /** YYYY-MM-DD. */
+  date: string;
+  /** Autopilot kilometres. */
+  accumulativeAutopilotMileage: number;
+  /** Autopilot kilometres per take-over. */
+  accumulativeInterventionRate: number;
+}
+
+const mileage = lookup({
+  service: "octopus",
+  name: "getMileageStatistics",
+  description: "Autopilot mileage and take-over rate by day (§4.8.2).",
+  args: z.object({ limit: z.number().int().min(1).max(200).optional().describe("How many days: 1-200 (Octopus §4.8.2; the service's default is 10).") }),
+  async run(ctx, a): Promise<MileageStatistic[]> {
+    const body = await ctx.octopus.call(`GET ${OCTOPUS_BASE}/data/mileage-statistics`, {}, { query: { limit: a.limit } });
+    return (body?.list ?? []).map((m: any) => toCamel<MileageStatistic>(m));
+  },
+});
+
+// ---- §4.9.1 / §4.9.2 data packages --------------------------------------------------------------
+
+export interface DataPackageInfo {
+  /** DPK and 7-13 digits: what `octopus.DataScene` and `octopus.DataPackageTags` take as `dpkId`. */
+  id: string;
+  name: string;
+  status: string;
+  dclId?: string;
+  dataType?: string;
+  dataSource?: string;
+  vehicleId?: number;
+  vehicleName?: string;
+  /** bytes. */
+  storageSize: number;
+  canReplay?: boolean;
+  topicTypes?: string[];
+  projectId?: string;
+  userId?: string;
+  createAt: number;
+  updateAt: number;
+}
+
+const dataPackages = lookup({
+  service: "octopus",
+  name: "getDataPackages",
+  description: "The project's recorded data packages (§4.9.1), every page: those in use, or with `isRecycle: true` those in the recycle bin.",
+  args: z.object({
+    isRecycle: z.boolean().default(false).describe("false (default): packages in use; true: packages in the recycle bin (Octopus §4.9.1 `is_recycle`)."),
+    status: oneOf(PACKAGE_STATUSES, "§4.9.1 status").optional().describe(`Only packages in this status: ${PACKAGE_STATUSES.join(", ")} (the last five are recycle-bin statuses) (Octopus §4.9.1).`),
+    name: text({ max: 255, section: "§4.9.1" }).optional().describe("Name contains this (fuzzy, at most 255 characters)."),
+    vehicleName: text({ max: 255, section: "§4.9.1" }).optional().describe("Only packages recorded by this vehicle."),
+    dataSource: oneOf(PACKAGE_SOURCES, "§4.9.1 data_source").optional().describe("OBS (object storage) or DES (data express service)."),
+    sort: oneOf(PACKAGE_SORTS, "§4.9.1 sort").optional().describe(`Order: ${PACKAGE_SORTS.join(", ")} (default UPDATE_AT_DESC).`),
+  }),
+  async run(ctx, a): Promise<DataPackageInfo[]> {
+    const rows = await listAllOctopus(ctx.octopus, `GET ${PACKAGES}`, { query: { is_recycle: a.isRecycle, status: a.status, name: a.name, vehicle_name: a.vehicleName, data_source: a.dataSource, sort: a.sort } });
+    return rows.map((p) => toCamel<DataPackageInfo>(compact(p)));
+  },
+});
+
+export interface DataPackageDetail extends Omit<DataPackageInfo, "vehicleName" | "canReplay" | "topicTypes"> {
+  tagIds: number[];
+  /** How and where it was recorded (§4.9.2 OctopusDataCollection): vehicle, sensors (`folders`), processing. */
+  collectionInfo?: Record<string, any>;
+}
+
+const dataPackage = lookup({
+  service: "octopus",
+  name: "getDataPackage",
+  description: "One data package in detail (§4.9.2): its tags, the recording vehicle and sensors.",
+  args: z.object({ id: packageId("§4.9.2").describe("Data package ID (DPK and 7-13 digits, Octopus §4.9.2).") }),
+  async run(ctx, a): Promise<DataPackageDetail> {
+    const p = (await ctx.octopus.call(`GET ${PACKAGES}/{id}`, { id: a.id })).item;
+    return compact({ ...toCamel<DataPackageDetail>(p), tagIds: p.tag_ids ?? [] });
+  },
+});
+
+// ---- §4.11.1–§4.11.3 replay episodes ------------------------------------------------------------
+
+const EPISODES = `${OCTOPUS_BASE}/data/episodes`;
+const TIME_ORDER = { path: ["endTime"], message: "must not be before startTime (Octopus §4.11; the service answers octopus.108002)" };
+
+export interface ReplayStatistic {
+  vehicle: string;
+  /** ms since epoch. */
+  startTime: number;
+  endTime: number;
+}
+
+const replayStatistics = lookup({
+  service: "octopus",
+  name: "getReplayStatistics",
+  description: "Per vehicle, the time span of its recorded episodes in a window (§4.11.1): `startTime`/`endTime`, or the last month with `recentMonth: true`.",
+  args: z
+    .object({
+      startTime: epochMs("§4.11.1").optional().describe("Window start: UTC ms in [1000000000000, 2000000000000]; required unless recentMonth (Octopus §4.11.1)."),
+      endTime: epochMs("§4.11.1").optional().describe("Window end: UTC ms in [1000000000000, 2000000000000]; required unless recentMonth (Octopus §4.11.1)."),
+      recentMonth: z.boolean().default(false).describe("true: the last month, ignoring startTime/endTime (Octopus §4.11.1)."),
+    })
+    .refine((a) => a.recentMonth || (a.startTime !== undefined && a.endTime !== undefined), { path: ["startTime"], message: "startTime and endTime are required unless recentMonth is true (Octopus §4.11.1)" })
+    .refine((a) => a.startTime === undefined || a.endTime === undefined || a.endTime >= a.startTime, TIME_ORDER),
+  async run(ctx, a): Promise<ReplayStatistic[]> {
+    const body = await ctx.octopus.call(`GET ${EPISODES}/statistics`, {}, { query: a.recentMonth ? { recent_month: true } : { start_time: a.startTime, end_time: a.endTime, recent_month: false } });
+    return (body?.list ?? []).map((s: any) => toCamel<ReplayStatistic>(s));
+  },
+});
+
+export interface ReplayTopic {
+  topic: string;
+  type: string;
+  path: string;
+}
+
+export interface ReplayEpisode {
+  episodeId: string;
+  dpkId: string;
+  vehicleName: string;
+  startTime: number;
+  endTime: number;
+  canReplay: boolean;
+  mainTopics: { gnss?: ReplayTopic; camera?: ReplayTopic };
+}
+
+const replayEpisodes = lookup({
+  service: "octopus",
+  name: "getReplayEpisodes",
+  description: "The replay episodes recorded in a window (§4.11.2), every page.",
+  args: z
+    .object({
+      startTime: epochMs("§4.11.2").describe("Window start: UTC ms in [1000000000000, 2000000000000] (Octopus §4.11.2)."),
+      endTime: epochMs("§4.11.2").describe("Window end: UTC ms in [1000000000000, 2000000000000], not before startTime (Octopus §4.11.2)."),
+      dpkId: text({ max: 255, section: "§4.11.2" }).optional().describe("Data package id, `*` as a wildcard (Octopus §4.11.2)."),
+      vehicleName: text({ max: 64, section: "§4.11.2" }).optional().describe("Vehicle name, exactly (Octopus §4.11.2)."),
+    })
+    .refine((a) => a.endTime >= a.startTime, TIME_ORDER),
+  async run(ctx, a): Promise<ReplayEpisode[]> {
+    const rows = await listAllOctopus(ctx.octopus, `GET ${EPISODES}`, { query: { start_time: a.startTime, end_time: a.endTime, dpk_id: a.dpkId, vehicle_name: a.vehicleName } });
+    return rows.map((e) => toCamel<ReplayEpisode>(compact(e)));
+  },
+});
+
+export interface ReplayEpisodeDetail {
+  episodeId: string;
+  dpkId: string;
+  vehicleName: string;
+  /** Set once the package is bound to a map. */
+  mapId?: string;
+  startTime: number;
+  endTime: number;
+  topics: ReplayTopic[];
+  videos: { name: string; format: string }[];
+}
+
+const replayEpisode = lookup({
+  service: "octopus",
+  name: "getReplayEpisode",
+  description: "One replay episode in detail (§4.11.3): every topic and video.",
+  args: z.object({ episodeId: text({ min: 1, max: 80, section: "§4.11.3" }).describe("Episode ID, at most 80 characters (Octopus §4.11.3; `episodeId` of `getReplayEpisodes`).") }),
+  async run(ctx, a): Promise<ReplayEpisodeDetail> {
+    const e = (await ctx.octopus.call(`GET ${EPISODES}/{episode_id}`, { episode_id: a.episodeId })).item;
+    return toCamel<ReplayEpisodeDetail>(compact({ ...e, topics: e.topics ?? [], videos: e.videos ?? [] }));
+  },
+});
+
+export const lookups = [
+  resourceSpecs.definition,
+  imageRepos.definition,
+  dataTags.definition,
+  imageVersionAccount.definition,
+  dataWarehouses.definition,
+  warehouseData.definition,
+  customAttributes.definition,
+  overview.definition,
+  mileage.definition,
+  dataPackages.definition,
+  dataPackage.definition,
+  replayStatistics.definition,
+  replayEpisodes.definition,
+  replayEpisode.definition,
+];
 /** The plain and Output forms of each look-up; `generated.ts` exports them typed and documented. */
-export const lookupFunctions = { getResourceSpecs: resourceSpecs, getImageRepos: imageRepos, getDataTags: dataTags, getImageVersionAccount: imageVersionAccount };
+export const lookupFunctions = {
+  getResourceSpecs: resourceSpecs,
+  getImageRepos: imageRepos,
+  getDataTags: dataTags,
+  getImageVersionAccount: imageVersionAccount,
+  getDataWarehouses: dataWarehouses,
+  getWarehouseData: warehouseData,
+  getWarehouseCustomAttributes: customAttributes,
+  getDataOverview: overview,
+  getMileageStatistics: mileage,
+  getDataPackages: dataPackages,
+  getDataPackage: dataPackage,
+  getReplayStatistics: replayStatistics,
+  getReplayEpisodes: replayEpisodes,
+  getReplayEpisode: replayEpisode,
+};

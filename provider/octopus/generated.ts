@@ -8,6 +8,10 @@ import { operatorDefinition } from "./operator";
 import { dataTagDefinition } from "./dataTag";
 import { datasetDefinition } from "./dataset";
 import { datasetVersionDefinition } from "./datasetVersion";
+import { dataSceneDefinition } from "./dataScene";
+import { sceneMapDefinition } from "./sceneMap";
+import { simulationSceneDefinition } from "./simulationScene";
+import { dataPackageTagsDefinition } from "./dataPackageTags";
 
 const lookups = lookupFunctions;
 
@@ -1230,6 +1234,602 @@ export class DatasetVersion extends resourceClass(datasetVersionDefinition) {
 }
 
 /**
+ * The arguments of {@link DataScene}: A data scene segment (§4.16): a tagged stretch of a recorded data package (e.g. a take-over), which scenario mining and simulation pick up. There is no update call (§4.16), so every change replaces the segment.
+ */
+export interface DataSceneArgs {
+    /**
+     * ID of the data package the segment is cut from (DPK and 7-13 digits, Octopus §4.16.2; `octopus.getDataPackages`). Segments cannot be edited: changing it replaces the segment.
+     *
+     * (Rules: pattern `^DPK\d{7,13}$`.)
+     */
+    dpkId: pulumi.Input<string>;
+    /**
+     * Start of the segment: UTC milliseconds in [1000000000000, 2000000000000] (Octopus §4.16.2). Changing it replaces the segment.
+     */
+    start: pulumi.Input<number>;
+    /**
+     * End of the segment: UTC milliseconds in [1000000000000, 2000000000000], not before `start` (Octopus §4.16.2). Changing it replaces the segment.
+     */
+    end: pulumi.Input<number>;
+    /**
+     * The segment's tag: exactly one data tag id (`octopus.DataTag` id or a built-in tag from `octopus.getDataTags`), as the service takes one for now (Octopus §4.16.2). Changing it replaces the segment.
+     *
+     * (Rules: min items 1; max items 1.)
+     */
+    tagIds: pulumi.Input<pulumi.Input<number | string>[]>;
+    /**
+     * ID of an existing object to adopt instead of creating one (our `pulumi import`): `create` reads it, checks that its immutable fields match, and converges the rest.
+     *
+     * (Rules: min length 1.)
+     */
+    importId?: pulumi.Input<string>;
+}
+
+/**
+ * A data scene segment (§4.16): a tagged stretch of a recorded data package (e.g. a take-over), which scenario mining and simulation pick up. There is no update call (§4.16), so every change replaces the segment.
+ *
+ * Type token `edgeai:octopus:DataScene` (a dynamic resource: `pulumi-nodejs:dynamic/edgeai:octopus:DataScene` in state).
+ */
+export class DataScene extends resourceClass(dataSceneDefinition) {
+    /** Whether `obj` is a {@link DataScene}, also across copies of this package. */
+    static isInstance(obj: unknown): obj is DataScene {
+        return isEdgeResource(obj, "edgeai:octopus:DataScene");
+    }
+
+    /**
+     * ID of the data package the segment is cut from (DPK and 7-13 digits, Octopus §4.16.2; `octopus.getDataPackages`). Segments cannot be edited: changing it replaces the segment.
+     *
+     * (Rules: pattern `^DPK\d{7,13}$`.)
+     */
+    declare readonly dpkId: pulumi.Output<string>;
+    /**
+     * Start of the segment: UTC milliseconds in [1000000000000, 2000000000000] (Octopus §4.16.2). Changing it replaces the segment.
+     */
+    declare readonly start: pulumi.Output<number>;
+    /**
+     * End of the segment: UTC milliseconds in [1000000000000, 2000000000000], not before `start` (Octopus §4.16.2). Changing it replaces the segment.
+     */
+    declare readonly end: pulumi.Output<number>;
+    /**
+     * The segment's tag: exactly one data tag id (`octopus.DataTag` id or a built-in tag from `octopus.getDataTags`), as the service takes one for now (Octopus §4.16.2). Changing it replaces the segment.
+     *
+     * (Rules: min items 1; max items 1.)
+     */
+    declare readonly tagIds: pulumi.Output<(number | string)[]>;
+    /**
+     * ID of an existing object to adopt instead of creating one (our `pulumi import`): `create` reads it, checks that its immutable fields match, and converges the rest.
+     *
+     * (Rules: min length 1.)
+     */
+    declare readonly importId: pulumi.Output<string | undefined>;
+    /**
+     * Vehicle that recorded the package.
+     */
+    declare readonly vehicleName: pulumi.Output<string>;
+    /**
+     * Names of the segment's tags.
+     */
+    declare readonly tagNames: pulumi.Output<string[]>;
+    /**
+     * How the segment was made: MANUAL for segments created through the API (§4.16.1; also AUTO, VEHICLE, TAKEOVER, USER_JOB).
+     */
+    declare readonly source: pulumi.Output<string>;
+    /**
+     * Creation time (ms since epoch).
+     */
+    declare readonly createAt: pulumi.Output<number>;
+    /**
+     * Last update time (ms since epoch).
+     */
+    declare readonly updateAt: pulumi.Output<number>;
+
+    /**
+     * Creates a DataScene: A data scene segment (§4.16): a tagged stretch of a recorded data package (e.g. a take-over), which scenario mining and simulation pick up. There is no update call (§4.16), so every change replaces the segment.
+     *
+     * @param name The unique name of the resource in the program.
+     * @param args Its arguments.
+     * @param opts Resource options (`customTimeouts` bounds its waits).
+     */
+    constructor(name: string, args: DataSceneArgs, opts?: pulumi.CustomResourceOptions) {
+        super(name, args, opts);
+    }
+}
+
+/**
+ * The OpenDRIVE map file (.xodr) (Octopus §4.19.1 `file`). Changing it replaces the map.
+ */
+export interface SceneMapFileArgs {
+    /**
+     * sha256 of the OpenDRIVE map file (.xodr) (64 hexadecimal characters, Octopus §4.19.1): the service knows files by content and asks for an upload only when it has not seen it.
+     *
+     * (Rules: pattern `^[0-9a-fA-F]{64}$`.)
+     */
+    sha256: pulumi.Input<string>;
+    /**
+     * File name of the OpenDRIVE map file (.xodr): 1-255 characters (Octopus §4.19.1).
+     *
+     * (Rules: min length 1; max length 255.)
+     */
+    filename: pulumi.Input<string>;
+}
+
+/**
+ * The OpenDRIVE map file (.xodr) (Octopus §4.19.1 `file`). Changing it replaces the map.
+ */
+export interface SceneMapFile {
+    /**
+     * sha256 of the OpenDRIVE map file (.xodr) (64 hexadecimal characters, Octopus §4.19.1): the service knows files by content and asks for an upload only when it has not seen it.
+     *
+     * (Rules: pattern `^[0-9a-fA-F]{64}$`.)
+     */
+    sha256: string;
+    /**
+     * File name of the OpenDRIVE map file (.xodr): 1-255 characters (Octopus §4.19.1).
+     *
+     * (Rules: min length 1; max length 255.)
+     */
+    filename: string;
+}
+
+/**
+ * The arguments of {@link SceneMap}: An OpenDRIVE scene map for simulation (§4.19): created from the map file's sha256, which the service asks to be uploaded (to `putUrl`, or `postUrl` with `postFields`) unless it has the file already; set `fileReady: true` once uploaded. §4.19 has no read, list or delete call: refresh reads the map's file (a PATCH with no fields), the map's version cannot be read back, and **destroy only removes the map from the stack** — it stays in Octopus.
+ */
+export interface SceneMapArgs {
+    /**
+     * OpenDRIVE version of the map file: v1.4.0, v1.5.0, v1.6.0, v1.6.1, v1.7.0 (Octopus §4.19.1). Changing it replaces the map.
+     *
+     * (Rules: one of "v1.4.0", "v1.5.0", "v1.6.0", "v1.6.1", "v1.7.0".)
+     */
+    version: pulumi.Input<"v1.4.0" | "v1.5.0" | "v1.6.0" | "v1.6.1" | "v1.7.0">;
+    /**
+     * The OpenDRIVE map file (.xodr) (Octopus §4.19.1 `file`). Changing it replaces the map.
+     */
+    file: pulumi.Input<SceneMapFileArgs>;
+    /**
+     * Agreement to the disclaimer; must be true (Octopus §4.19.1).
+     *
+     * Changing it replaces the resource.
+     */
+    agreementConfirm: pulumi.Input<true>;
+    /**
+     * Whether the map file has been uploaded (Octopus §4.19.2 `ready`). Upload the file to `putUrl` (or `postUrl` with `postFields`), then set true: the update marks the file ready. Default false. Changes in place.
+     *
+     * @default false
+     */
+    fileReady?: pulumi.Input<boolean>;
+    /**
+     * ID of an existing scene map to adopt instead of creating one (our `pulumi import`); its file must be `file`.
+     *
+     * (Rules: min length 1.)
+     */
+    importId?: pulumi.Input<string>;
+}
+
+/**
+ * An OpenDRIVE scene map for simulation (§4.19): created from the map file's sha256, which the service asks to be uploaded (to `putUrl`, or `postUrl` with `postFields`) unless it has the file already; set `fileReady: true` once uploaded. §4.19 has no read, list or delete call: refresh reads the map's file (a PATCH with no fields), the map's version cannot be read back, and **destroy only removes the map from the stack** — it stays in Octopus.
+ *
+ * Type token `edgeai:octopus:SceneMap` (a dynamic resource: `pulumi-nodejs:dynamic/edgeai:octopus:SceneMap` in state).
+ */
+export class SceneMap extends resourceClass(sceneMapDefinition) {
+    /** Whether `obj` is a {@link SceneMap}, also across copies of this package. */
+    static isInstance(obj: unknown): obj is SceneMap {
+        return isEdgeResource(obj, "edgeai:octopus:SceneMap");
+    }
+
+    /**
+     * OpenDRIVE version of the map file: v1.4.0, v1.5.0, v1.6.0, v1.6.1, v1.7.0 (Octopus §4.19.1). Changing it replaces the map.
+     *
+     * (Rules: one of "v1.4.0", "v1.5.0", "v1.6.0", "v1.6.1", "v1.7.0".)
+     */
+    declare readonly version: pulumi.Output<"v1.4.0" | "v1.5.0" | "v1.6.0" | "v1.6.1" | "v1.7.0">;
+    /**
+     * The OpenDRIVE map file (.xodr) (Octopus §4.19.1 `file`). Changing it replaces the map.
+     */
+    declare readonly file: pulumi.Output<SceneMapFile>;
+    /**
+     * Agreement to the disclaimer; must be true (Octopus §4.19.1).
+     */
+    declare readonly agreementConfirm: pulumi.Output<true>;
+    /**
+     * Whether the service has the file (uploaded and marked ready), live on refresh.
+     */
+    declare readonly fileReady: pulumi.Output<boolean>;
+    /**
+     * ID of an existing scene map to adopt instead of creating one (our `pulumi import`); its file must be `file`.
+     *
+     * (Rules: min length 1.)
+     */
+    declare readonly importId: pulumi.Output<string | undefined>;
+    /**
+     * The map's resource address, e.g. /v2/{project}/sim/sm/maps/2631662/: what `octopus.SimulationScene` takes as `map`.
+     */
+    declare readonly url: pulumi.Output<string>;
+    /**
+     * Creation time (seconds since epoch, as the service answers).
+     */
+    declare readonly createdAt: pulumi.Output<number>;
+    /**
+     * The file's resource address.
+     */
+    declare readonly fileUrl: pulumi.Output<string>;
+    /**
+     * Presigned PUT link to upload the file to, while it is not ready (§4.18.3/§4.19.1; the service prefers the POST link).
+     */
+    declare readonly putUrl: pulumi.Output<string | undefined>;
+    /**
+     * Presigned POST link to upload the file to, while it is not ready; send `postFields` as the form fields.
+     */
+    declare readonly postUrl: pulumi.Output<string | undefined>;
+    /**
+     * Form fields for the POST upload (key, policy, x-amz-* signature fields).
+     */
+    declare readonly postFields: pulumi.Output<{ [key: string]: string } | undefined>;
+    /**
+     * Link to download the file, once it is ready.
+     */
+    declare readonly getUrl: pulumi.Output<string | undefined>;
+    /**
+     * Seconds the upload links are valid for (600 by default).
+     */
+    declare readonly expire: pulumi.Output<number | undefined>;
+
+    /**
+     * Creates a SceneMap: An OpenDRIVE scene map for simulation (§4.19): created from the map file's sha256, which the service asks to be uploaded (to `putUrl`, or `postUrl` with `postFields`) unless it has the file already; set `fileReady: true` once uploaded. §4.19 has no read, list or delete call: refresh reads the map's file (a PATCH with no fields), the map's version cannot be read back, and **destroy only removes the map from the stack** — it stays in Octopus.
+     *
+     * @param name The unique name of the resource in the program.
+     * @param args Its arguments.
+     * @param opts Resource options (`customTimeouts` bounds its waits).
+     */
+    constructor(name: string, args: SceneMapArgs, opts?: pulumi.CustomResourceOptions) {
+        super(name, args, opts);
+    }
+}
+
+/**
+ * The scene file (.xosc), registered on the scene by §4.18.3; a new file (another sha256) is registered in place. Upload it to `putUrl`, then set `fileReady`. Removing it leaves the last file on the scene (no call takes a file off a scene).
+ */
+export interface SimulationSceneFileArgs {
+    /**
+     * sha256 of the OpenSCENARIO scene file (.xosc) (64 hexadecimal characters, Octopus §4.18.3): the service knows files by content and asks for an upload only when it has not seen it.
+     *
+     * (Rules: pattern `^[0-9a-fA-F]{64}$`.)
+     */
+    sha256: pulumi.Input<string>;
+    /**
+     * File name of the OpenSCENARIO scene file (.xosc): 1-255 characters (Octopus §4.18.3).
+     *
+     * (Rules: min length 1; max length 255.)
+     */
+    filename: pulumi.Input<string>;
+}
+
+/**
+ * The scene file (.xosc), registered on the scene by §4.18.3; a new file (another sha256) is registered in place. Upload it to `putUrl`, then set `fileReady`. Removing it leaves the last file on the scene (no call takes a file off a scene).
+ */
+export interface SimulationSceneFile {
+    /**
+     * sha256 of the OpenSCENARIO scene file (.xosc) (64 hexadecimal characters, Octopus §4.18.3): the service knows files by content and asks for an upload only when it has not seen it.
+     *
+     * (Rules: pattern `^[0-9a-fA-F]{64}$`.)
+     */
+    sha256: string;
+    /**
+     * File name of the OpenSCENARIO scene file (.xosc): 1-255 characters (Octopus §4.18.3).
+     *
+     * (Rules: min length 1; max length 255.)
+     */
+    filename: string;
+}
+
+/**
+ * The arguments of {@link SimulationScene}: An OpenSCENARIO simulation scene (§4.18) with its scene file: the file (§4.18.3) is an input of the scene, not a resource of its own, because a scene holds exactly one file (the scene answer's `file`) and the file has no list, read or delete of its own. Upload the file to `putUrl`, then set `fileReady: true` (§4.18.4); the scene's `status` turns from 10 (Initial) to 1 (Available). §4.18 has no update or delete of the scene: every scene field replaces it, and **destroy only removes the scene from the stack** — it stays in Octopus, so a replacement needs a new `name` (names are unique).
+ */
+export interface SimulationSceneArgs {
+    /**
+     * Scene name, unique in the project: 1-256 characters (Octopus §4.18.2; a duplicate is refused with octopus.107001). Changing it replaces the scene.
+     *
+     * (Rules: min length 1; max length 256.)
+     */
+    name: pulumi.Input<string>;
+    /**
+     * Simulator the scene runs on: VTD or SimPro (Octopus §4.18.2). Changing it replaces the scene.
+     *
+     * (Rules: one of "VTD", "SimPro".)
+     */
+    simulator: pulumi.Input<"VTD" | "SimPro">;
+    /**
+     * OpenSCENARIO version of the scene file: vtd, v0.9.1, v1.0.0, v1.1.0, v1.1.1 (Octopus §4.18.2). Changing it replaces the scene.
+     *
+     * (Rules: one of "vtd", "v0.9.1", "v1.0.0", "v1.1.0", "v1.1.1".)
+     */
+    version: pulumi.Input<"vtd" | "v0.9.1" | "v1.0.0" | "v1.1.0" | "v1.1.1">;
+    /**
+     * Description (sent as `description.content`, at most 16777216 characters, Octopus §4.18.2). Changing it replaces the scene.
+     *
+     * (Rules: max length 16777216.)
+     */
+    description?: pulumi.Input<string>;
+    /**
+     * Simulation priority: 120 (S), 100 (A), 80 (B), 60 (C) or 40 (D); higher runs first (Octopus §4.18.2; the service's default is 40). Changing it replaces the scene.
+     */
+    priority?: pulumi.Input<120 | 100 | 80 | 60 | 40>;
+    /**
+     * Resource address of the scene's map: an `octopus.SceneMap`'s `url` (Octopus §4.18.2). Changing it replaces the scene.
+     *
+     * (Rules: min length 1.)
+     */
+    map?: pulumi.Input<string>;
+    /**
+     * File name of the OpenDRIVE map: at most 255 characters (Octopus §4.18.2). Changing it replaces the scene.
+     *
+     * (Rules: max length 255.)
+     */
+    mapFilename?: pulumi.Input<string>;
+    /**
+     * Resource address of the scene's 3D model (Octopus §4.18.2). Changing it replaces the scene.
+     *
+     * (Rules: min length 1.)
+     */
+    model?: pulumi.Input<string>;
+    /**
+     * File name of the map's 3D model (OSGB): at most 255 characters (Octopus §4.18.2). Changing it replaces the scene.
+     *
+     * (Rules: max length 255.)
+     */
+    modelFilename?: pulumi.Input<string>;
+    /**
+     * Where the scene comes from: UPLOAD, ROAD, GENERALIZATION, BUILT_IN (Octopus §4.18.2; UPLOAD for scenes made by users). Changing it replaces the scene.
+     *
+     * (Rules: one of "UPLOAD", "ROAD", "GENERALIZATION", "BUILT_IN".)
+     */
+    source?: pulumi.Input<"UPLOAD" | "ROAD" | "GENERALIZATION" | "BUILT_IN">;
+    /**
+     * The scene file (.xosc), registered on the scene by §4.18.3; a new file (another sha256) is registered in place. Upload it to `putUrl`, then set `fileReady`. Removing it leaves the last file on the scene (no call takes a file off a scene).
+     */
+    file?: pulumi.Input<SimulationSceneFileArgs>;
+    /**
+     * Whether the scene file has been uploaded (Octopus §4.18.4 `ready`). Upload the file to `putUrl` (or `postUrl` with `postFields`), then set true: the update marks the file ready. Default false. Changes in place.
+     *
+     * @default false
+     */
+    fileReady?: pulumi.Input<boolean>;
+    /**
+     * ID of an existing object to adopt instead of creating one (our `pulumi import`): `create` reads it, checks that its immutable fields match, and converges the rest.
+     *
+     * (Rules: min length 1.)
+     */
+    importId?: pulumi.Input<string>;
+}
+
+/**
+ * An OpenSCENARIO simulation scene (§4.18) with its scene file: the file (§4.18.3) is an input of the scene, not a resource of its own, because a scene holds exactly one file (the scene answer's `file`) and the file has no list, read or delete of its own. Upload the file to `putUrl`, then set `fileReady: true` (§4.18.4); the scene's `status` turns from 10 (Initial) to 1 (Available). §4.18 has no update or delete of the scene: every scene field replaces it, and **destroy only removes the scene from the stack** — it stays in Octopus, so a replacement needs a new `name` (names are unique).
+ *
+ * Type token `edgeai:octopus:SimulationScene` (a dynamic resource: `pulumi-nodejs:dynamic/edgeai:octopus:SimulationScene` in state).
+ */
+export class SimulationScene extends resourceClass(simulationSceneDefinition) {
+    /** Whether `obj` is a {@link SimulationScene}, also across copies of this package. */
+    static isInstance(obj: unknown): obj is SimulationScene {
+        return isEdgeResource(obj, "edgeai:octopus:SimulationScene");
+    }
+
+    /**
+     * Scene name, unique in the project: 1-256 characters (Octopus §4.18.2; a duplicate is refused with octopus.107001). Changing it replaces the scene.
+     *
+     * (Rules: min length 1; max length 256.)
+     */
+    declare readonly name: pulumi.Output<string>;
+    /**
+     * Simulator the scene runs on: VTD or SimPro (Octopus §4.18.2). Changing it replaces the scene.
+     *
+     * (Rules: one of "VTD", "SimPro".)
+     */
+    declare readonly simulator: pulumi.Output<"VTD" | "SimPro">;
+    /**
+     * OpenSCENARIO version of the scene file: vtd, v0.9.1, v1.0.0, v1.1.0, v1.1.1 (Octopus §4.18.2). Changing it replaces the scene.
+     *
+     * (Rules: one of "vtd", "v0.9.1", "v1.0.0", "v1.1.0", "v1.1.1".)
+     */
+    declare readonly version: pulumi.Output<"vtd" | "v0.9.1" | "v1.0.0" | "v1.1.0" | "v1.1.1">;
+    /**
+     * Description (sent as `description.content`, at most 16777216 characters, Octopus §4.18.2). Changing it replaces the scene.
+     *
+     * (Rules: max length 16777216.)
+     */
+    declare readonly description: pulumi.Output<string | undefined>;
+    /**
+     * Simulation priority: 120 (S), 100 (A), 80 (B), 60 (C) or 40 (D); higher runs first (Octopus §4.18.2; the service's default is 40). Changing it replaces the scene.
+     */
+    declare readonly priority: pulumi.Output<120 | 100 | 80 | 60 | 40 | undefined>;
+    /**
+     * Resource address of the scene's map: an `octopus.SceneMap`'s `url` (Octopus §4.18.2). Changing it replaces the scene.
+     *
+     * (Rules: min length 1.)
+     */
+    declare readonly map: pulumi.Output<string | undefined>;
+    /**
+     * File name of the OpenDRIVE map: at most 255 characters (Octopus §4.18.2). Changing it replaces the scene.
+     *
+     * (Rules: max length 255.)
+     */
+    declare readonly mapFilename: pulumi.Output<string | undefined>;
+    /**
+     * Resource address of the scene's 3D model (Octopus §4.18.2). Changing it replaces the scene.
+     *
+     * (Rules: min length 1.)
+     */
+    declare readonly model: pulumi.Output<string | undefined>;
+    /**
+     * File name of the map's 3D model (OSGB): at most 255 characters (Octopus §4.18.2). Changing it replaces the scene.
+     *
+     * (Rules: max length 255.)
+     */
+    declare readonly modelFilename: pulumi.Output<string | undefined>;
+    /**
+     * Where the scene comes from: UPLOAD, ROAD, GENERALIZATION, BUILT_IN (Octopus §4.18.2; UPLOAD for scenes made by users). Changing it replaces the scene.
+     *
+     * (Rules: one of "UPLOAD", "ROAD", "GENERALIZATION", "BUILT_IN".)
+     */
+    declare readonly source: pulumi.Output<"UPLOAD" | "ROAD" | "GENERALIZATION" | "BUILT_IN" | undefined>;
+    /**
+     * The scene file (.xosc), registered on the scene by §4.18.3; a new file (another sha256) is registered in place. Upload it to `putUrl`, then set `fileReady`. Removing it leaves the last file on the scene (no call takes a file off a scene).
+     */
+    declare readonly file: pulumi.Output<SimulationSceneFile | undefined>;
+    /**
+     * Whether the service has the file (uploaded and marked ready), live on refresh.
+     */
+    declare readonly fileReady: pulumi.Output<boolean | undefined>;
+    /**
+     * ID of an existing object to adopt instead of creating one (our `pulumi import`): `create` reads it, checks that its immutable fields match, and converges the rest.
+     *
+     * (Rules: min length 1.)
+     */
+    declare readonly importId: pulumi.Output<string | undefined>;
+    /**
+     * The scene's resource address.
+     */
+    declare readonly url: pulumi.Output<string>;
+    /**
+     * 0 Released, 1 Available, 10 Initial, 11 Unavailable, 12 Releasing, 100 Deprecated (§4.18.1), live on refresh.
+     */
+    declare readonly status: pulumi.Output<number>;
+    /**
+     * Name of the scene file the service holds.
+     */
+    declare readonly filename: pulumi.Output<string | undefined>;
+    /**
+     * ID of the user who created the scene.
+     */
+    declare readonly userId: pulumi.Output<string | undefined>;
+    /**
+     * Name of the user who created the scene.
+     */
+    declare readonly userName: pulumi.Output<string | undefined>;
+    /**
+     * Creation time (seconds since epoch, as the service answers).
+     */
+    declare readonly createdAt: pulumi.Output<number>;
+    /**
+     * Last update time (seconds since epoch).
+     */
+    declare readonly updatedAt: pulumi.Output<number>;
+    /**
+     * The file's resource address.
+     */
+    declare readonly fileUrl: pulumi.Output<string | undefined>;
+    /**
+     * Presigned PUT link to upload the file to, while it is not ready (§4.18.3/§4.19.1; the service prefers the POST link).
+     */
+    declare readonly putUrl: pulumi.Output<string | undefined>;
+    /**
+     * Presigned POST link to upload the file to, while it is not ready; send `postFields` as the form fields.
+     */
+    declare readonly postUrl: pulumi.Output<string | undefined>;
+    /**
+     * Form fields for the POST upload (key, policy, x-amz-* signature fields).
+     */
+    declare readonly postFields: pulumi.Output<{ [key: string]: string } | undefined>;
+    /**
+     * Link to download the file, once it is ready.
+     */
+    declare readonly getUrl: pulumi.Output<string | undefined>;
+    /**
+     * Seconds the upload links are valid for (600 by default).
+     */
+    declare readonly expire: pulumi.Output<number | undefined>;
+
+    /**
+     * Creates a SimulationScene: An OpenSCENARIO simulation scene (§4.18) with its scene file: the file (§4.18.3) is an input of the scene, not a resource of its own, because a scene holds exactly one file (the scene answer's `file`) and the file has no list, read or delete of its own. Upload the file to `putUrl`, then set `fileReady: true` (§4.18.4); the scene's `status` turns from 10 (Initial) to 1 (Available). §4.18 has no update or delete of the scene: every scene field replaces it, and **destroy only removes the scene from the stack** — it stays in Octopus, so a replacement needs a new `name` (names are unique).
+     *
+     * @param name The unique name of the resource in the program.
+     * @param args Its arguments.
+     * @param opts Resource options (`customTimeouts` bounds its waits).
+     */
+    constructor(name: string, args: SimulationSceneArgs, opts?: pulumi.CustomResourceOptions) {
+        super(name, args, opts);
+    }
+}
+
+/**
+ * The arguments of {@link DataPackageTags}: The tags of one recorded data package (§4.9.5): the whole list, kept exactly as the program says (tags added in the console show as drift and are removed by the next `up`). Destroy clears the package's tags; the package itself stays (packages come from imports, §4.10).
+ */
+export interface DataPackageTagsArgs {
+    /**
+     * ID of the data package whose tags these are (DPK and 7-13 digits, Octopus §4.9.5; `octopus.getDataPackages`). Changing it moves the tags: the old package's are cleared.
+     *
+     * (Rules: pattern `^DPK\d{7,13}$`.)
+     *
+     * Changing it replaces the resource.
+     */
+    dpkId: pulumi.Input<string>;
+    /**
+     * The package's tags, exactly: data tag ids (`octopus.DataTag` ids or built-in ones from `octopus.getDataTags`), at most 50 (Octopus §4.9.5). Changes in place.
+     *
+     * (Rules: max items 50.)
+     */
+    tagIds: pulumi.Input<pulumi.Input<number | string>[]>;
+    /**
+     * ID of the data package (the same as `dpkId`) whose current tags to take over; without it, create takes them over anyway, since a package always has a tag list.
+     *
+     * (Rules: min length 1.)
+     */
+    importId?: pulumi.Input<string>;
+}
+
+/**
+ * The tags of one recorded data package (§4.9.5): the whole list, kept exactly as the program says (tags added in the console show as drift and are removed by the next `up`). Destroy clears the package's tags; the package itself stays (packages come from imports, §4.10).
+ *
+ * Type token `edgeai:octopus:DataPackageTags` (a dynamic resource: `pulumi-nodejs:dynamic/edgeai:octopus:DataPackageTags` in state).
+ */
+export class DataPackageTags extends resourceClass(dataPackageTagsDefinition) {
+    /** Whether `obj` is a {@link DataPackageTags}, also across copies of this package. */
+    static isInstance(obj: unknown): obj is DataPackageTags {
+        return isEdgeResource(obj, "edgeai:octopus:DataPackageTags");
+    }
+
+    /**
+     * ID of the data package whose tags these are (DPK and 7-13 digits, Octopus §4.9.5; `octopus.getDataPackages`). Changing it moves the tags: the old package's are cleared.
+     *
+     * (Rules: pattern `^DPK\d{7,13}$`.)
+     */
+    declare readonly dpkId: pulumi.Output<string>;
+    /**
+     * The package's tags, exactly: data tag ids (`octopus.DataTag` ids or built-in ones from `octopus.getDataTags`), at most 50 (Octopus §4.9.5). Changes in place.
+     *
+     * (Rules: max items 50.)
+     */
+    declare readonly tagIds: pulumi.Output<(number | string)[]>;
+    /**
+     * ID of the data package (the same as `dpkId`) whose current tags to take over; without it, create takes them over anyway, since a package always has a tag list.
+     *
+     * (Rules: min length 1.)
+     */
+    declare readonly importId: pulumi.Output<string | undefined>;
+    /**
+     * Name of the data package.
+     */
+    declare readonly packageName: pulumi.Output<string>;
+    /**
+     * Vehicle that recorded the package.
+     */
+    declare readonly vehicleName: pulumi.Output<string | undefined>;
+    /**
+     * Status of the data package (§4.9.1), live on refresh.
+     */
+    declare readonly status: pulumi.Output<string>;
+
+    /**
+     * Creates a DataPackageTags: The tags of one recorded data package (§4.9.5): the whole list, kept exactly as the program says (tags added in the console show as drift and are removed by the next `up`). Destroy clears the package's tags; the package itself stays (packages come from imports, §4.10).
+     *
+     * @param name The unique name of the resource in the program.
+     * @param args Its arguments.
+     * @param opts Resource options (`customTimeouts` bounds its waits).
+     */
+    constructor(name: string, args: DataPackageTagsArgs, opts?: pulumi.CustomResourceOptions) {
+        super(name, args, opts);
+    }
+}
+
+/**
  * The arguments of {@link getResourceSpecs}.
  */
 export interface GetResourceSpecsArgs {
@@ -1533,4 +2133,722 @@ export function getImageVersionAccount(args: GetImageVersionAccountArgs): Promis
  */
 export function getImageVersionAccountOutput(args: GetImageVersionAccountOutputArgs): pulumi.Output<GetImageVersionAccountResult> {
     return lookups.getImageVersionAccount.output(args as never) as pulumi.Output<GetImageVersionAccountResult>;
+}
+
+/**
+ * The arguments of {@link getDataWarehouses}.
+ */
+export interface GetDataWarehousesArgs {
+    /**
+     * Name contains this (fuzzy, at most 64 characters, Octopus §4.5.1).
+     *
+     * (Rules: min length 1; max length 64.)
+     */
+    name?: string;
+}
+
+/**
+ * The arguments of {@link getDataWarehousesOutput}: those of {@link GetDataWarehousesArgs}, each an Input.
+ */
+export interface GetDataWarehousesOutputArgs {
+    /**
+     * Name contains this (fuzzy, at most 64 characters, Octopus §4.5.1).
+     *
+     * (Rules: min length 1; max length 64.)
+     */
+    name?: pulumi.Input<string>;
+}
+
+/**
+ * What {@link getDataWarehouses} returns.
+ */
+export type GetDataWarehousesResult = Awaited<ReturnType<typeof lookups.getDataWarehouses.plain>>;
+
+/**
+ * The project's data warehouses (§4.5.1), every page: where imported data packages land, and what an `octopus.Dataset` with dataSource HOUSE takes as `dataWarehouseId`.
+ *
+ * Runs in the program's process with the stack's `edgeai:` configuration.
+ */
+export function getDataWarehouses(args?: GetDataWarehousesArgs): Promise<GetDataWarehousesResult> {
+    return lookups.getDataWarehouses.plain(args) as Promise<GetDataWarehousesResult>;
+}
+
+/**
+ * The project's data warehouses (§4.5.1), every page: where imported data packages land, and what an `octopus.Dataset` with dataSource HOUSE takes as `dataWarehouseId`.
+ *
+ * The Output form: takes Inputs, returns an Output.
+ */
+export function getDataWarehousesOutput(args?: GetDataWarehousesOutputArgs): pulumi.Output<GetDataWarehousesResult> {
+    return lookups.getDataWarehouses.output(args as never) as pulumi.Output<GetDataWarehousesResult>;
+}
+
+/**
+ * The arguments of {@link getWarehouseData}.
+ */
+export interface GetWarehouseDataArgs {
+    /**
+     * Data warehouse ID (`id` of `getDataWarehouses`).
+     *
+     * (Rules: min length 1.)
+     */
+    warehouseId: string;
+    /**
+     * Only files of these data packages (at most 5).
+     *
+     * (Rules: max items 5.)
+     */
+    rawDataIds?: string[];
+    /**
+     * Only files written by these data processing tasks (at most 5).
+     *
+     * (Rules: max items 5.)
+     */
+    dataProcessTaskIds?: string[];
+    /**
+     * File types: IMAGE, POINT_CLOUD, TEXT, VIDEO, SCENARIO, OTHERS.
+     *
+     * (Rules: max items 6.)
+     */
+    fileTypes?: ("IMAGE" | "POINT_CLOUD" | "TEXT" | "VIDEO" | "SCENARIO" | "OTHERS")[];
+    /**
+     * File name contains this (at most 255 characters).
+     *
+     * (Rules: max length 255.)
+     */
+    fileName?: string;
+    /**
+     * Files created at or after this (ms since epoch).
+     */
+    startTime?: number;
+    /**
+     * Files created at or before this (ms since epoch), not before startTime.
+     */
+    endTime?: number;
+    /**
+     * Tag ids the files must all carry (at most 5).
+     *
+     * (Rules: max items 5.)
+     */
+    andTags?: string[];
+    /**
+     * Tag ids of which the files carry any (at most 5).
+     *
+     * (Rules: max items 5.)
+     */
+    orTags?: string[];
+    /**
+     * Custom attribute ids the files must all carry (at most 5; `getWarehouseCustomAttributes`).
+     *
+     * (Rules: max items 5.)
+     */
+    andCustomAttributes?: string[];
+    /**
+     * Custom attribute ids of which the files carry any (at most 5).
+     *
+     * (Rules: max items 5.)
+     */
+    orCustomAttributes?: string[];
+    /**
+     * Order by creation time: asc or desc (Octopus §4.5.2).
+     *
+     * (Rules: one of "asc", "desc".)
+     */
+    createTimeOrder?: "asc" | "desc";
+    /**
+     * Order by file name: asc or desc (Octopus §4.5.2).
+     *
+     * (Rules: one of "asc", "desc".)
+     */
+    fileNameOrder?: "asc" | "desc";
+}
+
+/**
+ * The arguments of {@link getWarehouseDataOutput}: those of {@link GetWarehouseDataArgs}, each an Input.
+ */
+export interface GetWarehouseDataOutputArgs {
+    /**
+     * Data warehouse ID (`id` of `getDataWarehouses`).
+     *
+     * (Rules: min length 1.)
+     */
+    warehouseId: pulumi.Input<string>;
+    /**
+     * Only files of these data packages (at most 5).
+     *
+     * (Rules: max items 5.)
+     */
+    rawDataIds?: pulumi.Input<pulumi.Input<string>[]>;
+    /**
+     * Only files written by these data processing tasks (at most 5).
+     *
+     * (Rules: max items 5.)
+     */
+    dataProcessTaskIds?: pulumi.Input<pulumi.Input<string>[]>;
+    /**
+     * File types: IMAGE, POINT_CLOUD, TEXT, VIDEO, SCENARIO, OTHERS.
+     *
+     * (Rules: max items 6.)
+     */
+    fileTypes?: pulumi.Input<pulumi.Input<"IMAGE" | "POINT_CLOUD" | "TEXT" | "VIDEO" | "SCENARIO" | "OTHERS">[]>;
+    /**
+     * File name contains this (at most 255 characters).
+     *
+     * (Rules: max length 255.)
+     */
+    fileName?: pulumi.Input<string>;
+    /**
+     * Files created at or after this (ms since epoch).
+     */
+    startTime?: pulumi.Input<number>;
+    /**
+     * Files created at or before this (ms since epoch), not before startTime.
+     */
+    endTime?: pulumi.Input<number>;
+    /**
+     * Tag ids the files must all carry (at most 5).
+     *
+     * (Rules: max items 5.)
+     */
+    andTags?: pulumi.Input<pulumi.Input<string>[]>;
+    /**
+     * Tag ids of which the files carry any (at most 5).
+     *
+     * (Rules: max items 5.)
+     */
+    orTags?: pulumi.Input<pulumi.Input<string>[]>;
+    /**
+     * Custom attribute ids the files must all carry (at most 5; `getWarehouseCustomAttributes`).
+     *
+     * (Rules: max items 5.)
+     */
+    andCustomAttributes?: pulumi.Input<pulumi.Input<string>[]>;
+    /**
+     * Custom attribute ids of which the files carry any (at most 5).
+     *
+     * (Rules: max items 5.)
+     */
+    orCustomAttributes?: pulumi.Input<pulumi.Input<string>[]>;
+    /**
+     * Order by creation time: asc or desc (Octopus §4.5.2).
+     *
+     * (Rules: one of "asc", "desc".)
+     */
+    createTimeOrder?: pulumi.Input<"asc" | "desc">;
+    /**
+     * Order by file name: asc or desc (Octopus §4.5.2).
+     *
+     * (Rules: one of "asc", "desc".)
+     */
+    fileNameOrder?: pulumi.Input<"asc" | "desc">;
+}
+
+/**
+ * What {@link getWarehouseData} returns.
+ */
+export type GetWarehouseDataResult = Awaited<ReturnType<typeof lookups.getWarehouseData.plain>>;
+
+/**
+ * The files of one data warehouse that match a query (§4.5.2), every page: the query an `octopus.DatasetVersion`'s `warehouseParams` would build a HOUSE version from, to check it first.
+ *
+ * Runs in the program's process with the stack's `edgeai:` configuration.
+ */
+export function getWarehouseData(args: GetWarehouseDataArgs): Promise<GetWarehouseDataResult> {
+    return lookups.getWarehouseData.plain(args) as Promise<GetWarehouseDataResult>;
+}
+
+/**
+ * The files of one data warehouse that match a query (§4.5.2), every page: the query an `octopus.DatasetVersion`'s `warehouseParams` would build a HOUSE version from, to check it first.
+ *
+ * The Output form: takes Inputs, returns an Output.
+ */
+export function getWarehouseDataOutput(args: GetWarehouseDataOutputArgs): pulumi.Output<GetWarehouseDataResult> {
+    return lookups.getWarehouseData.output(args as never) as pulumi.Output<GetWarehouseDataResult>;
+}
+
+/**
+ * The arguments of {@link getWarehouseCustomAttributes}.
+ */
+export interface GetWarehouseCustomAttributesArgs {
+    /**
+     * Key contains this (fuzzy, at most 256 characters, Octopus §4.6.1).
+     *
+     * (Rules: max length 256.)
+     */
+    key?: string;
+    /**
+     * Value contains this (fuzzy, at most 256 characters, Octopus §4.6.1).
+     *
+     * (Rules: max length 256.)
+     */
+    value?: string;
+    /**
+     * KEY (by key, ascending) or CREATE_TIME (newest first, the default) (Octopus §4.6.1).
+     *
+     * (Rules: one of "KEY", "CREATE_TIME".)
+     */
+    order?: "KEY" | "CREATE_TIME";
+}
+
+/**
+ * The arguments of {@link getWarehouseCustomAttributesOutput}: those of {@link GetWarehouseCustomAttributesArgs}, each an Input.
+ */
+export interface GetWarehouseCustomAttributesOutputArgs {
+    /**
+     * Key contains this (fuzzy, at most 256 characters, Octopus §4.6.1).
+     *
+     * (Rules: max length 256.)
+     */
+    key?: pulumi.Input<string>;
+    /**
+     * Value contains this (fuzzy, at most 256 characters, Octopus §4.6.1).
+     *
+     * (Rules: max length 256.)
+     */
+    value?: pulumi.Input<string>;
+    /**
+     * KEY (by key, ascending) or CREATE_TIME (newest first, the default) (Octopus §4.6.1).
+     *
+     * (Rules: one of "KEY", "CREATE_TIME".)
+     */
+    order?: pulumi.Input<"KEY" | "CREATE_TIME">;
+}
+
+/**
+ * What {@link getWarehouseCustomAttributes} returns.
+ */
+export type GetWarehouseCustomAttributesResult = Awaited<ReturnType<typeof lookups.getWarehouseCustomAttributes.plain>>;
+
+/**
+ * The data warehouses' custom attributes (§4.6.1), every page: key/value pairs that warehouse queries and dataset versions filter on (`andCustomAttributes`, …).
+ *
+ * Runs in the program's process with the stack's `edgeai:` configuration.
+ */
+export function getWarehouseCustomAttributes(args?: GetWarehouseCustomAttributesArgs): Promise<GetWarehouseCustomAttributesResult> {
+    return lookups.getWarehouseCustomAttributes.plain(args) as Promise<GetWarehouseCustomAttributesResult>;
+}
+
+/**
+ * The data warehouses' custom attributes (§4.6.1), every page: key/value pairs that warehouse queries and dataset versions filter on (`andCustomAttributes`, …).
+ *
+ * The Output form: takes Inputs, returns an Output.
+ */
+export function getWarehouseCustomAttributesOutput(args?: GetWarehouseCustomAttributesOutputArgs): pulumi.Output<GetWarehouseCustomAttributesResult> {
+    return lookups.getWarehouseCustomAttributes.output(args as never) as pulumi.Output<GetWarehouseCustomAttributesResult>;
+}
+
+/**
+ * The arguments of {@link getDataOverview}.
+ */
+export interface GetDataOverviewArgs {
+}
+
+/**
+ * The arguments of {@link getDataOverviewOutput}: those of {@link GetDataOverviewArgs}, each an Input.
+ */
+export interface GetDataOverviewOutputArgs {
+}
+
+/**
+ * What {@link getDataOverview} returns.
+ */
+export type GetDataOverviewResult = Awaited<ReturnType<typeof lookups.getDataOverview.plain>>;
+
+/**
+ * The data service overview (§4.8.1): today's jobs and failures, vehicles and fleets, collected duration and size (the last 30 days by day).
+ *
+ * Runs in the program's process with the stack's `edgeai:` configuration.
+ */
+export function getDataOverview(args?: GetDataOverviewArgs): Promise<GetDataOverviewResult> {
+    return lookups.getDataOverview.plain() as Promise<GetDataOverviewResult>;
+}
+
+/**
+ * The data service overview (§4.8.1): today's jobs and failures, vehicles and fleets, collected duration and size (the last 30 days by day).
+ *
+ * The Output form: takes Inputs, returns an Output.
+ */
+export function getDataOverviewOutput(args?: GetDataOverviewOutputArgs): pulumi.Output<GetDataOverviewResult> {
+    return lookups.getDataOverview.output(args as never) as pulumi.Output<GetDataOverviewResult>;
+}
+
+/**
+ * The arguments of {@link getMileageStatistics}.
+ */
+export interface GetMileageStatisticsArgs {
+    /**
+     * How many days: 1-200 (Octopus §4.8.2; the service's default is 10).
+     */
+    limit?: number;
+}
+
+/**
+ * The arguments of {@link getMileageStatisticsOutput}: those of {@link GetMileageStatisticsArgs}, each an Input.
+ */
+export interface GetMileageStatisticsOutputArgs {
+    /**
+     * How many days: 1-200 (Octopus §4.8.2; the service's default is 10).
+     */
+    limit?: pulumi.Input<number>;
+}
+
+/**
+ * What {@link getMileageStatistics} returns.
+ */
+export type GetMileageStatisticsResult = Awaited<ReturnType<typeof lookups.getMileageStatistics.plain>>;
+
+/**
+ * Autopilot mileage and take-over rate by day (§4.8.2).
+ *
+ * Runs in the program's process with the stack's `edgeai:` configuration.
+ */
+export function getMileageStatistics(args?: GetMileageStatisticsArgs): Promise<GetMileageStatisticsResult> {
+    return lookups.getMileageStatistics.plain(args) as Promise<GetMileageStatisticsResult>;
+}
+
+/**
+ * Autopilot mileage and take-over rate by day (§4.8.2).
+ *
+ * The Output form: takes Inputs, returns an Output.
+ */
+export function getMileageStatisticsOutput(args?: GetMileageStatisticsOutputArgs): pulumi.Output<GetMileageStatisticsResult> {
+    return lookups.getMileageStatistics.output(args as never) as pulumi.Output<GetMileageStatisticsResult>;
+}
+
+/**
+ * The arguments of {@link getDataPackages}.
+ */
+export interface GetDataPackagesArgs {
+    /**
+     * false (default): packages in use; true: packages in the recycle bin (Octopus §4.9.1 `is_recycle`).
+     *
+     * @default false
+     */
+    isRecycle?: boolean;
+    /**
+     * Only packages in this status: CREATED, SCANNING, NORMAL, ABNORMAL, PRE_DESENSITIZATION, IN_DESENSITIZATION, DESENSITIZATION_SUCCESS, DESENSITIZATION_FAILED, NOT_RECYCLED, RECYCLED, DELETING, FAILED, DELETED (the last five are recycle-bin statuses) (Octopus §4.9.1).
+     *
+     * (Rules: one of "CREATED", "SCANNING", "NORMAL", "ABNORMAL", "PRE_DESENSITIZATION", "IN_DESENSITIZATION", "DESENSITIZATION_SUCCESS", "DESENSITIZATION_FAILED", "NOT_RECYCLED", "RECYCLED", "DELETING", "FAILED", "DELETED".)
+     */
+    status?: "CREATED" | "SCANNING" | "NORMAL" | "ABNORMAL" | "PRE_DESENSITIZATION" | "IN_DESENSITIZATION" | "DESENSITIZATION_SUCCESS" | "DESENSITIZATION_FAILED" | "NOT_RECYCLED" | "RECYCLED" | "DELETING" | "FAILED" | "DELETED";
+    /**
+     * Name contains this (fuzzy, at most 255 characters).
+     *
+     * (Rules: max length 255.)
+     */
+    name?: string;
+    /**
+     * Only packages recorded by this vehicle.
+     *
+     * (Rules: max length 255.)
+     */
+    vehicleName?: string;
+    /**
+     * OBS (object storage) or DES (data express service).
+     *
+     * (Rules: one of "OBS", "DES".)
+     */
+    dataSource?: "OBS" | "DES";
+    /**
+     * Order: CREATE_AT_ASC, CREATE_AT_DESC, UPDATE_AT_ASC, UPDATE_AT_DESC, STORAGE_SIZE_ASC, STORAGE_SIZE_DESC (default UPDATE_AT_DESC).
+     *
+     * (Rules: one of "CREATE_AT_ASC", "CREATE_AT_DESC", "UPDATE_AT_ASC", "UPDATE_AT_DESC", "STORAGE_SIZE_ASC", "STORAGE_SIZE_DESC".)
+     */
+    sort?: "CREATE_AT_ASC" | "CREATE_AT_DESC" | "UPDATE_AT_ASC" | "UPDATE_AT_DESC" | "STORAGE_SIZE_ASC" | "STORAGE_SIZE_DESC";
+}
+
+/**
+ * The arguments of {@link getDataPackagesOutput}: those of {@link GetDataPackagesArgs}, each an Input.
+ */
+export interface GetDataPackagesOutputArgs {
+    /**
+     * false (default): packages in use; true: packages in the recycle bin (Octopus §4.9.1 `is_recycle`).
+     *
+     * @default false
+     */
+    isRecycle?: pulumi.Input<boolean>;
+    /**
+     * Only packages in this status: CREATED, SCANNING, NORMAL, ABNORMAL, PRE_DESENSITIZATION, IN_DESENSITIZATION, DESENSITIZATION_SUCCESS, DESENSITIZATION_FAILED, NOT_RECYCLED, RECYCLED, DELETING, FAILED, DELETED (the last five are recycle-bin statuses) (Octopus §4.9.1).
+     *
+     * (Rules: one of "CREATED", "SCANNING", "NORMAL", "ABNORMAL", "PRE_DESENSITIZATION", "IN_DESENSITIZATION", "DESENSITIZATION_SUCCESS", "DESENSITIZATION_FAILED", "NOT_RECYCLED", "RECYCLED", "DELETING", "FAILED", "DELETED".)
+     */
+    status?: pulumi.Input<"CREATED" | "SCANNING" | "NORMAL" | "ABNORMAL" | "PRE_DESENSITIZATION" | "IN_DESENSITIZATION" | "DESENSITIZATION_SUCCESS" | "DESENSITIZATION_FAILED" | "NOT_RECYCLED" | "RECYCLED" | "DELETING" | "FAILED" | "DELETED">;
+    /**
+     * Name contains this (fuzzy, at most 255 characters).
+     *
+     * (Rules: max length 255.)
+     */
+    name?: pulumi.Input<string>;
+    /**
+     * Only packages recorded by this vehicle.
+     *
+     * (Rules: max length 255.)
+     */
+    vehicleName?: pulumi.Input<string>;
+    /**
+     * OBS (object storage) or DES (data express service).
+     *
+     * (Rules: one of "OBS", "DES".)
+     */
+    dataSource?: pulumi.Input<"OBS" | "DES">;
+    /**
+     * Order: CREATE_AT_ASC, CREATE_AT_DESC, UPDATE_AT_ASC, UPDATE_AT_DESC, STORAGE_SIZE_ASC, STORAGE_SIZE_DESC (default UPDATE_AT_DESC).
+     *
+     * (Rules: one of "CREATE_AT_ASC", "CREATE_AT_DESC", "UPDATE_AT_ASC", "UPDATE_AT_DESC", "STORAGE_SIZE_ASC", "STORAGE_SIZE_DESC".)
+     */
+    sort?: pulumi.Input<"CREATE_AT_ASC" | "CREATE_AT_DESC" | "UPDATE_AT_ASC" | "UPDATE_AT_DESC" | "STORAGE_SIZE_ASC" | "STORAGE_SIZE_DESC">;
+}
+
+/**
+ * What {@link getDataPackages} returns.
+ */
+export type GetDataPackagesResult = Awaited<ReturnType<typeof lookups.getDataPackages.plain>>;
+
+/**
+ * The project's recorded data packages (§4.9.1), every page: those in use, or with `isRecycle: true` those in the recycle bin.
+ *
+ * Runs in the program's process with the stack's `edgeai:` configuration.
+ */
+export function getDataPackages(args?: GetDataPackagesArgs): Promise<GetDataPackagesResult> {
+    return lookups.getDataPackages.plain(args) as Promise<GetDataPackagesResult>;
+}
+
+/**
+ * The project's recorded data packages (§4.9.1), every page: those in use, or with `isRecycle: true` those in the recycle bin.
+ *
+ * The Output form: takes Inputs, returns an Output.
+ */
+export function getDataPackagesOutput(args?: GetDataPackagesOutputArgs): pulumi.Output<GetDataPackagesResult> {
+    return lookups.getDataPackages.output(args as never) as pulumi.Output<GetDataPackagesResult>;
+}
+
+/**
+ * The arguments of {@link getDataPackage}.
+ */
+export interface GetDataPackageArgs {
+    /**
+     * Data package ID (DPK and 7-13 digits, Octopus §4.9.2).
+     *
+     * (Rules: pattern `^DPK\d{7,13}$`.)
+     */
+    id: string;
+}
+
+/**
+ * The arguments of {@link getDataPackageOutput}: those of {@link GetDataPackageArgs}, each an Input.
+ */
+export interface GetDataPackageOutputArgs {
+    /**
+     * Data package ID (DPK and 7-13 digits, Octopus §4.9.2).
+     *
+     * (Rules: pattern `^DPK\d{7,13}$`.)
+     */
+    id: pulumi.Input<string>;
+}
+
+/**
+ * What {@link getDataPackage} returns.
+ */
+export type GetDataPackageResult = Awaited<ReturnType<typeof lookups.getDataPackage.plain>>;
+
+/**
+ * One data package in detail (§4.9.2): its tags, the recording vehicle and sensors.
+ *
+ * Runs in the program's process with the stack's `edgeai:` configuration.
+ */
+export function getDataPackage(args: GetDataPackageArgs): Promise<GetDataPackageResult> {
+    return lookups.getDataPackage.plain(args) as Promise<GetDataPackageResult>;
+}
+
+/**
+ * One data package in detail (§4.9.2): its tags, the recording vehicle and sensors.
+ *
+ * The Output form: takes Inputs, returns an Output.
+ */
+export function getDataPackageOutput(args: GetDataPackageOutputArgs): pulumi.Output<GetDataPackageResult> {
+    return lookups.getDataPackage.output(args as never) as pulumi.Output<GetDataPackageResult>;
+}
+
+/**
+ * The arguments of {@link getReplayStatistics}.
+ */
+export interface GetReplayStatisticsArgs {
+    /**
+     * Window start: UTC ms in [1000000000000, 2000000000000]; required unless recentMonth (Octopus §4.11.1).
+     */
+    startTime?: number;
+    /**
+     * Window end: UTC ms in [1000000000000, 2000000000000]; required unless recentMonth (Octopus §4.11.1).
+     */
+    endTime?: number;
+    /**
+     * true: the last month, ignoring startTime/endTime (Octopus §4.11.1).
+     *
+     * @default false
+     */
+    recentMonth?: boolean;
+}
+
+/**
+ * The arguments of {@link getReplayStatisticsOutput}: those of {@link GetReplayStatisticsArgs}, each an Input.
+ */
+export interface GetReplayStatisticsOutputArgs {
+    /**
+     * Window start: UTC ms in [1000000000000, 2000000000000]; required unless recentMonth (Octopus §4.11.1).
+     */
+    startTime?: pulumi.Input<number>;
+    /**
+     * Window end: UTC ms in [1000000000000, 2000000000000]; required unless recentMonth (Octopus §4.11.1).
+     */
+    endTime?: pulumi.Input<number>;
+    /**
+     * true: the last month, ignoring startTime/endTime (Octopus §4.11.1).
+     *
+     * @default false
+     */
+    recentMonth?: pulumi.Input<boolean>;
+}
+
+/**
+ * What {@link getReplayStatistics} returns.
+ */
+export type GetReplayStatisticsResult = Awaited<ReturnType<typeof lookups.getReplayStatistics.plain>>;
+
+/**
+ * Per vehicle, the time span of its recorded episodes in a window (§4.11.1): `startTime`/`endTime`, or the last month with `recentMonth: true`.
+ *
+ * Runs in the program's process with the stack's `edgeai:` configuration.
+ */
+export function getReplayStatistics(args?: GetReplayStatisticsArgs): Promise<GetReplayStatisticsResult> {
+    return lookups.getReplayStatistics.plain(args) as Promise<GetReplayStatisticsResult>;
+}
+
+/**
+ * Per vehicle, the time span of its recorded episodes in a window (§4.11.1): `startTime`/`endTime`, or the last month with `recentMonth: true`.
+ *
+ * The Output form: takes Inputs, returns an Output.
+ */
+export function getReplayStatisticsOutput(args?: GetReplayStatisticsOutputArgs): pulumi.Output<GetReplayStatisticsResult> {
+    return lookups.getReplayStatistics.output(args as never) as pulumi.Output<GetReplayStatisticsResult>;
+}
+
+/**
+ * The arguments of {@link getReplayEpisodes}.
+ */
+export interface GetReplayEpisodesArgs {
+    /**
+     * Window start: UTC ms in [1000000000000, 2000000000000] (Octopus §4.11.2).
+     */
+    startTime: number;
+    /**
+     * Window end: UTC ms in [1000000000000, 2000000000000], not before startTime (Octopus §4.11.2).
+     */
+    endTime: number;
+    /**
+     * Data package id, `*` as a wildcard (Octopus §4.11.2).
+     *
+     * (Rules: max length 255.)
+     */
+    dpkId?: string;
+    /**
+     * Vehicle name, exactly (Octopus §4.11.2).
+     *
+     * (Rules: max length 64.)
+     */
+    vehicleName?: string;
+}
+
+/**
+ * The arguments of {@link getReplayEpisodesOutput}: those of {@link GetReplayEpisodesArgs}, each an Input.
+ */
+export interface GetReplayEpisodesOutputArgs {
+    /**
+     * Window start: UTC ms in [1000000000000, 2000000000000] (Octopus §4.11.2).
+     */
+    startTime: pulumi.Input<number>;
+    /**
+     * Window end: UTC ms in [1000000000000, 2000000000000], not before startTime (Octopus §4.11.2).
+     */
+    endTime: pulumi.Input<number>;
+    /**
+     * Data package id, `*` as a wildcard (Octopus §4.11.2).
+     *
+     * (Rules: max length 255.)
+     */
+    dpkId?: pulumi.Input<string>;
+    /**
+     * Vehicle name, exactly (Octopus §4.11.2).
+     *
+     * (Rules: max length 64.)
+     */
+    vehicleName?: pulumi.Input<string>;
+}
+
+/**
+ * What {@link getReplayEpisodes} returns.
+ */
+export type GetReplayEpisodesResult = Awaited<ReturnType<typeof lookups.getReplayEpisodes.plain>>;
+
+/**
+ * The replay episodes recorded in a window (§4.11.2), every page.
+ *
+ * Runs in the program's process with the stack's `edgeai:` configuration.
+ */
+export function getReplayEpisodes(args: GetReplayEpisodesArgs): Promise<GetReplayEpisodesResult> {
+    return lookups.getReplayEpisodes.plain(args) as Promise<GetReplayEpisodesResult>;
+}
+
+/**
+ * The replay episodes recorded in a window (§4.11.2), every page.
+ *
+ * The Output form: takes Inputs, returns an Output.
+ */
+export function getReplayEpisodesOutput(args: GetReplayEpisodesOutputArgs): pulumi.Output<GetReplayEpisodesResult> {
+    return lookups.getReplayEpisodes.output(args as never) as pulumi.Output<GetReplayEpisodesResult>;
+}
+
+/**
+ * The arguments of {@link getReplayEpisode}.
+ */
+export interface GetReplayEpisodeArgs {
+    /**
+     * Episode ID, at most 80 characters (Octopus §4.11.3; `episodeId` of `getReplayEpisodes`).
+     *
+     * (Rules: min length 1; max length 80.)
+     */
+    episodeId: string;
+}
+
+/**
+ * The arguments of {@link getReplayEpisodeOutput}: those of {@link GetReplayEpisodeArgs}, each an Input.
+ */
+export interface GetReplayEpisodeOutputArgs {
+    /**
+     * Episode ID, at most 80 characters (Octopus §4.11.3; `episodeId` of `getReplayEpisodes`).
+     *
+     * (Rules: min length 1; max length 80.)
+     */
+    episodeId: pulumi.Input<string>;
+}
+
+/**
+ * What {@link getReplayEpisode} returns.
+ */
+export type GetReplayEpisodeResult = Awaited<ReturnType<typeof lookups.getReplayEpisode.plain>>;
+
+/**
+ * One replay episode in detail (§4.11.3): every topic and video.
+ *
+ * Runs in the program's process with the stack's `edgeai:` configuration.
+ */
+export function getReplayEpisode(args: GetReplayEpisodeArgs): Promise<GetReplayEpisodeResult> {
+    return lookups.getReplayEpisode.plain(args) as Promise<GetReplayEpisodeResult>;
+}
+
+/**
+ * One replay episode in detail (§4.11.3): every topic and video.
+ *
+ * The Output form: takes Inputs, returns an Output.
+ */
+export function getReplayEpisodeOutput(args: GetReplayEpisodeOutputArgs): pulumi.Output<GetReplayEpisodeResult> {
+    return lookups.getReplayEpisode.output(args as never) as pulumi.Output<GetReplayEpisodeResult>;
 }

@@ -79,6 +79,33 @@ describe("a create whose answer is lost", () => {
     expect(logged.join("\n")).toMatch(new RegExp(`edgeai:hilens:ConfigMap: object "lost-answer": no answer to POST /v3/.*/ai-mgr/configmaps \\(.*\\); found it \\(id ${created.id}\\), adopting`));
   });
 
+  it("in the default workspace is told apart from a same-named config map in another workspace", async () => {
+    const token = await iamToken(emu);
+    const post = async (path: string, body: unknown) => JSON.parse((await send(emu.url, "POST", `/v3/${DEFAULTS.projectId}/ai-mgr/${path}`, { headers: withToken(token), body: JSON.stringify(body) })).text!);
+    const other = await post("workspaces", { name: "other-team", enterprise_project_id: "0", enterprise_project_name: "default" });
+    const elsewhere = await post("configmaps", { configmap: { name: "shared-name", configs: [{ key: "k", value: "theirs" }] }, workspace_id: other.workspace_id });
+    emu.inject({ pathPattern: "/ai-mgr/configmaps$", method: "POST", kind: "lost", count: 1 });
+    const created = await create(CONFIG_MAP, { name: "shared-name", configs: [{ key: "k", value: "ours" }] });
+    expect(created.id).not.toBe(elsewhere.configmap.id);
+    expect(created.outs).toMatchObject({ configs: [{ key: "k", value: "ours" }] });
+    // §5.4.1: a list without workspace_id is the default workspace's, which is what the look-up relies on.
+    expect((await hilensList("configmaps")).filter((c) => c.name === "shared-name").map((c) => c.id)).toEqual([created.id]);
+  });
+
+  it("whose name was already taken is not taken over: the other object is left as it was and named", async () => {
+    const token = await iamToken(emu);
+    const theirs = JSON.parse(
+      (await send(emu.url, "POST", `/v3/${DEFAULTS.projectId}/ai-mgr/configmaps`, { headers: withToken(token), body: JSON.stringify({ configmap: { name: "taken-name", configs: [{ key: "k", value: "theirs" }] } }) })).text!,
+    ).configmap;
+    // The create is answered 409 (name taken), and that answer is lost.
+    emu.inject({ pathPattern: "/ai-mgr/configmaps$", method: "POST", kind: "lost", count: 1 });
+    const err = await create(CONFIG_MAP, { name: "taken-name", configs: [{ key: "k", value: "ours" }] }).catch((e) => e);
+    expect(err.message).toContain(`differs from the program ("configs"), so it is not the one this create made`);
+    expect(err.message).toContain(`importId "${theirs.id}"`);
+    const onServer = (await hilensList("configmaps")).filter((c) => c.name === "taken-name");
+    expect(onServer).toEqual([expect.objectContaining({ id: theirs.id, configs: [{ key: "k", value: "theirs" }] })]);
+  });
+
   it("answered 5xx without being carried out, is looked up, not found, and sent again once", async () => {
     const from = emu.requests.length;
     emu.inject({ pathPattern: "/ai-mgr/secrets$", method: "POST", status: 503, count: 1 });

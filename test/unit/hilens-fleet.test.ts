@@ -113,9 +113,11 @@ describe("diff: steering inputs and target devices", () => {
     expect(result.changes).toBe(false);
   });
 
-  it("adding a device updates in place; removing one replaces", async () => {
+  it("adding or removing a device, or pausing one, updates in place", async () => {
     expect(await handlers.diff(DEPLOYMENT, "d", olds, { ...olds, nodeIds: ["n1", "n2", "n3"] })).toMatchObject({ changes: true, replaces: [] });
-    expect(await handlers.diff(DEPLOYMENT, "d", olds, { ...olds, nodeIds: ["n1"] })).toMatchObject({ changes: true, replaces: ["nodeIds"], deleteBeforeReplace: true });
+    expect(await handlers.diff(DEPLOYMENT, "d", olds, { ...olds, nodeIds: ["n1"] })).toMatchObject({ changes: true, replaces: [] });
+    expect(await handlers.diff(DEPLOYMENT, "d", olds, { ...olds, nodeIds: UNKNOWN })).toMatchObject({ changes: true, replaces: [] });
+    expect(await handlers.diff(DEPLOYMENT, "d", olds, { ...olds, pausedNodeIds: ["n2"] })).toMatchObject({ changes: true, replaces: [] });
   });
 });
 

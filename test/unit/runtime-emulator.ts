@@ -3,19 +3,21 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startEmulator, DEFAULTS, Emulator } from "../../emulator";
+import type { Clock } from "../../emulator/clock";
 import { configure } from "../../provider/framework/runtime";
 
 /**
  * One in-process emulator for a test file, with the provider's runtime configured against it
- * (HiLens with AK/SK, no retries), the way the engine configures the provider. `env.emu` is set
+ * (HiLens with AK/SK, no retries), the way the engine configures the provider; `options.clock`
+ * drives the emulator's time (a `ManualClock` the tests advance). `env.emu` is set
  * once the file's `beforeAll` hooks run.
  */
-export function runtimeAgainstEmulator(name: string): { emu: Emulator } {
+export function runtimeAgainstEmulator(name: string, options: { clock?: Clock } = {}): { emu: Emulator } {
   const env = {} as { emu: Emulator };
   let dataDir = "";
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), `edgeai-${name}-`));
-    env.emu = await startEmulator({ dataDir, credentials: [{ accessKey: DEFAULTS.accessKey, secretKey: DEFAULTS.secretKey, projectId: DEFAULTS.projectId }] });
+    env.emu = await startEmulator({ dataDir, clock: options.clock, credentials: [{ accessKey: DEFAULTS.accessKey, secretKey: DEFAULTS.secretKey, projectId: DEFAULTS.projectId }] });
     const values: Record<string, string> = { hilensEndpoint: env.emu.url, projectId: DEFAULTS.projectId, accessKey: DEFAULTS.accessKey, secretKey: DEFAULTS.secretKey, maxRetries: "0" };
     await configure({ config: { get: (key: string) => values[key.replace(/^edgeai:/, "")] } } as never);
   });

@@ -1,0 +1,313 @@
+/**
+ * Octopus data packages, scene segments, simulation scenes and scene maps against the emulator:
+ * what `check` refuses before any request, the documented answers and error codes, IAM denial,
+ * exactly-once creates under lost answers, and the look-ups.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startEmulator, DEFAULTS, Emulator, ManualClock } from "../../emulator";
+import { ApiError } from "../../provider/client/errors";
+import { octopusClient } from "../../provider/client/octopus";
+import { resolveConfig } from "../../provider/config";
+import { configure, handlers } from "../../provider/framework/runtime";
+import { octopus } from "../../provider";
+
+const SCENE = "edgeai:octopus:DataScene";
+const SIM = "edgeai:octopus:SimulationScene";
+const MAP = "edgeai:octopus:SceneMap";
+const TAGS = "edgeai:octopus:DataPackageTags";
+const SEGMENTS = "/v1.0/{project_id}/data/scenario/segments";
+const SCENARIOS = "/v2/{project_id}/sim/sm/scenarios";
+const MAPS = "/v2/{project_id}/sim/sm/maps";
+const PACKAGES = "/v1.0/{project_id}/data/packages";
+const SHA_A = "a".repeat(64);
+const SHA_B = "b".repeat(64);
+/** Files are known by sha256 across a project: each test uses its own. */
+const SHA_MAP = "f".repeat(64);
+const T0 = 1_700_000_000_000;
+
+const LIMITED = { accessKey: "LIMITEDSCENESKEY0001", secretKey: "limited-secret", projectId: DEFAULTS.projectId, deniedActions: ["octopus:dataScenario:create", "octopus:simScenario:update", "octopus:dataPackage:update"] };
+
+let emu: Emulator;
+let dataDir: string;
+let logged: string[] = [];
+const clock = new ManualClock(T0 + 86_400_000);
+/** Seeded once: two packages of one vehicle and one of another, a warehouse holding the first, two custom attributes. */
+let seeded: { warehouses: string[]; packages: string[]; custom_attributes: string[] };
+
+function client(keys: { accessKey: string; secretKey: string } = DEFAULTS) {
+  const values: Record<string, string> = { octopusEndpoint: emu.url, projectId: DEFAULTS.projectId, accessKey: keys.accessKey, secretKey: keys.secretKey, maxRetries: "0" };
+  return octopusClient(resolveConfig((k) => values[k], {}));
+}
+const api = () => client();
+const failure = (p: Promise<unknown>) => p.then(() => undefined, (e) => e as ApiError);
+const sentSince = (from: number, pattern: RegExp) => emu.requests.slice(from).filter((r) => pattern.test(`${r.method} ${r.path}`));
+const checkFailures = async (type: string, inputs: Record<string, unknown>) => ((await handlers.check(type, {}, inputs)).failures ?? []).map((f) => f.reason);
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), "edgeai-octopus-scenes-"));
+  emu = await startEmulator({ dataDir, clock, credentials: [{ accessKey: DEFAULTS.accessKey, secretKey: DEFAULTS.secretKey, projectId: DEFAULTS.projectId }, LIMITED] });
+  const values: Record<string, string> = { octopusEndpoint: emu.url, projectId: DEFAULTS.projectId, accessKey: DEFAULTS.accessKey, secretKey: DEFAULTS.secretKey, maxRetries: "2" };
+  await configure({ config: { get: (key: string) => values[key.replace(/^edgeai:/, "")] } } as never);
+  Object.assign(process.env, { HW_OCTOPUS_ENDPOINT: emu.url, HW_PROJECT_ID: DEFAULTS.projectId, HW_ACCESS_KEY: DEFAULTS.accessKey, HW_SECRET_KEY: DEFAULTS.secretKey });
+  seeded = await emu.control("POST", `/__emulator/octopus/${DEFAULTS.projectId}/data`, {
+    warehouses: [{ name: "city-runs", description: "urban recordings" }],
+    packages: [
+      { name: "run-1", vehicle_name: "car-1", start_time: T0, end_time: T0 + 60_000, storage_size: 1000, warehouse: "0" },
+      { name: "run-2", vehicle_name: "car-1", start_time: T0 + 120_000, end_time: T0 + 180_000, storage_size: 3000 },
+      { name: "run-3", vehicle_name: "car-2", start_time: T0 + 10_000, end_time: T0 + 20_000, storage_size: 500 },
+    ],
+    custom_attributes: [{ key: "weather", value: "rain" }, { key: "road", value: "highway" }],
+  });
+  vi.spyOn(console, "log").mockImplementation((message: string) => void logged.push(message));
+});
+afterEach(() => {
+  logged = [];
+});
+afterAll(async () => {
+  vi.restoreAllMocks();
+  await emu.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe("check refuses bad input, naming resource, field and rule", () => {
+  it("data scenes: package id form, time bounds and order, exactly one tag", async () => {
+    expect(await checkFailures(SCENE, { dpkId: "PKG1", start: 5, end: T0, tagIds: [1, 2] })).toEqual([
+      'edgeai:octopus:DataScene: field "dpkId": must be DPK followed by 7-13 digits, e.g. DPK0000001 (Octopus §4.16.2)',
+      'edgeai:octopus:DataScene: field "start": must be a UTC millisecond timestamp in [1000000000000, 2000000000000] (Octopus §4.16.2)',
+      'edgeai:octopus:DataScene: field "tagIds": must hold exactly one tag id: the service takes one tag per segment for now (Octopus §4.16.2)',
+    ]);
+    expect(await checkFailures(SCENE, { dpkId: "DPK0000001", start: T0 + 1, end: T0, tagIds: [2] })).toEqual([
+      'edgeai:octopus:DataScene: field "end": must not be before start (Octopus §4.16.2; the service answers octopus.108002)',
+    ]);
+  });
+
+  it("simulation scenes and maps: enums, sha256 form, the disclaimer, a ready flag without a file", async () => {
+    expect(await checkFailures(SIM, { name: "s", simulator: "Carla", version: "v2.0", priority: 50, fileReady: true })).toEqual([
+      'edgeai:octopus:SimulationScene: field "simulator": must be one of VTD, SimPro (Octopus §4.18.2 simulator)',
+      'edgeai:octopus:SimulationScene: field "version": must be one of vtd, v0.9.1, v1.0.0, v1.1.0, v1.1.1 (Octopus §4.18.2 version)',
+      'edgeai:octopus:SimulationScene: field "priority": must be one of 120, 100, 80, 60, 40 (S, A, B, C, D; Octopus §4.18.2 priority)',
+    ]);
+    expect(await checkFailures(SIM, { name: "s", simulator: "VTD", version: "vtd", fileReady: true })).toEqual(['edgeai:octopus:SimulationScene: field "fileReady": needs `file`: only a scene file can be marked ready (Octopus §4.18.4)']);
+    expect(await checkFailures(MAP, { version: "v1.6.0", file: { sha256: "abc", filename: "road.xodr" }, agreementConfirm: false })).toEqual([
+      'edgeai:octopus:SceneMap: field "file.sha256": must be the file\'s sha256: 64 hexadecimal characters (Octopus §4.19.1)',
+      'edgeai:octopus:SceneMap: field "agreementConfirm": must be true: creating a map requires agreeing to the disclaimer (Octopus §4.19.1; the service refuses otherwise with octopus.102004)',
+    ]);
+  });
+
+  it("package tags: at most 50", async () => {
+    expect(await checkFailures(TAGS, { dpkId: "DPK0000001", tagIds: Array.from({ length: 51 }, (_, i) => i) })).toEqual(['edgeai:octopus:DataPackageTags: field "tagIds": at most 50 tags (Octopus §4.9.5)']);
+  });
+});
+
+describe("the emulator answers as §4.9, §4.16, §4.18 and §4.19 document", () => {
+  it("segments: the documented codes for a missing package or tag, a reversed time range and a missing segment", async () => {
+    const [dpk] = seeded.packages;
+    expect(await failure(api().call(`POST ${SEGMENTS}`, {}, { body: { dpk_id: "DPK9999999", start: T0, end: T0 + 1, tag_ids: [2] } }))).toMatchObject({ status: 400, errorCode: "octopus.102010" });
+    expect(await failure(api().call(`POST ${SEGMENTS}`, {}, { body: { dpk_id: dpk, start: T0, end: T0 + 1, tag_ids: [424242] } }))).toMatchObject({ status: 400, errorCode: "octopus.101004" });
+    expect(await failure(api().call(`POST ${SEGMENTS}`, {}, { body: { dpk_id: dpk, start: T0 + 1, end: T0, tag_ids: [2] } }))).toMatchObject({ status: 400, errorCode: "octopus.108002" });
+    expect(await failure(api().call(`POST ${SEGMENTS}`, {}, { body: { dpk_id: dpk, start: T0, end: T0 + 1, tag_ids: [2, 3] } }))).toMatchObject({ status: 400, errorCode: "octopus.000003" });
+    expect(await failure(api().call(`DELETE ${SEGMENTS}/{id}`, { id: "no-such-segment" }))).toMatchObject({ status: 404, errorCode: "octopus.107002" });
+  });
+
+  it("segments are listed per package page with tag names, and paged", async () => {
+    const [first, second] = seeded.packages;
+    for (const [dpk, start] of [[first, T0], [first, T0 + 20_000], [second, T0 + 130_000]] as const) await api().call(`POST ${SEGMENTS}`, {}, { body: { dpk_id: dpk, start, end: start + 10_000, tag_ids: [2] } });
+    const page = await api().call(`GET ${SEGMENTS}`, {}, { query: { tag_ids: "2", package_limit: 1, limit: 1, offset: 1 } });
+    expect(page.item).toMatchObject({ package_total: 2, package_limit: 1, package_offset: 0 });
+    expect(page.page_info).toEqual({ offset: 1, limit: 1, total: 2 });
+    expect(page.item.segments).toEqual([expect.objectContaining({ dpk_id: first, start: T0 + 20_000, tag_names: ["rain"], vehicle_name: "car-1", source: "MANUAL" })]);
+  });
+
+  it("IAM: each new API checks its §6 action (403 octopus.000111)", async () => {
+    const limited = client(LIMITED);
+    expect(await failure(limited.call(`POST ${SEGMENTS}`, {}, { body: { dpk_id: seeded.packages[0], start: T0, end: T0 + 1, tag_ids: [2] } }))).toMatchObject({ status: 403, errorCode: "octopus.000111" });
+    expect(await failure(limited.call(`PUT ${PACKAGES}/{id}/tags`, { id: seeded.packages[0] }, { body: { tag_ids: [] } }))).toMatchObject({ status: 403, errorCode: "octopus.000111" });
+    const scene = await limited.call(`POST ${SCENARIOS}`, {}, { body: { name: "iam-scene", simulator: "VTD", version: "vtd", description: { content: "" } } });
+    await limited.call(`POST ${SCENARIOS}/{id}/files`, { id: scene.id }, { body: { sha256: SHA_A, filename: "iam.xosc" } });
+    expect(await failure(limited.call(`PATCH ${SCENARIOS}/{id}/files/{sha}`, { id: scene.id, sha: SHA_A }, { body: { ready: true } }))).toMatchObject({ status: 403, errorCode: "octopus.000111" });
+    // Reads are granted: only the listed actions are denied.
+    await expect(limited.call(`GET ${SEGMENTS}`)).resolves.toHaveProperty("item");
+  });
+
+  it("simulation scenes: unique names (400 octopus.107001), a map that exists, status Initial until the file is ready", async () => {
+    const map = await api().call(`POST ${MAPS}`, {}, { body: { version: "v1.6.0", file: { sha256: SHA_MAP, filename: "road.xodr" }, agreement_confirm: true } });
+    expect(map).toMatchObject({ url: `/v2/${DEFAULTS.projectId}/sim/sm/maps/${map.id}/`, agreement_confirm: true, file: { ready: false, expire: 600, put_url: expect.any(String), post: { fields: expect.objectContaining({ "x-amz-algorithm": "AWS4-HMAC-SHA256" }) } } });
+    expect(await failure(api().call(`POST ${MAPS}`, {}, { body: { version: "v1.6.0", file: { sha256: SHA_MAP, filename: "road.xodr" } } }))).toMatchObject({ status: 400, errorCode: "octopus.102004" });
+    const body = { name: "cut-in", simulator: "VTD", version: "v1.1.1", description: { content: "scene" }, map: map.url };
+    const scene = await api().call(`POST ${SCENARIOS}`, {}, { body });
+    expect(scene).toMatchObject({ name: "cut-in", file: null, priority: 40, source: "UPLOAD", map: map.url });
+    expect(await failure(api().call(`POST ${SCENARIOS}`, {}, { body }))).toMatchObject({ status: 400, errorCode: "octopus.107001" });
+    expect(await failure(api().call(`POST ${SCENARIOS}`, {}, { body: { ...body, name: "other", map: `/v2/${DEFAULTS.projectId}/sim/sm/maps/1/` } }))).toMatchObject({ status: 400, errorCode: "octopus.000003" });
+    const file = await api().call(`POST ${SCENARIOS}/{id}/files`, { id: scene.id }, { body: { sha256: SHA_A, filename: "cut-in.xosc" } });
+    expect(file).toMatchObject({ ready: false, get_url: null });
+    const listed = async () => (await api().call(`GET ${SCENARIOS}`, {}, { query: { id: scene.id } })).results;
+    expect(await listed()).toEqual([expect.objectContaining({ status: 10, filename: "cut-in.xosc" })]);
+    expect(await api().call(`PATCH ${SCENARIOS}/{id}/files/{sha}`, { id: scene.id, sha: SHA_A }, { body: { ready: true } })).toMatchObject({ ready: true, post: null, get_url: expect.any(String) });
+    expect(await listed()).toEqual([expect.objectContaining({ status: 1 })]);
+    // Another file than the scene's: 404.
+    expect(await failure(api().call(`PATCH ${SCENARIOS}/{id}/files/{sha}`, { id: scene.id, sha: SHA_B }, { body: {} }))).toMatchObject({ status: 404 });
+    // The list's DRF paging.
+    const page = await api().call(`GET ${SCENARIOS}`, {}, { query: { limit: 1 } });
+    expect(page).toMatchObject({ count: expect.any(Number), previous: null, results: [expect.any(Object)] });
+  });
+
+  it("the seed control route takes only project ids and something to store", async () => {
+    await expect(emu.control("POST", "/__emulator/octopus/__proto__/data", { packages: [{ name: "x", vehicle_name: "v", start_time: T0, end_time: T0 }] })).rejects.toThrow(/not a project id/);
+    await expect(emu.control("POST", `/__emulator/octopus/${DEFAULTS.projectId}/data`, {})).rejects.toThrow(/nothing to store/);
+  });
+
+  it("a tag that a segment or a package carries cannot be deleted (409 octopus.101006)", async () => {
+    const tagId = (await api().call("POST /v1.0/{project_id}/data/tags", {}, { body: { name: "in-use" } })).item;
+    const dpk = seeded.packages[2];
+    const segment = (await api().call(`POST ${SEGMENTS}`, {}, { body: { dpk_id: dpk, start: T0 + 12_000, end: T0 + 13_000, tag_ids: [tagId] } })).item;
+    await api().call(`PUT ${PACKAGES}/{id}/tags`, { id: dpk }, { body: { tag_ids: [tagId] } });
+    const deleteTag = () => failure(api().call("DELETE /v1.0/{project_id}/data/tags/{id}", { id: tagId }));
+    expect(await deleteTag()).toMatchObject({ status: 409, errorCode: "octopus.101006", errorMsg: expect.stringContaining("Tag Used In Segments") });
+    await api().call(`DELETE ${SEGMENTS}/{id}`, { id: segment });
+    expect(await deleteTag()).toMatchObject({ status: 409, errorCode: "octopus.101006", errorMsg: expect.stringContaining("Tag Used In Packages") });
+    await api().call(`PUT ${PACKAGES}/{id}/tags`, { id: dpk }, { body: {} });
+    expect(await deleteTag()).toBeUndefined();
+  });
+
+  it("data packages: is_recycle is required, tags are checked and capped at 50", async () => {
+    expect(await failure(api().call(`GET ${PACKAGES}`))).toMatchObject({ status: 400, errorCode: "octopus.000003" });
+    expect(await failure(api().call(`PUT ${PACKAGES}/{id}/tags`, { id: seeded.packages[0] }, { body: { tag_ids: [424242] } }))).toMatchObject({ status: 400, errorCode: "octopus.101004" });
+    expect(await failure(api().call(`PUT ${PACKAGES}/{id}/tags`, { id: seeded.packages[0] }, { body: { tag_ids: Array.from({ length: 51 }, () => 2) } }))).toMatchObject({ status: 400, errorCode: "octopus.000003" });
+    expect(await failure(api().call(`GET ${PACKAGES}/{id}`, { id: "DPK9999999" }))).toMatchObject({ status: 404, errorCode: "octopus.102010" });
+  });
+});
+
+describe("resources below the engine", () => {
+  it("a data scene is created, read back through its package's segments, and deleted; a lost create answer is adopted", async () => {
+    const inputs = { dpkId: seeded.packages[2], start: T0 + 11_000, end: T0 + 19_000, tagIds: [3] };
+    const from = emu.requests.length;
+    emu.inject({ pathPattern: "/data/scenario/segments$", method: "POST", kind: "lost", count: 1 });
+    const created = await handlers.create(SCENE, inputs);
+    expect(sentSince(from, /^POST .*\/scenario\/segments$/)).toHaveLength(1);
+    expect(logged.join("\n")).toContain(`found it (id ${created.id}), adopting`);
+    expect(created.outs).toMatchObject({ vehicleName: "car-2", tagNames: ["night"], source: "MANUAL" });
+    const read = await handlers.read(SCENE, created.id, created.outs);
+    expect(read.inputs).toMatchObject(inputs);
+    await handlers.delete(SCENE, created.id, created.outs);
+    expect((await handlers.read(SCENE, created.id, created.outs)).id).toBeUndefined();
+  });
+
+  it("a simulation scene registers its file and marks it ready; a new file changes it in place; a lost answer is adopted by name", async () => {
+    const from = emu.requests.length;
+    emu.inject({ pathPattern: "/sim/sm/scenarios$", method: "POST", kind: "lost", count: 1 });
+    const inputs = { name: "lane-change", simulator: "SimPro", version: "v1.0.0", file: { sha256: SHA_B, filename: "lane.xosc" }, fileReady: true };
+    const created = await handlers.create(SIM, inputs);
+    expect(sentSince(from, /^POST .*\/sim\/sm\/scenarios$/)).toHaveLength(1);
+    expect(created.outs).toMatchObject({ status: 1, fileReady: true, filename: "lane.xosc", getUrl: expect.any(String) });
+    const updated = await handlers.update(SIM, created.id, created.outs, { ...inputs, file: { sha256: "c".repeat(64), filename: "lane-2.xosc" }, fileReady: false });
+    expect(updated.outs).toMatchObject({ status: 10, fileReady: false, filename: "lane-2.xosc", putUrl: expect.any(String) });
+    const read = await handlers.read(SIM, created.id, updated.outs);
+    expect(read.inputs).toMatchObject({ name: "lane-change", file: { sha256: "c".repeat(64), filename: "lane-2.xosc" }, fileReady: false });
+    // No delete is documented: destroy sends nothing and the scene stays.
+    const before = emu.requests.length;
+    await handlers.delete(SIM, created.id, updated.outs);
+    expect(emu.requests.length).toBe(before);
+    expect((await handlers.read(SIM, created.id, updated.outs)).id).toBe(created.id);
+  });
+
+  it("a scene map whose create answer is lost is not created again: up fails, one map was made", async () => {
+    const from = emu.requests.length;
+    emu.inject({ pathPattern: "/sim/sm/maps$", method: "POST", kind: "lost", count: 1 });
+    const err = await handlers.create(MAP, { version: "v1.7.0", file: { sha256: "d".repeat(64), filename: "lost.xodr" }, agreementConfirm: true }).catch((e) => e);
+    expect(err.message).toMatch(/edgeai:octopus:SceneMap: no answer to POST .*\/sim\/sm\/maps .*; it is not sent again, since §4\.19 has no way to list or look up maps/);
+    expect(sentSince(from, /^POST .*\/sim\/sm\/maps$/)).toHaveLength(1);
+    expect(emu.store.list(DEFAULTS.projectId, "octopus.sceneMap").filter((m) => m.file_sha256 === "d".repeat(64))).toHaveLength(1);
+  });
+
+  it("a scene map is read through its file and marked ready in place", async () => {
+    const inputs = { version: "v1.4.0", file: { sha256: "e".repeat(64), filename: "ring.xodr" }, agreementConfirm: true };
+    const created = await handlers.create(MAP, inputs);
+    expect(created.outs).toMatchObject({ url: expect.stringMatching(/\/sim\/sm\/maps\/\d+\/$/), fileReady: false, putUrl: expect.any(String), expire: 600 });
+    const updated = await handlers.update(MAP, created.id, created.outs, { ...inputs, fileReady: true });
+    expect(updated.outs).toMatchObject({ fileReady: true, getUrl: expect.any(String), putUrl: created.outs!.putUrl });
+    expect((await handlers.read(MAP, created.id, updated.outs)).inputs).toMatchObject({ fileReady: true, file: inputs.file });
+  });
+
+  it("package tags are set, replaced and cleared by destroy", async () => {
+    const dpkId = seeded.packages[1];
+    const created = await handlers.create(TAGS, { dpkId, tagIds: [2] });
+    expect(created).toMatchObject({ id: dpkId, outs: { packageName: "run-2", vehicleName: "car-1", status: "NORMAL" } });
+    await handlers.update(TAGS, dpkId, created.outs, { dpkId, tagIds: [2, 3] });
+    expect((await api().call(`GET ${PACKAGES}/{id}`, { id: dpkId })).item.tag_ids).toEqual([2, 3]);
+    await handlers.delete(TAGS, dpkId, created.outs);
+    expect((await api().call(`GET ${PACKAGES}/{id}`, { id: dpkId })).item.tag_ids).toEqual([]);
+  });
+});
+
+describe("look-ups", () => {
+  it("warehouses and their custom attributes", async () => {
+    expect(await octopus.getDataWarehouses({ name: "city" })).toEqual([expect.objectContaining({ id: seeded.warehouses[0], name: "city-runs", description: "urban recordings", rawDataCount: 1, objectCount: 3 })]);
+    const attributes = await octopus.getWarehouseCustomAttributes({ order: "KEY" });
+    expect(attributes.map((a) => [a.key, a.value])).toEqual([["road", "highway"], ["weather", "rain"]]);
+    expect(await octopus.getWarehouseCustomAttributes({ value: "rain" })).toEqual([expect.objectContaining({ key: "weather", createAt: expect.any(Number) })]);
+  });
+
+  it("a warehouse's files, filtered and sorted as the §4.5.2 query says", async () => {
+    const [warehouse] = seeded.warehouses;
+    const files = await octopus.getWarehouseData({ warehouseId: warehouse, fileNameOrder: "asc" });
+    expect(files.map((f) => [f.fileName, f.fileType, f.rawDataId])).toEqual([
+      ["000001.jpg", "IMAGE", seeded.packages[0]],
+      ["000001.pcd", "POINT_CLOUD", seeded.packages[0]],
+      ["gnss.pb", "TEXT", seeded.packages[0]],
+    ]);
+    expect(await octopus.getWarehouseData({ warehouseId: warehouse, fileTypes: ["POINT_CLOUD"], fileName: "pcd" })).toEqual([expect.objectContaining({ fileFolderPath: `${seeded.packages[0]}/lidar/`, dataWarehouseId: warehouse })]);
+    expect(await octopus.getWarehouseData({ warehouseId: warehouse, andCustomAttributes: [seeded.custom_attributes[0]] })).toEqual([]);
+    await expect(octopus.getWarehouseData({ warehouseId: "wh-missing" })).rejects.toMatchObject({ status: 400, errorCode: "octopus.000003" });
+    // A query sent as a POST is a read: the provider retries it like one.
+    const from = emu.requests.length;
+    emu.inject({ pathPattern: "/data$", method: "POST", status: 503, count: 1 });
+    expect(await octopus.getWarehouseData({ warehouseId: warehouse })).toHaveLength(3);
+    expect(sentSince(from, /^POST .*\/warehouses\/.*\/data$/)).toHaveLength(2);
+  });
+
+  it("mileage statistics: the emulator records no trajectories", async () => {
+    expect(await octopus.getMileageStatistics({ limit: 5 })).toEqual([]);
+    await expect(octopus.getMileageStatistics({ limit: 201 })).rejects.toThrow(/argument "limit"/);
+  });
+
+  it("the overview sums what was recorded", async () => {
+    const overview = await octopus.getDataOverview();
+    expect(overview.vehicleStatistics).toMatchObject({ vehicleTotalNum: 2 });
+    expect(overview.collectedDataStatistics).toMatchObject({ totalStorageSize: 4500, totalDuration: 130_000 });
+    expect(overview.collectedDataStatistics.dataStatisticsInLast30Days).toEqual([{ date: new Date(clock.now()).toISOString().slice(0, 10), size: 4500 }]);
+    expect(overview.todayJobsInfo.totalJobsNumber).toEqual({ processorJobs: 0, systemJobs: 0, resimJobs: 0 });
+  });
+
+  it("data packages: the list with filters, and one in detail", async () => {
+    const byVehicle = await octopus.getDataPackages({ vehicleName: "car-1", sort: "STORAGE_SIZE_DESC" });
+    expect(byVehicle.map((p) => [p.name, p.storageSize])).toEqual([["run-2", 3000], ["run-1", 1000]]);
+    expect(await octopus.getDataPackages({ isRecycle: true })).toEqual([]);
+    const detail = await octopus.getDataPackage({ id: seeded.packages[0] });
+    expect(detail).toMatchObject({ id: seeded.packages[0], name: "run-1", dataType: "ROSBAG", collectionInfo: { cardrive: { car: { vehicleName: "car-1" } } } });
+  });
+
+  it("replay statistics, episodes and one episode", async () => {
+    expect(await octopus.getReplayStatistics({ startTime: T0, endTime: T0 + 200_000 })).toEqual([
+      { vehicle: "car-1", startTime: T0, endTime: T0 + 180_000 },
+      { vehicle: "car-2", startTime: T0 + 10_000, endTime: T0 + 20_000 },
+    ]);
+    expect(await octopus.getReplayStatistics({ recentMonth: true })).toHaveLength(2);
+    const episodes = await octopus.getReplayEpisodes({ startTime: T0, endTime: T0 + 30_000, dpkId: "DPK*" });
+    expect(episodes.map((e) => e.dpkId)).toEqual([seeded.packages[0], seeded.packages[2]]);
+    expect(episodes[0]).toMatchObject({ vehicleName: "car-1", canReplay: true, mainTopics: { gnss: { type: "GNSS" }, camera: { type: "CAMERA" } } });
+    const one = await octopus.getReplayEpisode({ episodeId: episodes[0].episodeId });
+    expect(one.topics.map((t) => t.type)).toEqual(["GNSS", "CAMERA", "LIDAR"]);
+    await expect(octopus.getReplayEpisode({ episodeId: "DPK0000404" })).rejects.toMatchObject({ status: 404, errorCode: "octopus.108009" });
+  });
+
+  it("check their arguments before any request", async () => {
+    const before = emu.requests.length;
+    await expect(octopus.getReplayStatistics({})).rejects.toThrow(/getReplayStatistics: argument "startTime": startTime and endTime are required unless recentMonth is true \(Octopus §4\.11\.1\)/);
+    await expect(octopus.getReplayEpisodes({ startTime: T0 + 1, endTime: T0 })).rejects.toThrow(/argument "endTime": must not be before startTime/);
+    await expect(octopus.getDataPackage({ id: "pkg-1" })).rejects.toThrow(/argument "id": must be DPK followed by 7-13 digits/);
+    expect(emu.requests.length).toBe(before);
+  });
+});
