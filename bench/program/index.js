@@ -1,8 +1,8 @@
 // The benchmark's program: 1 workspace + N config maps that reference it. BENCH_KIND=edgeai uses
 // pulumi-edgeai against the emulator (dynamic resources), BENCH_KIND=native the same classes from
-// pulumi-edgeai/native (served by the pulumi-resource-edgeai plugin on PATH); BENCH_KIND=floor the same graph on a do-nothing dynamic
-// provider, the least any dynamic provider can cost the engine (with BENCH_SINK_URL, one request
-// per create).
+// pulumi-edgeai/native (served by the pulumi-resource-edgeai plugin on PATH); BENCH_KIND=floor the
+// same graph on a do-nothing dynamic provider, the least any dynamic provider can cost the engine
+// (with BENCH_SINK_URL, one request per create).
 const pulumi = require("@pulumi/pulumi");
 const n = Number(process.env.BENCH_RESOURCES);
 

@@ -7,6 +7,7 @@ import { secretDefinition } from "../hilens/secret";
 import { deviceDefinition } from "../hilens/device";
 import { deploymentDefinition } from "../hilens/deployment";
 import { deploymentJobDefinition } from "../hilens/deploymentJob";
+import { skillOrderDefinition } from "../hilens/skillOrder";
 
 /**
  * The arguments of {@link Workspace}: A HiLens workspace (§5.8): the scope that devices, deployments, config maps and secrets live in.
@@ -543,6 +544,30 @@ export interface DeviceTagsArgs {
 }
 
 /**
+ * Activate the device with run-service-fee orders (§5.1.7; one unit of each order per device). Changing it unbinds the old orders (§5.1.8) and activates with the new ones; removing it unbinds them, leaving the device INACTIVE. Changed in place. The history is `hilens.getActivationRecords`.
+ */
+export interface DeviceActivationArgs {
+    /**
+     * Order for a lite or small device (`order_id`, §5.1.7): a `lite_device` or `small_device` order of `hilens.getRunServiceOrders`.
+     *
+     * (Rules: min length 1.)
+     */
+    orderId?: pulumi.Input<string>;
+    /**
+     * Order for a large device using its CPU (`cpu_order_id`, §5.1.7).
+     *
+     * (Rules: min length 1.)
+     */
+    cpuOrderId?: pulumi.Input<string>;
+    /**
+     * Order for a large device using its GPU/NPU (`npu_gpu_order_id`, §5.1.7).
+     *
+     * (Rules: min length 1.)
+     */
+    npuGpuOrderId?: pulumi.Input<string>;
+}
+
+/**
  * Wait limits, filled from the `customTimeouts` resource option (set that instead); never a diff.
  */
 export interface DeviceAwaitTimeoutsArgs {
@@ -620,6 +645,30 @@ export interface DeviceTags {
      * (Rules: pattern `^[A-Za-z0-9_-]{1,43}$`.)
      */
     value: string;
+}
+
+/**
+ * Activate the device with run-service-fee orders (§5.1.7; one unit of each order per device). Changing it unbinds the old orders (§5.1.8) and activates with the new ones; removing it unbinds them, leaving the device INACTIVE. Changed in place. The history is `hilens.getActivationRecords`.
+ */
+export interface DeviceActivation {
+    /**
+     * Order for a lite or small device (`order_id`, §5.1.7): a `lite_device` or `small_device` order of `hilens.getRunServiceOrders`.
+     *
+     * (Rules: min length 1.)
+     */
+    orderId?: string;
+    /**
+     * Order for a large device using its CPU (`cpu_order_id`, §5.1.7).
+     *
+     * (Rules: min length 1.)
+     */
+    cpuOrderId?: string;
+    /**
+     * Order for a large device using its GPU/NPU (`npu_gpu_order_id`, §5.1.7).
+     *
+     * (Rules: min length 1.)
+     */
+    npuGpuOrderId?: string;
 }
 
 /**
@@ -724,6 +773,10 @@ export interface DeviceArgs {
      * @default "hilens"
      */
     provider?: pulumi.Input<"hilens" | "ief">;
+    /**
+     * Activate the device with run-service-fee orders (§5.1.7; one unit of each order per device). Changing it unbinds the old orders (§5.1.8) and activates with the new ones; removing it unbinds them, leaving the device INACTIVE. Changed in place. The history is `hilens.getActivationRecords`.
+     */
+    activation?: pulumi.Input<DeviceActivationArgs>;
     /**
      * Whether the device is started: false stops it (it can no longer connect to the cloud), true starts it again (§5.1.6). Changed in place.
      *
@@ -834,6 +887,10 @@ export class Device extends resourceClass(deviceDefinition, "native") {
      */
     declare readonly provider: pulumi.Output<"hilens" | "ief">;
     /**
+     * Activate the device with run-service-fee orders (§5.1.7; one unit of each order per device). Changing it unbinds the old orders (§5.1.8) and activates with the new ones; removing it unbinds them, leaving the device INACTIVE. Changed in place. The history is `hilens.getActivationRecords`.
+     */
+    declare readonly activation: pulumi.Output<DeviceActivation | undefined>;
+    /**
      * Whether the device is started: false stops it (it can no longer connect to the cloud), true starts it again (§5.1.6). Changed in place.
      *
      * @default true
@@ -875,6 +932,10 @@ export class Device extends resourceClass(deviceDefinition, "native") {
      * INACTIVE or ACTIVATED.
      */
     declare readonly activeStatus: pulumi.Output<string | undefined>;
+    /**
+     * The orders the device is activated with (§5.1.3 active_content).
+     */
+    declare readonly activeContent: pulumi.Output<string[] | undefined>;
     /**
      * Device type, e.g. `General ARM Device`: the `deviceType` of `getFirmwares`.
      */
@@ -2475,7 +2536,7 @@ export interface DeploymentArgs {
      */
     template: pulumi.Input<DeploymentTemplateArgs>;
     /**
-     * Target devices. Adding devices deploys to them in place (batch deploy, §5.3.10). Removing one replaces the deployment: §5.3.7 deletes a single instance, but the document does not say the deployment then stops targeting that device, so the provider converges by replacing it (the app briefly stops on the devices it keeps).
+     * Target devices. Changed in place: an added device gets an instance (batch deploy, §5.3.10); a removed device's instance is deleted (§5.3.7) and the deployment stops targeting it, while the instances on the other devices keep running, untouched.
      *
      * (Rules: min items 1.)
      */
@@ -2490,6 +2551,12 @@ export interface DeploymentArgs {
      * How many devices carrying nodeTags to deploy to. Changing it replaces the deployment.
      */
     nodeNum?: pulumi.Input<number>;
+    /**
+     * Devices (of nodeIds) whose instance is stopped: each is paused (§5.3.8 `pause`) and stays part of the deployment; removing a device from this list resumes its instance (`resume`). Changed in place. A paused instance is not ready, so create and update wait for `replicas` minus the paused ones. Read back from the instances (§5.3.9): the service has no paused status, so an instance reported `Succeeded` (ended on purpose) while its deployment runs counts as paused.
+     *
+     * @default []
+     */
+    pausedNodeIds?: pulumi.Input<pulumi.Input<string>[]>;
     /**
      * Deployment tags (§5.3.2), reconciled with the tag API (§5.7) and read from it: console edits show as drift on refresh.
      *
@@ -2570,7 +2637,7 @@ export class Deployment extends resourceClass(deploymentDefinition, "native") {
      */
     declare readonly template: pulumi.Output<DeploymentTemplate>;
     /**
-     * Target devices. Adding devices deploys to them in place (batch deploy, §5.3.10). Removing one replaces the deployment: §5.3.7 deletes a single instance, but the document does not say the deployment then stops targeting that device, so the provider converges by replacing it (the app briefly stops on the devices it keeps).
+     * Target devices. Changed in place: an added device gets an instance (batch deploy, §5.3.10); a removed device's instance is deleted (§5.3.7) and the deployment stops targeting it, while the instances on the other devices keep running, untouched.
      *
      * (Rules: min items 1.)
      */
@@ -2585,6 +2652,12 @@ export class Deployment extends resourceClass(deploymentDefinition, "native") {
      * How many devices carrying nodeTags to deploy to. Changing it replaces the deployment.
      */
     declare readonly nodeNum: pulumi.Output<number | undefined>;
+    /**
+     * Devices (of nodeIds) whose instance is stopped: each is paused (§5.3.8 `pause`) and stays part of the deployment; removing a device from this list resumes its instance (`resume`). Changed in place. A paused instance is not ready, so create and update wait for `replicas` minus the paused ones. Read back from the instances (§5.3.9): the service has no paused status, so an instance reported `Succeeded` (ended on purpose) while its deployment runs counts as paused.
+     *
+     * @default []
+     */
+    declare readonly pausedNodeIds: pulumi.Output<string[]>;
     /**
      * Deployment tags (§5.3.2), reconciled with the tag API (§5.7) and read from it: console edits show as drift on refresh.
      *
@@ -3063,6 +3136,122 @@ export class DeploymentJob extends resourceClass(deploymentJobDefinition, "nativ
      * @param opts Resource options (`customTimeouts` bounds its waits).
      */
     constructor(name: string, args: DeploymentJobArgs, opts?: pulumi.CustomResourceOptions) {
+        super(name, args, opts);
+    }
+}
+
+/**
+ * The arguments of {@link SkillOrder}: An order of a free skill from the HiLens skill market (§5.9.3), for deployments of market skills (`source: hlm`, an app's `appOrderId`). Orders cannot be changed or cancelled through the API (§5.9 has no such call): a change places a new order, and destroy only drops the order from the stack (it stays in the project, free).
+ */
+export interface SkillOrderArgs {
+    /**
+     * ID of the skill to order: a free one (`chargeModel` 0) of `hilens.getSkills` (HiLens §5.9.3). Changing it orders again (a new order).
+     *
+     * (Rules: min length 1.)
+     *
+     * Changing it replaces the resource.
+     */
+    skillId: pulumi.Input<string>;
+    /**
+     * How many to order (§5.9.3, required). Orders cannot be changed (§5.9 has no such call): changing it places a new order.
+     *
+     * Changing it replaces the resource.
+     */
+    amount: pulumi.Input<number>;
+    /**
+     * Customised-skill flag: 0 (default) or 1 (§5.9.3). Changing it places a new order.
+     *
+     * Changing it replaces the resource.
+     *
+     * @default 0
+     */
+    commissionFlag?: pulumi.Input<number>;
+    /**
+     * ID of an existing object to adopt instead of creating one (our `pulumi import`): `create` reads it, checks that its immutable fields match, and converges the rest.
+     *
+     * (Rules: min length 1.)
+     */
+    importId?: pulumi.Input<string>;
+}
+
+/**
+ * An order of a free skill from the HiLens skill market (§5.9.3), for deployments of market skills (`source: hlm`, an app's `appOrderId`). Orders cannot be changed or cancelled through the API (§5.9 has no such call): a change places a new order, and destroy only drops the order from the stack (it stays in the project, free).
+ *
+ * Type token `edgeai:hilens:SkillOrder`, served by the `edgeai` provider plugin (`pulumi-resource-edgeai`).
+ */
+export class SkillOrder extends resourceClass(skillOrderDefinition, "native") {
+    /** Whether `obj` is a {@link SkillOrder}, also across copies of this package. */
+    static isInstance(obj: unknown): obj is SkillOrder {
+        return isEdgeResource(obj, "edgeai:hilens:SkillOrder", "native");
+    }
+
+    /**
+     * ID of the skill to order: a free one (`chargeModel` 0) of `hilens.getSkills` (HiLens §5.9.3). Changing it orders again (a new order).
+     *
+     * (Rules: min length 1.)
+     */
+    declare readonly skillId: pulumi.Output<string>;
+    /**
+     * How many to order (§5.9.3, required). Orders cannot be changed (§5.9 has no such call): changing it places a new order.
+     */
+    declare readonly amount: pulumi.Output<number>;
+    /**
+     * Customised-skill flag: 0 (default) or 1 (§5.9.3). Changing it places a new order.
+     *
+     * @default 0
+     */
+    declare readonly commissionFlag: pulumi.Output<number>;
+    /**
+     * ID of an existing object to adopt instead of creating one (our `pulumi import`): `create` reads it, checks that its immutable fields match, and converges the rest.
+     *
+     * (Rules: min length 1.)
+     */
+    declare readonly importId: pulumi.Output<string | undefined>;
+    /**
+     * Name of the ordered skill.
+     */
+    declare readonly skillName: pulumi.Output<string>;
+    /**
+     * How many of the ordered units are in use (by deployments).
+     */
+    declare readonly usedAmount: pulumi.Output<number>;
+    /**
+     * 0 normal, 1 frozen, 2 restricted (§5.9.4).
+     */
+    declare readonly status: pulumi.Output<number>;
+    /**
+     * The skill's versions the order covers.
+     */
+    declare readonly versions: pulumi.Output<string[]>;
+    /**
+     * Charge model: 0 free for ever.
+     */
+    declare readonly chargeModel: pulumi.Output<number | undefined>;
+    /**
+     * Skill form: file or image.
+     */
+    declare readonly format: pulumi.Output<string | undefined>;
+    /**
+     * Unit of the amount: qps, road (camera channels) or instance.
+     */
+    declare readonly measureUnit: pulumi.Output<string | undefined>;
+    /**
+     * When the order expires (ms since epoch); free orders do not.
+     */
+    declare readonly expireTime: pulumi.Output<number | undefined>;
+    /**
+     * Last change (ms since epoch).
+     */
+    declare readonly updateTime: pulumi.Output<number | undefined>;
+
+    /**
+     * Creates a SkillOrder: An order of a free skill from the HiLens skill market (§5.9.3), for deployments of market skills (`source: hlm`, an app's `appOrderId`). Orders cannot be changed or cancelled through the API (§5.9 has no such call): a change places a new order, and destroy only drops the order from the stack (it stays in the project, free).
+     *
+     * @param name The unique name of the resource in the program.
+     * @param args Its arguments.
+     * @param opts Resource options (`customTimeouts` bounds its waits).
+     */
+    constructor(name: string, args: SkillOrderArgs, opts?: pulumi.CustomResourceOptions) {
         super(name, args, opts);
     }
 }

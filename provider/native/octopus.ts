@@ -7,6 +7,10 @@ import { operatorDefinition } from "../octopus/operator";
 import { dataTagDefinition } from "../octopus/dataTag";
 import { datasetDefinition } from "../octopus/dataset";
 import { datasetVersionDefinition } from "../octopus/datasetVersion";
+import { dataSceneDefinition } from "../octopus/dataScene";
+import { sceneMapDefinition } from "../octopus/sceneMap";
+import { simulationSceneDefinition } from "../octopus/simulationScene";
+import { dataPackageTagsDefinition } from "../octopus/dataPackageTags";
 
 /**
  * The arguments of {@link ImageRepo}: An Octopus image repository (§4.1): holds the container images that operators, training and annotation jobs run. Its versions are `octopus.ImageRepoVersion`. A repository that operators still use cannot be deleted: point them at another image first.
@@ -1222,6 +1226,602 @@ export class DatasetVersion extends resourceClass(datasetVersionDefinition, "nat
      * @param opts Resource options (`customTimeouts` bounds its waits).
      */
     constructor(name: string, args: DatasetVersionArgs, opts?: pulumi.CustomResourceOptions) {
+        super(name, args, opts);
+    }
+}
+
+/**
+ * The arguments of {@link DataScene}: A data scene segment (§4.16): a tagged stretch of a recorded data package (e.g. a take-over), which scenario mining and simulation pick up. There is no update call (§4.16), so every change replaces the segment.
+ */
+export interface DataSceneArgs {
+    /**
+     * ID of the data package the segment is cut from (DPK and 7-13 digits, Octopus §4.16.2; `octopus.getDataPackages`). Segments cannot be edited: changing it replaces the segment.
+     *
+     * (Rules: pattern `^DPK\d{7,13}$`.)
+     */
+    dpkId: pulumi.Input<string>;
+    /**
+     * Start of the segment: UTC milliseconds in [1000000000000, 2000000000000] (Octopus §4.16.2). Changing it replaces the segment.
+     */
+    start: pulumi.Input<number>;
+    /**
+     * End of the segment: UTC milliseconds in [1000000000000, 2000000000000], not before `start` (Octopus §4.16.2). Changing it replaces the segment.
+     */
+    end: pulumi.Input<number>;
+    /**
+     * The segment's tag: exactly one data tag id (`octopus.DataTag` id or a built-in tag from `octopus.getDataTags`), as the service takes one for now (Octopus §4.16.2). Changing it replaces the segment.
+     *
+     * (Rules: min items 1; max items 1.)
+     */
+    tagIds: pulumi.Input<pulumi.Input<number | string>[]>;
+    /**
+     * ID of an existing object to adopt instead of creating one (our `pulumi import`): `create` reads it, checks that its immutable fields match, and converges the rest.
+     *
+     * (Rules: min length 1.)
+     */
+    importId?: pulumi.Input<string>;
+}
+
+/**
+ * A data scene segment (§4.16): a tagged stretch of a recorded data package (e.g. a take-over), which scenario mining and simulation pick up. There is no update call (§4.16), so every change replaces the segment.
+ *
+ * Type token `edgeai:octopus:DataScene`, served by the `edgeai` provider plugin (`pulumi-resource-edgeai`).
+ */
+export class DataScene extends resourceClass(dataSceneDefinition, "native") {
+    /** Whether `obj` is a {@link DataScene}, also across copies of this package. */
+    static isInstance(obj: unknown): obj is DataScene {
+        return isEdgeResource(obj, "edgeai:octopus:DataScene", "native");
+    }
+
+    /**
+     * ID of the data package the segment is cut from (DPK and 7-13 digits, Octopus §4.16.2; `octopus.getDataPackages`). Segments cannot be edited: changing it replaces the segment.
+     *
+     * (Rules: pattern `^DPK\d{7,13}$`.)
+     */
+    declare readonly dpkId: pulumi.Output<string>;
+    /**
+     * Start of the segment: UTC milliseconds in [1000000000000, 2000000000000] (Octopus §4.16.2). Changing it replaces the segment.
+     */
+    declare readonly start: pulumi.Output<number>;
+    /**
+     * End of the segment: UTC milliseconds in [1000000000000, 2000000000000], not before `start` (Octopus §4.16.2). Changing it replaces the segment.
+     */
+    declare readonly end: pulumi.Output<number>;
+    /**
+     * The segment's tag: exactly one data tag id (`octopus.DataTag` id or a built-in tag from `octopus.getDataTags`), as the service takes one for now (Octopus §4.16.2). Changing it replaces the segment.
+     *
+     * (Rules: min items 1; max items 1.)
+     */
+    declare readonly tagIds: pulumi.Output<(number | string)[]>;
+    /**
+     * ID of an existing object to adopt instead of creating one (our `pulumi import`): `create` reads it, checks that its immutable fields match, and converges the rest.
+     *
+     * (Rules: min length 1.)
+     */
+    declare readonly importId: pulumi.Output<string | undefined>;
+    /**
+     * Vehicle that recorded the package.
+     */
+    declare readonly vehicleName: pulumi.Output<string>;
+    /**
+     * Names of the segment's tags.
+     */
+    declare readonly tagNames: pulumi.Output<string[]>;
+    /**
+     * How the segment was made: MANUAL for segments created through the API (§4.16.1; also AUTO, VEHICLE, TAKEOVER, USER_JOB).
+     */
+    declare readonly source: pulumi.Output<string>;
+    /**
+     * Creation time (ms since epoch).
+     */
+    declare readonly createAt: pulumi.Output<number>;
+    /**
+     * Last update time (ms since epoch).
+     */
+    declare readonly updateAt: pulumi.Output<number>;
+
+    /**
+     * Creates a DataScene: A data scene segment (§4.16): a tagged stretch of a recorded data package (e.g. a take-over), which scenario mining and simulation pick up. There is no update call (§4.16), so every change replaces the segment.
+     *
+     * @param name The unique name of the resource in the program.
+     * @param args Its arguments.
+     * @param opts Resource options (`customTimeouts` bounds its waits).
+     */
+    constructor(name: string, args: DataSceneArgs, opts?: pulumi.CustomResourceOptions) {
+        super(name, args, opts);
+    }
+}
+
+/**
+ * The OpenDRIVE map file (.xodr) (Octopus §4.19.1 `file`). Changing it replaces the map.
+ */
+export interface SceneMapFileArgs {
+    /**
+     * sha256 of the OpenDRIVE map file (.xodr) (64 hexadecimal characters, Octopus §4.19.1): the service knows files by content and asks for an upload only when it has not seen it.
+     *
+     * (Rules: pattern `^[0-9a-fA-F]{64}$`.)
+     */
+    sha256: pulumi.Input<string>;
+    /**
+     * File name of the OpenDRIVE map file (.xodr): 1-255 characters (Octopus §4.19.1).
+     *
+     * (Rules: min length 1; max length 255.)
+     */
+    filename: pulumi.Input<string>;
+}
+
+/**
+ * The OpenDRIVE map file (.xodr) (Octopus §4.19.1 `file`). Changing it replaces the map.
+ */
+export interface SceneMapFile {
+    /**
+     * sha256 of the OpenDRIVE map file (.xodr) (64 hexadecimal characters, Octopus §4.19.1): the service knows files by content and asks for an upload only when it has not seen it.
+     *
+     * (Rules: pattern `^[0-9a-fA-F]{64}$`.)
+     */
+    sha256: string;
+    /**
+     * File name of the OpenDRIVE map file (.xodr): 1-255 characters (Octopus §4.19.1).
+     *
+     * (Rules: min length 1; max length 255.)
+     */
+    filename: string;
+}
+
+/**
+ * The arguments of {@link SceneMap}: An OpenDRIVE scene map for simulation (§4.19): created from the map file's sha256, which the service asks to be uploaded (to `putUrl`, or `postUrl` with `postFields`) unless it has the file already; set `fileReady: true` once uploaded. §4.19 has no read, list or delete call: refresh reads the map's file (a PATCH with no fields), the map's version cannot be read back, and **destroy only removes the map from the stack** — it stays in Octopus.
+ */
+export interface SceneMapArgs {
+    /**
+     * OpenDRIVE version of the map file: v1.4.0, v1.5.0, v1.6.0, v1.6.1, v1.7.0 (Octopus §4.19.1). Changing it replaces the map.
+     *
+     * (Rules: one of "v1.4.0", "v1.5.0", "v1.6.0", "v1.6.1", "v1.7.0".)
+     */
+    version: pulumi.Input<"v1.4.0" | "v1.5.0" | "v1.6.0" | "v1.6.1" | "v1.7.0">;
+    /**
+     * The OpenDRIVE map file (.xodr) (Octopus §4.19.1 `file`). Changing it replaces the map.
+     */
+    file: pulumi.Input<SceneMapFileArgs>;
+    /**
+     * Agreement to the disclaimer; must be true (Octopus §4.19.1).
+     *
+     * Changing it replaces the resource.
+     */
+    agreementConfirm: pulumi.Input<true>;
+    /**
+     * Whether the map file has been uploaded (Octopus §4.19.2 `ready`). Upload the file to `putUrl` (or `postUrl` with `postFields`), then set true: the update marks the file ready. Default false. Changes in place.
+     *
+     * @default false
+     */
+    fileReady?: pulumi.Input<boolean>;
+    /**
+     * ID of an existing scene map to adopt instead of creating one (our `pulumi import`); its file must be `file`.
+     *
+     * (Rules: min length 1.)
+     */
+    importId?: pulumi.Input<string>;
+}
+
+/**
+ * An OpenDRIVE scene map for simulation (§4.19): created from the map file's sha256, which the service asks to be uploaded (to `putUrl`, or `postUrl` with `postFields`) unless it has the file already; set `fileReady: true` once uploaded. §4.19 has no read, list or delete call: refresh reads the map's file (a PATCH with no fields), the map's version cannot be read back, and **destroy only removes the map from the stack** — it stays in Octopus.
+ *
+ * Type token `edgeai:octopus:SceneMap`, served by the `edgeai` provider plugin (`pulumi-resource-edgeai`).
+ */
+export class SceneMap extends resourceClass(sceneMapDefinition, "native") {
+    /** Whether `obj` is a {@link SceneMap}, also across copies of this package. */
+    static isInstance(obj: unknown): obj is SceneMap {
+        return isEdgeResource(obj, "edgeai:octopus:SceneMap", "native");
+    }
+
+    /**
+     * OpenDRIVE version of the map file: v1.4.0, v1.5.0, v1.6.0, v1.6.1, v1.7.0 (Octopus §4.19.1). Changing it replaces the map.
+     *
+     * (Rules: one of "v1.4.0", "v1.5.0", "v1.6.0", "v1.6.1", "v1.7.0".)
+     */
+    declare readonly version: pulumi.Output<"v1.4.0" | "v1.5.0" | "v1.6.0" | "v1.6.1" | "v1.7.0">;
+    /**
+     * The OpenDRIVE map file (.xodr) (Octopus §4.19.1 `file`). Changing it replaces the map.
+     */
+    declare readonly file: pulumi.Output<SceneMapFile>;
+    /**
+     * Agreement to the disclaimer; must be true (Octopus §4.19.1).
+     */
+    declare readonly agreementConfirm: pulumi.Output<true>;
+    /**
+     * Whether the service has the file (uploaded and marked ready), live on refresh.
+     */
+    declare readonly fileReady: pulumi.Output<boolean>;
+    /**
+     * ID of an existing scene map to adopt instead of creating one (our `pulumi import`); its file must be `file`.
+     *
+     * (Rules: min length 1.)
+     */
+    declare readonly importId: pulumi.Output<string | undefined>;
+    /**
+     * The map's resource address, e.g. /v2/{project}/sim/sm/maps/2631662/: what `octopus.SimulationScene` takes as `map`.
+     */
+    declare readonly url: pulumi.Output<string>;
+    /**
+     * Creation time (seconds since epoch, as the service answers).
+     */
+    declare readonly createdAt: pulumi.Output<number>;
+    /**
+     * The file's resource address.
+     */
+    declare readonly fileUrl: pulumi.Output<string>;
+    /**
+     * Presigned PUT link to upload the file to, while it is not ready (§4.18.3/§4.19.1; the service prefers the POST link).
+     */
+    declare readonly putUrl: pulumi.Output<string | undefined>;
+    /**
+     * Presigned POST link to upload the file to, while it is not ready; send `postFields` as the form fields.
+     */
+    declare readonly postUrl: pulumi.Output<string | undefined>;
+    /**
+     * Form fields for the POST upload (key, policy, x-amz-* signature fields).
+     */
+    declare readonly postFields: pulumi.Output<{ [key: string]: string } | undefined>;
+    /**
+     * Link to download the file, once it is ready.
+     */
+    declare readonly getUrl: pulumi.Output<string | undefined>;
+    /**
+     * Seconds the upload links are valid for (600 by default).
+     */
+    declare readonly expire: pulumi.Output<number | undefined>;
+
+    /**
+     * Creates a SceneMap: An OpenDRIVE scene map for simulation (§4.19): created from the map file's sha256, which the service asks to be uploaded (to `putUrl`, or `postUrl` with `postFields`) unless it has the file already; set `fileReady: true` once uploaded. §4.19 has no read, list or delete call: refresh reads the map's file (a PATCH with no fields), the map's version cannot be read back, and **destroy only removes the map from the stack** — it stays in Octopus.
+     *
+     * @param name The unique name of the resource in the program.
+     * @param args Its arguments.
+     * @param opts Resource options (`customTimeouts` bounds its waits).
+     */
+    constructor(name: string, args: SceneMapArgs, opts?: pulumi.CustomResourceOptions) {
+        super(name, args, opts);
+    }
+}
+
+/**
+ * The scene file (.xosc), registered on the scene by §4.18.3; a new file (another sha256) is registered in place. Upload it to `putUrl`, then set `fileReady`. Removing it leaves the last file on the scene (no call takes a file off a scene).
+ */
+export interface SimulationSceneFileArgs {
+    /**
+     * sha256 of the OpenSCENARIO scene file (.xosc) (64 hexadecimal characters, Octopus §4.18.3): the service knows files by content and asks for an upload only when it has not seen it.
+     *
+     * (Rules: pattern `^[0-9a-fA-F]{64}$`.)
+     */
+    sha256: pulumi.Input<string>;
+    /**
+     * File name of the OpenSCENARIO scene file (.xosc): 1-255 characters (Octopus §4.18.3).
+     *
+     * (Rules: min length 1; max length 255.)
+     */
+    filename: pulumi.Input<string>;
+}
+
+/**
+ * The scene file (.xosc), registered on the scene by §4.18.3; a new file (another sha256) is registered in place. Upload it to `putUrl`, then set `fileReady`. Removing it leaves the last file on the scene (no call takes a file off a scene).
+ */
+export interface SimulationSceneFile {
+    /**
+     * sha256 of the OpenSCENARIO scene file (.xosc) (64 hexadecimal characters, Octopus §4.18.3): the service knows files by content and asks for an upload only when it has not seen it.
+     *
+     * (Rules: pattern `^[0-9a-fA-F]{64}$`.)
+     */
+    sha256: string;
+    /**
+     * File name of the OpenSCENARIO scene file (.xosc): 1-255 characters (Octopus §4.18.3).
+     *
+     * (Rules: min length 1; max length 255.)
+     */
+    filename: string;
+}
+
+/**
+ * The arguments of {@link SimulationScene}: An OpenSCENARIO simulation scene (§4.18) with its scene file: the file (§4.18.3) is an input of the scene, not a resource of its own, because a scene holds exactly one file (the scene answer's `file`) and the file has no list, read or delete of its own. Upload the file to `putUrl`, then set `fileReady: true` (§4.18.4); the scene's `status` turns from 10 (Initial) to 1 (Available). §4.18 has no update or delete of the scene: every scene field replaces it, and **destroy only removes the scene from the stack** — it stays in Octopus, so a replacement needs a new `name` (names are unique).
+ */
+export interface SimulationSceneArgs {
+    /**
+     * Scene name, unique in the project: 1-256 characters (Octopus §4.18.2; a duplicate is refused with octopus.107001). Changing it replaces the scene.
+     *
+     * (Rules: min length 1; max length 256.)
+     */
+    name: pulumi.Input<string>;
+    /**
+     * Simulator the scene runs on: VTD or SimPro (Octopus §4.18.2). Changing it replaces the scene.
+     *
+     * (Rules: one of "VTD", "SimPro".)
+     */
+    simulator: pulumi.Input<"VTD" | "SimPro">;
+    /**
+     * OpenSCENARIO version of the scene file: vtd, v0.9.1, v1.0.0, v1.1.0, v1.1.1 (Octopus §4.18.2). Changing it replaces the scene.
+     *
+     * (Rules: one of "vtd", "v0.9.1", "v1.0.0", "v1.1.0", "v1.1.1".)
+     */
+    version: pulumi.Input<"vtd" | "v0.9.1" | "v1.0.0" | "v1.1.0" | "v1.1.1">;
+    /**
+     * Description (sent as `description.content`, at most 16777216 characters, Octopus §4.18.2). Changing it replaces the scene.
+     *
+     * (Rules: max length 16777216.)
+     */
+    description?: pulumi.Input<string>;
+    /**
+     * Simulation priority: 120 (S), 100 (A), 80 (B), 60 (C) or 40 (D); higher runs first (Octopus §4.18.2; the service's default is 40). Changing it replaces the scene.
+     */
+    priority?: pulumi.Input<120 | 100 | 80 | 60 | 40>;
+    /**
+     * Resource address of the scene's map: an `octopus.SceneMap`'s `url` (Octopus §4.18.2). Changing it replaces the scene.
+     *
+     * (Rules: min length 1.)
+     */
+    map?: pulumi.Input<string>;
+    /**
+     * File name of the OpenDRIVE map: at most 255 characters (Octopus §4.18.2). Changing it replaces the scene.
+     *
+     * (Rules: max length 255.)
+     */
+    mapFilename?: pulumi.Input<string>;
+    /**
+     * Resource address of the scene's 3D model (Octopus §4.18.2). Changing it replaces the scene.
+     *
+     * (Rules: min length 1.)
+     */
+    model?: pulumi.Input<string>;
+    /**
+     * File name of the map's 3D model (OSGB): at most 255 characters (Octopus §4.18.2). Changing it replaces the scene.
+     *
+     * (Rules: max length 255.)
+     */
+    modelFilename?: pulumi.Input<string>;
+    /**
+     * Where the scene comes from: UPLOAD, ROAD, GENERALIZATION, BUILT_IN (Octopus §4.18.2; UPLOAD for scenes made by users). Changing it replaces the scene.
+     *
+     * (Rules: one of "UPLOAD", "ROAD", "GENERALIZATION", "BUILT_IN".)
+     */
+    source?: pulumi.Input<"UPLOAD" | "ROAD" | "GENERALIZATION" | "BUILT_IN">;
+    /**
+     * The scene file (.xosc), registered on the scene by §4.18.3; a new file (another sha256) is registered in place. Upload it to `putUrl`, then set `fileReady`. Removing it leaves the last file on the scene (no call takes a file off a scene).
+     */
+    file?: pulumi.Input<SimulationSceneFileArgs>;
+    /**
+     * Whether the scene file has been uploaded (Octopus §4.18.4 `ready`). Upload the file to `putUrl` (or `postUrl` with `postFields`), then set true: the update marks the file ready. Default false. Changes in place.
+     *
+     * @default false
+     */
+    fileReady?: pulumi.Input<boolean>;
+    /**
+     * ID of an existing object to adopt instead of creating one (our `pulumi import`): `create` reads it, checks that its immutable fields match, and converges the rest.
+     *
+     * (Rules: min length 1.)
+     */
+    importId?: pulumi.Input<string>;
+}
+
+/**
+ * An OpenSCENARIO simulation scene (§4.18) with its scene file: the file (§4.18.3) is an input of the scene, not a resource of its own, because a scene holds exactly one file (the scene answer's `file`) and the file has no list, read or delete of its own. Upload the file to `putUrl`, then set `fileReady: true` (§4.18.4); the scene's `status` turns from 10 (Initial) to 1 (Available). §4.18 has no update or delete of the scene: every scene field replaces it, and **destroy only removes the scene from the stack** — it stays in Octopus, so a replacement needs a new `name` (names are unique).
+ *
+ * Type token `edgeai:octopus:SimulationScene`, served by the `edgeai` provider plugin (`pulumi-resource-edgeai`).
+ */
+export class SimulationScene extends resourceClass(simulationSceneDefinition, "native") {
+    /** Whether `obj` is a {@link SimulationScene}, also across copies of this package. */
+    static isInstance(obj: unknown): obj is SimulationScene {
+        return isEdgeResource(obj, "edgeai:octopus:SimulationScene", "native");
+    }
+
+    /**
+     * Scene name, unique in the project: 1-256 characters (Octopus §4.18.2; a duplicate is refused with octopus.107001). Changing it replaces the scene.
+     *
+     * (Rules: min length 1; max length 256.)
+     */
+    declare readonly name: pulumi.Output<string>;
+    /**
+     * Simulator the scene runs on: VTD or SimPro (Octopus §4.18.2). Changing it replaces the scene.
+     *
+     * (Rules: one of "VTD", "SimPro".)
+     */
+    declare readonly simulator: pulumi.Output<"VTD" | "SimPro">;
+    /**
+     * OpenSCENARIO version of the scene file: vtd, v0.9.1, v1.0.0, v1.1.0, v1.1.1 (Octopus §4.18.2). Changing it replaces the scene.
+     *
+     * (Rules: one of "vtd", "v0.9.1", "v1.0.0", "v1.1.0", "v1.1.1".)
+     */
+    declare readonly version: pulumi.Output<"vtd" | "v0.9.1" | "v1.0.0" | "v1.1.0" | "v1.1.1">;
+    /**
+     * Description (sent as `description.content`, at most 16777216 characters, Octopus §4.18.2). Changing it replaces the scene.
+     *
+     * (Rules: max length 16777216.)
+     */
+    declare readonly description: pulumi.Output<string | undefined>;
+    /**
+     * Simulation priority: 120 (S), 100 (A), 80 (B), 60 (C) or 40 (D); higher runs first (Octopus §4.18.2; the service's default is 40). Changing it replaces the scene.
+     */
+    declare readonly priority: pulumi.Output<120 | 100 | 80 | 60 | 40 | undefined>;
+    /**
+     * Resource address of the scene's map: an `octopus.SceneMap`'s `url` (Octopus §4.18.2). Changing it replaces the scene.
+     *
+     * (Rules: min length 1.)
+     */
+    declare readonly map: pulumi.Output<string | undefined>;
+    /**
+     * File name of the OpenDRIVE map: at most 255 characters (Octopus §4.18.2). Changing it replaces the scene.
+     *
+     * (Rules: max length 255.)
+     */
+    declare readonly mapFilename: pulumi.Output<string | undefined>;
+    /**
+     * Resource address of the scene's 3D model (Octopus §4.18.2). Changing it replaces the scene.
+     *
+     * (Rules: min length 1.)
+     */
+    declare readonly model: pulumi.Output<string | undefined>;
+    /**
+     * File name of the map's 3D model (OSGB): at most 255 characters (Octopus §4.18.2). Changing it replaces the scene.
+     *
+     * (Rules: max length 255.)
+     */
+    declare readonly modelFilename: pulumi.Output<string | undefined>;
+    /**
+     * Where the scene comes from: UPLOAD, ROAD, GENERALIZATION, BUILT_IN (Octopus §4.18.2; UPLOAD for scenes made by users). Changing it replaces the scene.
+     *
+     * (Rules: one of "UPLOAD", "ROAD", "GENERALIZATION", "BUILT_IN".)
+     */
+    declare readonly source: pulumi.Output<"UPLOAD" | "ROAD" | "GENERALIZATION" | "BUILT_IN" | undefined>;
+    /**
+     * The scene file (.xosc), registered on the scene by §4.18.3; a new file (another sha256) is registered in place. Upload it to `putUrl`, then set `fileReady`. Removing it leaves the last file on the scene (no call takes a file off a scene).
+     */
+    declare readonly file: pulumi.Output<SimulationSceneFile | undefined>;
+    /**
+     * Whether the service has the file (uploaded and marked ready), live on refresh.
+     */
+    declare readonly fileReady: pulumi.Output<boolean | undefined>;
+    /**
+     * ID of an existing object to adopt instead of creating one (our `pulumi import`): `create` reads it, checks that its immutable fields match, and converges the rest.
+     *
+     * (Rules: min length 1.)
+     */
+    declare readonly importId: pulumi.Output<string | undefined>;
+    /**
+     * The scene's resource address.
+     */
+    declare readonly url: pulumi.Output<string>;
+    /**
+     * 0 Released, 1 Available, 10 Initial, 11 Unavailable, 12 Releasing, 100 Deprecated (§4.18.1), live on refresh.
+     */
+    declare readonly status: pulumi.Output<number>;
+    /**
+     * Name of the scene file the service holds.
+     */
+    declare readonly filename: pulumi.Output<string | undefined>;
+    /**
+     * ID of the user who created the scene.
+     */
+    declare readonly userId: pulumi.Output<string | undefined>;
+    /**
+     * Name of the user who created the scene.
+     */
+    declare readonly userName: pulumi.Output<string | undefined>;
+    /**
+     * Creation time (seconds since epoch, as the service answers).
+     */
+    declare readonly createdAt: pulumi.Output<number>;
+    /**
+     * Last update time (seconds since epoch).
+     */
+    declare readonly updatedAt: pulumi.Output<number>;
+    /**
+     * The file's resource address.
+     */
+    declare readonly fileUrl: pulumi.Output<string | undefined>;
+    /**
+     * Presigned PUT link to upload the file to, while it is not ready (§4.18.3/§4.19.1; the service prefers the POST link).
+     */
+    declare readonly putUrl: pulumi.Output<string | undefined>;
+    /**
+     * Presigned POST link to upload the file to, while it is not ready; send `postFields` as the form fields.
+     */
+    declare readonly postUrl: pulumi.Output<string | undefined>;
+    /**
+     * Form fields for the POST upload (key, policy, x-amz-* signature fields).
+     */
+    declare readonly postFields: pulumi.Output<{ [key: string]: string } | undefined>;
+    /**
+     * Link to download the file, once it is ready.
+     */
+    declare readonly getUrl: pulumi.Output<string | undefined>;
+    /**
+     * Seconds the upload links are valid for (600 by default).
+     */
+    declare readonly expire: pulumi.Output<number | undefined>;
+
+    /**
+     * Creates a SimulationScene: An OpenSCENARIO simulation scene (§4.18) with its scene file: the file (§4.18.3) is an input of the scene, not a resource of its own, because a scene holds exactly one file (the scene answer's `file`) and the file has no list, read or delete of its own. Upload the file to `putUrl`, then set `fileReady: true` (§4.18.4); the scene's `status` turns from 10 (Initial) to 1 (Available). §4.18 has no update or delete of the scene: every scene field replaces it, and **destroy only removes the scene from the stack** — it stays in Octopus, so a replacement needs a new `name` (names are unique).
+     *
+     * @param name The unique name of the resource in the program.
+     * @param args Its arguments.
+     * @param opts Resource options (`customTimeouts` bounds its waits).
+     */
+    constructor(name: string, args: SimulationSceneArgs, opts?: pulumi.CustomResourceOptions) {
+        super(name, args, opts);
+    }
+}
+
+/**
+ * The arguments of {@link DataPackageTags}: The tags of one recorded data package (§4.9.5): the whole list, kept exactly as the program says (tags added in the console show as drift and are removed by the next `up`). Destroy clears the package's tags; the package itself stays (packages come from imports, §4.10).
+ */
+export interface DataPackageTagsArgs {
+    /**
+     * ID of the data package whose tags these are (DPK and 7-13 digits, Octopus §4.9.5; `octopus.getDataPackages`). Changing it moves the tags: the old package's are cleared.
+     *
+     * (Rules: pattern `^DPK\d{7,13}$`.)
+     *
+     * Changing it replaces the resource.
+     */
+    dpkId: pulumi.Input<string>;
+    /**
+     * The package's tags, exactly: data tag ids (`octopus.DataTag` ids or built-in ones from `octopus.getDataTags`), at most 50 (Octopus §4.9.5). Changes in place.
+     *
+     * (Rules: max items 50.)
+     */
+    tagIds: pulumi.Input<pulumi.Input<number | string>[]>;
+    /**
+     * ID of the data package (the same as `dpkId`) whose current tags to take over; without it, create takes them over anyway, since a package always has a tag list.
+     *
+     * (Rules: min length 1.)
+     */
+    importId?: pulumi.Input<string>;
+}
+
+/**
+ * The tags of one recorded data package (§4.9.5): the whole list, kept exactly as the program says (tags added in the console show as drift and are removed by the next `up`). Destroy clears the package's tags; the package itself stays (packages come from imports, §4.10).
+ *
+ * Type token `edgeai:octopus:DataPackageTags`, served by the `edgeai` provider plugin (`pulumi-resource-edgeai`).
+ */
+export class DataPackageTags extends resourceClass(dataPackageTagsDefinition, "native") {
+    /** Whether `obj` is a {@link DataPackageTags}, also across copies of this package. */
+    static isInstance(obj: unknown): obj is DataPackageTags {
+        return isEdgeResource(obj, "edgeai:octopus:DataPackageTags", "native");
+    }
+
+    /**
+     * ID of the data package whose tags these are (DPK and 7-13 digits, Octopus §4.9.5; `octopus.getDataPackages`). Changing it moves the tags: the old package's are cleared.
+     *
+     * (Rules: pattern `^DPK\d{7,13}$`.)
+     */
+    declare readonly dpkId: pulumi.Output<string>;
+    /**
+     * The package's tags, exactly: data tag ids (`octopus.DataTag` ids or built-in ones from `octopus.getDataTags`), at most 50 (Octopus §4.9.5). Changes in place.
+     *
+     * (Rules: max items 50.)
+     */
+    declare readonly tagIds: pulumi.Output<(number | string)[]>;
+    /**
+     * ID of the data package (the same as `dpkId`) whose current tags to take over; without it, create takes them over anyway, since a package always has a tag list.
+     *
+     * (Rules: min length 1.)
+     */
+    declare readonly importId: pulumi.Output<string | undefined>;
+    /**
+     * Name of the data package.
+     */
+    declare readonly packageName: pulumi.Output<string>;
+    /**
+     * Vehicle that recorded the package.
+     */
+    declare readonly vehicleName: pulumi.Output<string | undefined>;
+    /**
+     * Status of the data package (§4.9.1), live on refresh.
+     */
+    declare readonly status: pulumi.Output<string>;
+
+    /**
+     * Creates a DataPackageTags: The tags of one recorded data package (§4.9.5): the whole list, kept exactly as the program says (tags added in the console show as drift and are removed by the next `up`). Destroy clears the package's tags; the package itself stays (packages come from imports, §4.10).
+     *
+     * @param name The unique name of the resource in the program.
+     * @param args Its arguments.
+     * @param opts Resource options (`customTimeouts` bounds its waits).
+     */
+    constructor(name: string, args: DataPackageTagsArgs, opts?: pulumi.CustomResourceOptions) {
         super(name, args, opts);
     }
 }
