@@ -202,9 +202,9 @@ const app = {
 
 /**
  * One resource of each type but those that need objects only the emulator's seed routes make
- * (data packages, the skill market: DataScene, DataPackageTags, SkillOrder) and those whose
- * objects the documents give no read of their own (SceneMap, SimulationScene). The category and the
- * tag are both DataTags.
+ * (data packages, the skill market: DataScene, DataPackageTags, SkillOrder) and those that destroy
+ * leaves in Octopus, which has no delete for them (SceneMap §4.19, SimulationScene §4.18). The
+ * category and the tag are both DataTags.
  */
 const CATALOGUE: ResourceSpec[] = [
   { name: "ws", type: "hilens.Workspace", args: { name: "catalogue" } },

@@ -47,6 +47,12 @@ describe("the edgeai plugin's provider", () => {
     await edgeaiProvider.delete!(made.id, cmUrn, read.props);
   });
 
+  it("a scene map cannot be imported by ID (the document has no read): the import fails saying so, before any request", async () => {
+    const before = env.emu.requests.length;
+    await expect(edgeaiProvider.read!("42", urn("edgeai:octopus:SceneMap", "map"), {})).rejects.toThrow("cannot be imported by ID (§4.19 has no read call");
+    expect(env.emu.requests.length).toBe(before);
+  });
+
   it("an import ID of a nested object must carry its scope, and says so", async () => {
     await expect(edgeaiProvider.read!("hot_fix", urn("edgeai:tensorbay:Branch", "b"), {})).rejects.toThrow('edgeai:tensorbay:Branch: import ID "hot_fix" must be <datasetId>/<id>');
   });
