@@ -194,6 +194,26 @@ describe("moving a stack from dynamic to native resources: out of the state, the
   });
 });
 
+/**
+ * `pulumi import --file` of every edgeai resource of `t` into a new stack (`<scope>/<id>` for
+ * nested objects): all are imported, with the same IDs. The new stack's state is dropped after:
+ * the objects stay `t`'s.
+ */
+async function expectImportedElsewhere(t: TestStack, name: string): Promise<void> {
+  const created: { type: string; urn: string; id: string; inputs: Record<string, unknown> }[] = JSON.parse(await t.exportState()).deployment.resources.filter((r: { type: string }) => r.type.startsWith("edgeai:"));
+  const importId = (r: (typeof created)[number]) => {
+    const scope = (definitions.find((d) => token(d) === r.type)?.importScope ?? []) as string[];
+    return [...scope.map((key) => String(r.inputs[key])), r.id].join("/");
+  };
+  const importer = await nativeStack(name);
+  const file = join(importer.dir, "import.json");
+  writeFileSync(file, JSON.stringify({ resources: created.map((r) => ({ type: r.type, name: r.urn.split("::").pop(), id: importId(r) })) }));
+  const output = await importer.cli("import", "--file", file, "--yes", "--protect=false", "--generate-code=false");
+  expect(output).toMatch(new RegExp(`${created.length} imported`));
+  const imported: { type: string; id: string }[] = JSON.parse(await importer.exportState()).deployment.resources.filter((r: { type: string }) => r.type.startsWith("edgeai:"));
+  expect(imported.map((r) => [r.type, r.id]).sort()).toEqual(created.map((r) => [r.type, r.id]).sort());
+}
+
 const app = {
   name: "detector",
   appUrl: "swr.cn-north-4.myhuaweicloud.com/vision/detector:1.0",
@@ -253,18 +273,7 @@ describe("pulumi-edgeai/native: every resource type through the plugin", () => {
   });
 
   it("pulumi import brings every object into another stack by its ID (with its scope for nested objects)", async () => {
-    const created: { type: string; urn: string; id: string; inputs: Record<string, unknown> }[] = JSON.parse(await t.exportState()).deployment.resources.filter((r: { type: string }) => r.type.startsWith("edgeai:"));
-    const importId = (r: (typeof created)[number]) => {
-      const scope = (definitions.find((d) => token(d) === r.type)?.importScope ?? []) as string[];
-      return [...scope.map((key) => String(r.inputs[key])), r.id].join("/");
-    };
-    const importer = await nativeStack("native-importer");
-    const file = join(importer.dir, "import.json");
-    writeFileSync(file, JSON.stringify({ resources: created.map((r) => ({ type: r.type, name: r.urn.split("::").pop(), id: importId(r) })) }));
-    const output = await importer.cli("import", "--file", file, "--yes", "--protect=false", "--generate-code=false");
-    expect(output).toMatch(new RegExp(`${created.length} imported`));
-    const imported: { type: string; id: string }[] = JSON.parse(await importer.exportState()).deployment.resources.filter((r: { type: string }) => r.type.startsWith("edgeai:"));
-    expect(imported.map((r) => [r.type, r.id]).sort()).toEqual(created.map((r) => [r.type, r.id]).sort());
+    await expectImportedElsewhere(t, "native-importer");
   });
 
   it("destroy leaves the emulator empty", async () => {
@@ -275,6 +284,7 @@ describe("pulumi-edgeai/native: every resource type through the plugin", () => {
 
 describe("examples/yaml-fleet: a plain Pulumi YAML program on the plugin, installed with `pulumi plugin install … --file`", () => {
   it("pulumi up deploys the fleet, a second preview shows no changes, destroy removes it", async () => {
+    const before = emulator.store.count();
     const { stack, dir } = await exampleStack(emulator, "yaml-fleet", "file", { delivery: "native", plugin: "installed" });
     dirs.push(dir);
     const up = await stack.up();
@@ -288,6 +298,33 @@ describe("examples/yaml-fleet: a plain Pulumi YAML program on the plugin, instal
     expect(imported.summary.resourceChanges).toMatchObject({ import: 1 });
     expect(imported.generatedCode).toMatch(/byHand:\s+type: edgeai:hilens:ConfigMap\s+properties:[\s\S]*name: made-by-hand/);
     await stack.destroy();
-    expect(emulator.store.count()).toBe(0);
+    expect(emulator.store.count()).toBe(before);
+  });
+});
+
+describe("pulumi-edgeai/native: the types built on objects only the emulator's seed routes make (a recorded data package, the skill market)", () => {
+  const T0 = 1_700_000_000_000;
+  let t: TestStack;
+  let seeded: number;
+
+  it("up creates a data scene, package tags and a skill order; a second preview shows no changes; pulumi import brings each into another stack", async () => {
+    const { packages } = await emulator.control("POST", `/__emulator/octopus/${DEFAULTS.projectId}/data`, { packages: [{ name: "highway-run", vehicle_name: "car-7", start_time: T0, end_time: T0 + 60_000, storage_size: 2048 }] });
+    const [skill] = (await huaweiRead(emulator, "/v1/skill-market/skills", { charge_models: "0" })).data;
+    seeded = emulator.store.count();
+    t = await nativeStack("native-seeded");
+    t.declare([
+      { name: "tag", type: "octopus.DataTag", args: { name: "take-over" } },
+      { name: "seg", type: "octopus.DataScene", args: { dpkId: packages[0], start: T0 + 5_000, end: T0 + 15_000, tagIds: [{ $ref: "tag.id" }] } },
+      { name: "labels", type: "octopus.DataPackageTags", args: { dpkId: packages[0], tagIds: [{ $ref: "tag.id" }] } },
+      { name: "order", type: "hilens.SkillOrder", args: { skillId: skill.skill_id, amount: 1 } },
+    ]);
+    await t.up();
+    expect(noChanges(await t.previewChanges())).toEqual([]);
+    await expectImportedElsewhere(t, "native-seeded-importer");
+  });
+
+  it("destroy removes what the stack made but the order, which the skill market cannot cancel (§5.9)", async () => {
+    await t.destroy();
+    expect(emulator.store.count()).toBe(seeded + 1);
   });
 });
