@@ -22,7 +22,9 @@ import * as engrpc from "@pulumi/pulumi/proto/engine_grpc_pb";
 import * as structproto from "google-protobuf/google/protobuf/struct_pb";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { configure, handlers, type FieldDiff } from "../framework/runtime";
-import { NAME_KEY, type Props } from "../framework/definition";
+import { NAME_KEY, token, type Props } from "../framework/definition";
+import { definitions } from "../registry";
+import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
 import { setProgressSink } from "../framework/progress";
 import { prune } from "../framework/case";
 
@@ -53,6 +55,21 @@ function onResource<R>(urn: string, fn: (type: string, name: string) => Promise<
   return currentUrn.run(urn, () => fn(type, name));
 }
 
+/**
+ * Outputs with the definition's secret fields marked secret. The engine keeps a secret input
+ * secret by its name (this plugin takes no secrets in, see `configure`), but a server-side secret
+ * (a device's one-time registration package) has no input: it is marked here, so state encrypts it
+ * for every program, YAML ones included.
+ */
+function sealed(type: string, outs: Props | undefined): Props | undefined {
+  const def = definitions.find((d) => token(d) === type);
+  const keys = [...(def?.secrets ?? []), ...(def?.secretOutputs ?? [])];
+  if (!outs || !keys.some((key) => outs[key] !== undefined)) return outs;
+  const out = { ...outs };
+  for (const key of keys) if (out[key] !== undefined) out[key] = { [specialSigKey]: specialSecretSig, value: out[key] };
+  return out;
+}
+
 /** A partial create keeps its outputs without the name, and without the dynamic provider's (here absent) `__provider`. */
 function bareFailure(err: any): never {
   if (err?.properties) err.properties = prune(bare(err.properties));
@@ -70,17 +87,17 @@ export const edgeaiProvider: provider.Provider = {
   create: (urn, inputs) =>
     onResource(urn, async (type, name) => {
       const result = await handlers.create(type, named(inputs, name)).catch(bareFailure);
-      return { id: result.id, outs: bare(result.outs) };
+      return { id: result.id, outs: sealed(type, bare(result.outs)) };
     }),
   read: (id, urn, props) =>
     onResource(urn, async (type, name) => {
       const result = await handlers.read(type, id, Object.keys(props ?? {}).length ? named(props, name) : {});
-      return { id: result.id, props: bare(result.props), inputs: bare(result.inputs) };
+      return { id: result.id, props: sealed(type, bare(result.props)), inputs: bare(result.inputs) };
     }),
   update: (id, urn, olds, news) =>
     onResource(urn, async (type, name) => {
       const result = await handlers.update(type, id, named(olds, name), named(news, name)).catch(bareFailure);
-      return { outs: bare(result.outs) };
+      return { outs: sealed(type, bare(result.outs)) };
     }),
   delete: (id, urn, props) => onResource(urn, (type, name) => handlers.delete(type, id, named(props, name))),
 };
@@ -119,8 +136,8 @@ const served = {
     call.request.getVariablesMap().forEach((value, key) => values.set(key.replace(/^edgeai:(config:)?/, ""), value));
     configure({ config: { get: (key: string) => values.get(key.replace(/^edgeai:/, "")) } } as unknown as dynamic.ConfigureRequest).then(() => {
       const resp = new provproto.ConfigureResponse();
-      // Secrets arrive as plain values and the engine keeps them secret in state; with the
-      // resource classes' `additionalSecretOutputs` (resource.ts) server-side secrets are too.
+      // Secrets arrive as plain values and the engine keeps them secret in state by name; the
+      // server-side ones are marked in the outputs (`sealed`).
       resp.setAcceptsecrets(false);
       resp.setAcceptresources(false);
       resp.setAcceptoutputs(false);

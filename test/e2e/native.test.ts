@@ -290,6 +290,9 @@ describe("examples/yaml-fleet: a plain Pulumi YAML program on the plugin, instal
     const up = await stack.up();
     expect(up.summary.resourceChanges).toMatchObject({ create: 8 });
     expect(up.outputs.deploymentState.value).toBe("RUNNING");
+    // A device's one-time registration package is a server-side secret: encrypted in state, though YAML sets no option for it.
+    const devices = (await stack.exportStack()).deployment.resources.filter((r: { type: string }) => r.type === "edgeai:hilens:Device");
+    expect(devices.map((d: { outputs: Record<string, Record<string, unknown>> }) => d.outputs.package?.["4dabf18193072939515e22adb298388d"])).toEqual(["1b47061264138c4ac30d75fd1eb44270", "1b47061264138c4ac30d75fd1eb44270"]);
     const preview = await stack.preview();
     expect(noChanges(preview.changeSummary as Record<string, number>)).toEqual([]);
     // pulumi import in a YAML project also prints the program to paste.
