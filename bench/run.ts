@@ -1,7 +1,8 @@
 /**
  * `npm run bench -- --resources 100,500,1000 [--latency 20] [--repeat 3]`: the fleet-scale
  * benchmark (a script that prints numbers, not a test). For each N it runs, interleaved, Pulumi's
- * floor (the same graph on a do-nothing dynamic provider), pulumi-edgeai against the emulator, and
+ * floor (the same graph on a do-nothing dynamic provider), pulumi-edgeai against the emulator
+ * (dynamic resources, and `native`: the same program on pulumi-edgeai/native and its plugin), and
  * a plain undici client making the same creates (and the floor once more, making one request per
  * create, for the requests in flight), and prints medians: `up`, no-op `preview` and
  * `destroy` times as ratios to the floor, state bytes per resource, peak RSS per process, and the
@@ -25,7 +26,9 @@ const sizes = values.resources!.split(",").map(Number);
 const latencyMs = Number(values.latency);
 const repeat = Number(values.repeat);
 
-type Kind = "floor" | "edgeai";
+type Kind = "floor" | "edgeai" | "native";
+const KINDS: Kind[] = ["floor", "edgeai", "native"];
+const LABELS: Record<Kind, string> = { floor: "floor", edgeai: "pulumi-edgeai (dynamic)", native: "pulumi-edgeai/native" };
 interface Run {
   up: number;
   preview: number;
@@ -42,7 +45,7 @@ async function withPeakRss<T>(work: () => Promise<T>): Promise<[T, Record<string
     for (const pid of readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
       try {
         const cmd = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").join(" ");
-        const kind = cmd.includes("dynamic-provider") ? "provider" : /(^|\/)pulumi-language-nodejs/.test(cmd) ? "language host" : /(^|\/)pulumi (up|preview|destroy)/.test(cmd) ? "engine" : cmd.includes("bench/program") || cmd.includes("run-plugin") ? "program" : undefined;
+        const kind = cmd.includes("dynamic-provider") || cmd.includes("native/plugin.js") ? "provider" : /(^|\/)pulumi-language-nodejs/.test(cmd) ? "language host" : /(^|\/)pulumi (up|preview|destroy)/.test(cmd) ? "engine" : cmd.includes("bench/program") || cmd.includes("run-plugin") ? "program" : undefined;
         if (!kind) continue;
         const rss = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0) / 1024;
         peaks[kind] = Math.max(peaks[kind] ?? 0, Math.round(rss));
@@ -132,6 +135,8 @@ async function pulumiRun(kind: Kind, n: number, floorRequests = false): Promise<
     PULUMI_SKIP_UPDATE_CHECK: "true",
     PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
     BENCH_KIND: kind,
+    // The native plugin, where npm links the package's bin (scripts/link-self.js in this repository).
+    PATH: `${join(ROOT, "node_modules/.bin")}:${process.env.PATH}`,
     BENCH_RESOURCES: String(n),
     HW_HILENS_ENDPOINT: proxy.url,
     HW_PROJECT_ID: DEFAULTS.projectId,
@@ -144,11 +149,11 @@ async function pulumiRun(kind: Kind, n: number, floorRequests = false): Promise<
     const [up, rss] = await withPeakRss(() => timed(() => stack.up()));
     const inFlight = proxy.inFlight();
     const exported = execFileSync("pulumi", ["stack", "export", "--stack", "bench", "--cwd", dir], { env: { ...process.env, ...envVars }, maxBuffer: 1 << 30 });
-    const resources = JSON.parse(exported.toString()).deployment.resources.filter((r: { type: string }) => r.type.startsWith("pulumi-nodejs:dynamic/"));
+    const resources = JSON.parse(exported.toString()).deployment.resources.filter((r: { type: string }) => /^(pulumi-nodejs:dynamic\/)?edgeai:/.test(r.type));
     const stateBytesPerResource = Math.round(resources.reduce((sum: number, r: unknown) => sum + JSON.stringify(r).length, 0) / resources.length);
     const preview = await timed(() => stack.preview());
     const destroy = await timed(() => stack.destroy());
-    return { up, preview, destroy, stateBytesPerResource, rssMb: rss, ...(kind === "edgeai" || floorRequests ? { inFlight } : {}) };
+    return { up, preview, destroy, stateBytesPerResource, rssMb: rss, ...(kind !== "floor" || floorRequests ? { inFlight } : {}) };
   } finally {
     await proxy.close();
     await emulator.close();
@@ -195,11 +200,11 @@ const fmt = (x: number, digits = 2) => x.toFixed(digits);
 async function main() {
   console.log(`pulumi-edgeai benchmark: N config maps + 1 workspace, ${repeat} interleaved runs each, emulator latency ${latencyMs} ms`);
   for (const n of sizes) {
-    const runs: Record<Kind, Run[]> = { floor: [], edgeai: [] };
+    const runs: Record<Kind, Run[]> = { floor: [], edgeai: [], native: [] };
     const plain: number[] = [];
     const floorInFlight: number[] = [];
     for (let r = 0; r < repeat; r++) {
-      for (const kind of ["floor", "edgeai"] as Kind[]) runs[kind].push(await pulumiRun(kind, n));
+      for (const kind of KINDS) runs[kind].push(await pulumiRun(kind, n));
       plain.push(await plainClientInFlight(n));
       floorInFlight.push((await pulumiRun("floor", n, true)).inFlight!);
       process.stderr.write(`  N=${n}: run ${r + 1} of ${repeat} done\n`);
@@ -210,11 +215,15 @@ async function main() {
       return names.map((name) => `${name} ${median(runs[kind].map((x) => x.rssMb[name] ?? 0))} MB`).join(", ");
     };
     console.log(`\nN = ${n}`);
-    console.log(`| | floor | pulumi-edgeai | ratio |`);
-    console.log(`| --- | --- | --- | --- |`);
-    for (const key of ["up", "preview", "destroy"] as const) console.log(`| ${key === "preview" ? "no-op preview" : key} | ${fmt(m("floor", key))} s | ${fmt(m("edgeai", key))} s | ${fmt(m("edgeai", key) / m("floor", key))}× |`);
-    console.log(`| state bytes per resource | ${m("floor", "stateBytesPerResource")} | ${m("edgeai", "stateBytesPerResource")} | ${fmt(m("edgeai", "stateBytesPerResource") / m("floor", "stateBytesPerResource"))}× |`);
-    console.log(`peak RSS (median): floor: ${rss("floor")}; pulumi-edgeai: ${rss("edgeai")}`);
+    // Each kind beside the floor, as a time and its ratio to the floor's.
+    const cell = (kind: Kind, key: "up" | "preview" | "destroy" | "stateBytesPerResource", unit = "") =>
+      kind === "floor" ? `${fmt(m(kind, key), unit ? 2 : 0)}${unit}` : `${fmt(m(kind, key), unit ? 2 : 0)}${unit} (${fmt(m(kind, key) / m("floor", key))}×)`;
+    console.log(`| | ${KINDS.map((k) => LABELS[k]).join(" | ")} |`);
+    console.log(`| --- |${KINDS.map(() => " --- |").join("")}`);
+    for (const key of ["up", "preview", "destroy"] as const) console.log(`| ${key === "preview" ? "no-op preview" : key} | ${KINDS.map((k) => cell(k, key, " s")).join(" | ")} |`);
+    console.log(`| state bytes per resource | ${KINDS.map((k) => cell(k, "stateBytesPerResource")).join(" | ")} |`);
+    console.log(`peak RSS (median): ${KINDS.map((k) => `${LABELS[k]}: ${rss(k)}`).join("; ")}`);
+    console.log(`requests in flight while any is, under ${latencyMs} ms latency: pulumi-edgeai/native ${fmt(median(runs.native.map((x) => x.inFlight!)), 1)}`);
     const provider = median(runs.edgeai.map((x) => x.inFlight!));
     const floor = median(floorInFlight);
     console.log(`requests in flight while any is, under ${latencyMs} ms latency: pulumi-edgeai ${fmt(provider, 1)}; the floor making one request per create ${fmt(floor, 1)} (pulumi-edgeai ${fmt((100 * provider) / floor, 0)}% of it); a plain undici client (8 connections) ${fmt(median(plain), 1)} (pulumi-edgeai ${fmt((100 * provider) / median(plain), 0)}% of it)`);

@@ -5,4 +5,6 @@
 source scripts/node-env.sh
 bash scripts/install.sh
 PATH="$(bash scripts/ensure-pulumi.sh):$PATH"
+# The Pulumi YAML language host, for Pulumi.yaml programs on the native plugin (examples/yaml-fleet).
+PATH="$(bash scripts/ensure-pulumi-yaml.sh):$PATH"
 export PATH PULUMI_SKIP_UPDATE_CHECK=true PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true

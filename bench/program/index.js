@@ -1,12 +1,13 @@
 // The benchmark's program: 1 workspace + N config maps that reference it. BENCH_KIND=edgeai uses
-// pulumi-edgeai against the emulator; BENCH_KIND=floor the same graph on a do-nothing dynamic
-// provider, the least any dynamic provider can cost the engine (with BENCH_SINK_URL, one request
-// per create).
+// pulumi-edgeai against the emulator (dynamic resources), BENCH_KIND=native the same classes from
+// pulumi-edgeai/native (served by the pulumi-resource-edgeai plugin on PATH); BENCH_KIND=floor the
+// same graph on a do-nothing dynamic provider, the least any dynamic provider can cost the engine
+// (with BENCH_SINK_URL, one request per create).
 const pulumi = require("@pulumi/pulumi");
 const n = Number(process.env.BENCH_RESOURCES);
 
-if (process.env.BENCH_KIND === "edgeai") {
-  const { hilens } = require("pulumi-edgeai");
+if (process.env.BENCH_KIND === "edgeai" || process.env.BENCH_KIND === "native") {
+  const { hilens } = require(process.env.BENCH_KIND === "native" ? "pulumi-edgeai/native" : "pulumi-edgeai");
   const ws = new hilens.Workspace("ws", { name: "bench" });
   for (let i = 0; i < n; i++) new hilens.ConfigMap(`cm-${i}`, { name: `bench-cm-${i}`, configs: [{ key: "MODEL", value: `m${i}` }], workspaceId: ws.workspaceId });
 } else {

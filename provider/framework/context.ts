@@ -3,16 +3,16 @@ import { HuaweiServiceClient, huaweiAuth } from "../client/huawei";
 import { octopusClient } from "../client/octopus";
 import { TensorbayClient } from "../client/tensorbay";
 import type { Context } from "./definition";
-import { progressLine } from "./progress";
+import { reportProgress } from "./progress";
 
 /** Clients are built on first use, so a stack that only uses TensorBay needs no Huawei credentials. */
 export function contextFor(cfg: ProviderConfig): Context {
   let hilens: HuaweiServiceClient | undefined;
   let octopus: HuaweiServiceClient | undefined;
   let tensorbay: TensorbayClient | undefined;
-  // Waits, retries and look-ups after lost answers show in the run's output, each line prefixed
-  // with the resource's type and name (the engine shows the provider's output on the stack's row).
-  const log = (message: string) => console.log(progressLine(message));
+  // Waits, retries and look-ups after lost answers show in the run's output, each line naming its
+  // resource (progress.ts).
+  const log = reportProgress;
   return {
     config: cfg,
     get hilens() {

@@ -94,6 +94,11 @@ export interface ResourceDefinition<S extends z.ZodObject<any> = z.ZodObject<any
    * "already exists" names the existing object's ID.
    */
   identity: Identity<z.infer<S>>;
+  /**
+   * Inputs that locate the object beside its ID, in the documented paths (a version's dataset, a
+   * branch's dataset): `pulumi import` then takes `<scope>/…/<id>` (e.g. `<datasetId>/<name>`).
+   */
+  importScope?: readonly (keyof z.infer<S> & string)[];
   /** Names are unique server-side, so a replacement that keeps the name must delete first. */
   uniqueName?: keyof z.infer<S> & string;
   /**

@@ -17,3 +17,18 @@ export function progressLine(message: string): string {
   const label = current.getStore();
   return label ? `${label}: ${message}` : message;
 }
+
+/**
+ * Where progress lines go. The dynamic provider prints them (the engine shows a dynamic
+ * provider's output on the stack's row, hence the prefix); the native plugin sends them to the
+ * engine against the resource's URN instead (native/plugin.ts).
+ */
+let sink: (message: string) => void = (message) => console.log(progressLine(message));
+
+export function setProgressSink(write: (message: string) => void): void {
+  sink = write;
+}
+
+export function reportProgress(message: string): void {
+  sink(message);
+}

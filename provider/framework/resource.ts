@@ -26,33 +26,46 @@ export interface EdgeResourceBase<S extends z.ZodObject<any>, O extends z.ZodObj
   readonly definition: ResourceDefinition<S, O>;
 }
 
-const TOKEN = Symbol.for("pulumi-edgeai:type");
+/** How a resource reaches its provider: the dynamic-provider plugin (default) or the native `edgeai` plugin. */
+export type Delivery = "dynamic" | "native";
 
-/** Whether `obj` is a resource of this package of type `token`, also across copies of the package. */
-export function isEdgeResource(obj: unknown, token: string): boolean {
-  return typeof obj === "object" && obj !== null && (obj as Record<symbol, unknown>)[TOKEN] === token;
+const MARKS: Record<Delivery, symbol> = { dynamic: Symbol.for("pulumi-edgeai:type"), native: Symbol.for("pulumi-edgeai:native-type") };
+
+/** Whether `obj` is a resource of this package of type `token` and delivery, also across copies of the package. */
+export function isEdgeResource(obj: unknown, token: string, delivery: Delivery = "dynamic"): boolean {
+  return typeof obj === "object" && obj !== null && (obj as Record<symbol, unknown>)[MARKS[delivery]] === token;
 }
 
-/** The typed resource class of a definition: `new hilens.ConfigMap("cm", {...})`. */
-export function resourceClass<S extends z.ZodObject<any>, O extends z.ZodObject<any>>(def: ResourceDefinition<S, O>): EdgeResourceBase<S, O> {
+/**
+ * The type token a resource registers with, and the hidden inputs that go along: a dynamic
+ * resource names its provider text and passes its name (the dynamic provider never learns the
+ * URN); a native one is `edgeai:<service>:<Type>` of the `edgeai` plugin, which reads the name
+ * from the URN, so its state holds no code.
+ */
+function deliveryOf(def: ResourceDefinition, delivery: Delivery): { type: string; hidden: (name: string) => Record<string, unknown> } {
+  if (delivery === "native") return { type: token(def), hidden: () => ({}) };
+  const provider = providerText(token(def));
+  return { type: `pulumi-nodejs:dynamic/${token(def)}`, hidden: (name) => ({ [NAME_KEY]: name, __provider: provider }) };
+}
+
+/** The typed resource class of a definition: `new hilens.ConfigMap("cm", {...})`, dynamic or native. */
+export function resourceClass<S extends z.ZodObject<any>, O extends z.ZodObject<any>>(def: ResourceDefinition<S, O>, delivery: Delivery = "dynamic"): EdgeResourceBase<S, O> {
   const type = token(def);
-  const provider = providerText(type);
+  const { type: registeredType, hidden } = deliveryOf(def, delivery);
+  const mark = MARKS[delivery];
   const secrets = [...(def.secrets ?? []), ...(def.secretOutputs ?? [])];
   const outputKeys = [...Object.keys(def.inputs.shape), ...Object.keys(def.outputs.shape)];
-  // A dynamic resource as `pulumi.dynamic.Resource` makes one (its type token and `__provider`
-  // input), with our own provider text instead of a serialized object.
   class EdgeResource extends pulumi.CustomResource {
     static readonly definition = def;
     constructor(name: string, args: object, opts?: pulumi.CustomResourceOptions) {
       const props: Record<string, unknown> = {};
       for (const key of outputKeys) props[key] = (args as Record<string, unknown>)[key];
-      // The provider never learns the URN: the name goes along so its progress lines can say which resource they are about.
-      props[NAME_KEY] = name;
-      // Dynamic providers never see `customTimeouts`: resources that wait get them as an input.
+      // Dynamic providers never see `customTimeouts` (and the Node.js provider server drops them):
+      // resources that wait get them as an input.
       if ("awaitTimeouts" in def.inputs.shape) props.awaitTimeouts ??= awaitTimeoutsOf(opts?.customTimeouts);
       // Secret inputs are secret even when the program passes plain values.
       for (const key of def.secrets ?? []) if (props[key] !== undefined) props[key] = pulumi.secret(props[key]);
-      props.__provider = provider;
+      Object.assign(props, hidden(name));
       // The SDK records `new Error().stack` on every promise it makes (used only in its report of
       // leaked promises), ~4 per output property; with source maps installed each capture maps every
       // frame, and at 13 properties per resource that was half the program's CPU in a no-op
@@ -60,11 +73,11 @@ export function resourceClass<S extends z.ZodObject<any>, O extends z.ZodObject<
       const stackTraceLimit = Error.stackTraceLimit;
       Error.stackTraceLimit = 0;
       try {
-        super(`pulumi-nodejs:dynamic/edgeai:${def.service}:${def.name}`, name, props, { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), ...secrets] });
+        super(registeredType, name, props, { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), ...secrets] });
       } finally {
         Error.stackTraceLimit = stackTraceLimit;
       }
-      Object.defineProperty(this, TOKEN, { value: type });
+      Object.defineProperty(this, mark, { value: type });
       if (def.idOutput) Object.defineProperty(this, def.idOutput, { value: this.id, enumerable: true });
       const advice = def.advice;
       if (advice) pulumi.output(args).apply((resolved) => advice(resolved as z.input<S>).forEach((message) => pulumi.log.warn(message, this)));

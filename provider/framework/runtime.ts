@@ -75,6 +75,11 @@ function same(a: unknown, b: unknown): boolean {
   return isDeepStrictEqual(norm(a), norm(b));
 }
 
+/** A diff and the fields that changed: the native plugin reports them one by one (a detailed diff); the dynamic provider host ignores them. */
+export interface FieldDiff extends dynamic.DiffResult {
+  changed: string[];
+}
+
 const impl = {
   async check(type: string, _olds: Props, news: Props): Promise<dynamic.CheckResult> {
     const def = definitionOf(type);
@@ -89,7 +94,7 @@ const impl = {
     return { inputs: prune({ ...normalised, [NAME_KEY]: news[NAME_KEY], [PROVIDER_KEY]: news[PROVIDER_KEY] }) };
   },
 
-  async diff(type: string, _id: string, olds: Props, news: Props): Promise<dynamic.DiffResult> {
+  async diff(type: string, _id: string, olds: Props, news: Props): Promise<FieldDiff> {
     const def = definitionOf(type);
     const diffed = Object.keys(def.inputs.shape).filter((key) => key !== "importId" && !(AWAIT_KEYS as readonly string[]).includes(key));
     const changed = diffed.filter((key) => news[key] === UNKNOWN || containsUnknown(news[key]) || !same(olds[key], news[key]));
@@ -98,7 +103,7 @@ const impl = {
     const keepsName = def.uniqueName !== undefined && !changed.includes(def.uniqueName);
     // Shown in the preview's Diagnostics (on the stack's row, prefixed with this resource's type and name).
     if (replaces.length) ctx().log(`will be replaced: ${replacementReasons(def, replaces, news)}`);
-    return { changes: changed.length > 0, replaces, deleteBeforeReplace: replaces.length > 0 && keepsName };
+    return { changes: changed.length > 0, replaces, deleteBeforeReplace: replaces.length > 0 && keepsName, changed };
   },
 
   async create(type: string, props: Props): Promise<dynamic.CreateResult> {
@@ -109,12 +114,17 @@ const impl = {
     return createExactlyOnce(def, inputs, props);
   },
 
-  async read(type: string, id: string, props: Props): Promise<dynamic.ReadResult> {
+  async read(type: string, importedId: string, props: Props): Promise<dynamic.ReadResult> {
     const def = definitionOf(type);
-    const inputs = inputsOf(def, props);
+    // An import through the native plugin (`pulumi import`, the `import` option) has no previous
+    // state: the import ID also names the object's scope, and every live input is the program's
+    // (they become the generated code and the inputs the program must match).
+    const importing = Object.keys(userInputs(props)).length === 0;
+    const { id, scope } = importing ? locate(def, importedId) : { id: importedId, scope: {} };
+    const inputs = importing ? scope : inputsOf(def, props);
     const live = await readLive(def, id, inputs);
     if (!live) return {};
-    const liveInputs = overlay(inputs, live.inputs);
+    const liveInputs = importing ? prune({ ...scope, ...live.inputs }) : overlay(inputs, live.inputs);
     const carried = carriedState(def, props);
     return { id, props: outputsOf(liveInputs, { ...carried, ...live.state, ...(props.importId ? { importId: props.importId } : {}) }), inputs: outputsOf(liveInputs, props.importId ? { importId: props.importId } : {}) };
   },
@@ -211,6 +221,15 @@ function replacementReasons(def: ResourceDefinition, replaces: string[], news: P
       return `"${key}" (${containsUnknown(news[key]) ? "will change: its new value is known only after its dependency is updated or replaced" : "changes"}; ${why})`;
     })
     .join(", ");
+}
+
+/** An import ID → the object's ID and the scope inputs it carries (`<datasetId>/<name>` for `importScope: ["datasetId"]`). */
+function locate(def: ResourceDefinition, importId: string): { id: string; scope: Props } {
+  const keys = (def.importScope ?? []) as readonly string[];
+  const parts = importId.split("/");
+  if (parts.length <= keys.length || parts.slice(0, keys.length).some((p) => p === ""))
+    throw new InputError(`${token(def)}: import ID "${importId}" must be ${[...keys.map((k) => `<${k}>`), "<id>"].join("/")}: the documented paths need ${keys.join(", ")} to find the object`);
+  return { id: parts.slice(keys.length).join("/"), scope: Object.fromEntries(keys.map((k, i) => [k, parts[i]])) };
 }
 
 /**

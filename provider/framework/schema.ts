@@ -112,7 +112,7 @@ export function packageSchema(): Json {
   return {
     name: "edgeai",
     displayName: "pulumi-edgeai",
-    description: "Huawei HiLens, Huawei Octopus and Graviti TensorBay as code (TypeScript dynamic resources).",
+    description: "Huawei HiLens, Huawei Octopus and Graviti TensorBay as code (TypeScript dynamic resources, or the `edgeai` provider plugin `pulumi-resource-edgeai`).",
     keywords: ["pulumi", "huawei", "hilens", "octopus", "tensorbay", "edge-ai"],
     language: { nodejs: { packageName: "pulumi-edgeai" } },
     config: { variables },

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { definitions, lookups } from "../registry";
 import type { ResourceDefinition, Service } from "./definition";
+import type { Delivery } from "./resource";
 import type { LookupDefinition } from "./lookup";
 import { constraintsOf } from "./schema";
 
@@ -120,7 +121,7 @@ function jsonSchema(schema: z.ZodType, io: "input" | "output"): Json {
 /** Members of a resource class and interfaces never redeclare these. */
 const RESOURCE_MEMBERS = new Set(["id", "urn"]);
 
-function resourceCode(def: ResourceDefinition, e: Emitter, defVar: string): string {
+function resourceCode(def: ResourceDefinition, e: Emitter, defVar: string, delivery: Delivery): string {
   const name = def.name;
   const argsName = e.claim(`${name}Args`);
   const inputs = jsonSchema(def.inputs, "input");
@@ -150,12 +151,17 @@ function resourceCode(def: ResourceDefinition, e: Emitter, defVar: string): stri
     fields += `    declare readonly ${key(k)}: pulumi.Output<${t}${required.has(k) ? "" : " | undefined"}>;\n`;
   }
   const token = `edgeai:${def.service}:${name}`;
+  const served =
+    delivery === "native"
+      ? `Type token \`${token}\`, served by the \`edgeai\` provider plugin (\`pulumi-resource-edgeai\`).`
+      : `Type token \`${token}\` (a dynamic resource: \`pulumi-nodejs:dynamic/${token}\` in state).`;
+  const deliveryArg = delivery === "native" ? `, "native"` : "";
   const cls =
-    jsdoc([def.description, `Type token \`${token}\` (a dynamic resource: \`pulumi-nodejs:dynamic/${token}\` in state).`], "") +
-    `export class ${name} extends resourceClass(${defVar}) {\n` +
+    jsdoc([def.description, served], "") +
+    `export class ${name} extends resourceClass(${defVar}${deliveryArg}) {\n` +
     `    /** Whether \`obj\` is a {@link ${name}}, also across copies of this package. */\n` +
     `    static isInstance(obj: unknown): obj is ${name} {\n` +
-    `        return isEdgeResource(obj, ${JSON.stringify(token)});\n` +
+    `        return isEdgeResource(obj, ${JSON.stringify(token)}${deliveryArg});\n` +
     `    }\n\n` +
     fields +
     `\n` +
@@ -201,13 +207,18 @@ function moduleOf(def: ResourceDefinition): string {
   return `${def.name.charAt(0).toLowerCase()}${def.name.slice(1)}`;
 }
 
-export function serviceTypescript(service: Service): string {
+/**
+ * One service's classes: `dynamic` (provider/<service>/generated.ts, with the typed functions) or
+ * `native` (provider/native/<service>.ts: the same classes, args and outputs as resources of the
+ * `edgeai` plugin; the functions run in the program's process either way, so they stay in the first).
+ */
+export function serviceTypescript(service: Service, delivery: Delivery = "dynamic"): string {
   const defs = definitions.filter((d) => d.service === service);
-  const fns = lookups.filter((l) => l.service === service);
+  const fns = delivery === "dynamic" ? lookups.filter((l) => l.service === service) : [];
   const e = new Emitter(defs.map((d) => d.name));
   const parts: string[] = [];
   for (const def of defs) {
-    const code = resourceCode(def, e, definitionVar(def));
+    const code = resourceCode(def, e, definitionVar(def), delivery);
     parts.push(...e.interfaces.splice(0), code);
   }
   for (const fn of fns) {
@@ -218,7 +229,7 @@ export function serviceTypescript(service: Service): string {
     `import * as pulumi from "@pulumi/pulumi";`,
     `import { isEdgeResource, resourceClass } from "../framework/resource";`,
     ...(fns.length ? [`import { lookupFunctions } from "./functions";`] : []),
-    ...defs.map((d) => `import { ${definitionVar(d)} } from "./${moduleOf(d)}";`),
+    ...defs.map((d) => `import { ${definitionVar(d)} } from "${delivery === "native" ? `../${service}` : "."}/${moduleOf(d)}";`),
   ];
   const lookupsLine = fns.length ? `\nconst lookups = lookupFunctions;\n` : "";
   return `${HEADER}${imports.join("\n")}\n${lookupsLine}\n${parts.join("\n")}`;
@@ -226,5 +237,5 @@ export function serviceTypescript(service: Service): string {
 
 /** Every generated file, by path relative to the repository root. */
 export function generatedTypescript(): Record<string, string> {
-  return Object.fromEntries(SERVICES.map((s) => [`provider/${s}/generated.ts`, serviceTypescript(s)]));
+  return Object.fromEntries(SERVICES.flatMap((s) => [[`provider/${s}/generated.ts`, serviceTypescript(s)], [`provider/native/${s}.ts`, serviceTypescript(s, "native")]]));
 }

@@ -79,6 +79,7 @@ export const deploymentJobDefinition = defineResource({
   description: "A task of a HiLens deployment (§5.5): what its apps process, e.g. a camera stream whose results go to DIS.",
   inputs,
   outputs,
+  importScope: ["deploymentId"],
   immutable: ["deploymentId"],
   identity: {
     by: "new",

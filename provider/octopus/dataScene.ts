@@ -69,6 +69,7 @@ export const dataSceneDefinition = defineResource({
     "A data scene segment (§4.16): a tagged stretch of a recorded data package (e.g. a take-over), which scenario mining and simulation pick up. There is no update call (§4.16), so every change replaces the segment.",
   inputs,
   outputs,
+  importScope: ["dpkId"],
   immutable: ["dpkId", "start", "end", "tagIds"],
   identity: {
     by: "new",

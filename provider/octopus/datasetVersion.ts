@@ -153,6 +153,7 @@ export const datasetVersionDefinition = defineResource({
     candidates: async (ctx, i) =>
       (await listAllOctopus(ctx.octopus, `GET ${VERSIONS}`, { params: { dataset_id: i.datasetId } })).filter((v) => (v.description || undefined) === i.description).map((v) => String(v.id)),
   },
+  importScope: ["datasetId"],
   immutable: ["datasetId", "agreementConfirm", "description", "batchTaskId", "labelMetaNames", "onlyValid", "hardMining", "searchStatus", "bucketName", "bucketPath", "warehouseParams", "customImage", "command", "tags", "customAttributes"],
   api,
 });

@@ -109,6 +109,7 @@ export const imageRepoVersionDefinition = defineResource({
     "A version of an Octopus image repository (§4.2). It starts INIT; the image is pushed outside Pulumi (`docker push` to `url`, logged in with `octopus.getImageVersionAccount({ action: \"PUSH\" })`), which moves it through PUSHING to PUSHED. `waitForStatus: \"PUSHED\"` makes `up` wait for that. A version that operators run cannot be deleted.",
   inputs,
   outputs,
+  importScope: ["repoId"],
   immutable: ["repoId", "description"],
   identity: {
     by: "new",

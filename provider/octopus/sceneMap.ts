@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { afterCreate, defineResource, importIdField, type ResourceApi } from "../framework/definition";
 import { compact } from "../framework/case";
+import { InputError } from "../client/errors";
 import { oneOf } from "./common";
 import { MAP_VERSIONS } from "./sceneEnums";
 import { SIM_BASE, fileInput, fileOutputs, fileReadyInput, fileState, patchFile } from "./simFiles";
@@ -32,6 +33,8 @@ const api: ResourceApi<Inputs> = {
     return { id, state: { ...state, ...fileState(await afterCreate(id, state, () => patchFile(ctx.octopus, "/maps", id, i.file.sha256, { ready: true }))) } };
   },
   async read(ctx, id, i) {
+    // An import knows only the ID, and §4.19 reads a map only through its file's sha256.
+    if (!i.file) throw new InputError(`edgeai:octopus:SceneMap ${id}: cannot be imported by ID (§4.19 has no read call; the map is found by its file's sha256): adopt it with \`importId\` in the program, with its file`);
     const file = await patchFile(ctx.octopus, "/maps", id, i.file.sha256);
     // The map's own fields cannot be read (no GET, §4.19): version and agreement are the program's.
     return { inputs: { version: i.version, agreementConfirm: i.agreementConfirm, file: { sha256: file.sha256, filename: file.filename }, fileReady: file.ready }, state: fileState(file) };

@@ -26,6 +26,7 @@ export const commitDefinition = defineResource({
     "A commit on a TensorBay dataset branch, made the documented way: CreateDraft on the branch, then CommitDataset. This is how an empty dataset gets the first commit that branches and tags need. Commits are history: any change makes a new commit on top of the branch, and destroying one only removes it from the stack (the API cannot delete commits). The ID is the commit ID; `importId` takes one of the dataset's commit IDs.",
   inputs,
   outputs,
+  importScope: ["datasetId"],
   immutable: ["datasetId", "branchName", "title", "description"],
   identity: {
     by: "new",

@@ -53,8 +53,10 @@ export const datasetNoteDefinition = defineResource({
     },
     async read(ctx, id, note) {
       // GetNote takes a revision: the branch name reads the notes at its head.
-      const live = await ctx.tensorbay.call("GET /v1/datasets/{datasetId}/notes", { datasetId: id }, { query: { commit: note.branchName } });
-      return { inputs: { isContinuous: live.isContinuous ?? false, binPointCloudFields: live.binPointCloudFields ?? undefined }, state: {} };
+      // An import names no branch: the notes at the head of "main", the branch the field defaults to.
+      const live = await ctx.tensorbay.call("GET /v1/datasets/{datasetId}/notes", { datasetId: id }, { query: { commit: note.branchName ?? "main" } });
+      // The ID is the dataset's (one note set per dataset), which an import reads back from it.
+      return { inputs: { datasetId: id, isContinuous: live.isContinuous ?? false, binPointCloudFields: live.binPointCloudFields ?? undefined }, state: {} };
     },
     update: (ctx, id, _olds, note) => record(ctx, id, note),
     // Committed notes are history; the API has no call that removes them.

@@ -50,6 +50,7 @@ export function revisionNameDefinition(kind: RevisionNameKind) {
     description: `${kind.description} The ID is the ${what} name; \`importId\` takes a name (with \`datasetId\` set).`,
     inputs,
     outputs,
+    importScope: ["datasetId"],
     immutable: ["datasetId", "name", "commit"],
     uniqueName: "name",
     identity: { by: "name", doc: `its name, unique in the dataset (Create${kind.name} answers NameConflict for a taken name)`, find: async (ctx, object) => ((await find(ctx, object.datasetId, object.name)) ? object.name : undefined) },
@@ -60,7 +61,11 @@ export function revisionNameDefinition(kind: RevisionNameKind) {
         if (!live) throw new Error(`tensorbay: ${what} "${object.name}" was not listed right after it was created`);
         return { id: object.name, state: live.state };
       },
-      read: (ctx, id, object) => find(ctx, object.datasetId, id),
+      async read(ctx, id, object) {
+        const live = await find(ctx, object.datasetId, id);
+        // An import has no program to say which revision it was made at: the commit it points at now stands for it.
+        return live && object.commit === undefined ? { ...live, inputs: { ...live.inputs, commit: live.state.commitId as string } } : live;
+      },
       async delete(ctx, id, object) {
         await ctx.tensorbay.call(`DELETE /v1/datasets/{datasetId}/${kind.collection}`, { datasetId: object.datasetId }, { body: { name: id } });
       },

@@ -2,10 +2,11 @@
  * End-to-end harness: the embedded emulator plus real `pulumi` CLI runs (Automation API, local
  * file backend, passphrase secrets) of test/e2e/program against it.
  */
-import { mkdtempSync, mkdirSync, copyFileSync, cpSync, readdirSync, writeFileSync, rmSync } from "node:fs";
+import { mkdtempSync, mkdirSync, copyFileSync, cpSync, readdirSync, readFileSync, writeFileSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { tmpdir } from "node:os";
-import { execFileSync } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
+import { promisify } from "node:util";
 import { LocalWorkspace, Stack, OutputMap } from "@pulumi/pulumi/automation";
 import { startEmulator, DEFAULTS, Emulator } from "../../emulator";
 import { HuaweiServiceClient, huaweiAuth } from "../../provider/client/huawei";
@@ -13,6 +14,7 @@ import { octopusClient } from "../../provider/client/octopus";
 import { resolveConfig } from "../../provider/config";
 
 const ROOT = resolve(__dirname, "../..");
+const execFileAsync = promisify(execFile);
 const PROGRAM = join(ROOT, "test/e2e/program");
 const SCRATCH = join(ROOT, ".pulumi-test");
 
@@ -35,6 +37,10 @@ export interface TestStack {
   refresh(): Promise<void>;
   destroy(): Promise<void>;
   exportState(): Promise<string>;
+  /** Which module the program's classes come from from now on: `pulumi-edgeai` (dynamic) or `pulumi-edgeai/native`. */
+  setDelivery(delivery: "dynamic" | "native"): void;
+  /** Runs the CLI in the stack's directory as a user would (`pulumi import …`, `pulumi preview --diff`): its output, or the error carrying it. */
+  cli(...args: string[]): Promise<string>;
   /** Requests the emulator answered since the call to `mark()`. */
   mark(): () => { method: string; path: string; status: number }[];
   /** Combined stdout/stderr of the CLI runs so far (to assert nothing secret was printed). */
@@ -62,7 +68,36 @@ export async function startEmulatorForTests(name: string): Promise<Emulator> {
   });
 }
 
-export async function createStack(emulator: Emulator, name: string, extraConfig: Record<string, { value: string; secret?: boolean }> = {}): Promise<TestStack> {
+/** Where npm links the package's bins (scripts/link-self.js does it for this repository): Pulumi finds `pulumi-resource-edgeai` there on PATH. */
+export const NATIVE_PLUGIN_DIR = join(ROOT, "node_modules/.bin");
+
+/**
+ * `native`: the resources are served by the `edgeai` plugin, found on PATH (`plugin: "path"`, the
+ * default: the package's bin) or installed into the stack's PULUMI_HOME from the package's
+ * launcher (`plugin: "installed"`: `pulumi plugin install resource edgeai <version> --file …`, with
+ * no bin on PATH).
+ */
+export interface StackOptions {
+  delivery?: "dynamic" | "native";
+  plugin?: "path" | "installed";
+}
+
+/** The PATH a native stack runs with: the plugin's bin directory first, or no bin directory at all when the plugin is installed. */
+function nativePath(options: StackOptions): string {
+  if (options.plugin !== "installed") return `${NATIVE_PLUGIN_DIR}:${process.env.PATH}`;
+  return (process.env.PATH ?? "")
+    .split(":")
+    .filter((dir) => !dir.endsWith("node_modules/.bin"))
+    .join(":");
+}
+
+/** Installs the plugin the way the README says, into the stack's own PULUMI_HOME. */
+async function installPlugin(env: Record<string, string>): Promise<void> {
+  const { version } = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
+  await execFileAsync("pulumi", ["plugin", "install", "resource", "edgeai", version, "--file", join(ROOT, "pulumi-resource-edgeai")], { env: { ...process.env, ...env } });
+}
+
+export async function createStack(emulator: Emulator, name: string, extraConfig: Record<string, { value: string; secret?: boolean }> = {}, options: StackOptions = {}): Promise<TestStack> {
   requireCli();
   const dir = mkdtempSync(join(SCRATCH, `${name}-`));
   copyFileSync(join(PROGRAM, "index.js"), join(dir, "index.js"));
@@ -75,8 +110,10 @@ export async function createStack(emulator: Emulator, name: string, extraConfig:
     PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
     PULUMI_HOME: join(dir, ".pulumi-home"),
     EDGEAI_SPEC_FILE: specFile,
+    ...(options.delivery === "native" ? { EDGEAI_DELIVERY: "native", PATH: nativePath(options) } : {}),
   };
   const ws = await LocalWorkspace.create({ workDir: dir, envVars });
+  if (options.plugin === "installed") await installPlugin(envVars);
   const stack = await Stack.create("test", ws);
   const config: Record<string, { value: string; secret?: boolean }> = {
     "edgeai:hilensEndpoint": { value: emulator.url },
@@ -116,6 +153,18 @@ export async function createStack(emulator: Emulator, name: string, extraConfig:
     async exportState() {
       // `pulumi stack export` as a user runs it (Automation's exportStack adds --show-secrets).
       return execFileSync("pulumi", ["stack", "export", "--stack", "test", "--cwd", dir], { env: { ...process.env, ...envVars }, encoding: "utf8", maxBuffer: 1 << 30 });
+    },
+    setDelivery(delivery) {
+      envVars.EDGEAI_DELIVERY = ws.envVars.EDGEAI_DELIVERY = delivery;
+    },
+    async cli(...args) {
+      // Not execFileSync: the emulator answers the CLI's requests from this process's event loop.
+      try {
+        return (await execFileAsync("pulumi", [...args, "--stack", "test", "--non-interactive", "--cwd", dir], { env: { ...process.env, ...envVars }, encoding: "utf8", maxBuffer: 1 << 30 })).stdout;
+      } catch (err) {
+        const { stdout, stderr } = err as { stdout?: string; stderr?: string };
+        throw new Error(`pulumi ${args.join(" ")} failed:\n${stdout ?? ""}${stderr ?? ""}`);
+      }
     },
     mark() {
       const start = emulator.requests.length;
@@ -160,7 +209,7 @@ export function consoleClient(emulator: Emulator, service: "hilens" | "octopus" 
  * copy, so no stack settings file is written into the repository; pulumi-edgeai and
  * @pulumi/pulumi still resolve from the repository's node_modules.
  */
-export async function exampleStack(emulator: Emulator, example: string, backend: "file" | "postgres" = "file"): Promise<{ stack: Stack; dir: string }> {
+export async function exampleStack(emulator: Emulator, example: string, backend: "file" | "postgres" = "file", options: StackOptions = {}): Promise<{ stack: Stack; dir: string }> {
   requireCli();
   const dir = mkdtempSync(join(SCRATCH, `${example}-`));
   const backendUrl_ = backend === "postgres" ? postgresUrl() : backendUrl(dir);
@@ -182,7 +231,9 @@ export async function exampleStack(emulator: Emulator, example: string, backend:
       HW_SECRET_KEY: DEFAULTS.secretKey,
       TENSORBAY_ENDPOINT: `${emulator.url}/gatewayv2/tensorbay-open-api`,
       TENSORBAY_ACCESS_KEY: DEFAULTS.tensorbayAccessKey,
+      ...(options.delivery === "native" ? { PATH: nativePath(options) } : {}),
     },
   });
+  if (options.plugin === "installed") await installPlugin(ws.envVars);
   return { stack: await Stack.create("emulator", ws), dir };
 }

@@ -127,12 +127,13 @@ describe("a fresh TypeScript project using the npm pack tarball", () => {
 describe("the tarball", () => {
   it("holds only what runs: compiled provider and emulator, their declarations, schema.json and the docs", () => {
     const files = tarballFiles();
-    const runtime = /^(dist\/(provider|emulator)\/.+\.(js|d\.ts)|package\.json|README\.md|schema\.json|docs\/reference\.md)$/;
+    const runtime = /^(dist\/(provider|emulator)\/.+\.(js|d\.ts)|package\.json|README\.md|schema\.json|docs\/reference\.md|pulumi-resource-edgeai)$/;
     expect(files.filter((f) => !runtime.test(f))).toEqual([]);
     expect(files.filter((f) => /(^|\/)(test|scripts|examples|\.github)\//.test(f) || /\.map$|-cli\.js$/.test(f))).toEqual([]);
     expect(files).toContain("dist/provider/framework/runtime.js");
     expect(files).toContain("dist/provider/hilens/generated.d.ts");
     expect(files).toContain("dist/emulator/cli.js");
+    expect(files).toContain("dist/provider/native/plugin.js");
     // Nothing compiled from a source that no longer exists (a stale dist/ would ship it).
     expect(files.filter((f) => f.startsWith("dist/") && !existsSync(join(ROOT, f.slice("dist/".length).replace(/\.(d\.ts|js)$/, ".ts"))))).toEqual([]);
   });
@@ -163,9 +164,25 @@ describe.each(["3.216.0", "3.276.0"])("a fresh project on @pulumi/pulumi %s", (s
     await emulator?.close();
   });
 
-  it("has one copy of the SDK, compiles, and runs up, a no-op preview, refresh and destroy", async () => {
-    const p = freshProject(`sdk-${sdk}`, sdk);
+  let p: FreshProject;
+  const envVars = () => ({
+    PULUMI_BACKEND_URL: `file://${p.dir}`,
+    PULUMI_HOME: join(p.dir, ".pulumi-home"),
+    PULUMI_CONFIG_PASSPHRASE: "fresh",
+    PULUMI_SKIP_UPDATE_CHECK: "true",
+    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+    PULUMI_NODEJS_TRANSPILE_ONLY: "true",
+    HW_HILENS_ENDPOINT: emulator.url,
+    HW_PROJECT_ID: DEFAULTS.projectId,
+    HW_ACCESS_KEY: DEFAULTS.accessKey,
+    HW_SECRET_KEY: DEFAULTS.secretKey,
+  });
+  beforeAll(() => {
+    p = freshProject(`sdk-${sdk}`, sdk);
     dirs.push(p.dir);
+  });
+
+  it("has one copy of the SDK, compiles, and runs up, a no-op preview, refresh and destroy", async () => {
     expect(JSON.parse(readFileSync(join(p.dir, "node_modules/@pulumi/pulumi/package.json"), "utf8")).version).toBe(sdk);
     expect(existsSync(join(p.dir, "node_modules/pulumi-edgeai/node_modules/@pulumi/pulumi"))).toBe(false);
     writeFileSync(join(p.dir, "Pulumi.yaml"), "name: fresh\nruntime: nodejs\n");
@@ -179,21 +196,7 @@ export const devices = hilens.getDevicesOutput({ workspaceId: ws.workspaceId }).
 `,
     );
     expect(p.tsc()).toEqual({ ok: true, output: "" });
-    const ws = await LocalWorkspace.create({
-      workDir: p.dir,
-      envVars: {
-        PULUMI_BACKEND_URL: `file://${p.dir}`,
-        PULUMI_HOME: join(p.dir, ".pulumi-home"),
-        PULUMI_CONFIG_PASSPHRASE: "fresh",
-        PULUMI_SKIP_UPDATE_CHECK: "true",
-        PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-        PULUMI_NODEJS_TRANSPILE_ONLY: "true",
-        HW_HILENS_ENDPOINT: emulator.url,
-        HW_PROJECT_ID: DEFAULTS.projectId,
-        HW_ACCESS_KEY: DEFAULTS.accessKey,
-        HW_SECRET_KEY: DEFAULTS.secretKey,
-      },
-    });
+    const ws = await LocalWorkspace.create({ workDir: p.dir, envVars: envVars() });
     const stack = await Stack.create("dev", ws);
     const up = await stack.up();
     expect(up.summary.resourceChanges).toMatchObject({ create: 3 });
@@ -203,6 +206,30 @@ export const devices = hilens.getDevicesOutput({ workspaceId: ws.workspaceId }).
     await stack.refresh();
     const again = await stack.preview();
     expect(Object.entries(again.changeSummary).filter(([kind, n]) => kind !== "same" && n > 0)).toEqual([]);
+    await stack.destroy();
+    expect(emulator.store.count()).toBe(0);
+  });
+
+  it("pulumi-edgeai/native runs on the package's bin pulumi-resource-edgeai: up, a no-op preview, destroy, and no code in state", async () => {
+    writeFileSync(join(p.dir, "Pulumi.yaml"), "name: fresh-native\nruntime: nodejs\n");
+    p.write(
+      "index.ts",
+      `import { hilens } from "pulumi-edgeai/native";
+const ws: hilens.Workspace = new hilens.Workspace("ws", { name: "native-${sdk.replace(/\./g, "-")}" });
+export const configMapId = new hilens.ConfigMap("settings", { name: "native-settings", configs: [{ key: "MODEL", value: "yolo" }], workspaceId: ws.workspaceId }).id;
+`,
+    );
+    expect(p.tsc()).toEqual({ ok: true, output: "" });
+    // As npm installed it: the bin is where `npm exec` and package scripts put PATH.
+    const ws = await LocalWorkspace.create({ workDir: p.dir, envVars: { ...envVars(), PATH: `${join(p.dir, "node_modules/.bin")}:${process.env.PATH}` } });
+    const stack = await Stack.create("native", ws);
+    const up = await stack.up();
+    expect(up.summary.resourceChanges).toMatchObject({ create: 3 });
+    const state = JSON.stringify((await stack.exportStack()).deployment);
+    expect(state).toContain('"type":"edgeai:hilens:ConfigMap"');
+    expect(state).not.toMatch(/__provider|pulumi-nodejs:dynamic/);
+    const preview = await stack.preview();
+    expect(Object.entries(preview.changeSummary).filter(([kind, n]) => kind !== "same" && n > 0)).toEqual([]);
     await stack.destroy();
     expect(emulator.store.count()).toBe(0);
   });

@@ -2,9 +2,12 @@
 // resources listed in the JSON spec named by EDGEAI_SPEC_FILE (written by the test), so one
 // program serves every scenario:
 //   { "resources": [{ "name", "type": "hilens.ConfigMap", "args": {...}, "opts": {...} }] }
+// (opts.import is an ID to import, as the `import` resource option.)
 // In args, {"$ref": "other.output"} is another resource's output and {"$secret": v} a secret.
 const pulumi = require("@pulumi/pulumi");
 const edgeai = require("pulumi-edgeai");
+// EDGEAI_DELIVERY=native: the same resources as custom resources of the `edgeai` plugin.
+const resources = process.env.EDGEAI_DELIVERY === "native" ? require("pulumi-edgeai/native") : edgeai;
 const spec = JSON.parse(require("node:fs").readFileSync(process.env.EDGEAI_SPEC_FILE, "utf8"));
 
 const created = {};
@@ -23,7 +26,7 @@ function resolve(value) {
 
 for (const r of spec.resources) {
   const [service, type] = r.type.split(".");
-  const Resource = edgeai[service]?.[type];
+  const Resource = resources[service]?.[type];
   if (!Resource) throw new Error(`unknown resource type ${r.type}`);
   const opts = { ...(r.opts ?? {}) };
   if (opts.dependsOn) opts.dependsOn = opts.dependsOn.map((n) => created[n]);

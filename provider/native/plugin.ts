@@ -1,0 +1,194 @@
+#!/usr/bin/env node
+/**
+ * `pulumi-resource-edgeai`: the `edgeai` resource provider plugin. It serves the same
+ * definitions, through the same check/diff/CRUD handlers (framework/runtime.ts), as the dynamic
+ * resources, on the Node.js provider server of `@pulumi/pulumi/provider` (`provider.main`). Pulumi
+ * finds it on PATH (the npm package's bin) or where `pulumi plugin install resource edgeai
+ * <version> --file …` or a Pulumi.yaml `plugins: providers:` entry puts it.
+ *
+ * That server covers check/create/update/delete as they are; three of its calls fall short and
+ * are served here instead (`served`): `configure` drops the configuration (ours is `edgeai:*`,
+ * with the `HW_*` fallbacks), `diff` cannot return a detailed diff (which field changed, which one
+ * forces the replacement), and `read` crashes on an import, whose request carries no properties.
+ */
+import { AsyncLocalStorage } from "node:async_hooks";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import * as provider from "@pulumi/pulumi/provider";
+import * as provproto from "@pulumi/pulumi/proto/provider_pb";
+import * as engproto from "@pulumi/pulumi/proto/engine_pb";
+import * as engrpc from "@pulumi/pulumi/proto/engine_grpc_pb";
+import * as structproto from "google-protobuf/google/protobuf/struct_pb";
+import type * as dynamic from "@pulumi/pulumi/dynamic";
+import { configure, handlers, type FieldDiff } from "../framework/runtime";
+import { NAME_KEY, token, type Props } from "../framework/definition";
+import { definitions } from "../registry";
+import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
+import { setProgressSink } from "../framework/progress";
+import { prune } from "../framework/case";
+
+/** The package root (package.json and schema.json ship there), by the package's name: it resolves itself through its `exports`. */
+const ROOT = dirname(require.resolve("pulumi-edgeai/package.json"));
+// The gRPC library of the installed @pulumi/pulumi: the one its provider server registers with.
+const grpc = createRequire(require.resolve("@pulumi/pulumi"))("@grpc/grpc-js") as typeof import("@grpc/grpc-js");
+
+/** `urn:pulumi:stack::project::edgeai:hilens:ConfigMap::settings` → the type (without parents) and the name. */
+export function parseUrn(urn: string): { type: string; name: string } {
+  const parts = urn.split("::");
+  return { type: parts[2].split("$").pop()!, name: parts.slice(3).join("::") };
+}
+
+/** The runtime labels progress with the resource's name (a hidden input of dynamic resources); here it comes from the URN and never reaches state. */
+const named = (props: Props | undefined, name: string): Props => ({ ...(props ?? {}), [NAME_KEY]: name });
+function bare<T extends Props | undefined>(props: T): T {
+  if (!props) return props;
+  const { [NAME_KEY]: _name, ...rest } = props;
+  return rest as T;
+}
+
+/** The URN of the resource the current call is about: progress lines are logged against it, so they show on its row. */
+const currentUrn = new AsyncLocalStorage<string>();
+
+function onResource<R>(urn: string, fn: (type: string, name: string) => Promise<R>): Promise<R> {
+  const { type, name } = parseUrn(urn);
+  return currentUrn.run(urn, () => fn(type, name));
+}
+
+/**
+ * Outputs with the definition's secret fields marked secret. The engine keeps a secret input
+ * secret by its name (this plugin takes no secrets in, see `configure`), but a server-side secret
+ * (a device's one-time registration package) has no input: it is marked here, so state encrypts it
+ * for every program, YAML ones included.
+ */
+function sealed(type: string, outs: Props | undefined): Props | undefined {
+  const def = definitions.find((d) => token(d) === type);
+  const keys = [...(def?.secrets ?? []), ...(def?.secretOutputs ?? [])];
+  if (!outs || !keys.some((key) => outs[key] !== undefined)) return outs;
+  const out = { ...outs };
+  for (const key of keys) if (out[key] !== undefined) out[key] = { [specialSigKey]: specialSecretSig, value: out[key] };
+  return out;
+}
+
+/** A partial create keeps its outputs without the name, and without the dynamic provider's (here absent) `__provider`. */
+function bareFailure(err: any): never {
+  if (err?.properties) err.properties = prune(bare(err.properties));
+  throw err;
+}
+
+export const edgeaiProvider: provider.Provider = {
+  version: JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).version,
+  schema: readFileSync(join(ROOT, "schema.json"), "utf8"),
+  check: (urn, olds, news) =>
+    onResource(urn, async (type, name) => {
+      const result = await handlers.check(type, named(olds, name), named(news, name));
+      return { ...result, inputs: bare(result.inputs) };
+    }),
+  create: (urn, inputs) =>
+    onResource(urn, async (type, name) => {
+      const result = await handlers.create(type, named(inputs, name)).catch(bareFailure);
+      return { id: result.id, outs: sealed(type, bare(result.outs)) };
+    }),
+  read: (id, urn, props) =>
+    onResource(urn, async (type, name) => {
+      const result = await handlers.read(type, id, Object.keys(props ?? {}).length ? named(props, name) : {});
+      return { id: result.id, props: sealed(type, bare(result.props)), inputs: bare(result.inputs) };
+    }),
+  update: (id, urn, olds, news) =>
+    onResource(urn, async (type, name) => {
+      const result = await handlers.update(type, id, named(olds, name), named(news, name)).catch(bareFailure);
+      return { outs: sealed(type, bare(result.outs)) };
+    }),
+  delete: (id, urn, props) => onResource(urn, (type, name) => handlers.delete(type, id, named(props, name))),
+};
+
+const Kind = provproto.PropertyDiff.Kind;
+
+/** One field's change, as the engine shows it (`~ configs`, `+-name` for the one that forces a replacement). */
+function propertyDiff(key: string, olds: Props, news: Props, replaces: boolean): provproto.PropertyDiff {
+  const kind = olds[key] === undefined ? (replaces ? Kind.ADD_REPLACE : Kind.ADD) : news[key] === undefined ? (replaces ? Kind.DELETE_REPLACE : Kind.DELETE) : replaces ? Kind.UPDATE_REPLACE : Kind.UPDATE;
+  const diff = new provproto.PropertyDiff();
+  diff.setKind(kind);
+  diff.setInputdiff(true);
+  return diff;
+}
+
+export function diffResponse(result: FieldDiff, olds: Props, news: Props): provproto.DiffResponse {
+  const resp = new provproto.DiffResponse();
+  resp.setChanges(result.changes ? provproto.DiffResponse.DiffChanges.DIFF_SOME : provproto.DiffResponse.DiffChanges.DIFF_NONE);
+  resp.setReplacesList(result.replaces ?? []);
+  resp.setDeletebeforereplace(Boolean(result.deleteBeforeReplace));
+  resp.setDiffsList(result.changed);
+  resp.setHasdetaileddiff(true);
+  const detailed = resp.getDetaileddiffMap();
+  for (const key of result.changed) detailed.set(key, propertyDiff(key, olds, news, (result.replaces ?? []).includes(key)));
+  return resp;
+}
+
+type Callback<T> = (err: unknown, value?: T | null) => void;
+type UnaryCall<Req> = { request: Req };
+
+/** The calls served here instead of by the SDK's server (see the file comment). */
+const served = {
+  configure(call: UnaryCall<provproto.ConfigureRequest>, callback: Callback<provproto.ConfigureResponse>) {
+    // Keys arrive as `edgeai:config:region`; the runtime asks for `edgeai:region`.
+    const values = new Map<string, string>();
+    call.request.getVariablesMap().forEach((value, key) => values.set(key.replace(/^edgeai:(config:)?/, ""), value));
+    configure({ config: { get: (key: string) => values.get(key.replace(/^edgeai:/, "")) } } as unknown as dynamic.ConfigureRequest).then(() => {
+      const resp = new provproto.ConfigureResponse();
+      // Secrets arrive as plain values and the engine keeps them secret in state by name; the
+      // server-side ones are marked in the outputs (`sealed`).
+      resp.setAcceptsecrets(false);
+      resp.setAcceptresources(false);
+      resp.setAcceptoutputs(false);
+      callback(null, resp);
+    }, callback);
+  },
+  diff(call: UnaryCall<provproto.DiffRequest>, callback: Callback<provproto.DiffResponse>) {
+    const req = call.request;
+    const olds = req.getOlds()?.toJavaScript() ?? {};
+    const news = req.getNews()?.toJavaScript() ?? {};
+    onResource(req.getUrn(), (type, name) => handlers.diff(type, req.getId(), named(olds, name), named(news, name))).then((result) => callback(null, diffResponse(result, olds, news)), callback);
+  },
+};
+
+/** The SDK's read, given an empty Struct where an import sends no properties. */
+function readWithProperties(read: (call: UnaryCall<provproto.ReadRequest>, callback: Callback<provproto.ReadResponse>) => void) {
+  return (call: UnaryCall<provproto.ReadRequest>, callback: Callback<provproto.ReadResponse>) => {
+    if (!call.request.getProperties()) call.request.setProperties(new structproto.Struct());
+    read(call, callback);
+  };
+}
+
+/** Registers the SDK's provider server with `served` in place of its own calls: `provider.main` builds and registers it in one step. */
+function serveWithOverrides(): void {
+  const proto = grpc.Server.prototype;
+  const addService = proto.addService;
+  proto.addService = function (this: InstanceType<typeof grpc.Server>, service, implementation: any) {
+    proto.addService = addService;
+    const read = implementation.read.bind(implementation);
+    return addService.call(this, service, Object.assign(implementation, served, { read: readWithProperties(read) }));
+  };
+}
+
+/** Progress lines go to the engine against the resource's URN, in order. */
+function logToEngine(engineAddress: string): void {
+  const engine = new engrpc.EngineClient(engineAddress, grpc.credentials.createInsecure());
+  let last = Promise.resolve();
+  setProgressSink((message) => {
+    const req = new engproto.LogRequest();
+    req.setSeverity(engproto.LogSeverity.INFO);
+    req.setMessage(message);
+    req.setUrn(currentUrn.getStore() ?? "");
+    last = last.then(() => new Promise<void>((resolve) => engine.log(req, () => resolve())));
+  });
+}
+
+export async function main(args: string[]): Promise<void> {
+  const engineAddress = args.find((a) => !a.startsWith("-"));
+  if (engineAddress) logToEngine(engineAddress);
+  serveWithOverrides();
+  await provider.main(edgeaiProvider, args);
+}
+
+if (require.main === module) void main(process.argv.slice(2));
