@@ -49,8 +49,15 @@ class Emitter {
   /** Interfaces for nested shapes, in order of first use. */
   readonly interfaces: string[] = [];
   private readonly names = new Set<string>();
+  private readonly reserved: Set<string>;
   constructor(reserved: Iterable<string>) {
-    for (const n of reserved) this.names.add(n);
+    this.reserved = new Set(reserved);
+    for (const n of this.reserved) this.names.add(n);
+  }
+
+  /** The interface names claimed so far (not the reserved class names). */
+  claimed(): string[] {
+    return [...this.names].filter((n) => !this.reserved.has(n));
   }
 
   claim(name: string): string {
@@ -169,7 +176,7 @@ function resourceCode(def: ResourceDefinition, e: Emitter, defVar: string, deliv
     `    constructor(name: string, args: ${argsName}, opts?: pulumi.CustomResourceOptions) {\n` +
     `        super(name, args, opts);\n` +
     `    }\n}\n`;
-  return `${args}\n${cls}`;
+  return delivery === "native" ? cls : `${args}\n${cls}`;
 }
 
 function functionCode(def: LookupDefinition<any, unknown>, e: Emitter): string {
@@ -219,14 +226,18 @@ export function serviceTypescript(service: Service, delivery: Delivery = "dynami
   const parts: string[] = [];
   for (const def of defs) {
     const code = resourceCode(def, e, definitionVar(def), delivery);
-    parts.push(...e.interfaces.splice(0), code);
+    // The native classes take the same args and outputs: the interfaces are the dynamic file's, imported below.
+    const interfaces = e.interfaces.splice(0);
+    parts.push(...(delivery === "native" ? [] : interfaces), code);
   }
   for (const fn of fns) {
     const code = functionCode(fn, e);
     parts.push(...e.interfaces.splice(0), code);
   }
+  const shared = delivery === "native" ? e.claimed().join(", ") : "";
   const imports = [
     `import * as pulumi from "@pulumi/pulumi";`,
+    ...(shared ? [`import type { ${shared} } from "../${service}/generated";`, `export type { ${shared} } from "../${service}/generated";`] : []),
     `import { isEdgeResource, resourceClass } from "../framework/resource";`,
     ...(fns.length ? [`import { lookupFunctions } from "./functions";`] : []),
     ...defs.map((d) => `import { ${definitionVar(d)} } from "${delivery === "native" ? `../${service}` : "."}/${moduleOf(d)}";`),
