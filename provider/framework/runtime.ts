@@ -358,12 +358,13 @@ async function adopt(def: ResourceDefinition, id: string, inputs: Props, how: "i
   // Found by name after a lost answer, an object that differs from what the create sent is not the
   // one it made: the name was already taken (the lost answer was a 409). Taking it over would
   // overwrite someone else's object.
-  const later: readonly string[] = (def.identity.by === "name" && def.identity.setAfterCreate) || [];
-  const differing = Object.keys(inputs).filter((key) => !later.includes(key) && live.inputs[key] !== undefined && !same(inputs[key], live.inputs[key]));
-  if (how === "resume" && def.identity.by === "name" && differing.length) {
-    throw new InputError(
-      `${token(def)}: ${what} differs from the program (${differing.map((k) => `"${k}"`).join(", ")}), so it is not the one this create made: the name was already taken. Nothing was changed; adopt it with importId "${id}", or choose another name`,
-    );
+  if (how === "resume" && def.identity.by === "name") {
+    const later: readonly string[] = def.identity.setAfterCreate ?? [];
+    const differing = Object.keys(inputs).filter((key) => !later.includes(key) && live.inputs[key] !== undefined && !same(inputs[key], live.inputs[key]));
+    if (differing.length)
+      throw new InputError(
+        `${token(def)}: ${what} differs from the program (${differing.map((k) => `"${k}"`).join(", ")}), so it is not the one this create made: the name was already taken. Nothing was changed; adopt it with importId "${id}", or choose another name`,
+      );
   }
   // A resumed create still owes the waits its create would have done after the request.
   const owesWait = how === "resume" && "awaitTimeouts" in def.inputs.shape;
