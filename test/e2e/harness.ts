@@ -8,10 +8,13 @@ import { tmpdir } from "node:os";
 import { execFile, execFileSync } from "node:child_process";
 import { promisify } from "node:util";
 import { LocalWorkspace, Stack, OutputMap } from "@pulumi/pulumi/automation";
+import { describe, expect } from "vitest";
 import { startEmulator, DEFAULTS, Emulator } from "../../emulator";
 import { HuaweiServiceClient, huaweiAuth } from "../../provider/client/huawei";
 import { octopusClient } from "../../provider/client/octopus";
 import { resolveConfig } from "../../provider/config";
+import { token } from "../../provider/framework/definition";
+import { definitions } from "../../provider/registry";
 
 const ROOT = resolve(__dirname, "../..");
 const execFileAsync = promisify(execFile);
@@ -71,6 +74,46 @@ export async function startEmulatorForTests(name: string): Promise<Emulator> {
 /** Where npm links the package's bins (scripts/link-self.js does it for this repository): Pulumi finds `pulumi-resource-edgeai` there on PATH. */
 export const NATIVE_PLUGIN_DIR = join(ROOT, "node_modules/.bin");
 
+/** The two ways the same definitions reach a program: `pulumi-edgeai` (dynamic resources) and `pulumi-edgeai/native` (the `edgeai` plugin). */
+export const DELIVERIES = ["dynamic", "native"] as const;
+export type Delivery = (typeof DELIVERIES)[number];
+
+/**
+ * A file's e2e ladder, written once and run once per delivery (as Terraform runs one acceptance
+ * test's `Steps` per provider configuration): the story declares its own emulator and stacks
+ * inside, with `createStack(…, { delivery })`.
+ */
+export function forEachDelivery(story: (delivery: Delivery) => void): void {
+  for (const delivery of DELIVERIES) describe(delivery === "dynamic" ? "through pulumi-edgeai (dynamic resources)" : "through pulumi-edgeai/native (the edgeai plugin)", () => story(delivery));
+}
+
+/**
+ * `pulumi import --file` of every edgeai resource of `t` (a native stack) into a new stack, by
+ * the IDs a user would give (`<scope>/<id>` for nested objects, see `importScope`): all are
+ * imported, with the same IDs and the same inputs the program declared. The new stack's state is
+ * dropped after: the objects stay `t`'s. Dynamic resources cannot be imported this way
+ * (pulumi/pulumi#16175); they adopt with `importId`.
+ */
+export async function expectImportedElsewhere(t: TestStack, name: string): Promise<void> {
+  const created: { type: string; urn: string; id: string; inputs: Record<string, unknown> }[] = JSON.parse(await t.exportState()).deployment.resources.filter((r: { type: string }) => r.type.startsWith("edgeai:"));
+  if (created.length === 0) throw new Error(`${name}: the stack holds no edgeai resource to import (is it a native stack?)`);
+  const importId = (r: (typeof created)[number]) => {
+    const scope = (definitions.find((d) => token(d) === r.type)?.importScope ?? []) as string[];
+    return [...scope.map((key) => String(r.inputs[key])), r.id].join("/");
+  };
+  const importer = await createStack(t.emulator, name, { "edgeai:tensorbayAccessKey": { value: DEFAULTS.tensorbayAccessKey, secret: true } }, { delivery: "native" });
+  try {
+    const file = join(importer.dir, "import.json");
+    writeFileSync(file, JSON.stringify({ resources: created.map((r) => ({ type: r.type, name: r.urn.split("::").pop(), id: importId(r) })) }));
+    const output = await importer.cli("import", "--file", file, "--yes", "--protect=false", "--generate-code=false");
+    expect(output).toMatch(new RegExp(`${created.length} imported`));
+    const imported: { type: string; id: string }[] = JSON.parse(await importer.exportState()).deployment.resources.filter((r: { type: string }) => r.type.startsWith("edgeai:"));
+    expect(imported.map((r) => [r.type, r.id]).sort()).toEqual(created.map((r) => [r.type, r.id]).sort());
+  } finally {
+    cleanup(importer.dir);
+  }
+}
+
 /**
  * `native`: the resources are served by the `edgeai` plugin, found on PATH (`plugin: "path"`, the
  * default: the package's bin) or installed into the stack's PULUMI_HOME from the package's
@@ -78,7 +121,7 @@ export const NATIVE_PLUGIN_DIR = join(ROOT, "node_modules/.bin");
  * no bin on PATH).
  */
 export interface StackOptions {
-  delivery?: "dynamic" | "native";
+  delivery?: Delivery;
   plugin?: "path" | "installed";
 }
 

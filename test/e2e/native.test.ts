@@ -3,14 +3,10 @@
  * CLI: programs on `pulumi-edgeai/native` and a plain Pulumi YAML program (examples/yaml-fleet).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { DEFAULTS, Emulator } from "../../emulator";
 import { TensorbayClient } from "../../provider/client/tensorbay";
 import { resolveConfig } from "../../provider/config";
-import { token } from "../../provider/framework/definition";
-import { definitions } from "../../provider/registry";
-import { cleanup, consoleClient, createStack, exampleStack, startEmulatorForTests, TestStack, ResourceSpec } from "./harness";
+import { cleanup, consoleClient, createStack, exampleStack, expectImportedElsewhere, startEmulatorForTests, TestStack, ResourceSpec } from "./harness";
 import { huaweiRead, tensorbayGet } from "./server-state";
 
 const REPOS = "/v1.0/{project_id}/common/image-registry/image-repos";
@@ -193,26 +189,6 @@ describe("moving a stack from dynamic to native resources: out of the state, the
     expect(emulator.store.count()).toBe(0);
   });
 });
-
-/**
- * `pulumi import --file` of every edgeai resource of `t` into a new stack (`<scope>/<id>` for
- * nested objects): all are imported, with the same IDs. The new stack's state is dropped after:
- * the objects stay `t`'s.
- */
-async function expectImportedElsewhere(t: TestStack, name: string): Promise<void> {
-  const created: { type: string; urn: string; id: string; inputs: Record<string, unknown> }[] = JSON.parse(await t.exportState()).deployment.resources.filter((r: { type: string }) => r.type.startsWith("edgeai:"));
-  const importId = (r: (typeof created)[number]) => {
-    const scope = (definitions.find((d) => token(d) === r.type)?.importScope ?? []) as string[];
-    return [...scope.map((key) => String(r.inputs[key])), r.id].join("/");
-  };
-  const importer = await nativeStack(name);
-  const file = join(importer.dir, "import.json");
-  writeFileSync(file, JSON.stringify({ resources: created.map((r) => ({ type: r.type, name: r.urn.split("::").pop(), id: importId(r) })) }));
-  const output = await importer.cli("import", "--file", file, "--yes", "--protect=false", "--generate-code=false");
-  expect(output).toMatch(new RegExp(`${created.length} imported`));
-  const imported: { type: string; id: string }[] = JSON.parse(await importer.exportState()).deployment.resources.filter((r: { type: string }) => r.type.startsWith("edgeai:"));
-  expect(imported.map((r) => [r.type, r.id]).sort()).toEqual(created.map((r) => [r.type, r.id]).sort());
-}
 
 const app = {
   name: "detector",
