@@ -13,6 +13,9 @@ import { octopusClient } from "../../provider/client/octopus";
 import { resolveConfig } from "../../provider/config";
 import { configure, handlers } from "../../provider/framework/runtime";
 import { octopus } from "../../provider";
+import * as provproto from "@pulumi/pulumi/proto/provider_pb";
+import { Struct } from "google-protobuf/google/protobuf/struct_pb";
+import { served } from "../../provider/native/plugin";
 
 const SCENE = "edgeai:octopus:DataScene";
 const SIM = "edgeai:octopus:SimulationScene";
@@ -239,6 +242,80 @@ describe("resources below the engine", () => {
     expect((await api().call(`GET ${PACKAGES}/{id}`, { id: dpkId })).item.tag_ids).toEqual([2, 3]);
     await handlers.delete(TAGS, dpkId, created.outs);
     expect((await api().call(`GET ${PACKAGES}/{id}`, { id: dpkId })).item.tag_ids).toEqual([]);
+  });
+});
+
+describe("a scene map through the plugin: imported by its file's sha256 and its ID", () => {
+  const SHA_IMPORT = "7".repeat(64);
+  const mapUrn = `urn:pulumi:dev::scenes::${MAP}::map`;
+  const program = { version: "v1.6.0", file: { sha256: SHA_IMPORT, filename: "junction.xodr" }, agreementConfirm: true, fileReady: false };
+  type Call<Req, Res> = (call: { request: Req }, callback: (err: unknown, value?: Res | null) => void) => void;
+  const send = <Req, Res>(call: Call<Req, Res>, request: Req) => new Promise<Res>((resolve, reject) => call({ request }, (err, value) => (err ? reject(err) : resolve(value!))));
+  /** A ReadRequest as the engine sends it: none of the state for `pulumi import`, the outputs and inputs for a refresh. */
+  function readRequest(id: string, state?: { outputs: object; inputs: object }) {
+    const req = new provproto.ReadRequest();
+    req.setId(id);
+    req.setUrn(mapUrn);
+    if (state) req.setProperties(Struct.fromJavaScript(state.outputs as never));
+    if (state) req.setInputs(Struct.fromJavaScript(state.inputs as never));
+    return req;
+  }
+  function diffRequest(id: string, olds: { outputs: object; inputs: object }, news: object) {
+    const req = new provproto.DiffRequest();
+    req.setId(id);
+    req.setUrn(mapUrn);
+    req.setOlds(Struct.fromJavaScript(olds.outputs as never));
+    req.setOldInputs(Struct.fromJavaScript(olds.inputs as never));
+    req.setNews(Struct.fromJavaScript(news as never));
+    return req;
+  }
+  const read = async (id: string, state?: { outputs: object; inputs: object }) => {
+    const resp = await send(served.read, readRequest(id, state));
+    return { id: resp.getId(), outputs: resp.getProperties()!.toJavaScript(), inputs: resp.getInputs()!.toJavaScript() };
+  };
+  const diff = async (id: string, olds: { outputs: object; inputs: object }, news: object) => {
+    const resp = await send(served.diff, diffRequest(id, olds, news));
+    return { changes: resp.getChanges() === provproto.DiffResponse.DiffChanges.DIFF_SOME, replaces: resp.getReplacesList(), changed: resp.getDiffsList() };
+  };
+  let made: { id: string; url: string };
+  /** What `pulumi import` read (each test here starts from it, in any order), and the requests it sent. */
+  let imported: { id: string; outputs: Record<string, unknown>; inputs: Record<string, unknown> };
+  let importRequests: string[];
+
+  beforeAll(async () => {
+    const map = await api().call(`POST ${MAPS}`, {}, { body: { version: program.version, file: program.file, agreement_confirm: true } });
+    made = { id: String(map.id), url: map.url };
+    const from = emu.requests.length;
+    imported = await read(`${SHA_IMPORT}/${made.id}`);
+    importRequests = sentSince(from, /./).map((r) => `${r.method} ${r.path}`);
+  });
+
+  it("pulumi import reads the map's file by `<file.sha256>/<id>`: version and agreement, which no call answers, are absent; the address is the one the create answered", () => {
+    expect(imported.id).toBe(made.id);
+    expect(imported.inputs).toEqual({ file: program.file, fileReady: false });
+    expect(imported.outputs).toMatchObject({ file: program.file, fileReady: false, url: made.url, putUrl: expect.any(String) });
+    expect(imported.outputs).not.toHaveProperty("version");
+    expect(importRequests).toEqual([`PATCH /v2/${DEFAULTS.projectId}/sim/sm/maps/${made.id}/files/${SHA_IMPORT}`]);
+  });
+
+  it("the import option with the program's version and agreement: no change, so the import neither fails nor replaces; a file that differs still does", async () => {
+    expect(await diff(made.id, imported, program)).toEqual({ changes: false, replaces: [], changed: [] });
+    expect(await diff(made.id, imported, { ...program, file: { ...program.file, filename: "other.xodr" } })).toMatchObject({ changes: true, replaces: ["file"] });
+  });
+
+  it("once the program's values are the resource's inputs (the engine keeps the imported outputs), a version change replaces the map and a refresh keeps them", async () => {
+    const afterUp = { outputs: imported.outputs, inputs: program };
+    expect(await diff(made.id, afterUp, program)).toEqual({ changes: false, replaces: [], changed: [] });
+    expect(await diff(made.id, afterUp, { ...program, version: "v1.7.0" })).toEqual({ changes: true, replaces: ["version"], changed: ["version"] });
+    const refreshed = await read(made.id, afterUp);
+    expect(refreshed.inputs).toMatchObject({ version: "v1.6.0", agreementConfirm: true });
+    expect(refreshed.outputs).toMatchObject({ version: "v1.6.0", agreementConfirm: true, url: made.url });
+  });
+
+  it("without an import, a version the state holds is diffed as ever (dynamic resources record it on create)", async () => {
+    const created = { ...program, url: made.url };
+    expect(await handlers.diff(MAP, made.id, created, { ...program, version: "v1.7.0" })).toMatchObject({ changes: true, replaces: ["version"] });
+    expect(await handlers.diff(MAP, made.id, created, program)).toMatchObject({ changes: false });
   });
 });
 
