@@ -104,8 +104,9 @@ export interface ResourceDefinition<S extends z.ZodObject<any> = z.ZodObject<any
    * Inputs the service never answers (no call returns them, e.g. a scene map's `version`): an
    * imported object's state lacks them. The diff does not count such a field as changed while the
    * old state has no value for it, so the `import` option with the program's value neither fails
-   * nor replaces; the engine then keeps the program's value as the resource's input, and the
-   * native plugin's diff and refresh take it from there while the outputs lack it.
+   * nor replaces. The next `up` (nothing to change) records the program's value as the resource's
+   * input, its outputs staying the imported ones: the native plugin's diff and refresh take the
+   * value from the inputs while the outputs lack it.
    */
   unreadable?: readonly (keyof z.infer<S> & string)[];
   /** Names are unique server-side, so a replacement that keeps the name must delete first. */

@@ -17,7 +17,7 @@ function importing(def: ResourceDefinition): string {
   const scope = def.importScope?.length ? `, where the documented paths need ${def.importScope.map((path) => `\`${path}\``).join(", ")} to find the object` : "";
   const never = (def.unreadable ?? []).map((key) => `\`${key}\``).join(", ");
   const unreadable = never
-    ? ` The service never answers ${never}: an imported object's state has no value for ${def.unreadable!.length > 1 ? "them" : "it"} (Pulumi warns that the generated code needs ${def.unreadable!.length > 1 ? "them" : "it"}), the program's value is not counted as a change while the state has none, and the state takes the program's value on the first \`up\` that declares it.`
+    ? ` The service never answers ${never}: an imported object's state has no value for ${def.unreadable!.length > 1 ? "them" : "it"} (Pulumi warns that the generated code needs ${def.unreadable!.length > 1 ? "them" : "it"}), the program's value is not counted as a change while the state has none (so the \`import\` option with it succeeds), and the next \`up\` records it.`
     : "";
   return `**Import** (native plugin): \`pulumi import ${tokenOf(def)} <name> ${importIdForm(def)}\`${scope}.${unreadable}`;
 }

@@ -245,38 +245,39 @@ describe("resources below the engine", () => {
   });
 });
 
+/** The plugin's read and diff, sent as the engine sends them (gRPC requests). */
+type Call<Req, Res> = (call: { request: Req }, callback: (err: unknown, value?: Res | null) => void) => void;
+const send = <Req, Res>(call: Call<Req, Res>, request: Req) => new Promise<Res>((resolve, reject) => call({ request }, (err, value) => (err ? reject(err) : resolve(value!))));
+type State = { outputs: object; inputs: object };
+const pluginUrn = (type: string) => `urn:pulumi:dev::scenes::${type}::it`;
+
+/** A read with none of the state is `pulumi import`; with the outputs and inputs, a refresh. */
+async function pluginRead(type: string, id: string, state?: State) {
+  const req = new provproto.ReadRequest();
+  req.setId(id);
+  req.setUrn(pluginUrn(type));
+  if (state) req.setProperties(Struct.fromJavaScript(state.outputs as never));
+  if (state) req.setInputs(Struct.fromJavaScript(state.inputs as never));
+  const resp = await send(served.read, req);
+  return { id: resp.getId(), outputs: resp.getProperties()!.toJavaScript(), inputs: resp.getInputs()!.toJavaScript() };
+}
+
+async function pluginDiff(type: string, id: string, olds: State, news: object) {
+  const req = new provproto.DiffRequest();
+  req.setId(id);
+  req.setUrn(pluginUrn(type));
+  req.setOlds(Struct.fromJavaScript(olds.outputs as never));
+  req.setOldInputs(Struct.fromJavaScript(olds.inputs as never));
+  req.setNews(Struct.fromJavaScript(news as never));
+  const resp = await send(served.diff, req);
+  return { changes: resp.getChanges() === provproto.DiffResponse.DiffChanges.DIFF_SOME, replaces: resp.getReplacesList(), changed: resp.getDiffsList() };
+}
+
 describe("a scene map through the plugin: imported by its file's sha256 and its ID", () => {
   const SHA_IMPORT = "7".repeat(64);
-  const mapUrn = `urn:pulumi:dev::scenes::${MAP}::map`;
+  const read = (id: string, state?: State) => pluginRead(MAP, id, state);
+  const diff = (id: string, olds: State, news: object) => pluginDiff(MAP, id, olds, news);
   const program = { version: "v1.6.0", file: { sha256: SHA_IMPORT, filename: "junction.xodr" }, agreementConfirm: true, fileReady: false };
-  type Call<Req, Res> = (call: { request: Req }, callback: (err: unknown, value?: Res | null) => void) => void;
-  const send = <Req, Res>(call: Call<Req, Res>, request: Req) => new Promise<Res>((resolve, reject) => call({ request }, (err, value) => (err ? reject(err) : resolve(value!))));
-  /** A ReadRequest as the engine sends it: none of the state for `pulumi import`, the outputs and inputs for a refresh. */
-  function readRequest(id: string, state?: { outputs: object; inputs: object }) {
-    const req = new provproto.ReadRequest();
-    req.setId(id);
-    req.setUrn(mapUrn);
-    if (state) req.setProperties(Struct.fromJavaScript(state.outputs as never));
-    if (state) req.setInputs(Struct.fromJavaScript(state.inputs as never));
-    return req;
-  }
-  function diffRequest(id: string, olds: { outputs: object; inputs: object }, news: object) {
-    const req = new provproto.DiffRequest();
-    req.setId(id);
-    req.setUrn(mapUrn);
-    req.setOlds(Struct.fromJavaScript(olds.outputs as never));
-    req.setOldInputs(Struct.fromJavaScript(olds.inputs as never));
-    req.setNews(Struct.fromJavaScript(news as never));
-    return req;
-  }
-  const read = async (id: string, state?: { outputs: object; inputs: object }) => {
-    const resp = await send(served.read, readRequest(id, state));
-    return { id: resp.getId(), outputs: resp.getProperties()!.toJavaScript(), inputs: resp.getInputs()!.toJavaScript() };
-  };
-  const diff = async (id: string, olds: { outputs: object; inputs: object }, news: object) => {
-    const resp = await send(served.diff, diffRequest(id, olds, news));
-    return { changes: resp.getChanges() === provproto.DiffResponse.DiffChanges.DIFF_SOME, replaces: resp.getReplacesList(), changed: resp.getDiffsList() };
-  };
   let made: { id: string; url: string };
   /** What `pulumi import` read (each test here starts from it, in any order), and the requests it sent. */
   let imported: { id: string; outputs: Record<string, unknown>; inputs: Record<string, unknown> };
@@ -303,7 +304,7 @@ describe("a scene map through the plugin: imported by its file's sha256 and its 
     expect(await diff(made.id, imported, { ...program, file: { ...program.file, filename: "other.xodr" } })).toMatchObject({ changes: true, replaces: ["file"] });
   });
 
-  it("once the program's values are the resource's inputs (the engine keeps the imported outputs), a version change replaces the map and a refresh keeps them", async () => {
+  it("once an up with the program recorded its values as the inputs (the outputs stay the imported ones), a version change replaces the map and a refresh keeps them", async () => {
     const afterUp = { outputs: imported.outputs, inputs: program };
     expect(await diff(made.id, afterUp, program)).toEqual({ changes: false, replaces: [], changed: [] });
     expect(await diff(made.id, afterUp, { ...program, version: "v1.7.0" })).toEqual({ changes: true, replaces: ["version"], changed: ["version"] });
@@ -316,6 +317,16 @@ describe("a scene map through the plugin: imported by its file's sha256 and its 
     const created = { ...program, url: made.url };
     expect(await handlers.diff(MAP, made.id, created, { ...program, version: "v1.7.0" })).toMatchObject({ changes: true, replaces: ["version"] });
     expect(await handlers.diff(MAP, made.id, created, program)).toMatchObject({ changes: false });
+  });
+});
+
+describe("a simulation scene through the plugin: imported by its ID (§4.18.1 lists by id)", () => {
+  it("a scene without a file imports with none ready, so the import option with the program's values (the service's defaults included) changes nothing", async () => {
+    const sim = await api().call(`POST ${SCENARIOS}`, {}, { body: { name: "imported-scene", simulator: "VTD", version: "v1.0.0", description: { content: "" } } });
+    const imported = await pluginRead(SIM, String(sim.id));
+    expect(imported).toMatchObject({ id: String(sim.id), inputs: { name: "imported-scene", simulator: "VTD", version: "v1.0.0", priority: 40, source: "UPLOAD", fileReady: false } });
+    const program = { name: "imported-scene", simulator: "VTD", version: "v1.0.0", priority: 40, source: "UPLOAD", fileReady: false };
+    expect(await pluginDiff(SIM, String(sim.id), imported, program)).toEqual({ changes: false, replaces: [], changed: [] });
   });
 });
 
