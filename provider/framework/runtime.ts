@@ -247,7 +247,7 @@ function setPath(target: Props, path: string, value: unknown): void {
 
 /**
  * Previous outputs completed with the inputs the service never answers (`unreadable`) that they
- * lack: after an import, the engine records the program's values as the resource's inputs only
+ * lack: after an import, the next `up` records the program's values as the resource's inputs only
  * (an unchanged resource keeps the imported outputs), so the diff and refresh take them from there.
  */
 export function withRecordedInputs(type: string, outputs: Props, inputs: Props): Props {
