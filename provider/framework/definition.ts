@@ -96,9 +96,19 @@ export interface ResourceDefinition<S extends z.ZodObject<any> = z.ZodObject<any
   identity: Identity<z.infer<S>>;
   /**
    * Inputs that locate the object beside its ID, in the documented paths (a version's dataset, a
-   * branch's dataset): `pulumi import` then takes `<scope>/…/<id>` (e.g. `<datasetId>/<name>`).
+   * branch's dataset, a scene map's file): `pulumi import` then takes `<scope>/…/<id>` (e.g.
+   * `<datasetId>/<name>`, `<file.sha256>/<id>` for a field of an object input).
    */
-  importScope?: readonly (keyof z.infer<S> & string)[];
+  importScope?: readonly InputPath<z.infer<S>>[];
+  /**
+   * Inputs the service never answers (no call returns them, e.g. a scene map's `version`): an
+   * imported object's state lacks them. The diff does not count such a field as changed while the
+   * old state has no value for it, so the `import` option with the program's value neither fails
+   * nor replaces. The next `up` (nothing to change) records the program's value as the resource's
+   * input, its outputs staying the imported ones: the native plugin's diff and refresh take the
+   * value from the inputs while the outputs lack it.
+   */
+  unreadable?: readonly (keyof z.infer<S> & string)[];
   /** Names are unique server-side, so a replacement that keeps the name must delete first. */
   uniqueName?: keyof z.infer<S> & string;
   /**
@@ -155,6 +165,11 @@ export interface NoLookupIdentity {
 
 export type Identity<I> = NameIdentity<I> | NewObjectIdentity<I> | NoLookupIdentity;
 
+/** An input (`datasetId`) or a field of an object input (`file.sha256`). */
+export type InputPath<I> = {
+  [K in keyof I & string]: K | (NonNullable<I[K]> extends readonly unknown[] ? never : NonNullable<I[K]> extends object ? `${K}.${keyof NonNullable<I[K]> & string}` : never);
+}[keyof I & string];
+
 /** The hidden input carrying the resource's name from the program to the provider, for its progress lines (never a diff). */
 export const NAME_KEY = "__edgeaiName";
 
@@ -164,6 +179,17 @@ export function token(def: Pick<ResourceDefinition, "service" | "name">): string
 
 export function defineResource<S extends z.ZodObject<any>, O extends z.ZodObject<any>>(def: ResourceDefinition<S, O>): ResourceDefinition<S, O> {
   return def;
+}
+
+/** The form of the ID `pulumi import` takes: `<id>`, or `<datasetId>/<id>` for an object that needs its scope (`importScope`). */
+export function importIdForm(def: Pick<ResourceDefinition, "importScope">): string {
+  return [...((def.importScope ?? []) as readonly string[]).map((path) => `<${path}>`), "<id>"].join("/");
+}
+
+/** The ID `pulumi import` takes for an object: its scope inputs (`file.sha256` read from the `file` input), then its ID. */
+export function importIdOf(def: Pick<ResourceDefinition, "importScope">, id: string, inputs: Props): string {
+  const value = (path: string) => path.split(".").reduce<unknown>((v, key) => (v as Props | undefined)?.[key], inputs);
+  return [...((def.importScope ?? []) as readonly string[]).map((path) => String(value(path))), id].join("/");
 }
 
 /** The input every resource takes: adopt this existing object instead of creating one. */

@@ -1,6 +1,6 @@
 import { packageSchema } from "./schema";
 import { definitions } from "../registry";
-import { token as tokenOf, type ResourceDefinition } from "./definition";
+import { importIdForm, token as tokenOf, type ResourceDefinition } from "./definition";
 
 /** How a create whose answer was lost is resolved, from the definition's identity. */
 function lostAnswer(def: ResourceDefinition): string {
@@ -10,6 +10,16 @@ function lostAnswer(def: ResourceDefinition): string {
   if (id.by === "none") return `**When a create's answer is lost** (a 5xx or a broken connection after the request was sent), the create is not sent again and \`up\` fails, since ${id.doc}.`;
   const found = id.whenFound === "recreate" ? "found, it is deleted and created anew" : "found, it is adopted";
   return `**When a create's answer is lost** (a 5xx or a broken connection after the request was sent), the provider looks for ${id.doc}: ${found}; not found, the create is sent again.`;
+}
+
+/** How `pulumi import` (the native plugin) finds the object, and what an import cannot know, from the definition's `importScope` and `unreadable`. */
+function importing(def: ResourceDefinition): string {
+  const scope = def.importScope?.length ? `, where the documented paths need ${def.importScope.map((path) => `\`${path}\``).join(", ")} to find the object` : "";
+  const never = (def.unreadable ?? []).map((key) => `\`${key}\``).join(", ");
+  const unreadable = never
+    ? ` The service never answers ${never}: an imported object's state has no value for ${def.unreadable!.length > 1 ? "them" : "it"} (Pulumi warns that the generated code needs ${def.unreadable!.length > 1 ? "them" : "it"}), the program's value is not counted as a change while the state has none (so the \`import\` option with it succeeds), and the next \`up\` records it.`
+    : "";
+  return `**Import** (native plugin): \`pulumi import ${tokenOf(def)} <name> ${importIdForm(def)}\`${scope}.${unreadable}`;
 }
 
 type Json = Record<string, any>;
@@ -30,7 +40,7 @@ export function referenceMarkdown(): string {
   for (const [token, spec] of Object.entries<Json>(schema.resources)) {
     const [, service, name] = token.split(":");
     const def = definitions.find((d) => tokenOf(d) === token)!;
-    lines.push(`## ${service}.${name}`, "", `Type \`${token}\`. ${spec.description}`, "", lostAnswer(def), "", "### Arguments", "");
+    lines.push(`## ${service}.${name}`, "", `Type \`${token}\`. ${spec.description}`, "", lostAnswer(def), "", importing(def), "", "### Arguments", "");
     table(spec.inputProperties, spec.requiredInputs, (_, p) => [p.willReplaceOnChanges ? "replaces on change" : "", p.secret ? "secret" : "", p.default !== undefined ? `default \`${JSON.stringify(p.default)}\`` : ""].filter(Boolean).join(", "));
     const outputs = Object.fromEntries(Object.entries<Json>(spec.properties).filter(([k]) => !(k in spec.inputProperties)));
     lines.push("### Outputs", "", "All arguments, plus:", "");

@@ -8,7 +8,7 @@ import type { z } from "zod";
 import { resolveConfig, ConfigKey, ProviderConfig } from "../config";
 import { hideStack, isAlreadyExists, isNotFound, InputError, OutcomeUnknownError } from "../client/errors";
 import { definitions } from "../registry";
-import { Context, NAME_KEY, NotReadyError, Props, ResourceDefinition, Service, token } from "./definition";
+import { Context, importIdForm, NAME_KEY, NotReadyError, Props, ResourceDefinition, Service, token } from "./definition";
 import { withResource } from "./progress";
 import { UNKNOWN, containsUnknown, validateInputs } from "./validate";
 import { AWAIT_KEYS } from "./await";
@@ -97,7 +97,9 @@ const impl = {
   async diff(type: string, _id: string, olds: Props, news: Props): Promise<FieldDiff> {
     const def = definitionOf(type);
     const diffed = Object.keys(def.inputs.shape).filter((key) => key !== "importId" && !(AWAIT_KEYS as readonly string[]).includes(key));
-    const changed = diffed.filter((key) => news[key] === UNKNOWN || containsUnknown(news[key]) || !same(olds[key], news[key]));
+    // A field the service never answers is absent after an import: the program's value is not a change.
+    const unreadable = (def.unreadable ?? []) as readonly string[];
+    const changed = diffed.filter((key) => !(unreadable.includes(key) && olds[key] === undefined) && (news[key] === UNKNOWN || containsUnknown(news[key]) || !same(olds[key], news[key])));
     const replaceWhen = (def.replaceWhen ?? {}) as Record<string, (olds: unknown, news: unknown) => boolean>;
     const replaces = changed.filter((key) => (def.immutable as readonly string[]).includes(key) || replaceWhen[key]?.(olds[key], news[key]));
     const keepsName = def.uniqueName !== undefined && !changed.includes(def.uniqueName);
@@ -223,13 +225,34 @@ function replacementReasons(def: ResourceDefinition, replaces: string[], news: P
     .join(", ");
 }
 
-/** An import ID → the object's ID and the scope inputs it carries (`<datasetId>/<name>` for `importScope: ["datasetId"]`). */
+/**
+ * An import ID → the object's ID and the scope inputs it carries (`<datasetId>/<name>` for
+ * `importScope: ["datasetId"]`; `<file.sha256>/<id>` fills `{ file: { sha256 } }`).
+ */
 function locate(def: ResourceDefinition, importId: string): { id: string; scope: Props } {
-  const keys = (def.importScope ?? []) as readonly string[];
+  const paths = (def.importScope ?? []) as readonly string[];
   const parts = importId.split("/");
-  if (parts.length <= keys.length || parts.slice(0, keys.length).some((p) => p === ""))
-    throw new InputError(`${token(def)}: import ID "${importId}" must be ${[...keys.map((k) => `<${k}>`), "<id>"].join("/")}: the documented paths need ${keys.join(", ")} to find the object`);
-  return { id: parts.slice(keys.length).join("/"), scope: Object.fromEntries(keys.map((k, i) => [k, parts[i]])) };
+  if (parts.length <= paths.length || parts.slice(0, paths.length).some((p) => p === ""))
+    throw new InputError(`${token(def)}: import ID "${importId}" must be ${importIdForm(def)}: the documented paths need ${paths.join(", ")} to find the object`);
+  const scope: Props = {};
+  paths.forEach((path, i) => setPath(scope, path, parts[i]));
+  return { id: parts.slice(paths.length).join("/"), scope };
+}
+
+function setPath(target: Props, path: string, value: unknown): void {
+  const [head, ...rest] = path.split(".");
+  if (rest.length === 0) target[head] = value;
+  else setPath((target[head] ??= {}) as Props, rest.join("."), value);
+}
+
+/**
+ * Previous outputs completed with the inputs the service never answers (`unreadable`) that they
+ * lack: after an import, the next `up` records the program's values as the resource's inputs only
+ * (an unchanged resource keeps the imported outputs), so the diff and refresh take them from there.
+ */
+export function withRecordedInputs(type: string, outputs: Props, inputs: Props): Props {
+  const missing = ((definitionOf(type).unreadable ?? []) as readonly string[]).filter((key) => outputs[key] === undefined && inputs[key] !== undefined);
+  return missing.length ? { ...outputs, ...Object.fromEntries(missing.map((key) => [key, inputs[key]])) } : outputs;
 }
 
 /**

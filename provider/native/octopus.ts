@@ -194,7 +194,7 @@ export class DataScene extends resourceClass(dataSceneDefinition, "native") {
 export interface SceneMap extends SceneMapOutputs {}
 
 /**
- * An OpenDRIVE scene map for simulation (§4.19): created from the map file's sha256, which the service asks to be uploaded (to `putUrl`, or `postUrl` with `postFields`) unless it has the file already; set `fileReady: true` once uploaded. §4.19 has no read, list or delete call: refresh reads the map's file (a PATCH with no fields), the map's version cannot be read back, and **destroy only removes the map from the stack** — it stays in Octopus.
+ * An OpenDRIVE scene map for simulation (§4.19): created from the map file's sha256, which the service asks to be uploaded (to `putUrl`, or `postUrl` with `postFields`) unless it has the file already; set `fileReady: true` once uploaded. §4.19 has no read, list or delete call: refresh reads the map's file (a PATCH with no fields), so `pulumi import` takes `<file.sha256>/<id>`; the map's version cannot be read back, and **destroy only removes the map from the stack** — it stays in Octopus.
  *
  * Type token `edgeai:octopus:SceneMap`, served by the `edgeai` provider plugin (`pulumi-resource-edgeai`).
  */
@@ -205,7 +205,7 @@ export class SceneMap extends resourceClass(sceneMapDefinition, "native") {
     }
 
     /**
-     * Creates a SceneMap: An OpenDRIVE scene map for simulation (§4.19): created from the map file's sha256, which the service asks to be uploaded (to `putUrl`, or `postUrl` with `postFields`) unless it has the file already; set `fileReady: true` once uploaded. §4.19 has no read, list or delete call: refresh reads the map's file (a PATCH with no fields), the map's version cannot be read back, and **destroy only removes the map from the stack** — it stays in Octopus.
+     * Creates a SceneMap: An OpenDRIVE scene map for simulation (§4.19): created from the map file's sha256, which the service asks to be uploaded (to `putUrl`, or `postUrl` with `postFields`) unless it has the file already; set `fileReady: true` once uploaded. §4.19 has no read, list or delete call: refresh reads the map's file (a PATCH with no fields), so `pulumi import` takes `<file.sha256>/<id>`; the map's version cannot be read back, and **destroy only removes the map from the stack** — it stays in Octopus.
      *
      * @param name The unique name of the resource in the program.
      * @param args Its arguments.

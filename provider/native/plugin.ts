@@ -9,7 +9,8 @@
  * That server covers check/create/update/delete as they are; three of its calls fall short and
  * are served here instead (`served`): `configure` drops the configuration (ours is `edgeai:*`,
  * with the `HW_*` fallbacks), `diff` cannot return a detailed diff (which field changed, which one
- * forces the replacement), and `read` crashes on an import, whose request carries no properties.
+ * forces the replacement) and sees only the previous outputs, and `read` crashes on an import,
+ * whose request carries no properties, and drops the previous inputs.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import { readFileSync } from "node:fs";
@@ -21,7 +22,7 @@ import * as engproto from "@pulumi/pulumi/proto/engine_pb";
 import * as engrpc from "@pulumi/pulumi/proto/engine_grpc_pb";
 import * as structproto from "google-protobuf/google/protobuf/struct_pb";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { configure, handlers, type FieldDiff } from "../framework/runtime";
+import { configure, handlers, withRecordedInputs, type FieldDiff } from "../framework/runtime";
 import { NAME_KEY, token, type Props } from "../framework/definition";
 import { definitions } from "../registry";
 import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
@@ -129,7 +130,7 @@ type Callback<T> = (err: unknown, value?: T | null) => void;
 type UnaryCall<Req> = { request: Req };
 
 /** The calls served here instead of by the SDK's server (see the file comment). */
-const served = {
+export const served = {
   configure(call: UnaryCall<provproto.ConfigureRequest>, callback: Callback<provproto.ConfigureResponse>) {
     // Keys arrive as `edgeai:config:region`; the runtime asks for `edgeai:region`.
     const values = new Map<string, string>();
@@ -146,19 +147,27 @@ const served = {
   },
   diff(call: UnaryCall<provproto.DiffRequest>, callback: Callback<provproto.DiffResponse>) {
     const req = call.request;
-    const olds = req.getOlds()?.toJavaScript() ?? {};
     const news = req.getNews()?.toJavaScript() ?? {};
-    onResource(req.getUrn(), (type, name) => handlers.diff(type, req.getId(), named(olds, name), named(news, name))).then((result) => callback(null, diffResponse(result, olds, news)), callback);
+    onResource(req.getUrn(), (type, name) => {
+      const olds = withRecordedInputs(type, req.getOlds()?.toJavaScript() ?? {}, req.getOldInputs()?.toJavaScript() ?? {});
+      return handlers.diff(type, req.getId(), named(olds, name), named(news, name)).then((result) => diffResponse(result, olds, news));
+    }).then((resp) => callback(null, resp), callback);
+  },
+  /** An import sends no properties (the SDK's read crashes on them); a refresh also gets the previous inputs, which hold what the service never answers. */
+  read(call: UnaryCall<provproto.ReadRequest>, callback: Callback<provproto.ReadResponse>) {
+    const req = call.request;
+    const props = req.getProperties()?.toJavaScript() ?? {};
+    const olds = Object.keys(props).length ? withRecordedInputs(parseUrn(req.getUrn()).type, props, req.getInputs()?.toJavaScript() ?? {}) : props;
+    edgeaiProvider.read!(req.getId(), req.getUrn(), olds).then((result) => {
+      // No ID: the object is gone.
+      const resp = new provproto.ReadResponse();
+      resp.setId(result.id ?? "");
+      if (result.props) resp.setProperties(structproto.Struct.fromJavaScript(result.props));
+      if (result.inputs) resp.setInputs(structproto.Struct.fromJavaScript(result.inputs));
+      callback(null, resp);
+    }, callback);
   },
 };
-
-/** The SDK's read, given an empty Struct where an import sends no properties. */
-function readWithProperties(read: (call: UnaryCall<provproto.ReadRequest>, callback: Callback<provproto.ReadResponse>) => void) {
-  return (call: UnaryCall<provproto.ReadRequest>, callback: Callback<provproto.ReadResponse>) => {
-    if (!call.request.getProperties()) call.request.setProperties(new structproto.Struct());
-    read(call, callback);
-  };
-}
 
 /** Registers the SDK's provider server with `served` in place of its own calls: `provider.main` builds and registers it in one step. */
 function serveWithOverrides(): void {
@@ -166,8 +175,7 @@ function serveWithOverrides(): void {
   const addService = proto.addService;
   proto.addService = function (this: InstanceType<typeof grpc.Server>, service, implementation: any) {
     proto.addService = addService;
-    const read = implementation.read.bind(implementation);
-    return addService.call(this, service, Object.assign(implementation, served, { read: readWithProperties(read) }));
+    return addService.call(this, service, Object.assign(implementation, served));
   };
 }
 

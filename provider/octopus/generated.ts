@@ -1423,11 +1423,11 @@ export interface SceneMapFile {
 }
 
 /**
- * The arguments of {@link SceneMap}: An OpenDRIVE scene map for simulation (§4.19): created from the map file's sha256, which the service asks to be uploaded (to `putUrl`, or `postUrl` with `postFields`) unless it has the file already; set `fileReady: true` once uploaded. §4.19 has no read, list or delete call: refresh reads the map's file (a PATCH with no fields), the map's version cannot be read back, and **destroy only removes the map from the stack** — it stays in Octopus.
+ * The arguments of {@link SceneMap}: An OpenDRIVE scene map for simulation (§4.19): created from the map file's sha256, which the service asks to be uploaded (to `putUrl`, or `postUrl` with `postFields`) unless it has the file already; set `fileReady: true` once uploaded. §4.19 has no read, list or delete call: refresh reads the map's file (a PATCH with no fields), so `pulumi import` takes `<file.sha256>/<id>`; the map's version cannot be read back, and **destroy only removes the map from the stack** — it stays in Octopus.
  */
 export interface SceneMapArgs {
     /**
-     * OpenDRIVE version of the map file: v1.4.0, v1.5.0, v1.6.0, v1.6.1, v1.7.0 (Octopus §4.19.1). Changing it replaces the map.
+     * OpenDRIVE version of the map file: v1.4.0, v1.5.0, v1.6.0, v1.6.1, v1.7.0 (Octopus §4.19.1). Changing it replaces the map. The service never answers it after the create (§4.19 has no read): an imported map takes the program's value.
      *
      * (Rules: one of "v1.4.0", "v1.5.0", "v1.6.0", "v1.6.1", "v1.7.0".)
      */
@@ -1437,7 +1437,7 @@ export interface SceneMapArgs {
      */
     file: pulumi.Input<SceneMapFileArgs>;
     /**
-     * Agreement to the disclaimer; must be true (Octopus §4.19.1).
+     * Agreement to the disclaimer; must be true (Octopus §4.19.1). Never answered after the create: an imported map takes the program's value.
      *
      * Changing it replaces the resource.
      */
@@ -1461,7 +1461,7 @@ export interface SceneMapArgs {
  */
 export interface SceneMapOutputs {
     /**
-     * OpenDRIVE version of the map file: v1.4.0, v1.5.0, v1.6.0, v1.6.1, v1.7.0 (Octopus §4.19.1). Changing it replaces the map.
+     * OpenDRIVE version of the map file: v1.4.0, v1.5.0, v1.6.0, v1.6.1, v1.7.0 (Octopus §4.19.1). Changing it replaces the map. The service never answers it after the create (§4.19 has no read): an imported map takes the program's value.
      *
      * (Rules: one of "v1.4.0", "v1.5.0", "v1.6.0", "v1.6.1", "v1.7.0".)
      */
@@ -1471,7 +1471,7 @@ export interface SceneMapOutputs {
      */
     readonly file: pulumi.Output<SceneMapFile>;
     /**
-     * Agreement to the disclaimer; must be true (Octopus §4.19.1).
+     * Agreement to the disclaimer; must be true (Octopus §4.19.1). Never answered after the create: an imported map takes the program's value.
      */
     readonly agreementConfirm: pulumi.Output<true>;
     /**
@@ -1485,13 +1485,13 @@ export interface SceneMapOutputs {
      */
     readonly importId: pulumi.Output<string | undefined>;
     /**
-     * The map's resource address, e.g. /v2/{project}/sim/sm/maps/2631662/: what `octopus.SimulationScene` takes as `map`.
+     * The map's resource address, /v2/{project_id}/sim/sm/maps/{id}/ (§4.19.1): what `octopus.SimulationScene` takes as `map`.
      */
     readonly url: pulumi.Output<string>;
     /**
-     * Creation time (seconds since epoch, as the service answers).
+     * Creation time (seconds since epoch, as the create answers; absent for an imported map: no call reads it).
      */
-    readonly createdAt: pulumi.Output<number>;
+    readonly createdAt: pulumi.Output<number | undefined>;
     /**
      * The file's resource address.
      */
@@ -1521,7 +1521,7 @@ export interface SceneMapOutputs {
 export interface SceneMap extends SceneMapOutputs {}
 
 /**
- * An OpenDRIVE scene map for simulation (§4.19): created from the map file's sha256, which the service asks to be uploaded (to `putUrl`, or `postUrl` with `postFields`) unless it has the file already; set `fileReady: true` once uploaded. §4.19 has no read, list or delete call: refresh reads the map's file (a PATCH with no fields), the map's version cannot be read back, and **destroy only removes the map from the stack** — it stays in Octopus.
+ * An OpenDRIVE scene map for simulation (§4.19): created from the map file's sha256, which the service asks to be uploaded (to `putUrl`, or `postUrl` with `postFields`) unless it has the file already; set `fileReady: true` once uploaded. §4.19 has no read, list or delete call: refresh reads the map's file (a PATCH with no fields), so `pulumi import` takes `<file.sha256>/<id>`; the map's version cannot be read back, and **destroy only removes the map from the stack** — it stays in Octopus.
  *
  * Type token `edgeai:octopus:SceneMap` (a dynamic resource: `pulumi-nodejs:dynamic/edgeai:octopus:SceneMap` in state).
  */
@@ -1532,7 +1532,7 @@ export class SceneMap extends resourceClass(sceneMapDefinition) {
     }
 
     /**
-     * Creates a SceneMap: An OpenDRIVE scene map for simulation (§4.19): created from the map file's sha256, which the service asks to be uploaded (to `putUrl`, or `postUrl` with `postFields`) unless it has the file already; set `fileReady: true` once uploaded. §4.19 has no read, list or delete call: refresh reads the map's file (a PATCH with no fields), the map's version cannot be read back, and **destroy only removes the map from the stack** — it stays in Octopus.
+     * Creates a SceneMap: An OpenDRIVE scene map for simulation (§4.19): created from the map file's sha256, which the service asks to be uploaded (to `putUrl`, or `postUrl` with `postFields`) unless it has the file already; set `fileReady: true` once uploaded. §4.19 has no read, list or delete call: refresh reads the map's file (a PATCH with no fields), so `pulumi import` takes `<file.sha256>/<id>`; the map's version cannot be read back, and **destroy only removes the map from the stack** — it stays in Octopus.
      *
      * @param name The unique name of the resource in the program.
      * @param args Its arguments.

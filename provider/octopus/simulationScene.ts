@@ -113,7 +113,9 @@ const api: ResourceApi<Inputs> = {
       modelFilename: s.model_filename ?? undefined,
       source: s.source,
     };
-    if (!i.file) return { inputs: live, state: sceneState(s) };
+    // Without the program's file (an import), a scene's file is read only by its name (§4.18.1), not
+    // by the sha256 that §4.18.4 needs: whether it is ready is known only when there is none.
+    if (!i.file) return { inputs: s.filename ? live : { ...live, fileReady: false }, state: sceneState(s) };
     // The list shows the file's name only (§4.18.1): its state comes from the file itself; a 404 means the scene holds another file.
     const file = await patchFile(ctx.octopus, "/scenarios", id, i.file.sha256).catch((err) => {
       if (isNotFound(err)) return undefined;

@@ -47,9 +47,9 @@ describe("the edgeai plugin's provider", () => {
     await edgeaiProvider.delete!(made.id, cmUrn, read.props);
   });
 
-  it("a scene map cannot be imported by ID (the document has no read): the import fails saying so, before any request", async () => {
+  it("a scene map's import ID must carry its file's sha256 (§4.19 reads a map only through its file), and says so before any request", async () => {
     const before = env.emu.requests.length;
-    await expect(edgeaiProvider.read!("42", urn("edgeai:octopus:SceneMap", "map"), {})).rejects.toThrow("cannot be imported by ID (§4.19 has no read call");
+    await expect(edgeaiProvider.read!("42", urn("edgeai:octopus:SceneMap", "map"), {})).rejects.toThrow('edgeai:octopus:SceneMap: import ID "42" must be <file.sha256>/<id>: the documented paths need file.sha256 to find the object');
     expect(env.emu.requests.length).toBe(before);
   });
 

@@ -13,6 +13,9 @@ import { octopusClient } from "../../provider/client/octopus";
 import { resolveConfig } from "../../provider/config";
 import { configure, handlers } from "../../provider/framework/runtime";
 import { octopus } from "../../provider";
+import * as provproto from "@pulumi/pulumi/proto/provider_pb";
+import { Struct } from "google-protobuf/google/protobuf/struct_pb";
+import { served } from "../../provider/native/plugin";
 
 const SCENE = "edgeai:octopus:DataScene";
 const SIM = "edgeai:octopus:SimulationScene";
@@ -239,6 +242,91 @@ describe("resources below the engine", () => {
     expect((await api().call(`GET ${PACKAGES}/{id}`, { id: dpkId })).item.tag_ids).toEqual([2, 3]);
     await handlers.delete(TAGS, dpkId, created.outs);
     expect((await api().call(`GET ${PACKAGES}/{id}`, { id: dpkId })).item.tag_ids).toEqual([]);
+  });
+});
+
+/** The plugin's read and diff, sent as the engine sends them (gRPC requests). */
+type Call<Req, Res> = (call: { request: Req }, callback: (err: unknown, value?: Res | null) => void) => void;
+const send = <Req, Res>(call: Call<Req, Res>, request: Req) => new Promise<Res>((resolve, reject) => call({ request }, (err, value) => (err ? reject(err) : resolve(value!))));
+type State = { outputs: object; inputs: object };
+const pluginUrn = (type: string) => `urn:pulumi:dev::scenes::${type}::it`;
+
+/** A read with none of the state is `pulumi import`; with the outputs and inputs, a refresh. */
+async function pluginRead(type: string, id: string, state?: State) {
+  const req = new provproto.ReadRequest();
+  req.setId(id);
+  req.setUrn(pluginUrn(type));
+  if (state) req.setProperties(Struct.fromJavaScript(state.outputs as never));
+  if (state) req.setInputs(Struct.fromJavaScript(state.inputs as never));
+  const resp = await send(served.read, req);
+  return { id: resp.getId(), outputs: resp.getProperties()!.toJavaScript(), inputs: resp.getInputs()!.toJavaScript() };
+}
+
+async function pluginDiff(type: string, id: string, olds: State, news: object) {
+  const req = new provproto.DiffRequest();
+  req.setId(id);
+  req.setUrn(pluginUrn(type));
+  req.setOlds(Struct.fromJavaScript(olds.outputs as never));
+  req.setOldInputs(Struct.fromJavaScript(olds.inputs as never));
+  req.setNews(Struct.fromJavaScript(news as never));
+  const resp = await send(served.diff, req);
+  return { changes: resp.getChanges() === provproto.DiffResponse.DiffChanges.DIFF_SOME, replaces: resp.getReplacesList(), changed: resp.getDiffsList() };
+}
+
+describe("a scene map through the plugin: imported by its file's sha256 and its ID", () => {
+  const SHA_IMPORT = "7".repeat(64);
+  const read = (id: string, state?: State) => pluginRead(MAP, id, state);
+  const diff = (id: string, olds: State, news: object) => pluginDiff(MAP, id, olds, news);
+  const program = { version: "v1.6.0", file: { sha256: SHA_IMPORT, filename: "junction.xodr" }, agreementConfirm: true, fileReady: false };
+  let made: { id: string; url: string };
+  /** What `pulumi import` read (each test here starts from it, in any order), and the requests it sent. */
+  let imported: { id: string; outputs: Record<string, unknown>; inputs: Record<string, unknown> };
+  let importRequests: string[];
+
+  beforeAll(async () => {
+    const map = await api().call(`POST ${MAPS}`, {}, { body: { version: program.version, file: program.file, agreement_confirm: true } });
+    made = { id: String(map.id), url: map.url };
+    const from = emu.requests.length;
+    imported = await read(`${SHA_IMPORT}/${made.id}`);
+    importRequests = sentSince(from, /./).map((r) => `${r.method} ${r.path}`);
+  });
+
+  it("pulumi import reads the map's file by `<file.sha256>/<id>`: version and agreement, which no call answers, are absent; the address is the one the create answered", () => {
+    expect(imported.id).toBe(made.id);
+    expect(imported.inputs).toEqual({ file: program.file, fileReady: false });
+    expect(imported.outputs).toMatchObject({ file: program.file, fileReady: false, url: made.url, putUrl: expect.any(String) });
+    expect(imported.outputs).not.toHaveProperty("version");
+    expect(importRequests).toEqual([`PATCH /v2/${DEFAULTS.projectId}/sim/sm/maps/${made.id}/files/${SHA_IMPORT}`]);
+  });
+
+  it("the import option with the program's version and agreement: no change, so the import neither fails nor replaces; a file that differs still does", async () => {
+    expect(await diff(made.id, imported, program)).toEqual({ changes: false, replaces: [], changed: [] });
+    expect(await diff(made.id, imported, { ...program, file: { ...program.file, filename: "other.xodr" } })).toMatchObject({ changes: true, replaces: ["file"] });
+  });
+
+  it("once an up with the program recorded its values as the inputs (the outputs stay the imported ones), a version change replaces the map and a refresh keeps them", async () => {
+    const afterUp = { outputs: imported.outputs, inputs: program };
+    expect(await diff(made.id, afterUp, program)).toEqual({ changes: false, replaces: [], changed: [] });
+    expect(await diff(made.id, afterUp, { ...program, version: "v1.7.0" })).toEqual({ changes: true, replaces: ["version"], changed: ["version"] });
+    const refreshed = await read(made.id, afterUp);
+    expect(refreshed.inputs).toMatchObject({ version: "v1.6.0", agreementConfirm: true });
+    expect(refreshed.outputs).toMatchObject({ version: "v1.6.0", agreementConfirm: true, url: made.url });
+  });
+
+  it("without an import, a version the state holds is diffed as ever (dynamic resources record it on create)", async () => {
+    const created = { ...program, url: made.url };
+    expect(await handlers.diff(MAP, made.id, created, { ...program, version: "v1.7.0" })).toMatchObject({ changes: true, replaces: ["version"] });
+    expect(await handlers.diff(MAP, made.id, created, program)).toMatchObject({ changes: false });
+  });
+});
+
+describe("a simulation scene through the plugin: imported by its ID (§4.18.1 lists by id)", () => {
+  it("a scene without a file imports with none ready, so the import option with the program's values (the service's defaults included) changes nothing", async () => {
+    const sim = await api().call(`POST ${SCENARIOS}`, {}, { body: { name: "imported-scene", simulator: "VTD", version: "v1.0.0", description: { content: "" } } });
+    const imported = await pluginRead(SIM, String(sim.id));
+    expect(imported).toMatchObject({ id: String(sim.id), inputs: { name: "imported-scene", simulator: "VTD", version: "v1.0.0", priority: 40, source: "UPLOAD", fileReady: false } });
+    const program = { name: "imported-scene", simulator: "VTD", version: "v1.0.0", priority: 40, source: "UPLOAD", fileReady: false };
+    expect(await pluginDiff(SIM, String(sim.id), imported, program)).toEqual({ changes: false, replaces: [], changed: [] });
   });
 });
 
