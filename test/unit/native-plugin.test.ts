@@ -2,7 +2,9 @@ import { describe, expect, it } from "vitest";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
 import { diffResponse, edgeaiProvider, parseUrn } from "../../provider/native/plugin";
+import * as pulumi from "@pulumi/pulumi";
 import { hilens } from "../../provider";
+import * as native from "../../provider/native";
 import { runtimeAgainstEmulator } from "./runtime-emulator";
 
 const env = runtimeAgainstEmulator("native-plugin");
@@ -97,6 +99,28 @@ describe("the edgeai plugin's provider", () => {
       expect(Object.keys(outputs).sort()).toEqual(["action", "expireAt", "password", "path", "registry", "username"]);
       for (const value of Object.values<Record<string, unknown>>(outputs)) expect(value).toMatchObject({ [specialSigKey]: specialSecretSig, value: expect.anything() });
       expect(outputs.action.value).toBe("push");
+    });
+
+    it("pulumi-edgeai/native's functions are invokes of the plugin (here the engine is mocked): no credentials in the program's process, a list unwrapped", async () => {
+      const invoked: string[] = [];
+      await pulumi.runtime.setMocks({
+        newResource: () => {
+          throw new Error("this program declares no resources");
+        },
+        call: async ({ token, inputs }) => {
+          invoked.push(token);
+          return (await edgeaiProvider.invoke!(token, inputs)).outputs;
+        },
+      });
+      // The program's process has no `edgeai:` configuration: the in-process form cannot run.
+      await expect(hilens.getFirmwares({ deviceType: "General ARM Device" })).rejects.toThrow(/no Huawei Cloud credentials/);
+      const { firmwares } = await native.hilens.getFirmwares({ deviceType: "General ARM Device" });
+      expect(firmwares.map((f) => f.version)).toEqual(["1.0.0", "1.1.0", "2.0.0"]);
+      const specs = await native.octopus.getResourceSpecs({ usage: "TRAINING_TRAIN" });
+      expect(specs).toEqual(expect.arrayContaining([expect.objectContaining({ usage: "TRAINING_TRAIN", gpuType: "Pnt1" })]));
+      const user = await new Promise((resolve) => native.tensorbay.getUserOutput().apply(resolve));
+      expect(user).toMatchObject({ id: expect.any(String) });
+      expect(invoked).toEqual(["edgeai:hilens:getFirmwares", "edgeai:octopus:getResourceSpecs", "edgeai:tensorbay:getUser"]);
     });
 
     it("an unknown function fails naming it", async () => {
