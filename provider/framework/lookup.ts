@@ -91,7 +91,7 @@ export function pluginLookup<R>(def: LookupDefinition<any, R>) {
   const plain = (args: object | undefined, opts?: pulumi.InvokeOptions): Promise<R> => (single ? pulumi.runtime.invokeSingle : pulumi.runtime.invoke)(token, (args ?? {}) as pulumi.Inputs, opts);
   const output = (args: object | undefined, opts?: pulumi.InvokeOptions): pulumi.Output<R> =>
     single ? pulumi.runtime.invokeSingleOutput<R>(token, (args ?? {}) as pulumi.Inputs, opts) : pulumi.runtime.invokeOutput<R>(token, (args ?? {}) as pulumi.Inputs, opts);
-  return { definition: def, plain, output };
+  return { plain, output };
 }
 
 /** `pluginLookup` of each of a service's look-ups, by function name. */
