@@ -46,15 +46,20 @@ export function referenceMarkdown(): string {
     lines.push("### Outputs", "", "All arguments, plus:", "");
     table(outputs, [], (_, p) => (p.secret ? "secret" : ""));
   }
-  lines.push("## Functions", "", "Each is a plain async function (`getDevices(args)`) and an Output form (`getDevicesOutput(args)`) that takes Inputs.", "");
+  lines.push(
+    "## Functions",
+    "",
+    "Each is a plain async function (`getDevices(args)`) and an Output form (`getDevicesOutput(args)`) that takes Inputs; in Pulumi YAML, `fn::invoke` of its token, served by the `edgeai` plugin. A result that is a list comes back from `fn::invoke` as that list.",
+    "",
+  );
   for (const [token, spec] of Object.entries<Json>(schema.functions)) {
     const [, service, name] = token.split(":");
     lines.push(`### ${service}.${name}`, "", spec.description, "", "Arguments:", "");
     table(spec.inputs.properties, spec.inputs.required ?? [], () => "");
-    if (spec.outputs) {
-      lines.push("Result:", "");
-      table(spec.outputs.properties, spec.outputs.required ?? [], () => "");
-    }
+    // An object result is a table of its properties; a list is one line naming its item type.
+    lines.push("Result:", "");
+    if (spec.outputs.properties) table(spec.outputs.properties, spec.outputs.required ?? [], () => "");
+    else lines.push(`${typeLabel(spec.outputs)}: ${cell(spec.outputs.description)}`, "");
   }
   lines.push("## Types", "");
   for (const [token, type] of Object.entries<Json>(schema.types)) {

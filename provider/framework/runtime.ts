@@ -7,7 +7,7 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 import type { z } from "zod";
 import { resolveConfig, ConfigKey, ProviderConfig } from "../config";
 import { hideStack, isAlreadyExists, isNotFound, InputError, OutcomeUnknownError } from "../client/errors";
-import { definitions } from "../registry";
+import { definitions, lookups } from "../registry";
 import { Context, importIdForm, NAME_KEY, NotReadyError, Props, ResourceDefinition, Service, token } from "./definition";
 import { withResource } from "./progress";
 import { UNKNOWN, containsUnknown, validateInputs } from "./validate";
@@ -16,6 +16,7 @@ import { isDeepStrictEqual } from "node:util";
 import { prune } from "./case";
 import { contextFor } from "./context";
 import { checkTensorbayAccessKey } from "../client/tensorbay";
+import { invokeLookup, lookupToken, type LookupDefinition } from "./lookup";
 
 const PROVIDER_KEY = "__provider";
 const CONTROL_KEYS = new Set([PROVIDER_KEY, "importId", NAME_KEY]);
@@ -42,6 +43,12 @@ function ctx(): Context {
 function definitionOf(type: string): ResourceDefinition {
   const def = definitions.find((d) => token(d) === type);
   if (!def) throw new Error(`pulumi-edgeai: unknown resource type ${type} (is the installed pulumi-edgeai older than the program?)`);
+  return def;
+}
+
+export function lookupOf(token: string): LookupDefinition<any, unknown> {
+  const def = lookups.find((l) => lookupToken(l) === token);
+  if (!def) throw new Error(`pulumi-edgeai: unknown function ${token} (is the installed pulumi-edgeai older than the program?)`);
   return def;
 }
 
@@ -199,6 +206,8 @@ export const handlers = {
     return { ...result, outs: withName(result.outs ?? {}, news) };
   }),
   delete: traced((type: string, _id: string, props: Props) => labelOf(type, props), impl.delete),
+  /** A look-up served by the plugin (`fn::invoke`, `pulumi-edgeai/native`): the in-process form's validation and code, with the provider's configuration. */
+  invoke: traced((token: string, _args: Props) => token, (token: string, args: Props) => invokeLookup(lookupOf(token), ctx(), args)),
 };
 
 /**

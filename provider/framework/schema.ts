@@ -87,16 +87,21 @@ function resourceSpec(def: ResourceDefinition, b: SchemaBuilder): Json {
   return { description: def.description, inputProperties, requiredInputs, properties, required: [...new Set([...(outputs.required ?? []), ...requiredInputs])] };
 }
 
-/** A look-up as a Pulumi function: its arguments, and its result where the definition declares one. */
+/**
+ * A look-up as a Pulumi function: its arguments and its result. An object result is the function's
+ * `outputs` object; any other (a list) is its return type, which an invoke answers as a single
+ * property (`INVOKE_RESULT_KEY`) that `fn::invoke` and `invokeSingle` unwrap.
+ */
 function functionSpec(def: LookupDefinition<any, unknown>, b: SchemaBuilder): Json {
   const prefix = `edgeai:${def.service}:${def.name}`;
-  const object = (schema: z.ZodObject<any>, io: "input" | "output", suffix: string) => {
+  const object = (schema: z.ZodObject<any>, io: "input" | "output", suffix: string, secret = false) => {
     const node = jsonSchema(schema, io);
     const properties: Json = {};
-    for (const [key, child] of Object.entries<Json>(node.properties ?? {})) properties[key] = propertyOf(child, `${prefix}${suffix}${pascal(key)}`, b);
+    for (const [key, child] of Object.entries<Json>(node.properties ?? {})) properties[key] = propertyOf(child, `${prefix}${suffix}${pascal(key)}`, b, secret);
     return { properties, required: (node.required ?? []).filter((k: string) => node.properties[k]?.default === undefined) };
   };
-  return { description: def.description, inputs: object(def.args, "input", "Args"), ...(def.result ? { outputs: object(def.result, "output", "Result") } : {}) };
+  const outputs = def.result instanceof z.ZodObject ? object(def.result, "output", "Result", def.secret) : propertyOf(jsonSchema(def.result, "output"), `${prefix}ResultItem`, b);
+  return { description: def.description, inputs: object(def.args, "input", "Args"), outputs };
 }
 
 export function packageSchema(): Json {

@@ -182,7 +182,12 @@ function resourceCode(def: ResourceDefinition, e: Emitter, defVar: string, deliv
   return delivery === "native" ? cls : `${args}\n${outputsInterface}\n${cls}`;
 }
 
-function functionCode(def: LookupDefinition<any, unknown>, e: Emitter): string {
+/**
+ * A look-up's typed functions, and its `XxxArgs`/`XxxOutputArgs`/`XxxResult` (claimed in the emitter
+ * either way; only the dynamic file declares them, the native one imports them). Both call the
+ * file's `lookups`: the in-process forms (dynamic) or invokes of the `edgeai` plugin (native).
+ */
+function functionCode(def: LookupDefinition<any, unknown>, e: Emitter, delivery: Delivery): string {
   const base = pascal(def.name);
   const argsNode = jsonSchema(def.args, "input");
   const argsName = e.claim(`${base}Args`);
@@ -191,20 +196,27 @@ function functionCode(def: LookupDefinition<any, unknown>, e: Emitter): string {
   const optionalArgs = (argsNode.required ?? []).length === 0 ? "?" : "";
   let code = `${jsdoc([`The arguments of {@link ${def.name}}.`], "")}export interface ${argsName} {\n${e.members(argsNode, `${base}Args`, "plain", "    ")}}\n\n`;
   code += `${jsdoc([`The arguments of {@link ${def.name}Output}: those of {@link ${argsName}}, each an Input.`], "")}export interface ${outputArgsName} {\n${e.members(argsNode, `${base}OutputArgs`, "args", "    ")}}\n\n`;
-  if (def.result) {
-    const resultNode = jsonSchema(def.result, "output");
+  const resultNode = jsonSchema(def.result, "output");
+  if (def.result instanceof z.ZodObject) {
     code += `${jsdoc([`What {@link ${def.name}} returns.`], "")}export interface ${resultName} {\n${e.members(resultNode, base, "output", "    ")}}\n\n`;
   } else {
-    code += `${jsdoc([`What {@link ${def.name}} returns.`], "")}export type ${resultName} = Awaited<ReturnType<typeof lookups.${def.name}.plain>>;\n\n`;
+    // A list: its items get an interface of their own.
+    const type = e.type(resultNode, `${base}Item`, "output");
+    code += `${jsdoc([`What {@link ${def.name}} returns: ${resultNode.description ?? "a list"}`], "")}export type ${resultName} = ${type};\n\n`;
   }
   const secret = def.secret ? ["The result is secret in the Output form."] : [];
-  code += jsdoc([def.description, `Runs in the program's process with the stack's \`edgeai:\` configuration.`], "");
+  const native = delivery === "native";
+  const runs = native
+    ? `Served by the \`edgeai\` provider plugin (an invoke of \`edgeai:${def.service}:${def.name}\`), with the provider's configuration: the program's process needs no credentials.`
+    : `Runs in the program's process with the stack's \`edgeai:\` configuration.`;
+  const [opts, optsArg, optsDoc] = native ? [", opts?: pulumi.InvokeOptions", ", opts", ["@param opts Invoke options (`provider` for an explicit `edgeai` provider)."]] : ["", "", []];
+  let fns = jsdoc([def.description, runs, ...optsDoc], "");
   // A function without arguments: its zod input type (`Record<string, never>`) does not take the empty interface, so nothing is passed.
-  const plainArgs = Object.keys(argsNode.properties ?? {}).length ? "args" : "";
-  code += `export function ${def.name}(args${optionalArgs}: ${argsName}): Promise<${resultName}> {\n    return lookups.${def.name}.plain(${plainArgs}) as Promise<${resultName}>;\n}\n\n`;
-  code += jsdoc([def.description, "The Output form: takes Inputs, returns an Output.", ...secret], "");
-  code += `export function ${def.name}Output(args${optionalArgs}: ${outputArgsName}): pulumi.Output<${resultName}> {\n    return lookups.${def.name}.output(args as never) as pulumi.Output<${resultName}>;\n}\n`;
-  return code;
+  const plainArgs = Object.keys(argsNode.properties ?? {}).length || native ? "args" : "";
+  fns += `export function ${def.name}(args${optionalArgs}: ${argsName}${opts}): Promise<${resultName}> {\n    return lookups.${def.name}.plain(${plainArgs}${optsArg}) as Promise<${resultName}>;\n}\n\n`;
+  fns += jsdoc([def.description, "The Output form: takes Inputs, returns an Output.", ...secret, ...(native ? [runs, ...optsDoc] : [])], "");
+  fns += `export function ${def.name}Output(args${optionalArgs}: ${outputArgsName}${opts}): pulumi.Output<${resultName}> {\n    return lookups.${def.name}.output(args as never${optsArg}) as pulumi.Output<${resultName}>;\n}\n`;
+  return native ? fns : code + fns;
 }
 
 /** Lower-camel variable name of a definition, as each resource file exports it (`configMapDefinition`). */
@@ -218,13 +230,13 @@ function moduleOf(def: ResourceDefinition): string {
 }
 
 /**
- * One service's classes: `dynamic` (provider/<service>/generated.ts, with the typed functions) or
- * `native` (provider/native/<service>.ts: the same classes, args and outputs as resources of the
- * `edgeai` plugin; the functions run in the program's process either way, so they stay in the first).
+ * One service's classes and functions: `dynamic` (provider/<service>/generated.ts: dynamic resources,
+ * functions run in the program's process) or `native` (provider/native/<service>.ts: the same classes,
+ * args, outputs and functions as resources and invokes of the `edgeai` plugin).
  */
 export function serviceTypescript(service: Service, delivery: Delivery = "dynamic"): string {
   const defs = definitions.filter((d) => d.service === service);
-  const fns = delivery === "dynamic" ? lookups.filter((l) => l.service === service) : [];
+  const fns = lookups.filter((l) => l.service === service);
   const e = new Emitter(defs.map((d) => d.name));
   const parts: string[] = [];
   for (const def of defs) {
@@ -234,18 +246,20 @@ export function serviceTypescript(service: Service, delivery: Delivery = "dynami
     parts.push(...(delivery === "native" ? [] : interfaces), code);
   }
   for (const fn of fns) {
-    const code = functionCode(fn, e);
-    parts.push(...e.interfaces.splice(0), code);
+    const code = functionCode(fn, e, delivery);
+    const interfaces = e.interfaces.splice(0);
+    parts.push(...(delivery === "native" ? [] : interfaces), code);
   }
   const shared = delivery === "native" ? e.claimed().join(", ") : "";
   const imports = [
     `import * as pulumi from "@pulumi/pulumi";`,
     ...(shared ? [`import type { ${shared} } from "../${service}/generated";`, `export type { ${shared} } from "../${service}/generated";`] : []),
     `import { isEdgeResource, resourceClass } from "../framework/resource";`,
-    ...(fns.length ? [`import { lookupFunctions } from "./functions";`] : []),
+    ...(fns.length ? [`import { lookupFunctions } from "${delivery === "native" ? `../${service}` : "."}/functions";`] : []),
+    ...(fns.length && delivery === "native" ? [`import { pluginLookups } from "../framework/lookup";`] : []),
     ...defs.map((d) => `import { ${definitionVar(d)} } from "${delivery === "native" ? `../${service}` : "."}/${moduleOf(d)}";`),
   ];
-  const lookupsLine = fns.length ? `\nconst lookups = lookupFunctions;\n` : "";
+  const lookupsLine = fns.length ? `\nconst lookups = ${delivery === "native" ? "pluginLookups(lookupFunctions)" : "lookupFunctions"};\n` : "";
   return `${HEADER}${imports.join("\n")}\n${lookupsLine}\n${parts.join("\n")}`;
 }
 

@@ -6,6 +6,9 @@
  * finds it on PATH (the npm package's bin) or where `pulumi plugin install resource edgeai
  * <version> --file …` or a Pulumi.yaml `plugins: providers:` entry puts it.
  *
+ * Look-ups (`fn::invoke` in YAML, the functions of `pulumi-edgeai/native`) are its `invoke`, with
+ * the same validation and code as the in-process functions of `pulumi-edgeai` (`invokeLookup`).
+ *
  * That server covers check/create/update/delete as they are; three of its calls fall short and
  * are served here instead (`served`): `configure` drops the configuration (ours is `edgeai:*`,
  * with the `HW_*` fallbacks), `diff` cannot return a detailed diff (which field changed, which one
@@ -22,12 +25,14 @@ import * as engproto from "@pulumi/pulumi/proto/engine_pb";
 import * as engrpc from "@pulumi/pulumi/proto/engine_grpc_pb";
 import * as structproto from "google-protobuf/google/protobuf/struct_pb";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { configure, handlers, withRecordedInputs, type FieldDiff } from "../framework/runtime";
+import { configure, handlers, lookupOf, withRecordedInputs, type FieldDiff } from "../framework/runtime";
+import { INVOKE_RESULT_KEY } from "../framework/lookup";
 import { NAME_KEY, token, type Props } from "../framework/definition";
 import { definitions } from "../registry";
 import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
 import { setProgressSink } from "../framework/progress";
 import { prune } from "../framework/case";
+import { z } from "zod";
 
 /** The package root (package.json and schema.json ship there), by the package's name: it resolves itself through its `exports`. */
 const ROOT = dirname(require.resolve("pulumi-edgeai/package.json"));
@@ -67,8 +72,21 @@ function sealed(type: string, outs: Props | undefined): Props | undefined {
   const keys = [...(def?.secrets ?? []), ...(def?.secretOutputs ?? [])];
   if (!outs || !keys.some((key) => outs[key] !== undefined)) return outs;
   const out = { ...outs };
-  for (const key of keys) if (out[key] !== undefined) out[key] = { [specialSigKey]: specialSecretSig, value: out[key] };
+  for (const key of keys) if (out[key] !== undefined) out[key] = secret(out[key]);
   return out;
+}
+
+const secret = (value: unknown) => ({ [specialSigKey]: specialSecretSig, value });
+
+/**
+ * A look-up's result as an invoke answers it: an object as its properties, anything else (a
+ * list) as the single property `result`, which `fn::invoke` and `invokeSingle` unwrap; every
+ * property secret for a secret look-up (a temporary password), so YAML and Output forms keep it so.
+ */
+export function invokeOutputs(token: string, result: unknown): Props {
+  const def = lookupOf(token);
+  const outs: Props = def.result instanceof z.ZodObject ? prune(result as Props) : { [INVOKE_RESULT_KEY]: prune(result) };
+  return def.secret ? Object.fromEntries(Object.entries(outs).map(([key, value]) => [key, secret(value)])) : outs;
 }
 
 /** A partial create keeps its outputs without the name, and without the dynamic provider's (here absent) `__provider`. */
@@ -101,6 +119,11 @@ export const edgeaiProvider: provider.Provider = {
       return { outs: sealed(type, bare(result.outs)) };
     }),
   delete: (id, urn, props) => onResource(urn, (type, name) => handlers.delete(type, id, named(props, name))),
+  // Bad arguments are the invoke's failures: the engine fails the program's call with their reasons, nothing sent.
+  invoke: async (token, args) => {
+    const { result, failures } = await handlers.invoke(token, args ?? {});
+    return failures.length ? { outputs: {}, failures } : { outputs: invokeOutputs(token, result) };
+  },
 };
 
 const Kind = provproto.PropertyDiff.Kind;

@@ -2731,6 +2731,53 @@ export class ImportTask extends resourceClass(importTaskDefinition) {
     }
 }
 
+export interface GetResourceSpecsItem {
+    /**
+     * Spec ID.
+     */
+    id: string;
+    /**
+     * The spec's name as jobs take it (`resourceSpec`), in §4.7.1's pattern: "4Core_16GiB", "Pnt1_1Gpu_8Core_32GiB".
+     */
+    spec: string;
+    /**
+     * Cluster ID.
+     */
+    clusterId: string;
+    /**
+     * What the resources are for.
+     */
+    usage: string;
+    /**
+     * Tnt004, Vnt1, Mnt06, Pnt1 or Pnt004; absent for CPU-only specs.
+     */
+    gpuType?: string;
+    /**
+     * GPUs.
+     */
+    gpu?: number;
+    /**
+     * Cores.
+     */
+    cpu: number;
+    /**
+     * Memory in GiB.
+     */
+    memory: number;
+    /**
+     * Whether the spec is built in.
+     */
+    buildIn: boolean;
+    /**
+     * Project ID.
+     */
+    projectId: string;
+    /**
+     * Number of nodes that can run it now.
+     */
+    matchNodes: number;
+}
+
 /**
  * The arguments of {@link getResourceSpecs}.
  */
@@ -2792,9 +2839,9 @@ export interface GetResourceSpecsOutputArgs {
 }
 
 /**
- * What {@link getResourceSpecs} returns.
+ * What {@link getResourceSpecs} returns: The specs, in the service's order.
  */
-export type GetResourceSpecsResult = Awaited<ReturnType<typeof lookups.getResourceSpecs.plain>>;
+export type GetResourceSpecsResult = GetResourceSpecsItem[];
 
 /**
  * The resource specs available to jobs of a usage (§4.7.1). The service answers 400 when none is available.
@@ -2812,6 +2859,49 @@ export function getResourceSpecs(args?: GetResourceSpecsArgs): Promise<GetResour
  */
 export function getResourceSpecsOutput(args?: GetResourceSpecsOutputArgs): pulumi.Output<GetResourceSpecsResult> {
     return lookups.getResourceSpecs.output(args as never) as pulumi.Output<GetResourceSpecsResult>;
+}
+
+export interface GetImageReposItem {
+    /**
+     * Repository id, as `octopus.ImageRepo` ids are: a string.
+     */
+    id: string;
+    /**
+     * Repository name.
+     */
+    name: string;
+    /**
+     * Description.
+     */
+    description?: string;
+    /**
+     * Scope (§4.1).
+     */
+    scope: string;
+    /**
+     * TEAM or PUBLIC.
+     */
+    visibility: string;
+    /**
+     * Number of versions (those in `status` when filtered by it).
+     */
+    versionNum: number;
+    /**
+     * Project ID.
+     */
+    projectId: string;
+    /**
+     * Creator's user ID.
+     */
+    userId: string;
+    /**
+     * Creation time (ms since epoch).
+     */
+    createAt: number;
+    /**
+     * Last update time (ms since epoch).
+     */
+    updateAt: number;
 }
 
 /**
@@ -2875,9 +2965,9 @@ export interface GetImageReposOutputArgs {
 }
 
 /**
- * What {@link getImageRepos} returns.
+ * What {@link getImageRepos} returns: The repositories, every page.
  */
-export type GetImageReposResult = Awaited<ReturnType<typeof lookups.getImageRepos.plain>>;
+export type GetImageReposResult = GetImageReposItem[];
 
 /**
  * The project's image repositories (§4.1.1), every page.
@@ -2895,6 +2985,53 @@ export function getImageRepos(args?: GetImageReposArgs): Promise<GetImageReposRe
  */
 export function getImageReposOutput(args?: GetImageReposOutputArgs): pulumi.Output<GetImageReposResult> {
     return lookups.getImageRepos.output(args as never) as pulumi.Output<GetImageReposResult>;
+}
+
+export interface GetDataTagsItem {
+    /**
+     * Tag id (an `octopus.DataTag` id).
+     */
+    id: string;
+    /**
+     * Tag name.
+     */
+    name: string;
+    /**
+     * Description.
+     */
+    description?: string;
+    /**
+     * true for a tag, false for a category.
+     */
+    isTag: boolean;
+    /**
+     * Parent category id (0 at the top).
+     */
+    parentId: number;
+    /**
+     * Depth in the tree.
+     */
+    tagLevel: number;
+    /**
+     * Number of children.
+     */
+    childrenCount: number;
+    /**
+     * Whether the service provides it.
+     */
+    isBuiltIn: boolean;
+    /**
+     * Simulation tag ids.
+     */
+    simulationTags: number[];
+    /**
+     * Creation time (ms since epoch).
+     */
+    createAt: number;
+    /**
+     * Last update time (ms since epoch).
+     */
+    updateAt: number;
 }
 
 /**
@@ -2950,9 +3087,9 @@ export interface GetDataTagsOutputArgs {
 }
 
 /**
- * What {@link getDataTags} returns.
+ * What {@link getDataTags} returns: The tags and categories, every page.
  */
-export type GetDataTagsResult = Awaited<ReturnType<typeof lookups.getDataTags.plain>>;
+export type GetDataTagsResult = GetDataTagsItem[];
 
 /**
  * The project's data tags and categories (§4.17.1), built-in ones included.
@@ -3015,7 +3152,32 @@ export interface GetImageVersionAccountOutputArgs {
 /**
  * What {@link getImageVersionAccount} returns.
  */
-export type GetImageVersionAccountResult = Awaited<ReturnType<typeof lookups.getImageVersionAccount.plain>>;
+export interface GetImageVersionAccountResult {
+    /**
+     * `docker login -u <username>`.
+     */
+    username: string;
+    /**
+     * `docker login -p <password>`: secret (the Output form marks it so).
+     */
+    password: string;
+    /**
+     * "push" or "pull" (the service answers in lowercase).
+     */
+    action: string;
+    /**
+     * When the account expires (ms since epoch; the service answers seconds).
+     */
+    expireAt: number;
+    /**
+     * The image path to tag and push (or pull), e.g. swr.cn-north-1.myhuaweicloud.com/octopus-{project}/image-{repo}:v1.0.
+     */
+    path: string;
+    /**
+     * The registry host to `docker login` to.
+     */
+    registry: string;
+}
 
 /**
  * A temporary docker account for one image version (§4.2.6): log in to `registry`, then `docker push path` (PUSH) or `docker pull path` (PULL). Each call issues a new account. The Output form is secret as a whole (the password is).
@@ -3035,6 +3197,37 @@ export function getImageVersionAccount(args: GetImageVersionAccountArgs): Promis
  */
 export function getImageVersionAccountOutput(args: GetImageVersionAccountOutputArgs): pulumi.Output<GetImageVersionAccountResult> {
     return lookups.getImageVersionAccount.output(args as never) as pulumi.Output<GetImageVersionAccountResult>;
+}
+
+export interface GetDataWarehousesItem {
+    /**
+     * Warehouse ID: what a HOUSE `octopus.Dataset` takes as `dataWarehouseId`.
+     */
+    id: string;
+    /**
+     * Warehouse name.
+     */
+    name: string;
+    /**
+     * Description.
+     */
+    description?: string;
+    /**
+     * Project ID.
+     */
+    projectId?: string;
+    /**
+     * Creation time (ms since epoch).
+     */
+    createTime?: number;
+    /**
+     * Number of objects (files) in the warehouse.
+     */
+    objectCount: number;
+    /**
+     * Number of data packages in the warehouse.
+     */
+    rawDataCount: number;
 }
 
 /**
@@ -3062,9 +3255,9 @@ export interface GetDataWarehousesOutputArgs {
 }
 
 /**
- * What {@link getDataWarehouses} returns.
+ * What {@link getDataWarehouses} returns: The warehouses, every page.
  */
-export type GetDataWarehousesResult = Awaited<ReturnType<typeof lookups.getDataWarehouses.plain>>;
+export type GetDataWarehousesResult = GetDataWarehousesItem[];
 
 /**
  * The project's data warehouses (§4.5.1), every page: where imported data packages land, and what an `octopus.Dataset` with dataSource HOUSE takes as `dataWarehouseId`.
@@ -3082,6 +3275,49 @@ export function getDataWarehouses(args?: GetDataWarehousesArgs): Promise<GetData
  */
 export function getDataWarehousesOutput(args?: GetDataWarehousesOutputArgs): pulumi.Output<GetDataWarehousesResult> {
     return lookups.getDataWarehouses.output(args as never) as pulumi.Output<GetDataWarehousesResult>;
+}
+
+export interface GetWarehouseDataItem {
+    /**
+     * File ID.
+     */
+    id: string;
+    /**
+     * File name.
+     */
+    fileName: string;
+    /**
+     * Folder of the file in the warehouse.
+     */
+    fileFolderPath: string;
+    /**
+     * IMAGE, POINT_CLOUD, TEXT, VIDEO, SCENARIO or OTHERS.
+     */
+    fileType: string;
+    /**
+     * Its warehouse.
+     */
+    dataWarehouseId: string;
+    /**
+     * The data package the file came from.
+     */
+    rawDataId: string;
+    /**
+     * The data processing task that wrote it, if any.
+     */
+    dataProcessTaskId?: string;
+    /**
+     * Creation time (ms since epoch).
+     */
+    createAt: number;
+    /**
+     * Tag ids it carries.
+     */
+    tags: string[];
+    /**
+     * Custom attributes it carries, as the service answers them.
+     */
+    customAttributes: ({ [key: string]: string })[];
 }
 
 /**
@@ -3245,9 +3481,9 @@ export interface GetWarehouseDataOutputArgs {
 }
 
 /**
- * What {@link getWarehouseData} returns.
+ * What {@link getWarehouseData} returns: The matching files, every page.
  */
-export type GetWarehouseDataResult = Awaited<ReturnType<typeof lookups.getWarehouseData.plain>>;
+export type GetWarehouseDataResult = GetWarehouseDataItem[];
 
 /**
  * The files of one data warehouse that match a query (§4.5.2), every page: the query an `octopus.DatasetVersion`'s `warehouseParams` would build a HOUSE version from, to check it first.
@@ -3265,6 +3501,29 @@ export function getWarehouseData(args: GetWarehouseDataArgs): Promise<GetWarehou
  */
 export function getWarehouseDataOutput(args: GetWarehouseDataOutputArgs): pulumi.Output<GetWarehouseDataResult> {
     return lookups.getWarehouseData.output(args as never) as pulumi.Output<GetWarehouseDataResult>;
+}
+
+export interface GetWarehouseCustomAttributesItem {
+    /**
+     * Custom attribute ID (what `andCustomAttributes` and `orCustomAttributes` take).
+     */
+    id: string;
+    /**
+     * Key.
+     */
+    key: string;
+    /**
+     * Value.
+     */
+    value: string;
+    /**
+     * Project ID.
+     */
+    projectId?: string;
+    /**
+     * Creation time (ms since epoch).
+     */
+    createAt: number;
 }
 
 /**
@@ -3316,9 +3575,9 @@ export interface GetWarehouseCustomAttributesOutputArgs {
 }
 
 /**
- * What {@link getWarehouseCustomAttributes} returns.
+ * What {@link getWarehouseCustomAttributes} returns: The custom attributes, every page.
  */
-export type GetWarehouseCustomAttributesResult = Awaited<ReturnType<typeof lookups.getWarehouseCustomAttributes.plain>>;
+export type GetWarehouseCustomAttributesResult = GetWarehouseCustomAttributesItem[];
 
 /**
  * The data warehouses' custom attributes (§4.6.1), every page: key/value pairs that warehouse queries and dataset versions filter on (`andCustomAttributes`, …).
@@ -3338,6 +3597,171 @@ export function getWarehouseCustomAttributesOutput(args?: GetWarehouseCustomAttr
     return lookups.getWarehouseCustomAttributes.output(args as never) as pulumi.Output<GetWarehouseCustomAttributesResult>;
 }
 
+export interface GetDataOverviewTodayJobsInfoFailedJobsProcessorJobs {
+    /**
+     * Job id.
+     */
+    id: number;
+    /**
+     * Job type.
+     */
+    jobType: string;
+    /**
+     * The data it ran on.
+     */
+    dataId: string;
+    /**
+     * Its status.
+     */
+    status: string;
+}
+
+export interface GetDataOverviewTodayJobsInfoFailedJobsSystemJobs {
+    /**
+     * Job id.
+     */
+    id: number;
+    /**
+     * Job type.
+     */
+    jobType: string;
+    /**
+     * The data it ran on.
+     */
+    dataId: string;
+    /**
+     * Its status.
+     */
+    status: string;
+}
+
+export interface GetDataOverviewTodayJobsInfoFailedJobsResimJobs {
+    /**
+     * Job id.
+     */
+    id: number;
+    /**
+     * Job type.
+     */
+    jobType: string;
+    /**
+     * The data it ran on.
+     */
+    dataId: string;
+    /**
+     * Its status.
+     */
+    status: string;
+}
+
+/**
+ * Today's failed jobs, by kind.
+ */
+export interface GetDataOverviewTodayJobsInfoFailedJobs {
+    /**
+     * Failed today: processing jobs.
+     */
+    processorJobs: GetDataOverviewTodayJobsInfoFailedJobsProcessorJobs[];
+    /**
+     * Failed today: system jobs.
+     */
+    systemJobs: GetDataOverviewTodayJobsInfoFailedJobsSystemJobs[];
+    /**
+     * Failed today: re-simulation jobs.
+     */
+    resimJobs: GetDataOverviewTodayJobsInfoFailedJobsResimJobs[];
+}
+
+/**
+ * Today's jobs, by kind.
+ */
+export interface GetDataOverviewTodayJobsInfoTotalJobsNumber {
+    /**
+     * Jobs today: processing jobs.
+     */
+    processorJobs: number;
+    /**
+     * Jobs today: system jobs.
+     */
+    systemJobs: number;
+    /**
+     * Jobs today: re-simulation jobs.
+     */
+    resimJobs: number;
+}
+
+/**
+ * Today's jobs.
+ */
+export interface GetDataOverviewTodayJobsInfo {
+    /**
+     * Today's failed jobs, by kind.
+     */
+    failedJobs: GetDataOverviewTodayJobsInfoFailedJobs;
+    /**
+     * Today's jobs, by kind.
+     */
+    totalJobsNumber: GetDataOverviewTodayJobsInfoTotalJobsNumber;
+}
+
+export interface GetDataOverviewVehicleStatisticsVehicleFleetInfo {
+    /**
+     * Fleet name.
+     */
+    fleetName: string;
+    /**
+     * Its vehicles.
+     */
+    vehicleNum: number;
+}
+
+/**
+ * Vehicles and fleets.
+ */
+export interface GetDataOverviewVehicleStatistics {
+    /**
+     * Fleets.
+     */
+    fleetTotalNum: number;
+    /**
+     * Vehicles.
+     */
+    vehicleTotalNum: number;
+    /**
+     * Vehicles per fleet.
+     */
+    vehicleFleetInfo: GetDataOverviewVehicleStatisticsVehicleFleetInfo[];
+}
+
+export interface GetDataOverviewCollectedDataStatisticsDataStatisticsInLast30Days {
+    /**
+     * Day (YYYY-MM-DD).
+     */
+    date: string;
+    /**
+     * Bytes collected that day.
+     */
+    size: number;
+}
+
+/**
+ * Collected data.
+ */
+export interface GetDataOverviewCollectedDataStatistics {
+    /**
+     * Collected duration in ms.
+     */
+    totalDuration: number;
+    /**
+     * Collected size in bytes.
+     */
+    totalStorageSize: number;
+    /**
+     * Bytes per day over the last 30 days.
+     */
+    dataStatisticsInLast30Days: GetDataOverviewCollectedDataStatisticsDataStatisticsInLast30Days[];
+}
+
 /**
  * The arguments of {@link getDataOverview}.
  */
@@ -3353,7 +3777,20 @@ export interface GetDataOverviewOutputArgs {
 /**
  * What {@link getDataOverview} returns.
  */
-export type GetDataOverviewResult = Awaited<ReturnType<typeof lookups.getDataOverview.plain>>;
+export interface GetDataOverviewResult {
+    /**
+     * Today's jobs.
+     */
+    todayJobsInfo: GetDataOverviewTodayJobsInfo;
+    /**
+     * Vehicles and fleets.
+     */
+    vehicleStatistics: GetDataOverviewVehicleStatistics;
+    /**
+     * Collected data.
+     */
+    collectedDataStatistics: GetDataOverviewCollectedDataStatistics;
+}
 
 /**
  * The data service overview (§4.8.1): today's jobs and failures, vehicles and fleets, collected duration and size (the last 30 days by day).
@@ -3371,6 +3808,21 @@ export function getDataOverview(args?: GetDataOverviewArgs): Promise<GetDataOver
  */
 export function getDataOverviewOutput(args?: GetDataOverviewOutputArgs): pulumi.Output<GetDataOverviewResult> {
     return lookups.getDataOverview.output(args as never) as pulumi.Output<GetDataOverviewResult>;
+}
+
+export interface GetMileageStatisticsItem {
+    /**
+     * Day (YYYY-MM-DD).
+     */
+    date: string;
+    /**
+     * Autopilot kilometres.
+     */
+    accumulativeAutopilotMileage: number;
+    /**
+     * Autopilot kilometres per take-over.
+     */
+    accumulativeInterventionRate: number;
 }
 
 /**
@@ -3394,9 +3846,9 @@ export interface GetMileageStatisticsOutputArgs {
 }
 
 /**
- * What {@link getMileageStatistics} returns.
+ * What {@link getMileageStatistics} returns: One row per day.
  */
-export type GetMileageStatisticsResult = Awaited<ReturnType<typeof lookups.getMileageStatistics.plain>>;
+export type GetMileageStatisticsResult = GetMileageStatisticsItem[];
 
 /**
  * Autopilot mileage and take-over rate by day (§4.8.2).
@@ -3414,6 +3866,69 @@ export function getMileageStatistics(args?: GetMileageStatisticsArgs): Promise<G
  */
 export function getMileageStatisticsOutput(args?: GetMileageStatisticsOutputArgs): pulumi.Output<GetMileageStatisticsResult> {
     return lookups.getMileageStatistics.output(args as never) as pulumi.Output<GetMileageStatisticsResult>;
+}
+
+export interface GetDataPackagesItem {
+    /**
+     * DPK and 7-13 digits: what `octopus.DataScene` and `octopus.DataPackageTags` take as `dpkId`.
+     */
+    id: string;
+    /**
+     * Package name.
+     */
+    name: string;
+    /**
+     * Status: CREATED, SCANNING, NORMAL, ABNORMAL, PRE_DESENSITIZATION, IN_DESENSITIZATION, DESENSITIZATION_SUCCESS, DESENSITIZATION_FAILED, NOT_RECYCLED, RECYCLED, DELETING, FAILED, DELETED.
+     */
+    status: string;
+    /**
+     * Data collection ID.
+     */
+    dclId?: string;
+    /**
+     * Data type.
+     */
+    dataType?: string;
+    /**
+     * OBS or DES.
+     */
+    dataSource?: string;
+    /**
+     * Recording vehicle's ID.
+     */
+    vehicleId?: number;
+    /**
+     * Recording vehicle's name.
+     */
+    vehicleName?: string;
+    /**
+     * Size in bytes.
+     */
+    storageSize: number;
+    /**
+     * Whether it can be replayed.
+     */
+    canReplay?: boolean;
+    /**
+     * Topic types recorded.
+     */
+    topicTypes?: string[];
+    /**
+     * Project ID.
+     */
+    projectId?: string;
+    /**
+     * Uploader's user ID.
+     */
+    userId?: string;
+    /**
+     * Creation time (ms since epoch).
+     */
+    createAt: number;
+    /**
+     * Last update time (ms since epoch).
+     */
+    updateAt: number;
 }
 
 /**
@@ -3501,9 +4016,9 @@ export interface GetDataPackagesOutputArgs {
 }
 
 /**
- * What {@link getDataPackages} returns.
+ * What {@link getDataPackages} returns: The packages, every page.
  */
-export type GetDataPackagesResult = Awaited<ReturnType<typeof lookups.getDataPackages.plain>>;
+export type GetDataPackagesResult = GetDataPackagesItem[];
 
 /**
  * The project's recorded data packages (§4.9.1), every page: those in use, or with `isRecycle: true` those in the recycle bin.
@@ -3550,7 +4065,64 @@ export interface GetDataPackageOutputArgs {
 /**
  * What {@link getDataPackage} returns.
  */
-export type GetDataPackageResult = Awaited<ReturnType<typeof lookups.getDataPackage.plain>>;
+export interface GetDataPackageResult {
+    /**
+     * DPK and 7-13 digits: what `octopus.DataScene` and `octopus.DataPackageTags` take as `dpkId`.
+     */
+    id: string;
+    /**
+     * Package name.
+     */
+    name: string;
+    /**
+     * Status: CREATED, SCANNING, NORMAL, ABNORMAL, PRE_DESENSITIZATION, IN_DESENSITIZATION, DESENSITIZATION_SUCCESS, DESENSITIZATION_FAILED, NOT_RECYCLED, RECYCLED, DELETING, FAILED, DELETED.
+     */
+    status: string;
+    /**
+     * Data collection ID.
+     */
+    dclId?: string;
+    /**
+     * Data type.
+     */
+    dataType?: string;
+    /**
+     * OBS or DES.
+     */
+    dataSource?: string;
+    /**
+     * Recording vehicle's ID.
+     */
+    vehicleId?: number;
+    /**
+     * Size in bytes.
+     */
+    storageSize: number;
+    /**
+     * Project ID.
+     */
+    projectId?: string;
+    /**
+     * Uploader's user ID.
+     */
+    userId?: string;
+    /**
+     * Creation time (ms since epoch).
+     */
+    createAt: number;
+    /**
+     * Last update time (ms since epoch).
+     */
+    updateAt: number;
+    /**
+     * Data tag ids it carries.
+     */
+    tagIds: number[];
+    /**
+     * How and where it was recorded (§4.9.2 OctopusDataCollection): vehicle, sensors (`folders`), processing.
+     */
+    collectionInfo?: { [key: string]: any };
+}
 
 /**
  * One data package in detail (§4.9.2): its tags, the recording vehicle and sensors.
@@ -3568,6 +4140,21 @@ export function getDataPackage(args: GetDataPackageArgs): Promise<GetDataPackage
  */
 export function getDataPackageOutput(args: GetDataPackageOutputArgs): pulumi.Output<GetDataPackageResult> {
     return lookups.getDataPackage.output(args as never) as pulumi.Output<GetDataPackageResult>;
+}
+
+export interface GetReplayStatisticsItem {
+    /**
+     * Vehicle name.
+     */
+    vehicle: string;
+    /**
+     * Its first episode's start in the window (ms since epoch).
+     */
+    startTime: number;
+    /**
+     * Its last episode's end in the window (ms since epoch).
+     */
+    endTime: number;
 }
 
 /**
@@ -3611,9 +4198,9 @@ export interface GetReplayStatisticsOutputArgs {
 }
 
 /**
- * What {@link getReplayStatistics} returns.
+ * What {@link getReplayStatistics} returns: One row per vehicle.
  */
-export type GetReplayStatisticsResult = Awaited<ReturnType<typeof lookups.getReplayStatistics.plain>>;
+export type GetReplayStatisticsResult = GetReplayStatisticsItem[];
 
 /**
  * Per vehicle, the time span of its recorded episodes in a window (§4.11.1): `startTime`/`endTime`, or the last month with `recentMonth: true`.
@@ -3631,6 +4218,87 @@ export function getReplayStatistics(args?: GetReplayStatisticsArgs): Promise<Get
  */
 export function getReplayStatisticsOutput(args?: GetReplayStatisticsOutputArgs): pulumi.Output<GetReplayStatisticsResult> {
     return lookups.getReplayStatistics.output(args as never) as pulumi.Output<GetReplayStatisticsResult>;
+}
+
+/**
+ * Its GNSS topic.
+ */
+export interface GetReplayEpisodesItemMainTopicsGnss {
+    /**
+     * Topic name.
+     */
+    topic: string;
+    /**
+     * Message type.
+     */
+    type: string;
+    /**
+     * Where it is stored.
+     */
+    path: string;
+}
+
+/**
+ * Its camera topic.
+ */
+export interface GetReplayEpisodesItemMainTopicsCamera {
+    /**
+     * Topic name.
+     */
+    topic: string;
+    /**
+     * Message type.
+     */
+    type: string;
+    /**
+     * Where it is stored.
+     */
+    path: string;
+}
+
+/**
+ * Its main topics.
+ */
+export interface GetReplayEpisodesItemMainTopics {
+    /**
+     * Its GNSS topic.
+     */
+    gnss?: GetReplayEpisodesItemMainTopicsGnss;
+    /**
+     * Its camera topic.
+     */
+    camera?: GetReplayEpisodesItemMainTopicsCamera;
+}
+
+export interface GetReplayEpisodesItem {
+    /**
+     * Episode ID (for `getReplayEpisode`).
+     */
+    episodeId: string;
+    /**
+     * Its data package.
+     */
+    dpkId: string;
+    /**
+     * Recording vehicle.
+     */
+    vehicleName: string;
+    /**
+     * Start (ms since epoch).
+     */
+    startTime: number;
+    /**
+     * End (ms since epoch).
+     */
+    endTime: number;
+    /**
+     * Whether it can be replayed.
+     */
+    canReplay: boolean;
+    /**
+     * Its main topics.
+     */
+    mainTopics: GetReplayEpisodesItemMainTopics;
 }
 
 /**
@@ -3686,9 +4354,9 @@ export interface GetReplayEpisodesOutputArgs {
 }
 
 /**
- * What {@link getReplayEpisodes} returns.
+ * What {@link getReplayEpisodes} returns: The episodes, every page.
  */
-export type GetReplayEpisodesResult = Awaited<ReturnType<typeof lookups.getReplayEpisodes.plain>>;
+export type GetReplayEpisodesResult = GetReplayEpisodesItem[];
 
 /**
  * The replay episodes recorded in a window (§4.11.2), every page.
@@ -3706,6 +4374,32 @@ export function getReplayEpisodes(args: GetReplayEpisodesArgs): Promise<GetRepla
  */
 export function getReplayEpisodesOutput(args: GetReplayEpisodesOutputArgs): pulumi.Output<GetReplayEpisodesResult> {
     return lookups.getReplayEpisodes.output(args as never) as pulumi.Output<GetReplayEpisodesResult>;
+}
+
+export interface GetReplayEpisodeTopics {
+    /**
+     * Topic name.
+     */
+    topic: string;
+    /**
+     * Message type.
+     */
+    type: string;
+    /**
+     * Where it is stored.
+     */
+    path: string;
+}
+
+export interface GetReplayEpisodeVideos {
+    /**
+     * Video name.
+     */
+    name: string;
+    /**
+     * Video format.
+     */
+    format: string;
 }
 
 /**
@@ -3735,7 +4429,40 @@ export interface GetReplayEpisodeOutputArgs {
 /**
  * What {@link getReplayEpisode} returns.
  */
-export type GetReplayEpisodeResult = Awaited<ReturnType<typeof lookups.getReplayEpisode.plain>>;
+export interface GetReplayEpisodeResult {
+    /**
+     * Episode ID.
+     */
+    episodeId: string;
+    /**
+     * Its data package.
+     */
+    dpkId: string;
+    /**
+     * Recording vehicle.
+     */
+    vehicleName: string;
+    /**
+     * Set once the package is bound to a map.
+     */
+    mapId?: string;
+    /**
+     * Start (ms since epoch).
+     */
+    startTime: number;
+    /**
+     * End (ms since epoch).
+     */
+    endTime: number;
+    /**
+     * Every topic.
+     */
+    topics: GetReplayEpisodeTopics[];
+    /**
+     * Every video.
+     */
+    videos: GetReplayEpisodeVideos[];
+}
 
 /**
  * One replay episode in detail (§4.11.3): every topic and video.
@@ -3753,6 +4480,33 @@ export function getReplayEpisode(args: GetReplayEpisodeArgs): Promise<GetReplayE
  */
 export function getReplayEpisodeOutput(args: GetReplayEpisodeOutputArgs): pulumi.Output<GetReplayEpisodeResult> {
     return lookups.getReplayEpisode.output(args as never) as pulumi.Output<GetReplayEpisodeResult>;
+}
+
+export interface GetJobLogsItem {
+    /**
+     * Log file name, e.g. "job-std-stream.log" (§4.12.8).
+     */
+    fileName: string;
+    /**
+     * Size of the whole file in bytes.
+     */
+    fileSize: number;
+    /**
+     * Last update of the file (ms since epoch).
+     */
+    updateTime: number;
+    /**
+     * The end of the file: at most `tailBytes` bytes (§4.12.9).
+     */
+    content: string;
+    /**
+     * Byte offset in the file where `content` starts.
+     */
+    startByte: number;
+    /**
+     * Byte offset where it ends: where a later read continues.
+     */
+    endByte: number;
 }
 
 /**
@@ -3800,9 +4554,9 @@ export interface GetJobLogsOutputArgs {
 }
 
 /**
- * What {@link getJobLogs} returns.
+ * What {@link getJobLogs} returns: One entry per log file.
  */
-export type GetJobLogsResult = Awaited<ReturnType<typeof lookups.getJobLogs.plain>>;
+export type GetJobLogsResult = GetJobLogsItem[];
 
 /**
  * The log files of a job (§4.12.8) with the end of each (§4.12.9): what a failed `octopus.Job` printed. Read at the time of the call; a running job's log grows.

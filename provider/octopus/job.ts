@@ -161,20 +161,15 @@ const rest = restApi<Inputs>({
   }),
 });
 
-export interface JobLog {
-  /** Log file name, e.g. "job-std-stream.log" (§4.12.8). */
-  fileName: string;
-  /** Size of the whole file in bytes. */
-  fileSize: number;
-  /** Last update of the file (ms since epoch). */
-  updateTime: number;
-  /** The end of the file: at most `tailBytes` bytes (§4.12.9). */
-  content: string;
-  /** Byte offset in the file where `content` starts. */
-  startByte: number;
-  /** Byte offset where it ends: where a later read continues. */
-  endByte: number;
-}
+export const jobLog = z.object({
+  fileName: z.string().describe('Log file name, e.g. "job-std-stream.log" (§4.12.8).'),
+  fileSize: z.number().describe("Size of the whole file in bytes."),
+  updateTime: z.number().describe("Last update of the file (ms since epoch)."),
+  content: z.string().describe("The end of the file: at most `tailBytes` bytes (§4.12.9)."),
+  startByte: z.number().describe("Byte offset in the file where `content` starts."),
+  endByte: z.number().describe("Byte offset where it ends: where a later read continues."),
+});
+export type JobLog = z.infer<typeof jobLog>;
 
 /** The job's log files (§4.12.8) and the last `tailBytes` of each (§4.12.9 reads a byte range). */
 export async function readJobLogs(client: HuaweiServiceClient, jobId: string | number, options: { fileName?: string; tailBytes: number }): Promise<JobLog[]> {

@@ -269,6 +269,10 @@ describe("examples/yaml-fleet: a plain Pulumi YAML program on the plugin, instal
     // A device's one-time registration package is a server-side secret: encrypted in state, though YAML sets no option for it.
     const devices = (await stack.exportStack()).deployment.resources.filter((r: { type: string }) => r.type === "edgeai:hilens:Device");
     expect(devices.map((d: { outputs: Record<string, Record<string, unknown>> }) => d.outputs.package?.["4dabf18193072939515e22adb298388d"])).toEqual(["1b47061264138c4ac30d75fd1eb44270", "1b47061264138c4ac30d75fd1eb44270"]);
+    // fn::invoke of a look-up, served by the plugin: one running instance per camera.
+    const instances: { nodeId: string; status: string }[] = up.outputs.instances.value;
+    expect(instances.map((i) => i.nodeId).sort()).toEqual(devices.map((d: { id: string }) => d.id).sort());
+    expect(instances.map((i) => i.status)).toEqual(["Running", "Running"]);
     const preview = await stack.preview();
     expect(noChanges(preview.changeSummary as Record<string, number>)).toEqual([]);
     // pulumi import in a YAML project also prints the program to paste.

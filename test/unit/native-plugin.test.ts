@@ -1,6 +1,10 @@
 import { describe, expect, it } from "vitest";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
+import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
 import { diffResponse, edgeaiProvider, parseUrn } from "../../provider/native/plugin";
+import * as pulumi from "@pulumi/pulumi";
+import { hilens } from "../../provider";
+import * as native from "../../provider/native";
 import { runtimeAgainstEmulator } from "./runtime-emulator";
 
 const env = runtimeAgainstEmulator("native-plugin");
@@ -55,5 +59,72 @@ describe("the edgeai plugin's provider", () => {
 
   it("an import ID of a nested object must carry its scope, and says so", async () => {
     await expect(edgeaiProvider.read!("hot_fix", urn("edgeai:tensorbay:Branch", "b"), {})).rejects.toThrow('edgeai:tensorbay:Branch: import ID "hot_fix" must be <datasetId>/<id>');
+  });
+
+  describe("invoke: the look-ups of `fn::invoke` and pulumi-edgeai/native, with the provider's configuration", () => {
+    it("answers a look-up with the in-process function's result: an object as its properties, a list as the single property `result`", async () => {
+      const firmwares = await edgeaiProvider.invoke!("edgeai:hilens:getFirmwares", { deviceType: "General ARM Device" });
+      expect(firmwares.failures ?? []).toEqual([]);
+      expect(firmwares.outputs.firmwares.map((f: { version: string }) => f.version)).toEqual(["1.0.0", "1.1.0", "2.0.0"]);
+      expect(firmwares.outputs.firmwares[0]).toMatchObject({ deviceType: "General ARM Device", arch: "aarch64", versionType: "release" });
+      // Nothing the engine refuses: no null (expireTime) and no undefined anywhere.
+      expect(firmwares.outputs.firmwares[0]).not.toHaveProperty("expireTime");
+      const specs = await edgeaiProvider.invoke!("edgeai:octopus:getResourceSpecs", { usage: "TRAINING_TRAIN" });
+      expect(Object.keys(specs.outputs)).toEqual(["result"]);
+      expect(specs.outputs.result).toEqual(expect.arrayContaining([expect.objectContaining({ usage: "TRAINING_TRAIN", gpuType: "Pnt1", gpu: 1, spec: expect.stringMatching(/^Pnt1_1Gpu_.*Core_\d+(\.\d+)?GiB$/) })]));
+    });
+
+    it("refuses bad arguments before any request, as failures naming function, argument and rule: the in-process function's message", async () => {
+      const before = env.emu.requests.length;
+      const bad = { name: "n".repeat(65), provider: "aws" };
+      const { failures } = await edgeaiProvider.invoke!("edgeai:hilens:getDevices", bad);
+      expect(failures).toEqual([
+        { property: "name", reason: expect.stringMatching(/^edgeai:hilens:getDevices: argument "name": .*64/) },
+        { property: "provider", reason: expect.stringMatching(/^edgeai:hilens:getDevices: argument "provider": .*"hilens"\|"ief"/) },
+      ]);
+      const inProcess = await hilens.getDevices(bad as never).catch((err: Error) => err.message);
+      expect(inProcess).toBe(failures!.map((f) => f.reason).join("; "));
+      // A rule across arguments names the one it is about.
+      const window = await edgeaiProvider.invoke!("edgeai:octopus:getReplayEpisodes", { startTime: 1_700_000_000_001, endTime: 1_700_000_000_000 });
+      expect(window.failures).toEqual([{ property: "endTime", reason: expect.stringContaining('edgeai:octopus:getReplayEpisodes: argument "endTime": must not be before startTime') }]);
+      expect(env.emu.requests.length).toBe(before);
+    });
+
+    it("a secret look-up's outputs come back secret (a docker password)", async () => {
+      const repoUrn = urn("edgeai:octopus:ImageRepo", "repo");
+      const repo = await edgeaiProvider.create!(repoUrn, { name: "invoked-repo", scope: "DATA_CONVERSION" });
+      const versionUrn = urn("edgeai:octopus:ImageRepoVersion", "v1");
+      const version = await edgeaiProvider.create!(versionUrn, { repoId: repo.id, description: "first" });
+      const { outputs } = await edgeaiProvider.invoke!("edgeai:octopus:getImageVersionAccount", { repoId: repo.id, version: version.outs!.version, action: "PUSH" });
+      expect(Object.keys(outputs).sort()).toEqual(["action", "expireAt", "password", "path", "registry", "username"]);
+      for (const value of Object.values<Record<string, unknown>>(outputs)) expect(value).toMatchObject({ [specialSigKey]: specialSecretSig, value: expect.anything() });
+      expect(outputs.action.value).toBe("push");
+    });
+
+    it("pulumi-edgeai/native's functions are invokes of the plugin (here the engine is mocked): no credentials in the program's process, a list unwrapped", async () => {
+      const invoked: string[] = [];
+      await pulumi.runtime.setMocks({
+        newResource: () => {
+          throw new Error("this program declares no resources");
+        },
+        call: async ({ token, inputs }) => {
+          invoked.push(token);
+          return (await edgeaiProvider.invoke!(token, inputs)).outputs;
+        },
+      });
+      // The program's process has no `edgeai:` configuration: the in-process form cannot run.
+      await expect(hilens.getFirmwares({ deviceType: "General ARM Device" })).rejects.toThrow(/no Huawei Cloud credentials/);
+      const { firmwares } = await native.hilens.getFirmwares({ deviceType: "General ARM Device" });
+      expect(firmwares.map((f) => f.version)).toEqual(["1.0.0", "1.1.0", "2.0.0"]);
+      const specs = await native.octopus.getResourceSpecs({ usage: "TRAINING_TRAIN" });
+      expect(specs).toEqual(expect.arrayContaining([expect.objectContaining({ usage: "TRAINING_TRAIN", gpuType: "Pnt1" })]));
+      const user = await new Promise((resolve) => native.tensorbay.getUserOutput().apply(resolve));
+      expect(user).toMatchObject({ id: expect.any(String) });
+      expect(invoked).toEqual(["edgeai:hilens:getFirmwares", "edgeai:octopus:getResourceSpecs", "edgeai:tensorbay:getUser"]);
+    });
+
+    it("an unknown function fails naming it", async () => {
+      await expect(edgeaiProvider.invoke!("edgeai:hilens:getNothing", {})).rejects.toThrow("unknown function edgeai:hilens:getNothing");
+    });
   });
 });

@@ -8,7 +8,7 @@ import { configure } from "../../provider/framework/runtime";
 
 /**
  * One in-process emulator for a test file, with the provider's runtime configured against it
- * (HiLens with AK/SK, TensorBay with its access key, no retries), the way the engine configures
+ * (HiLens and Octopus with AK/SK, TensorBay with its access key, no retries), the way the engine configures
  * the provider; `options.clock` drives the emulator's time (a `ManualClock` the tests advance). `env.emu` is set
  * once the file's `beforeAll` hooks run.
  */
@@ -20,6 +20,7 @@ export function runtimeAgainstEmulator(name: string, options: { clock?: Clock } 
     env.emu = await startEmulator({ dataDir, clock: options.clock, credentials: [{ accessKey: DEFAULTS.accessKey, secretKey: DEFAULTS.secretKey, projectId: DEFAULTS.projectId }] });
     const values: Record<string, string> = {
       hilensEndpoint: env.emu.url,
+      octopusEndpoint: env.emu.url,
       projectId: DEFAULTS.projectId,
       accessKey: DEFAULTS.accessKey,
       secretKey: DEFAULTS.secretKey,

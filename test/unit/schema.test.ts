@@ -30,13 +30,20 @@ describe("schema.json", () => {
     expect(committed.resources["edgeai:octopus:DatasetVersion"].inputProperties.agreementConfirm.type).toBe("boolean");
   });
 
-  it("documents every function with its arguments", () => {
+  it("documents every function with its arguments and its result (what YAML's fn::invoke and codegen read)", () => {
     expect(Object.keys(committed.functions).length).toBe(lookups.length);
     for (const def of lookups) {
       const spec = committed.functions[`edgeai:${def.service}:${def.name}`];
       expect(spec?.description, def.name).toBeTruthy();
       expect(Object.keys(spec.inputs.properties).sort()).toEqual(Object.keys(def.args.shape).sort());
+      // An object's properties, or a return type (a list of a named type).
+      expect(spec.outputs?.properties ?? spec.outputs?.items?.$ref, `${def.name} documents no result`).toBeTruthy();
     }
+    const specs = committed.functions["edgeai:octopus:getResourceSpecs"].outputs;
+    expect(specs).toMatchObject({ type: "array", items: { $ref: "#/types/edgeai:octopus:getResourceSpecsResultItem" } });
+    expect(committed.types["edgeai:octopus:getResourceSpecsResultItem"].properties.spec.description).toMatch(/as jobs take it/);
+    // A secret look-up's result is secret property by property.
+    expect(committed.functions["edgeai:octopus:getImageVersionAccount"].outputs.properties.password.secret).toBe(true);
   });
 
   it("lists every configuration key with its environment fallback", () => {
