@@ -33,11 +33,12 @@ for (const r of spec.resources) {
   created[r.name] = new Resource(r.name, resolve(r.args), opts);
 }
 
-// Function calls: { "calls": [{ "name", "fn": "hilens.getFirmwares", "args": {...} }] }, exported by name.
+// Function calls: { "calls": [{ "name", "fn": "hilens.getFirmwares", "args": {...} }] }, exported by name
+// (native: invokes served by the plugin).
 const called = {};
 for (const c of spec.calls ?? []) {
   const [service, fn] = c.fn.split(".");
-  called[c.name] = edgeai[service][fn](resolve(c.args));
+  called[c.name] = resources[service][fn](resolve(c.args));
 }
 
 module.exports = {
