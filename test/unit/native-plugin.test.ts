@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import { diffResponse, edgeaiProvider, parseUrn } from "../../provider/native/plugin";
+import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
 import { runtimeAgainstEmulator } from "./runtime-emulator";
 
 const env = runtimeAgainstEmulator("native-plugin");
@@ -45,6 +46,25 @@ describe("the edgeai plugin's provider", () => {
     expect(Object.keys(read.props)).not.toContain("__edgeaiName");
     expect(env.emu.store.count()).toBe(1);
     await edgeaiProvider.delete!(made.id, cmUrn, read.props);
+  });
+
+  it("an imported secret's values, read back, are marked secret in its inputs too, so state encrypts them", async () => {
+    const secUrn = urn("edgeai:hilens:Secret", "creds");
+    const made = await edgeaiProvider.create!(secUrn, { name: "db-creds", secrets: [{ key: "PASSWORD", value: "pa55" }], tags: [] });
+    const read = await edgeaiProvider.read!(made.id, secUrn, undefined);
+    const sealed = { [specialSigKey]: specialSecretSig, value: [{ key: "PASSWORD", value: "pa55" }] };
+    expect(read.inputs.secrets).toEqual(sealed);
+    expect(read.props.secrets).toEqual(sealed);
+    await edgeaiProvider.delete!(made.id, secUrn, read.props);
+  });
+
+  it("an imported device comes back with the platform that manages it (§5.1.1's filter), not the default; its one-time package cannot be read again", async () => {
+    const devUrn = urn("edgeai:hilens:Device", "edge");
+    const made = await edgeaiProvider.create!(devUrn, { name: "ief-camera", provider: "ief", enableGpu: false, enableNpu: false, logConfigs: [], tags: [], enabled: true, skipAwait: false });
+    const read = await edgeaiProvider.read!(made.id, devUrn, undefined);
+    expect(read.inputs).toMatchObject({ name: "ief-camera", provider: "ief" });
+    expect(read.props.package).toBeUndefined();
+    await edgeaiProvider.delete!(made.id, devUrn, read.props);
   });
 
   it("a scene map cannot be imported by ID (the document has no read): the import fails saying so, before any request", async () => {
