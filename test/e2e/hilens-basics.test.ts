@@ -64,6 +64,7 @@ forEachDelivery((delivery) => {
       expect(outputs["cm.id"].value).not.toBe(first["cm.id"]);
       expect(outputs["sec.id"].value).not.toBe(first["sec.id"]);
       expect(emulator.store.count()).toBe(3);
+      expect(t.output.join("")).toMatch(/will be replaced: "name" \(changes; cannot change in place\)/);
       first = Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, v.value]));
     });
 

@@ -134,6 +134,7 @@ forEachDelivery((delivery) => {
       expect(outputs["order.id"]).not.toBe(first["order.id"]);
       expect((await skillOrder(outputs["order.id"])).json).toMatchObject({ amount: 3, status: 0 });
       expect((await skillOrder(first["order.id"])).status).toBe(200);
+      expect(t.output.join("")).toMatch(/will be replaced: "amount" \(changes; cannot change in place\)/);
       expect(t.output.join("")).toMatch(/order \w+ stays in the project: the skill market has no call to cancel an order/);
       first = { ...first, ...outputs };
     });
