@@ -68,6 +68,8 @@ function fleet(f: Fleet): ResourceSpec[] {
         name: "gate-stream",
         description: f.jobDescription,
         streams: [{ input: { type: "camera", data: { rtspUrl: "rtsp://10.0.0.5/live" } }, outputs: [{ type: "dis", data: { streamName: "people" } }] }],
+        taskId: "gate-7",
+        startTimeInfo: { startTime: "08:00", frequency: "daily", dayTimeFrame: [{ start: "08:00", stop: "18:00" }] },
       },
     },
   ];
