@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { defineResource, importIdField } from "../framework/definition";
-import { compact, toCamel, toSnake } from "../framework/case";
+import { compact, prune, toCamel, toSnake } from "../framework/case";
 import { idsByName, projectOnto } from "./common";
 
 /** Free-form objects (stream data, common parameters) are sent exactly as given: their keys are not renamed. */
@@ -100,7 +100,9 @@ export const deploymentJobDefinition = defineResource({
           name: t.name,
           description: t.description ?? undefined,
           streams: projectOnto(declared.streams ?? [], t.streams ?? []),
-          startTimeInfo: t.start_time_info ? projectOnto(declared.startTimeInfo ?? {}, toCamel(t.start_time_info)) : undefined,
+          // Seen through the program's shape when it set one; whole otherwise (an import, whose generated code needs it all).
+          startTimeInfo: t.start_time_info ? projectOnto(declared.startTimeInfo, prune(toCamel(t.start_time_info))) : undefined,
+          taskId: t.user_task_id ?? undefined,
           sourceUsageEstimate: t.source_usage_estimate ?? undefined,
           timestamp: declared.timestamp === undefined ? undefined : t.timestamp,
         }) as Partial<Inputs>,

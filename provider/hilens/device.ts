@@ -164,6 +164,16 @@ function liveActivation(live: string[], declared: Activation | undefined): Activ
   return live.length === 1 ? { orderId: live[0] } : { cpuOrderId: live[0], npuGpuOrderId: live[1] };
 }
 
+/**
+ * The platform that manages the device: §5.1.3 does not return it, but §5.1.1 filters by it. Only
+ * an import needs this (it reads the device with no previous inputs); otherwise the program's
+ * value stands, since changing it registers a new device.
+ */
+async function providerOf(ctx: Context, id: string, name: string): Promise<Inputs["provider"]> {
+  const managedByIef = await ctx.hilens.listAll<any>("GET /v3/{project_id}/ai-mgr/nodes", "nodes", { query: { name, provider: "ief" } });
+  return managedByIef.some((n) => n.id === id) ? "ief" : "hilens";
+}
+
 async function setEnabled(ctx: Context, id: string, enabled: boolean): Promise<void> {
   // Starting a started device (or stopping a stopped one) changes nothing: safe to repeat.
   await ctx.hilens.call(`POST ${node}/action/{action}`, { id, action: enabled ? "start" : "stop" }, { idempotent: true });
@@ -218,6 +228,7 @@ export const deviceDefinition = defineResource({
           enabled: c.state !== "STOPPED",
           // A device that never connected reports no version: nothing to compare yet.
           firmwareVersion: c.firmwareVersion ?? undefined,
+          provider: declared.provider ?? (await providerOf(ctx, id, c.name)),
         }),
         state: stateOf(d),
       };

@@ -62,10 +62,11 @@ function onResource<R>(urn: string, fn: (type: string, name: string) => Promise<
 }
 
 /**
- * Outputs with the definition's secret fields marked secret. The engine keeps a secret input
+ * Properties with the definition's secret fields marked secret. The engine keeps a secret input
  * secret by its name (this plugin takes no secrets in, see `configure`), but a server-side secret
- * (a device's one-time registration package) has no input: it is marked here, so state encrypts it
- * for every program, YAML ones included.
+ * (a device's one-time registration package) has no input, and an import has no previous inputs to
+ * take the name from (a secret's values read back would be stored in plain text): both are marked
+ * here, so state encrypts them for every program, YAML ones included.
  */
 function sealed(type: string, outs: Props | undefined): Props | undefined {
   const def = definitions.find((d) => token(d) === type);
@@ -111,7 +112,7 @@ export const edgeaiProvider: provider.Provider = {
   read: (id, urn, props) =>
     onResource(urn, async (type, name) => {
       const result = await handlers.read(type, id, Object.keys(props ?? {}).length ? named(props, name) : {});
-      return { id: result.id, props: sealed(type, bare(result.props)), inputs: bare(result.inputs) };
+      return { id: result.id, props: sealed(type, bare(result.props)), inputs: sealed(type, bare(result.inputs)) };
     }),
   update: (id, urn, olds, news) =>
     onResource(urn, async (type, name) => {

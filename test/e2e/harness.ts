@@ -15,6 +15,9 @@ import { octopusClient } from "../../provider/client/octopus";
 import { resolveConfig } from "../../provider/config";
 import { importIdOf, token } from "../../provider/framework/definition";
 import { definitions } from "../../provider/registry";
+import { AWAIT_KEYS } from "../../provider/framework/await";
+import { projectOnto } from "../../provider/hilens/common";
+import { specialSigKey } from "@pulumi/pulumi/runtime/rpc";
 
 const ROOT = resolve(__dirname, "../..");
 const execFileAsync = promisify(execFile);
@@ -87,15 +90,30 @@ export function forEachDelivery(story: (delivery: Delivery) => void): void {
   for (const delivery of DELIVERIES) describe(delivery === "dynamic" ? "through pulumi-edgeai (dynamic resources)" : "through pulumi-edgeai/native (the edgeai plugin)", () => story(delivery));
 }
 
+/** How `pulumi stack export` writes a secret value: `{ <this signature key>: …, ciphertext }`. */
+const isSecretInState = (value: unknown) => typeof value === "object" && value !== null && Object.hasOwn(value, specialSigKey);
+
+interface StateResource {
+  type: string;
+  urn: string;
+  id: string;
+  inputs: Record<string, unknown>;
+  outputs: Record<string, unknown>;
+}
+
 /**
  * `pulumi import --file` of every edgeai resource of `t` (a native stack) into a new stack, by
  * the IDs a user would give (`<scope>/<id>` for nested objects, see `importScope`: `importIdOf`): all are
- * imported, with the same IDs and the same inputs the program declared. The new stack's state is
- * dropped after: the objects stay `t`'s. Dynamic resources cannot be imported this way
- * (pulumi/pulumi#16175); they adopt with `importId`.
+ * imported, with the same IDs, and what is secret in `t`'s state is secret in the new one's (or
+ * missing: what the service never returns). `sameInputs`: also every input `t`'s state holds comes
+ * back with the same value (secrets: as secrets), so nothing the program declared is lost or
+ * changed by the import; it may add inputs, nested ones too, that the program left unset (server
+ * defaults: the generated code carries them). The new stack's state is dropped after: the objects
+ * stay `t`'s. Dynamic resources cannot be imported this way (pulumi/pulumi#16175); they adopt with
+ * `importId`.
  */
-export async function expectImportedElsewhere(t: TestStack, name: string): Promise<void> {
-  const created: { type: string; urn: string; id: string; inputs: Record<string, unknown> }[] = JSON.parse(await t.exportState()).deployment.resources.filter((r: { type: string }) => r.type.startsWith("edgeai:"));
+export async function expectImportedElsewhere(t: TestStack, name: string, options: { sameInputs?: boolean } = {}): Promise<void> {
+  const created: StateResource[] = JSON.parse(await t.exportState()).deployment.resources.filter((r: { type: string }) => r.type.startsWith("edgeai:"));
   if (created.length === 0) throw new Error(`${name}: the stack holds no edgeai resource to import (is it a native stack?)`);
   const importId = (r: (typeof created)[number]) => importIdOf(definitions.find((d) => token(d) === r.type)!, r.id, r.inputs);
   const importer = await createStack(t.emulator, name, { "edgeai:tensorbayAccessKey": { value: DEFAULTS.tensorbayAccessKey, secret: true } }, { delivery: "native" });
@@ -104,8 +122,18 @@ export async function expectImportedElsewhere(t: TestStack, name: string): Promi
     writeFileSync(file, JSON.stringify({ resources: created.map((r) => ({ type: r.type, name: r.urn.split("::").pop(), id: importId(r) })) }));
     const output = await importer.cli("import", "--file", file, "--yes", "--protect=false", "--generate-code=false");
     expect(output).toMatch(new RegExp(`${created.length} imported`));
-    const imported: { type: string; id: string }[] = JSON.parse(await importer.exportState()).deployment.resources.filter((r: { type: string }) => r.type.startsWith("edgeai:"));
+    const imported: StateResource[] = JSON.parse(await importer.exportState()).deployment.resources.filter((r: { type: string }) => r.type.startsWith("edgeai:"));
     expect(imported.map((r) => [r.type, r.id]).sort()).toEqual(created.map((r) => [r.type, r.id]).sort());
+    for (const original of created) {
+      const copy = imported.find((r) => r.type === original.type && r.id === original.id)!;
+      const label = `${original.type} ${original.id}`;
+      for (const part of ["inputs", "outputs"] as const)
+        for (const [key, value] of Object.entries(original[part] ?? {})) if (isSecretInState(value) && copy[part]?.[key] !== undefined) expect(isSecretInState(copy[part][key]), `${label}: ${part}.${key} is secret`).toBe(true);
+      if (!options.sameInputs) continue;
+      const compared = Object.keys(original.inputs).filter((key) => ![...AWAIT_KEYS, "importId"].includes(key) && !isSecretInState(original.inputs[key]));
+      const declared = Object.fromEntries(compared.map((key) => [key, original.inputs[key]]));
+      expect(projectOnto(declared, copy.inputs), `${label}: the inputs imported`).toEqual(declared);
+    }
   } finally {
     cleanup(importer.dir);
   }

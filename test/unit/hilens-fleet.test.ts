@@ -294,6 +294,20 @@ describe("DeploymentJob against the emulator", () => {
     await handlers.delete(DEPLOYMENT, deployment.id, deployment.outs!);
     await handlers.delete(DEVICE, device.id, device.outs!);
   });
+
+  it("an import (no previous inputs, `<deploymentId>/<id>`) reads the task's schedule whole and its own task ID, as the program declared them", async () => {
+    const device = await onlineDevice("scheduled-host");
+    const deployment = await handlers.create(DEPLOYMENT, await checked(DEPLOYMENT, deploymentArgs({ name: "scheduled", nodeIds: [device.id] })));
+    const streams = [{ input: { type: "camera", data: { rtspUrl: "rtsp://10.0.0.5/live" } }, outputs: [{ type: "dis", data: { streamName: "detections" } }] }];
+    const startTimeInfo = { startTime: "08:00", frequency: "daily", dayTimeFrame: [{ start: "08:00", stop: "18:00" }] };
+    const inputs = await checked(JOB, { deploymentId: deployment.id, name: "day-shift", streams, taskId: "gate-7", startTimeInfo });
+    const job = await handlers.create(JOB, inputs);
+    const imported = await handlers.read(JOB, `${deployment.id}/${job.id}`, {});
+    expect(imported.inputs).toMatchObject({ deploymentId: deployment.id, name: "day-shift", taskId: "gate-7", startTimeInfo });
+    await handlers.delete(JOB, job.id, job.outs!);
+    await handlers.delete(DEPLOYMENT, deployment.id, deployment.outs!);
+    await handlers.delete(DEVICE, device.id, device.outs!);
+  });
 });
 
 describe("functions", () => {

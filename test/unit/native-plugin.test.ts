@@ -51,6 +51,25 @@ describe("the edgeai plugin's provider", () => {
     await edgeaiProvider.delete!(made.id, cmUrn, read.props);
   });
 
+  it("an imported secret's values, read back, are marked secret in its inputs too, so state encrypts them", async () => {
+    const secUrn = urn("edgeai:hilens:Secret", "creds");
+    const made = await edgeaiProvider.create!(secUrn, { name: "db-creds", secrets: [{ key: "PASSWORD", value: "pa55" }], tags: [] });
+    const read = await edgeaiProvider.read!(made.id, secUrn, undefined);
+    const sealed = { [specialSigKey]: specialSecretSig, value: [{ key: "PASSWORD", value: "pa55" }] };
+    expect(read.inputs.secrets).toEqual(sealed);
+    expect(read.props.secrets).toEqual(sealed);
+    await edgeaiProvider.delete!(made.id, secUrn, read.props);
+  });
+
+  it("an imported device comes back with the platform that manages it (§5.1.1's filter), not the default; its one-time package cannot be read again", async () => {
+    const devUrn = urn("edgeai:hilens:Device", "edge");
+    const made = await edgeaiProvider.create!(devUrn, { name: "ief-camera", provider: "ief", enableGpu: false, enableNpu: false, logConfigs: [], tags: [], enabled: true, skipAwait: false });
+    const read = await edgeaiProvider.read!(made.id, devUrn, undefined);
+    expect(read.inputs).toMatchObject({ name: "ief-camera", provider: "ief" });
+    expect(read.props.package).toBeUndefined();
+    await edgeaiProvider.delete!(made.id, devUrn, read.props);
+  });
+
   it("a scene map's import ID must carry its file's sha256 (§4.19 reads a map only through its file), and says so before any request", async () => {
     const before = env.emu.requests.length;
     await expect(edgeaiProvider.read!("42", urn("edgeai:octopus:SceneMap", "map"), {})).rejects.toThrow('edgeai:octopus:SceneMap: import ID "42" must be <file.sha256>/<id>: the documented paths need file.sha256 to find the object');
