@@ -99,6 +99,14 @@ export interface ResourceDefinition<S extends z.ZodObject<any> = z.ZodObject<any
    * branch's dataset): `pulumi import` then takes `<scope>/…/<id>` (e.g. `<datasetId>/<name>`).
    */
   importScope?: readonly (keyof z.infer<S> & string)[];
+  /**
+   * Required inputs the documented read never returns (a job's `dataSource`, an import's
+   * `agreementConfirm`). Created objects hold them in state; an object `pulumi import`ed does not,
+   * and its value is unknown rather than different: the program's value is then recorded by an
+   * in-place update, where an immutable field would otherwise replace the object. Required only:
+   * the absence of an optional one also means "not set", which a replacement must still follow.
+   */
+  writeOnly?: readonly (keyof z.infer<S> & string)[];
   /** Names are unique server-side, so a replacement that keeps the name must delete first. */
   uniqueName?: keyof z.infer<S> & string;
   /**

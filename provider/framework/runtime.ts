@@ -99,7 +99,9 @@ const impl = {
     const diffed = Object.keys(def.inputs.shape).filter((key) => key !== "importId" && !(AWAIT_KEYS as readonly string[]).includes(key));
     const changed = diffed.filter((key) => news[key] === UNKNOWN || containsUnknown(news[key]) || !same(olds[key], news[key]));
     const replaceWhen = (def.replaceWhen ?? {}) as Record<string, (olds: unknown, news: unknown) => boolean>;
-    const replaces = changed.filter((key) => (def.immutable as readonly string[]).includes(key) || replaceWhen[key]?.(olds[key], news[key]));
+    // A write-only input missing from the previous outputs was never read (an imported object): recorded, not a reason to replace.
+    const unread = (key: string) => ((def.writeOnly ?? []) as readonly string[]).includes(key) && olds[key] === undefined;
+    const replaces = changed.filter((key) => !unread(key) && ((def.immutable as readonly string[]).includes(key) || replaceWhen[key]?.(olds[key], news[key])));
     const keepsName = def.uniqueName !== undefined && !changed.includes(def.uniqueName);
     // Shown in the preview's Diagnostics (on the stack's row, prefixed with this resource's type and name).
     if (replaces.length) ctx().log(`will be replaced: ${replacementReasons(def, replaces, news)}`);

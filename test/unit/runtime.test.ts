@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { configure, handlers } from "../../provider/framework/runtime";
 import { UNKNOWN } from "../../provider/framework/validate";
+import { definitions } from "../../provider/registry";
 
 const SECRET = "edgeai:hilens:Secret";
 
@@ -74,5 +75,12 @@ describe("diff", () => {
   it("does not replace when only importId changes", async () => {
     const result = await handlers.diff(CONFIG_MAP, "1", olds, { ...olds, importId: "1" });
     expect(result.changes).toBe(false);
+  });
+});
+
+describe("writeOnly inputs", () => {
+  it("are required: only then does a missing old value mean an imported object, not an unset field whose addition must replace", () => {
+    const optional = definitions.flatMap((def) => ((def.writeOnly ?? []) as string[]).filter((key) => def.inputs.shape[key].isOptional()).map((key) => `${def.service}.${def.name}.${key}`));
+    expect(optional).toEqual([]);
   });
 });
