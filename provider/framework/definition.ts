@@ -107,6 +107,12 @@ export interface ResourceDefinition<S extends z.ZodObject<any> = z.ZodObject<any
    * the absence of an optional one also means "not set", which a replacement must still follow.
    */
   writeOnly?: readonly (keyof z.infer<S> & string)[];
+  /**
+   * Values the service gives an input the program leaves unset (a tag's top-level parent). An
+   * imported object's state holds them, as the read returns them; a program that leaves the field
+   * unset matches them rather than changing (and, for an immutable field, replacing) the object.
+   */
+  serverDefaults?: { [K in keyof z.infer<S>]?: readonly z.infer<S>[K][] };
   /** Names are unique server-side, so a replacement that keeps the name must delete first. */
   uniqueName?: keyof z.infer<S> & string;
   /**

@@ -97,7 +97,10 @@ const impl = {
   async diff(type: string, _id: string, olds: Props, news: Props): Promise<FieldDiff> {
     const def = definitionOf(type);
     const diffed = Object.keys(def.inputs.shape).filter((key) => key !== "importId" && !(AWAIT_KEYS as readonly string[]).includes(key));
-    const changed = diffed.filter((key) => news[key] === UNKNOWN || containsUnknown(news[key]) || !same(olds[key], news[key]));
+    const serverDefaults = (def.serverDefaults ?? {}) as Record<string, readonly unknown[]>;
+    // Left unset, a field holding what the service gives by default (as an imported object's state does) is unchanged.
+    const defaulted = (key: string) => news[key] === undefined && (serverDefaults[key] ?? []).some((value) => same(olds[key], value));
+    const changed = diffed.filter((key) => news[key] === UNKNOWN || containsUnknown(news[key]) || (!same(olds[key], news[key]) && !defaulted(key)));
     const replaceWhen = (def.replaceWhen ?? {}) as Record<string, (olds: unknown, news: unknown) => boolean>;
     // A write-only input missing from the previous outputs was never read (an imported object): recorded, not a reason to replace.
     const unread = (key: string) => ((def.writeOnly ?? []) as readonly string[]).includes(key) && olds[key] === undefined;

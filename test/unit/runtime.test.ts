@@ -84,3 +84,16 @@ describe("writeOnly inputs", () => {
     expect(optional).toEqual([]);
   });
 });
+
+describe("serverDefaults: a field the program leaves unset", () => {
+  const TAG = "edgeai:octopus:DataTag";
+  const program = { name: "fog", isTag: true, simulationTags: [] };
+
+  it("matches the value the service gives it by default, as an imported tag's state holds it (no replacement)", async () => {
+    for (const parentId of [15000000, 0]) expect(await handlers.diff(TAG, "7", { ...program, parentId }, program)).toMatchObject({ changes: false, replaces: [] });
+  });
+
+  it("still replaces the tag when it leaves a category the program had set (it moves to the top level)", async () => {
+    expect(await handlers.diff(TAG, "7", { ...program, parentId: 10004 }, program)).toMatchObject({ changes: true, replaces: ["parentId"] });
+  });
+});
