@@ -101,14 +101,21 @@ export interface ResourceDefinition<S extends z.ZodObject<any> = z.ZodObject<any
    */
   importScope?: readonly InputPath<z.infer<S>>[];
   /**
-   * Inputs the service never answers (no call returns them, e.g. a scene map's `version`): an
-   * imported object's state lacks them. The diff does not count such a field as changed while the
+   * Required inputs the service never answers (no call returns them: a scene map's `version`, a
+   * job's `dataSource`, an import task's `ak`/`sk`): an imported object's state lacks them. The diff does not count such a field as changed while the
    * old state has no value for it, so the `import` option with the program's value neither fails
    * nor replaces. The next `up` (nothing to change) records the program's value as the resource's
    * input, its outputs staying the imported ones: the native plugin's diff and refresh take the
-   * value from the inputs while the outputs lack it.
+   * value from the inputs while the outputs lack it. Required only (a unit test checks): the
+   * absence of an optional input also means "not set", which a change must still follow.
    */
   unreadable?: readonly (keyof z.infer<S> & string)[];
+  /**
+   * Values the service gives an input the program leaves unset (a tag's top-level parent). An
+   * imported object's state holds them, as the read returns them; a program that leaves the field
+   * unset matches them rather than changing (and, for an immutable field, replacing) the object.
+   */
+  serverDefaults?: { [K in keyof z.infer<S>]?: readonly z.infer<S>[K][] };
   /** Names are unique server-side, so a replacement that keeps the name must delete first. */
   uniqueName?: keyof z.infer<S> & string;
   /**

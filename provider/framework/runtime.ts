@@ -106,7 +106,11 @@ const impl = {
     const diffed = Object.keys(def.inputs.shape).filter((key) => key !== "importId" && !(AWAIT_KEYS as readonly string[]).includes(key));
     // A field the service never answers is absent after an import: the program's value is not a change.
     const unreadable = (def.unreadable ?? []) as readonly string[];
-    const changed = diffed.filter((key) => !(unreadable.includes(key) && olds[key] === undefined) && (news[key] === UNKNOWN || containsUnknown(news[key]) || !same(olds[key], news[key])));
+    const unread = (key: string) => unreadable.includes(key) && olds[key] === undefined;
+    const serverDefaults = (def.serverDefaults ?? {}) as Record<string, readonly unknown[]>;
+    // Left unset, a field holding what the service gives by default (as an imported object's state does) is unchanged.
+    const defaulted = (key: string) => news[key] === undefined && (serverDefaults[key] ?? []).some((value) => same(olds[key], value));
+    const changed = diffed.filter((key) => !unread(key) && (news[key] === UNKNOWN || containsUnknown(news[key]) || (!same(olds[key], news[key]) && !defaulted(key))));
     const replaceWhen = (def.replaceWhen ?? {}) as Record<string, (olds: unknown, news: unknown) => boolean>;
     const replaces = changed.filter((key) => (def.immutable as readonly string[]).includes(key) || replaceWhen[key]?.(olds[key], news[key]));
     const keepsName = def.uniqueName !== undefined && !changed.includes(def.uniqueName);

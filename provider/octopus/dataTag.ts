@@ -51,6 +51,8 @@ export const dataTagDefinition = defineResource({
   inputs,
   outputs,
   immutable: ["parentId", "isTag"],
+  // §4.17.2: a tag created without parent_id sits at the top level, under 15000000 (or 0).
+  serverDefaults: { parentId: [15000000, 0] },
   uniqueName: "name",
   identity: { by: "name", doc: "its name, unique in the project (a duplicate is refused with 409 octopus.101005, Octopus §4.17)", find: (ctx, i) => idByName(ctx.octopus, `GET ${DATA_TAGS}`, i.name, { exact_name: i.name }) },
   api: restApi<Inputs>({

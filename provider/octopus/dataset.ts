@@ -76,6 +76,8 @@ export const datasetDefinition = defineResource({
   inputs,
   outputs,
   immutable: ["name", "dataType", "datasetForm", "sourceDatasetId", "dataSource", "description", "labelFormat", "dataSourceInfo", "labelTaged"],
+  // §4.3.2 label_taged: true only for datasets made from the annotation service; otherwise false.
+  serverDefaults: { labelTaged: [false] },
   uniqueName: "name",
   identity: { by: "name", doc: "its name, unique in the project (a duplicate is refused with octopus.202201, Octopus §4.3.2, table 7-6)", find: (ctx, i) => idByName(ctx.octopus, `GET ${DATASETS}`, i.name) },
   api: restApi<Inputs>({

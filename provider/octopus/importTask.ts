@@ -164,6 +164,7 @@ export const importTaskDefinition = defineResource({
   inputs,
   outputs,
   immutable: ["type", "path", "packages", "agreementConfirm", "opendataProcessorConfig", "desensitizeProcessorConfig"],
+  unreadable: ["agreementConfirm", "ak", "sk"],
   secrets: ["ak", "sk"],
   identity: {
     by: "new",

@@ -138,7 +138,7 @@ const rest = restApi<Inputs>({
       envs: i.envs,
     }),
   idOf: (res) => idText(res.item),
-  // §4.12.5 echoes neither data_source nor priority (read from the queue while queued): they cannot drift otherwise.
+  // §4.12.5 echoes neither data_source (write-only) nor priority (read from the queue while queued): they cannot drift otherwise.
   fromBody: ({ item: j, queued }) => ({
     inputs: compact({
       dataId: j.data_id,
@@ -270,6 +270,7 @@ export const jobDefinition = defineResource({
   inputs,
   outputs,
   immutable: ["dataId", "dataSource", "processorId", "warehouseFilters", "warehouseId", "envs"],
+  unreadable: ["dataSource"],
   identity: {
     by: "new",
     doc: "the jobs on the same data with the same operator, listed before creating (§4.12.1 `data_id` filter; jobs have no name, nothing in the request is unique): after a lost answer, the new one is the job made",

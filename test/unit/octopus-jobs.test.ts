@@ -413,3 +413,31 @@ describe("a create whose answer is lost is sent once and the new object adopted"
     expect(created.outs).not.toHaveProperty("importId");
   });
 });
+
+describe("pulumi import: what the documented read never returns is not a change (nor a reason to replace)", () => {
+  /** The program's inputs as check hands them to diff, and the state `pulumi import` keeps (a read with no properties). */
+  async function imported(type: string, id: string, program: Props) {
+    const news = (await handlers.check(type, {}, program)).inputs as Props;
+    const olds = (await handlers.read(type, id, {})).props as Props;
+    return { olds, news, diff: await handlers.diff(type, id, olds, news) };
+  }
+
+  it("a job's dataSource (§4.12.5 does not echo it): no change, while a real change of it still replaces the job (a finished job's priority, read only from the queue, is an update that records it)", async () => {
+    const args = jobArgs(await operator("import-diff"));
+    const { id } = await createJob(args);
+    const { olds, news, diff } = await imported(JOB, id, args);
+    expect(olds).not.toHaveProperty("dataSource");
+    expect(diff).toMatchObject({ changed: ["priority"], replaces: [] });
+    const recorded = { ...olds, dataSource: "DATA_WAREHOUSE" };
+    expect((await handlers.diff(JOB, id, recorded, { ...news, dataSource: "DATA_PACKAGE" })).replaces).toEqual(["dataSource"]);
+  });
+
+  it("an import task's agreement and OBS key pair: no change", async () => {
+    await setTiming({ duration_ms: 0 });
+    const args = { ...OBS, path: `${OBS.path}-imported`, packages: ["drive-9"] };
+    const { id } = await createImport(args);
+    const { olds, diff } = await imported(IMPORT, id, args);
+    expect(olds).not.toHaveProperty("agreementConfirm");
+    expect(diff).toMatchObject({ changes: false, replaces: [] });
+  });
+});

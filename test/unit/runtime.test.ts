@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { configure, handlers } from "../../provider/framework/runtime";
 import { UNKNOWN } from "../../provider/framework/validate";
+import { definitions } from "../../provider/registry";
 
 const SECRET = "edgeai:hilens:Secret";
 
@@ -74,5 +75,25 @@ describe("diff", () => {
   it("does not replace when only importId changes", async () => {
     const result = await handlers.diff(CONFIG_MAP, "1", olds, { ...olds, importId: "1" });
     expect(result.changes).toBe(false);
+  });
+});
+
+describe("unreadable inputs", () => {
+  it("are required: only then does a missing old value mean an imported object, not an unset field whose addition must replace", () => {
+    const optional = definitions.flatMap((def) => ((def.unreadable ?? []) as string[]).filter((key) => def.inputs.shape[key].isOptional()).map((key) => `${def.service}.${def.name}.${key}`));
+    expect(optional).toEqual([]);
+  });
+});
+
+describe("serverDefaults: a field the program leaves unset", () => {
+  const TAG = "edgeai:octopus:DataTag";
+  const program = { name: "fog", isTag: true, simulationTags: [] };
+
+  it("matches the value the service gives it by default, as an imported tag's state holds it (no replacement)", async () => {
+    for (const parentId of [15000000, 0]) expect(await handlers.diff(TAG, "7", { ...program, parentId }, program)).toMatchObject({ changes: false, replaces: [] });
+  });
+
+  it("still replaces the tag when it leaves a category the program had set (it moves to the top level)", async () => {
+    expect(await handlers.diff(TAG, "7", { ...program, parentId: 10004 }, program)).toMatchObject({ changes: true, replaces: ["parentId"] });
   });
 });
