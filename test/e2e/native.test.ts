@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULTS, Emulator } from "../../emulator";
 import { TensorbayClient } from "../../provider/client/tensorbay";
 import { resolveConfig } from "../../provider/config";
-import { cleanup, consoleClient, createStack, exampleStack, expectImportedElsewhere, startEmulatorForTests, TestStack, ResourceSpec } from "./harness";
+import { cleanup, consoleClient, createStack, exampleStack, startEmulatorForTests, TestStack, ResourceSpec } from "./harness";
 import { huaweiRead, tensorbayGet } from "./server-state";
 
 const REPOS = "/v1.0/{project_id}/common/image-registry/image-repos";
@@ -70,7 +70,9 @@ const FIRST: Ladder = { suffix: "a", description: "first", dataset: "traffic" };
 const UPDATED: Ladder = { ...FIRST, description: "second" };
 const REPLACED: Ladder = { ...UPDATED, suffix: "b", repoVisibility: "PUBLIC", dataset: "traffic_2" };
 
-describe("pulumi-edgeai/native: the ladder for HiLens, Octopus and TensorBay resources through the plugin", () => {
+// Every resource's own ladder runs through the plugin too, in its service's file (`forEachDelivery`),
+// ending with a `pulumi import` of every object it made. This file holds what only the plugin does.
+describe("pulumi-edgeai/native: what the plugin shows that dynamic resources cannot (a detailed diff, replace reasons on the resource, the import option)", () => {
   let t: TestStack;
   let out: Record<string, any>;
 
@@ -190,74 +192,6 @@ describe("moving a stack from dynamic to native resources: out of the state, the
   });
 });
 
-const app = {
-  name: "detector",
-  appUrl: "swr.cn-north-4.myhuaweicloud.com/vision/detector:1.0",
-  resources: { limits: { cpu: 0.5, memory: 256 } },
-};
-
-/**
- * One resource of each type but those that need objects only the emulator's seed routes make
- * (data packages, the skill market: DataScene, DataPackageTags, SkillOrder) and those that destroy
- * leaves in Octopus, which has no delete for them (SceneMap §4.19, SimulationScene §4.18). The
- * category and the tag are both DataTags.
- */
-const CATALOGUE: ResourceSpec[] = [
-  { name: "ws", type: "hilens.Workspace", args: { name: "catalogue" } },
-  { name: "cm", type: "hilens.ConfigMap", args: { name: "cat-config", configs: [{ key: "MODEL", value: "yolo" }], workspaceId: { $ref: "ws.workspaceId" } } },
-  { name: "sec", type: "hilens.Secret", args: { name: "cat-secret", secrets: [{ key: "TOKEN", value: "cat-SENTINEL-token" }], workspaceId: { $ref: "ws.workspaceId" } } },
-  { name: "dev", type: "hilens.Device", args: { name: "cat-camera", workspaceId: { $ref: "ws.workspaceId" } } },
-  { name: "dep", type: "hilens.Deployment", args: { name: "cat-app", nodeIds: [{ $ref: "dev.id" }], template: { configs: { restartPolicy: "Always" }, apps: [app] } } },
-  {
-    name: "job",
-    type: "hilens.DeploymentJob",
-    args: { deploymentId: { $ref: "dep.id" }, name: "cat-stream", streams: [{ input: { type: "camera", data: { rtspUrl: "rtsp://10.0.0.5/live" } }, outputs: [{ type: "dis", data: { streamName: "people" } }] }] },
-  },
-  { name: "category", type: "octopus.DataTag", args: { name: "scenes", isTag: false } },
-  { name: "tag", type: "octopus.DataTag", args: { name: "rainy-night", parentId: { $ref: "category.id" } } },
-  { name: "ods", type: "octopus.Dataset", args: { name: "lidar-frames", datasetForm: "DATASET", dataSource: "OBS", dataType: "POINT_CLOUD", labelFormat: "OCTOPUS" } },
-  { name: "odv", type: "octopus.DatasetVersion", args: { datasetId: { $ref: "ods.id" }, agreementConfirm: true, bucketName: "octopus-raw", bucketPath: "lidar/2024/", description: "nightly" } },
-  { name: "repo", type: "octopus.ImageRepo", args: { name: "cat-images", scope: "DATA_CONVERSION" } },
-  { name: "ver", type: "octopus.ImageRepoVersion", args: { repoId: { $ref: "repo.id" }, description: "cleaner image" } },
-  {
-    name: "op",
-    type: "octopus.Operator",
-    args: { name: "lidar-cleaner", outputType: "DATA_SET", visibility: "PRIVATE", imageRepoId: { $ref: "repo.id" }, imageVersion: { $ref: "ver.version" }, config: { command: "python clean.py" } },
-  },
-  {
-    name: "store",
-    type: "tensorbay.StorageConfig",
-    args: { name: "oss_raw", type: "oss", filePath: "datasets/traffic", endpoint: "oss-cn-qingdao.aliyuncs.com", accesskeyId: "LTAI-test-id", accesskeySecret: "oss-SENTINEL-secret", bucketName: "frames" },
-  },
-  { name: "tds", type: "tensorbay.Dataset", args: { name: "cat_traffic", configName: { $ref: "store.name" } } },
-  { name: "commit", type: "tensorbay.Commit", args: { datasetId: { $ref: "tds.id" }, title: "Initial commit" } },
-  { name: "branch", type: "tensorbay.Branch", args: { datasetId: { $ref: "tds.id" }, name: "hot_fix", commit: { $ref: "commit.commitId" } } },
-  { name: "tbtag", type: "tensorbay.Tag", args: { datasetId: { $ref: "tds.id" }, name: "v1", commit: { $ref: "commit.commitId" } } },
-  { name: "note", type: "tensorbay.DatasetNote", args: { datasetId: { $ref: "tds.id" }, branchName: { $ref: "branch.name" }, isContinuous: true } },
-];
-
-describe("pulumi-edgeai/native: every resource type through the plugin", () => {
-  let t: TestStack;
-
-  it("up creates one of each type; a second preview shows no changes", async () => {
-    t = await nativeStack("native-catalogue");
-    t.declare(CATALOGUE);
-    await t.up();
-    const types = JSON.parse(await t.exportState()).deployment.resources.map((r: { type: string }) => r.type).filter((type: string) => type.startsWith("edgeai:"));
-    expect(new Set(types).size).toBe(new Set(CATALOGUE.map((r) => r.type)).size);
-    expect(noChanges(await t.previewChanges())).toEqual([]);
-  });
-
-  it("pulumi import brings every object into another stack by its ID (with its scope for nested objects)", async () => {
-    await expectImportedElsewhere(t, "native-importer");
-  });
-
-  it("destroy leaves the emulator empty", async () => {
-    await t.destroy();
-    expect(emulator.store.count()).toBe(0);
-  });
-});
-
 describe("examples/yaml-fleet: a plain Pulumi YAML program on the plugin, installed with `pulumi plugin install … --file`", () => {
   it("pulumi up deploys the fleet, a second preview shows no changes, destroy removes it", async () => {
     const before = emulator.store.count();
@@ -282,32 +216,5 @@ describe("examples/yaml-fleet: a plain Pulumi YAML program on the plugin, instal
     expect(imported.generatedCode).toMatch(/byHand:\s+type: edgeai:hilens:ConfigMap\s+properties:[\s\S]*name: made-by-hand/);
     await stack.destroy();
     expect(emulator.store.count()).toBe(before);
-  });
-});
-
-describe("pulumi-edgeai/native: the types built on objects only the emulator's seed routes make (a recorded data package, the skill market)", () => {
-  const T0 = 1_700_000_000_000;
-  let t: TestStack;
-  let seeded: number;
-
-  it("up creates a data scene, package tags and a skill order; a second preview shows no changes; pulumi import brings each into another stack", async () => {
-    const { packages } = await emulator.control("POST", `/__emulator/octopus/${DEFAULTS.projectId}/data`, { packages: [{ name: "highway-run", vehicle_name: "car-7", start_time: T0, end_time: T0 + 60_000, storage_size: 2048 }] });
-    const [skill] = (await huaweiRead(emulator, "/v1/skill-market/skills", { charge_models: "0" })).data;
-    seeded = emulator.store.count();
-    t = await nativeStack("native-seeded");
-    t.declare([
-      { name: "tag", type: "octopus.DataTag", args: { name: "take-over" } },
-      { name: "seg", type: "octopus.DataScene", args: { dpkId: packages[0], start: T0 + 5_000, end: T0 + 15_000, tagIds: [{ $ref: "tag.id" }] } },
-      { name: "labels", type: "octopus.DataPackageTags", args: { dpkId: packages[0], tagIds: [{ $ref: "tag.id" }] } },
-      { name: "order", type: "hilens.SkillOrder", args: { skillId: skill.skill_id, amount: 1 } },
-    ]);
-    await t.up();
-    expect(noChanges(await t.previewChanges())).toEqual([]);
-    await expectImportedElsewhere(t, "native-seeded-importer");
-  });
-
-  it("destroy removes what the stack made but the order, which the skill market cannot cancel (§5.9)", async () => {
-    await t.destroy();
-    expect(emulator.store.count()).toBe(seeded + 1);
   });
 });
