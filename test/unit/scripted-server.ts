@@ -13,6 +13,10 @@ export interface ScriptedAnswer {
   body?: string | object;
   /** Close the connection instead of answering. */
   drop?: true;
+  /** Answer only after this long. */
+  delayMs?: number;
+  /** Send the headers and half the body at once, the rest after this long. */
+  stallBodyMs?: number;
 }
 
 export interface SeenRequest {
@@ -45,7 +49,15 @@ export async function startScriptedServer(): Promise<ScriptedServer> {
       const next = queue.shift() ?? { body: {} };
       if (next.drop) return void req.socket.destroy();
       const body = next.body === undefined ? "" : typeof next.body === "string" ? next.body : JSON.stringify(next.body);
-      res.writeHead(next.status ?? 200, next.headers ?? {}).end(body);
+      const send = () => {
+        if (res.destroyed) return;
+        res.writeHead(next.status ?? 200, next.headers ?? {});
+        if (!next.stallBodyMs) return void res.end(body);
+        res.write(body.slice(0, body.length / 2));
+        setTimeout(() => res.destroyed || res.end(body.slice(body.length / 2)), next.stallBodyMs);
+      };
+      if (next.delayMs) setTimeout(send, next.delayMs);
+      else send();
     });
   });
   server.on("connection", (s) => {
