@@ -70,6 +70,12 @@ describe("AK/SK signer edge cases, still byte for byte with the official signer"
     expect(parseAuthorization(ours("GET", host, "/v1.0/p1/x", {}, undefined, extra))?.signedHeaders).toEqual(["content-md5", "host", "x-language", "x-project-id", "x-sdk-date"]);
   });
 
+  it("orders header names by code unit as the official signer does, '-' before '_' before letters", () => {
+    const extra = { "X_Trace": "t", "X-Trace": "u", "Xa": "v", "x-Project-Id": "p1" };
+    expect(ours("GET", host, "/v1.0/p1/x", {}, undefined, extra)).toBe(official("GET", host, "/v1.0/p1/x", {}, undefined, extra));
+    expect(parseAuthorization(ours("GET", host, "/v1.0/p1/x", {}, undefined, extra))?.signedHeaders).toEqual(["host", "x-project-id", "x-sdk-date", "x-trace", "x_trace", "xa"]);
+  });
+
   it("a path segment that is not valid percent-encoding is signed as it is written", () => {
     const headers = { "X-Sdk-Date": DATE, host };
     const signed = authorization({ method: "GET", path: "/v1/100%zz/a", headers }, AK, SK);
