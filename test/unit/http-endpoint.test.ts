@@ -75,6 +75,12 @@ describe("answers", () => {
     expect(empty.message).toBe("svc GET /x failed: HTTP 400 HTTP.400: no error body");
   });
 
+  it("a GET answered 500 is retried", async () => {
+    srv.answer({ status: 500 });
+    expect((await endpoint().ep.request({ method: "GET", path: "/x" })).status).toBe(200);
+    expect(srv.seen).toHaveLength(2);
+  });
+
   it("a 4xx other than 429 is reported at once, not retried", async () => {
     srv.answer({ status: 404, body: { error_code: "X.404", error_msg: "no such thing" } });
     const err = (await failure(endpoint().ep.request({ method: "GET", path: "/x" }))) as ApiError;
@@ -89,7 +95,9 @@ describe("retries", () => {
     vi.spyOn(Math, "random").mockReturnValue(0.5);
     srv.answer({ status: 503 }, { status: 503 }, { status: 503 });
     const { ep, log } = endpoint({ backoffMs: 200 });
+    const started = Date.now();
     await ep.request({ method: "GET", path: "/things" });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(650);
     expect(log).toEqual([
       "svc GET /things: HTTP 503; retrying in 0.1s (attempt 2 of 4)",
       "svc GET /things: HTTP 503; retrying in 0.2s (attempt 3 of 4)",
@@ -226,6 +234,28 @@ describe("a slow answer", () => {
     srv.answer({ body: { items: [1, 2, 3] }, stallBodyMs: 1_000 });
     const err = await failure(endpoint({ maxRetries: 0, timeoutMs: 200 }).ep.request({ method: "GET", path: "/stalled" }));
     expect(err.message).toMatch(/^svc GET \/stalled: cannot reach the svc endpoint .*: Body Timeout Error; 1 attempt made$/);
+  });
+});
+
+describe("a failure before any answer", () => {
+  const sendFails = (...errors: Error[]) => {
+    const send = vi.spyOn(Endpoint.prototype as unknown as { send: () => Promise<never> }, "send");
+    for (const err of errors) send.mockRejectedValueOnce(err);
+    return send;
+  };
+
+  it("that is not a known network failure is reported at once, as it came", async () => {
+    const send = sendFails(new Error("certificate has expired"), new Error(""));
+    const { ep } = endpoint({ maxRetries: 1 });
+    expect((await failure(ep.request({ method: "GET", path: "/x" }))).message).toBe(`svc GET /x: cannot reach the svc endpoint ${srv.url} (set by TEST_ENDPOINT): certificate has expired; 1 attempt made`);
+    expect((await failure(ep.request({ method: "GET", path: "/x" }))).message).toBe(`svc GET /x: cannot reach the svc endpoint ${srv.url} (set by TEST_ENDPOINT): ; 1 attempt made`);
+    expect(send).toHaveBeenCalledTimes(2);
+  });
+
+  it("a connection reset by Node itself (not undici) is retried for a GET", async () => {
+    const send = sendFails(Object.assign(new Error("read ECONNRESET"), { code: "ECONNRESET" }));
+    expect((await endpoint().ep.request({ method: "GET", path: "/x" })).status).toBe(200);
+    expect(send).toHaveBeenCalledTimes(2);
   });
 });
 

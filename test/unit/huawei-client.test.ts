@@ -2,7 +2,7 @@
  * The Huawei clients (HiLens, Octopus, IAM token auth) against a scripted loopback server: which
  * credential is chosen and what it puts on the wire, what vendor error bodies become, paging.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { AKSKSigner } from "@huaweicloud/huaweicloud-sdk-core/auth/AKSKSigner";
 import { HuaweiServiceClient, IamPasswordAuth, fillPath, huaweiAuth } from "../../provider/client/huawei";
 import { octopusClient, listAllOctopus, isInUse } from "../../provider/client/octopus";
@@ -18,6 +18,9 @@ beforeAll(async () => {
 afterAll(() => srv.close());
 beforeEach(() => {
   srv.seen.length = 0;
+});
+afterEach(() => {
+  vi.restoreAllMocks();
 });
 
 /** A configuration from environment variables, with every endpoint on the scripted server. */
@@ -54,6 +57,18 @@ describe("AK/SK requests", () => {
     expect(sent.headers.authorization).toContain("SignedHeaders=content-type;host;x-sdk-date;x-security-token,");
   });
 
+  it("a refused signature is final: signing again would not change it", async () => {
+    srv.answer({ status: 401, body: { error_code: "APIGW.0301", error_msg: "Incorrect IAM authentication information" } });
+    const err = await failure(hilens().call("GET /v3/{project_id}/ai-mgr/configmaps"));
+    expect(err.message).toBe(`hilens GET /v3/${PROJECT}/ai-mgr/configmaps failed: HTTP 401 APIGW.0301: Incorrect IAM authentication information. The request was sent with an AK/SK signature (from HW_ACCESS_KEY, HW_SECRET_KEY)`);
+    expect(srv.seen).toHaveLength(1);
+  });
+
+  it("a request id is read from X-Request-Id", async () => {
+    srv.answer({ status: 404, headers: { "X-Request-Id": "req-7" }, body: { error_code: "HIL.404", error_msg: "gone" } });
+    expect(((await failure(hilens().call("GET /v3/{project_id}/x"))) as ApiError).requestId).toBe("req-7");
+  });
+
   it("without a security token send none", async () => {
     await hilens().call("GET /v3/{project_id}/ai-mgr/configmaps");
     expect(srv.seen[0].headers["x-security-token"]).toBeUndefined();
@@ -78,6 +93,11 @@ describe("which credential is used", () => {
     expect(huaweiAuth(config(AKSK)).description).toBe("an AK/SK signature (from HW_ACCESS_KEY, HW_SECRET_KEY)");
     const fromStack = resolveConfig((k) => ({ userName: "alice", password: "pw", domainName: "corp", region: "cn-north-4", projectId: PROJECT })[k as string], {});
     expect(huaweiAuth(fromStack).description).toBe("an IAM token issued for a user name and password (from edgeai:userName, edgeai:password, edgeai:domainName)");
+  });
+
+  it("settings given in code, without their sources, are named by their config keys", () => {
+    const { sources: _, ...inCode } = config({ ...AKSK, HW_SECURITY_TOKEN: "t" });
+    expect(huaweiAuth(inCode).description).toBe("an AK/SK signature with a security token (temporary AK/SK) (from edgeai:accessKey, edgeai:secretKey, edgeai:securityToken)");
   });
 
   it("a user name and password without a domain, or nothing at all, is refused before any request", () => {
@@ -125,10 +145,31 @@ describe("IAM password auth", () => {
 
     srv.seen.length = 0;
     const undated = hilens(PASSWORD);
-    srv.answer(tokenAnswer("undated"));
+    srv.answer({ ...tokenAnswer("undated"), body: {} });
     await undated.call("GET /v3/{project_id}/ai-mgr/workspaces");
     await undated.call("GET /v3/{project_id}/ai-mgr/workspaces");
     expect(tokensAsked()).toHaveLength(1);
+  });
+
+  it("renews a token the service refuses before its time, once", async () => {
+    srv.answer(tokenAnswer("revoked", 3_600_000), { status: 401 }, tokenAnswer("renewed", 3_600_000));
+    await hilens(PASSWORD).call("GET /v3/{project_id}/ai-mgr/workspaces");
+    expect(srv.seen.map((r) => `${r.method} ${r.url} ${r.headers["x-auth-token"] ?? ""}`.trim())).toEqual([
+      "POST /v3/auth/tokens",
+      `GET /v3/${PROJECT}/ai-mgr/workspaces revoked`,
+      "POST /v3/auth/tokens",
+      `GET /v3/${PROJECT}/ai-mgr/workspaces renewed`,
+    ]);
+  });
+
+  it("a token expiring exactly a minute from now is already renewed", async () => {
+    const now = Date.now();
+    vi.spyOn(Date, "now").mockReturnValue(now);
+    const client = hilens(PASSWORD);
+    srv.answer({ status: 201, headers: { "X-Subject-Token": "edge" }, body: { token: { expires_at: new Date(now + 60_000).toISOString() } } }, {}, tokenAnswer("next", 3_600_000));
+    await client.call("GET /v3/{project_id}/ai-mgr/workspaces");
+    await client.call("GET /v3/{project_id}/ai-mgr/workspaces");
+    expect(tokensAsked()).toHaveLength(2);
   });
 
   it("asks once for requests sent at the same time", async () => {
@@ -180,6 +221,8 @@ describe("Huawei error bodies", () => {
     ["neither", { unrelated: 1 }, "HTTP.400: no error body"],
     ["plain text", "upstream said no", "HTTP.400: upstream said no"],
     ["long plain text, cut to 300 characters", "x".repeat(400), `HTTP.400: ${"x".repeat(300)}`],
+    ["a JSON null", "null", "HTTP.400: no error body"],
+    ["no body", undefined, "HTTP.400: no error body"],
   ])("%s", async (_title, body, expected) => {
     srv.answer({ status: 400, body, headers: { "X-Openstack-Request-Id": "os-1" } });
     const err = await failure(hilens().call("GET /v3/{project_id}/x"));
@@ -246,8 +289,10 @@ describe("Octopus", () => {
     srv.answer({ body: { payload: { list: [{ id: 1 }, { id: 2 }], page_info: { total: 2 } } } });
     expect(await listAllOctopus(octopus(), "GET /v1.0/{project_id}/repos")).toEqual([{ id: 1 }, { id: 2 }]);
     expect(srv.seen.map((r) => r.url)).toEqual([`/v1.0/${PROJECT}/repos?limit=100&offset=0`]);
-    srv.answer({ body: { payload: { list: [{ id: 1 }], page_info: { total: 2 } } } }, { body: { payload: { list: [{ id: 2 }] } } });
+    srv.seen.length = 0;
+    srv.answer({ body: { payload: { list: [{ id: 1 }], page_info: { total: 2 } } } }, { body: { payload: { list: [{ id: 2 }], page_info: { total: 2 } } } });
     expect(await listAllOctopus(octopus(), "GET /v1.0/{project_id}/repos", { pageSize: 1 })).toHaveLength(2);
+    expect(srv.seen).toHaveLength(2);
   });
 
   it("'in use' is 409 octopus.000143 or octopus.400009 (§7.2), nothing else", () => {

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { TensorbayClient, TENSORBAY_PAGE_SIZE } from "../../provider/client/tensorbay";
-import { EndpointError } from "../../provider/client/errors";
+import { EndpointError, InputError } from "../../provider/client/errors";
 import { resolveConfig } from "../../provider/config";
 import { startScriptedServer, ScriptedServer } from "./scripted-server";
 
@@ -20,6 +20,28 @@ beforeEach(() => {
 
 const client = (env: Record<string, string> = {}) => new TensorbayClient(resolveConfig(() => undefined, { TENSORBAY_ACCESS_KEY: KEY, TENSORBAY_ENDPOINT: srv.url + "/open-api", HW_MAX_RETRIES: "0", ...env }));
 const failure = (p: Promise<unknown>) => p.then(() => expect.unreachable("the request succeeded"), (e: Error) => e);
+
+describe("the TensorBay access key", () => {
+  it("is required, and must have a documented prefix; neither failure shows the value", () => {
+    expect(() => new TensorbayClient(resolveConfig(() => undefined, {}))).toThrow(new InputError("edgeai: no TensorBay access key: set edgeai:tensorbayAccessKey (as a secret) or TENSORBAY_ACCESS_KEY"));
+    expect(() => client({ TENSORBAY_ACCESS_KEY: "accesskey-lowercase-prefix" })).toThrow(
+      new InputError('edgeai:tensorbayAccessKey (TENSORBAY_ACCESS_KEY) is not a TensorBay access key: it must start with "Accesskey-" or "ACCESSKEY-" (the value is not shown)'),
+    );
+  });
+
+  it("picks the site by its prefix when no endpoint is set", () => {
+    const site = (key: string) => new TensorbayClient(resolveConfig(() => undefined, { TENSORBAY_ACCESS_KEY: key })).endpoint.baseUrl;
+    expect(site("Accesskey-" + "b".repeat(32))).toBe("https://gas.graviti.cn/gatewayv2/tensorbay-open-api");
+    expect(site("ACCESSKEY-" + "b".repeat(32))).toBe("https://gas.graviti.com/gatewayv2/tensorbay-open-api");
+  });
+
+  it("and the endpoint, set in code without their sources, are named by their config keys", () => {
+    const { sources: _, ...inCode } = resolveConfig(() => undefined, { TENSORBAY_ACCESS_KEY: KEY, TENSORBAY_ENDPOINT: srv.url });
+    const c = new TensorbayClient(inCode);
+    expect(c.endpoint.family.credential).toBe("the TensorBay access key, X-Token (from edgeai:tensorbayAccessKey)");
+    expect(c.endpoint.options.source).toBe("set by edgeai:tensorbayEndpoint");
+  });
+});
 
 describe("TensorBay requests", () => {
   it("carry the access key as X-Token under the configured root", async () => {
@@ -55,6 +77,8 @@ describe("TensorBay error bodies", () => {
     ["neither", { success: false }, "HTTP.400: no error body"],
     ["plain text", "gateway says no", "HTTP.400: gateway says no"],
     ["long plain text, cut to 300 characters", "y".repeat(301), `HTTP.400: ${"y".repeat(300)}`],
+    ["a JSON null", "null", "HTTP.400: no error body"],
+    ["no body", undefined, "HTTP.400: no error body"],
   ])("%s", async (_title, body, expected) => {
     srv.answer({ status: 400, body });
     expect((await failure(client().call("POST /v1/datasets"))).message).toBe(`tensorbay POST /v1/datasets failed: HTTP 400 ${expected}`);
@@ -73,8 +97,15 @@ describe("TensorBay lists", () => {
   it("without totalCount walk until a short page; an empty answer is an empty list", async () => {
     srv.answer({ body: { datasets: page(0, TENSORBAY_PAGE_SIZE) } }, { body: { datasets: page(TENSORBAY_PAGE_SIZE, 1) } });
     expect(await client().listAll("GET /v1/datasets", "datasets")).toHaveLength(TENSORBAY_PAGE_SIZE + 1);
+    expect(srv.seen.map((r) => r.url)).toEqual(["/open-api/v1/datasets?offset=0&limit=128", "/open-api/v1/datasets?offset=128&limit=128"]);
     srv.answer({ status: 200 });
     expect(await client().listAll("GET /v1/datasets", "datasets")).toEqual([]);
+  });
+
+  it("go on after a full page while totalCount is not reached", async () => {
+    srv.answer({ body: { datasets: page(0, TENSORBAY_PAGE_SIZE), totalCount: 130 } }, { body: { datasets: page(TENSORBAY_PAGE_SIZE, 2), totalCount: 130 } });
+    expect(await client().listAll("GET /v1/datasets", "datasets")).toHaveLength(130);
+    expect(srv.seen).toHaveLength(2);
   });
 
   it("findByName sends the name as an escaped LIKE pattern and returns only the exact name", async () => {
