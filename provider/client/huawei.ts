@@ -84,6 +84,7 @@ export class IamPasswordAuth implements HuaweiAuth {
 
 /** `{"error_code","error_msg"}` bodies, as every Huawei service (and its API gateway) answers. */
 export function huaweiErrorOf(status: number, body: any): [string, string] {
+  // Stryker disable next-line ConditionalExpression: equivalent, a string or number body has none of these properties either.
   if (body && typeof body === "object") {
     const code = body.error_code ?? body.code ?? body.error?.code;
     // HiLens deployment operations answer `error_message` (§5.3.1-5.3.5), the rest `error_msg`.

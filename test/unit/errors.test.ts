@@ -44,6 +44,20 @@ describe("expected errors", () => {
     expect(pulumi.RunError.isInstance(new TypeError("x is undefined"))).toBe(false);
   });
 
+  it("an unreachable endpoint is one too, and the marker stays out of what the error serialises to", () => {
+    const err = new EndpointError("hilens", "https://h.test", undefined, 2, "ECONNREFUSED", "hilens GET /x");
+    expect(pulumi.RunError.isInstance(err)).toBe(true);
+    expect(Object.keys(new InputError("bad"))).toEqual(["name"]);
+    expect(JSON.stringify(new InputError("bad"))).toBe('{"name":"InputError"}');
+  });
+
+  it("hidden twice stay hidden, and code that sets their stack later still can", () => {
+    const err = hideStack(hideStack(new InputError("edgeai: bad input"))) as Error;
+    expect(String(err)).toBe("InputError");
+    err.stack = "set later";
+    expect(err.stack).toBe("set later");
+  });
+
   it("print as `Name: message` in the provider, with no stack frames; bugs keep theirs", () => {
     const expected = hideStack(new InputError("edgeai: bad input")) as Error;
     expect(`${expected}: ${expected.stack}`).toBe("InputError: edgeai: bad input");

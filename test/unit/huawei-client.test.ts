@@ -149,6 +149,13 @@ describe("IAM password auth", () => {
     await undated.call("GET /v3/{project_id}/ai-mgr/workspaces");
     await undated.call("GET /v3/{project_id}/ai-mgr/workspaces");
     expect(tokensAsked()).toHaveLength(1);
+
+    srv.seen.length = 0;
+    const bodiless = hilens(PASSWORD);
+    srv.answer(tokenAnswer("bodiless"));
+    await bodiless.call("GET /v3/{project_id}/ai-mgr/workspaces");
+    await bodiless.call("GET /v3/{project_id}/ai-mgr/workspaces");
+    expect(tokensAsked()).toHaveLength(1);
   });
 
   it("renews a token the service refuses before its time, once", async () => {
