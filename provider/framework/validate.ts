@@ -16,7 +16,9 @@ export function containsUnknown(value: unknown): boolean {
 function valueAt(root: unknown, path: PropertyKey[]): unknown {
   let v: any = root;
   for (const key of path) {
+    // Stryker disable next-line ConditionalExpression,OptionalChaining: equivalent, zod reports an issue at the value that fails, never below a string (the unknown marker) or a missing value.
     if (v === UNKNOWN) return UNKNOWN;
+    // Stryker disable next-line OptionalChaining: as above.
     v = v?.[key as any];
   }
   return v;

@@ -11,6 +11,7 @@ describe("customTimeouts as wait limits", () => {
     expect(durationMs("30s")).toBe(30_000);
     expect(durationMs("1h30m")).toBe(5_400_000);
     expect(durationMs("1.5h")).toBe(5_400_000);
+    expect(durationMs("1.25h")).toBe(4_500_000);
     expect(durationMs("250ms")).toBe(250);
     expect(durationMs("2m10s500ms")).toBe(130_500);
   });

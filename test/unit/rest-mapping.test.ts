@@ -129,7 +129,7 @@ describe("API bodies in snake_case, arguments in camelCase", () => {
   it("renames keys at every depth and back, dropping undefined values", () => {
     const args = { workspaceId: "w", nodeList: [{ hostName: "h1", gpuCount: 2 }], labels: { appName: "x" }, skipped: undefined, version2Id: "v" };
     const body = toSnake(args);
-    expect(body).toEqual({ workspace_id: "w", node_list: [{ host_name: "h1", gpu_count: 2 }], labels: { app_name: "x" }, version2_id: "v" });
+    expect(body).toStrictEqual({ workspace_id: "w", node_list: [{ host_name: "h1", gpu_count: 2 }], labels: { app_name: "x" }, version2_id: "v" });
     expect(toCamel(body)).toEqual({ workspaceId: "w", nodeList: [{ hostName: "h1", gpuCount: 2 }], labels: { appName: "x" }, version2Id: "v" });
     expect(snakeOf("createdAt")).toBe("created_at");
     expect(camelOf("page_info_2x")).toBe("pageInfo2x");
@@ -138,7 +138,7 @@ describe("API bodies in snake_case, arguments in camelCase", () => {
   });
 
   it("compact drops only null and undefined at the top; prune at every depth", () => {
-    expect(compact({ a: null, b: undefined, c: 0, d: "", e: false, f: { g: null } })).toEqual({ c: 0, d: "", e: false, f: { g: null } });
-    expect(prune({ a: null, b: [{ c: undefined, d: 0 }, null], e: { f: null, g: "" } })).toEqual({ b: [{ d: 0 }, null], e: { g: "" } });
+    expect(compact({ a: null, b: undefined, c: 0, d: "", e: false, f: { g: null } })).toStrictEqual({ c: 0, d: "", e: false, f: { g: null } });
+    expect(prune({ a: null, b: [{ c: undefined, d: 0 }, null], e: { f: null, g: "" } })).toStrictEqual({ b: [{ d: 0 }, null], e: { g: "" } });
   });
 });

@@ -5,10 +5,10 @@
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { configure, handlers } from "../../provider/framework/runtime";
-import { defineResource, importIdField, NAME_KEY, NotReadyError, Props, ResourceDefinition } from "../../provider/framework/definition";
+import { configure, handlers, provider } from "../../provider/framework/runtime";
+import { defineResource, importIdField, NAME_KEY, NewObjectIdentity, NotReadyError, Props, ResourceDefinition } from "../../provider/framework/definition";
 import { awaitTimeoutsField, skipAwaitField } from "../../provider/framework/await";
-import { UNKNOWN } from "../../provider/framework/validate";
+import { UNKNOWN, containsUnknown } from "../../provider/framework/validate";
 import { progressLine, setProgressSink } from "../../provider/framework/progress";
 import { definitions } from "../../provider/registry";
 import { ApiError, InputError, OutcomeUnknownError } from "../../provider/client/errors";
@@ -34,6 +34,8 @@ const server = {
   fail: { create: [] as unknown[], read: [] as unknown[], update: [] as unknown[], delete: [] as unknown[], find: [] as unknown[] },
   /** The create's answer is lost after the object was made. */
   loseCreateAnswer: 0,
+  /** Another client adds a part while a part's create answer is lost. */
+  rivalPart: false,
 };
 function failNext(op: keyof typeof server.fail) {
   const err = server.fail[op].shift();
@@ -123,12 +125,13 @@ const part: ResourceDefinition = defineResource({
   identity: { by: "new", doc: "the new part of the widget", candidates: async (_ctx, i) => [...(partsByWidget.get(i.widgetId) ?? [])] },
   api: {
     async create(_ctx, i) {
+      server.calls.push(`create part ${i.widgetId}`);
+      failNext("create");
       const id = `p${server.next++}`;
       partsByWidget.set(i.widgetId, [...(partsByWidget.get(i.widgetId) ?? []), id]);
       if (server.loseCreateAnswer > 0) {
         server.loseCreateAnswer--;
-        // Another client adds a part meanwhile.
-        partsByWidget.get(i.widgetId)!.push(`p${server.next++}`);
+        if (server.rivalPart) partsByWidget.get(i.widgetId)!.push(`p${server.next++}`);
         throw lost();
       }
       return { id, state: { id } };
@@ -137,7 +140,10 @@ const part: ResourceDefinition = defineResource({
       server.calls.push(`read part ${i.widgetId}/${id}`);
       return (partsByWidget.get(i.widgetId) ?? []).includes(id) ? { inputs: { widgetId: i.widgetId, kind: "bolt" }, state: { id } } : undefined;
     },
-    async delete() {},
+    async delete(_ctx, id, i) {
+      server.calls.push(`delete part ${i.widgetId}/${id}`);
+      partsByWidget.set(i.widgetId, (partsByWidget.get(i.widgetId) ?? []).filter((p) => p !== id));
+    },
   },
 });
 
@@ -179,6 +185,8 @@ beforeEach(async () => {
   server.calls = [];
   for (const q of Object.values(server.fail)) q.length = 0;
   server.loseCreateAnswer = 0;
+  server.rivalPart = false;
+  (part.identity as NewObjectIdentity<Props>).whenFound = undefined;
   server.next = 1;
   partsByWidget.clear();
   printed = [];
@@ -199,6 +207,10 @@ describe("check", () => {
   it("answers the inputs with defaults applied and the resource's name and provider kept", async () => {
     const result = await handlers.check(WIDGET, {}, { name: "gear", [NAME_KEY]: "my-gear", __provider: PROVIDER });
     expect(result).toEqual({ inputs: { name: "gear", size: 1, skipAwait: false, [NAME_KEY]: "my-gear", __provider: PROVIDER } });
+  });
+
+  it("drops inputs the type does not take, and works without old inputs", async () => {
+    expect((await handlers.check(WIDGET, undefined as never, { name: "gear", colour: "red" })).inputs).toEqual({ name: "gear", size: 1, skipAwait: false });
   });
 
   it("names the type, the field path and the rule of each failure", async () => {
@@ -233,7 +245,17 @@ describe("check", () => {
 describe("diff", () => {
   const olds = { name: "gear", size: 2, zone: "a", labels: { team: "x" }, skipAwait: false, id: "w1", status: "ACTIVE", __provider: "old" };
 
+  it("labels its preview lines with the resource's name from the old state when the new inputs lack it", async () => {
+    await handlers.diff(WIDGET, "w1", { ...olds, [NAME_KEY]: "old-name" }, { ...olds, zone: "b" });
+    expect(printed).toEqual(['edgeai:hilens:TestWidget "old-name": will be replaced: "zone" (changes; cannot change in place)']);
+  });
+
+  it("of a type without a unique name never deletes first", async () => {
+    expect(await handlers.diff(PART, "p1", { widgetId: "w1", kind: "bolt" }, { widgetId: "w2", kind: "bolt" })).toMatchObject({ replaces: ["widgetId"], deleteBeforeReplace: false });
+  });
+
   it("lists the changed inputs; server fields, waits, importId and null versus unset are not changes", async () => {
+    expect(await handlers.diff(WIDGET, "w1", { ...olds, zone: null }, { ...olds, zone: undefined })).toMatchObject({ changes: false });
     expect(await handlers.diff(WIDGET, "w1", { ...olds, description: null }, { ...olds, awaitTimeouts: { create: "5m" }, skipAwait: true, importId: "w1", __provider: "new" })).toEqual({
       changes: false,
       replaces: [],
@@ -247,7 +269,9 @@ describe("diff", () => {
   it("replaces on an immutable input, deleting first when the unique name stays, and says why in the preview", async () => {
     expect(await handlers.diff(WIDGET, "w1", olds, { ...olds, zone: "b", [NAME_KEY]: "my-gear" })).toEqual({ changes: true, replaces: ["zone"], deleteBeforeReplace: true, changed: ["zone"] });
     expect(printed).toEqual(['edgeai:hilens:TestWidget "my-gear": will be replaced: "zone" (changes; cannot change in place)']);
+    printed = [];
     expect(await handlers.diff(WIDGET, "w1", olds, { ...olds, name: "cog", zone: "b" })).toMatchObject({ replaces: ["name", "zone"], deleteBeforeReplace: false });
+    expect(printed).toEqual(['edgeai:hilens:TestWidget: will be replaced: "name" (changes; cannot change in place), "zone" (changes; cannot change in place)']);
   });
 
   it("replaces when a change goes the way the definition cannot make in place, and only then", async () => {
@@ -266,6 +290,12 @@ describe("create", () => {
   it("answers the inputs and server fields as outputs, with the resource's name", async () => {
     const result = await handlers.create(WIDGET, { ...(await checked(WIDGET, { name: "gear", zone: "a" })), [NAME_KEY]: "my-gear" });
     expect(result).toEqual({ id: "w1", outs: { name: "gear", size: 1, zone: "a", skipAwait: false, id: "w1", status: "ACTIVE", secretCode: "code-w1", [NAME_KEY]: "my-gear" } });
+  });
+
+  it("that fails with a plain error leaves it as it is, with no partial-create properties", async () => {
+    server.fail.create.push(new ApiError("hilens", "POST", "/widgets", 400, "HIL.400", "bad"));
+    const err = await failure(handlers.create(WIDGET, { ...(await checked(WIDGET, { name: "gear" })), [NAME_KEY]: "my-gear" }));
+    expect((err as Error & { properties?: unknown }).properties).toBeUndefined();
   });
 
   it("of a taken name says how to adopt the existing object, naming its ID when it can be found", async () => {
@@ -296,7 +326,9 @@ describe("create", () => {
     server.loseCreateAnswer = 1;
     const result = await handlers.create(WIDGET, await checked(WIDGET, { name: "gear", labels: { team: "x" } }));
     expect(result.id).toBe("w1");
-    expect(server.calls.filter((c) => c.startsWith("create"))).toHaveLength(1);
+    // The create would have waited for the widget: the adoption still does (an update), and no importId is recorded.
+    expect(server.calls).toEqual(["create gear", "read w1", "update w1"]);
+    expect(result.outs).not.toHaveProperty("importId");
     expect(printed).toEqual(['edgeai:hilens:TestWidget: object "gear": no answer to POST /widgets (socket hang up); found it (id w1), adopting']);
   });
 
@@ -323,6 +355,12 @@ describe("create", () => {
     expect(err.properties).toMatchObject({ name: "gear", __provider: PROVIDER });
   });
 
+  it("whose answer was lost adopts a same-named object that lacks only what is set after the create", async () => {
+    server.objects.set("w7", { name: "gear", size: 1, labels: {}, status: "ACTIVE" });
+    server.fail.create.push(lost());
+    expect((await handlers.create(WIDGET, await checked(WIDGET, { name: "gear", labels: { team: "x" } }))).id).toBe("w7");
+  });
+
   it("whose answer was lost does not take over a same-named object that differs from what it sent", async () => {
     server.objects.set("w7", { name: "gear", size: 9, status: "ACTIVE" });
     server.fail.create.push(lost());
@@ -335,15 +373,34 @@ describe("create", () => {
   });
 
   it("whose answer was lost, of an object found by what is new, adopts the one new object; two new ones are refused", async () => {
-    server.loseCreateAnswer = 0;
     partsByWidget.set("w1", ["p0"]);
-    const made = await handlers.create(PART, await checked(PART, { widgetId: "w1", kind: "bolt" }));
-    expect(made.id).toBe("p1");
     server.loseCreateAnswer = 1;
+    const made = await handlers.create(PART, await checked(PART, { widgetId: "w1", kind: "bolt" }));
+    expect(made).toEqual({ id: "p1", outs: { widgetId: "w1", kind: "bolt", id: "p1" } });
+    expect(printed).toEqual(["edgeai:hilens:TestPart: object: no answer to POST /widgets (socket hang up); found it (id p1), adopting"]);
+    server.loseCreateAnswer = 1;
+    server.rivalPart = true;
     const err = await failure(handlers.create(PART, await checked(PART, { widgetId: "w1", kind: "bolt" })));
     expect(err.message).toBe(
       "edgeai:hilens:TestPart: a create's answer was lost and 2 new matching objects appeared meanwhile (p2, p3): another client creates in the same place; adopt the right one with `importId`",
     );
+  });
+
+  it("whose answer was lost, of an object whose answer cannot be read again, deletes what was made and creates it anew", async () => {
+    (part.identity as NewObjectIdentity<Props>).whenFound = "recreate";
+    server.loseCreateAnswer = 1;
+    const made = await handlers.create(PART, await checked(PART, { widgetId: "w1", kind: "bolt" }));
+    expect(made.id).toBe("p2");
+    expect(server.calls).toEqual(["create part w1", "delete part w1/p1", "create part w1"]);
+    expect(partsByWidget.get("w1")).toEqual(["p2"]);
+    expect(printed[0]).toBe("edgeai:hilens:TestPart: object: no answer to POST /widgets (socket hang up); found it (id p1), but what the answer carried cannot be read again: deleting it to create it anew");
+  });
+
+  it("refused as a name conflict, of an object without a unique name, is the service's error", async () => {
+    server.fail.create.push(new ApiError("hilens", "POST", "/parts", 409, "HIL.409", "busy"));
+    const err = await failure(handlers.create(PART, await checked(PART, { widgetId: "w1", kind: "bolt" })));
+    expect(err).toBeInstanceOf(ApiError);
+    expect((err as Error & { properties?: unknown }).properties).toBeUndefined();
   });
 
   it("whose answer was lost, of an object that cannot be looked up, is not sent again", async () => {
@@ -359,6 +416,13 @@ describe("importId", () => {
     const result = await handlers.create(WIDGET, await checked(WIDGET, { name: "gear", zone: "a", size: 3, importId: "w5" }));
     expect(result).toEqual({ id: "w5", outs: { name: "gear", zone: "a", size: 3, skipAwait: false, id: "w5", status: "UPDATED", importId: "w5" } });
     expect(server.calls).toEqual(["read w5", "update w5"]);
+  });
+
+  it("does not compare immutable inputs that the program or the object leaves unset", async () => {
+    server.objects.set("w5", { name: "gear", size: 1, zone: "b", status: "ACTIVE" });
+    expect((await handlers.create(WIDGET, await checked(WIDGET, { name: "gear", importId: "w5" }))).id).toBe("w5");
+    server.objects.set("w6", { name: "cog", size: 1, status: "ACTIVE" });
+    expect((await handlers.create(WIDGET, await checked(WIDGET, { name: "cog", zone: "a", importId: "w6" }))).id).toBe("w6");
   });
 
   it("of an object that already matches sends no update", async () => {
@@ -412,10 +476,16 @@ describe("read", () => {
     expect(server.calls).toEqual(["read part w1/p4"]);
   });
 
+  it("by an import ID whose own part holds a '/' keeps it", async () => {
+    partsByWidget.set("w1", ["p/4"]);
+    expect((await handlers.read(PART, "w1/p/4", {})).id).toBe("p/4");
+  });
+
   it("by an import ID without its scope is refused, saying what the ID must be", async () => {
     const message = 'edgeai:hilens:TestPart: import ID "p4" must be <widgetId>/<id>: the documented paths need widgetId to find the object';
     expect((await failure(handlers.read(PART, "p4", {}))).message).toBe(message);
     expect((await failure(handlers.read(PART, "/p4", {}))).message).toBe(message.replace('"p4"', '"/p4"'));
+    expect((await failure(handlers.read(PART, "w1/", {}))).message).toBe(message.replace('"p4"', '"w1/"'));
     expect(server.calls).toEqual([]);
   });
 });
@@ -429,10 +499,10 @@ describe("update", () => {
     expect(result).toEqual({ outs: { name: "gear", size: 2, skipAwait: false, id: "w1", status: "UPDATED", secretCode: "code-w1", [NAME_KEY]: "my-gear" } });
   });
 
-  it("refuses bad input before any request", async () => {
-    const err = await failure(handlers.update(WIDGET, "w1", olds, { name: "Gear", size: 1 }));
+  it("refuses bad input before any request, naming every failure", async () => {
+    const err = await failure(handlers.update(WIDGET, "w1", olds, { name: "Gear", size: 1.5 }));
     expect(err).toBeInstanceOf(InputError);
-    expect(err.message).toBe("edgeai:hilens:TestWidget: field \"name\": must be lowercase letters and '-'");
+    expect(err.message).toBe("edgeai:hilens:TestWidget: field \"name\": must be lowercase letters and '-'; edgeai:hilens:TestWidget: field \"size\": Invalid input: expected int, received number");
     expect(server.calls).toEqual([]);
   });
 
@@ -443,9 +513,21 @@ describe("update", () => {
     expect(err.properties).toEqual({ name: "gear", size: 2, skipAwait: false, id: "w1", status: "STARTING", secretCode: "code-w1", __provider: PROVIDER, [NAME_KEY]: "my-gear" });
   });
 
+  it("that fails with a plain error carries no partial-update properties", async () => {
+    server.objects.set("w1", { name: "gear", size: 1, status: "ACTIVE" });
+    server.fail.update.push(new ApiError("hilens", "PUT", "/widgets/w1", 400, "HIL.400", "bad"));
+    const err = await failure(handlers.update(WIDGET, "w1", olds, { ...(await checked(WIDGET, { name: "gear", size: 2 })), [NAME_KEY]: "my-gear" }));
+    expect((err as Error & { properties?: unknown }).properties).toBeUndefined();
+  });
+
+  it("of a type without in-place updates of an object gone meanwhile answers the inputs alone", async () => {
+    expect(await handlers.update(PART, "p4", { widgetId: "w1", kind: "bolt", id: "p4" }, await checked(PART, { widgetId: "w1", kind: "bolt" }))).toEqual({ outs: { widgetId: "w1", kind: "bolt", id: "p4" } });
+  });
+
   it("of a type without in-place updates reads the object again (finishing a partial create)", async () => {
     partsByWidget.set("w1", ["p4"]);
-    const result = await handlers.update(PART, "p4", { widgetId: "w1", kind: "bolt", id: "p4" }, await checked(PART, { widgetId: "w1", kind: "bolt" }));
+    // A partial create's outputs may lack the server fields: they come from the read.
+    const result = await handlers.update(PART, "p4", { widgetId: "w1", kind: "bolt" }, await checked(PART, { widgetId: "w1", kind: "bolt" }));
     expect(result).toEqual({ outs: { widgetId: "w1", kind: "bolt", id: "p4" } });
     expect(server.calls).toEqual(["read part w1/p4"]);
   });
@@ -469,5 +551,31 @@ describe("delete", () => {
 describe("an unknown resource type", () => {
   it("says the installed package may be older than the program", async () => {
     expect((await failure(handlers.create("edgeai:hilens:Nope", {}))).message).toBe("pulumi-edgeai: unknown resource type edgeai:hilens:Nope (is the installed pulumi-edgeai older than the program?)");
+  });
+});
+
+describe("configuration and the engine's entry points", () => {
+  it("a malformed TensorBay key fails when the provider is configured, before any resource", async () => {
+    await expect(configured({ ...SETTINGS, "edgeai:tensorbayAccessKey": "not-a-key" })).rejects.toThrow(InputError);
+  });
+
+  it("the provider of one type serves each operation for that type", async () => {
+    const served = provider(WIDGET);
+    expect((await served.check!({}, { name: "gear" })).inputs).toMatchObject({ name: "gear", size: 1 });
+    expect(await served.diff!("w1", { name: "gear", size: 1 }, { name: "gear", size: 2 })).toMatchObject({ changes: true, replaces: [] });
+    const made = await served.create({ ...(await checked(WIDGET, { name: "gear" })) });
+    expect(made.id).toBe("w1");
+    expect((await served.read!("w1", made.outs)).props).toMatchObject({ name: "gear" });
+    expect((await served.update!("w1", made.outs, { ...(await checked(WIDGET, { name: "gear", size: 2 })) })).outs).toMatchObject({ size: 2, status: "UPDATED" });
+    await served.delete!("w1", made.outs);
+    expect(server.objects.size).toBe(0);
+  });
+
+  it("values unknown in preview are found at any depth", () => {
+    expect(containsUnknown(UNKNOWN)).toBe(true);
+    expect(containsUnknown([1, [2, UNKNOWN]])).toBe(true);
+    expect(containsUnknown({ a: 1, b: { c: UNKNOWN } })).toBe(true);
+    expect(containsUnknown({ a: 1, b: [{ c: "known" }] })).toBe(false);
+    expect(containsUnknown(null)).toBe(false);
   });
 });
