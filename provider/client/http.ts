@@ -39,8 +39,9 @@ let proxied: { settings: string; agent: EnvHttpProxyAgent } | undefined;
  * is made again when the settings change.
  */
 function dispatcherFor(origin: string): Dispatcher {
-  // Stryker disable next-line StringLiteral: the "" fallback is equivalent (with no proxy set, the agent connects directly as the pool does); the separator is tested (proxy.test.ts).
-  const settings = PROXY_VARS.map((name) => process.env[name] ?? "").join("\n");
+  // Stryker disable next-line StringLiteral: equivalent, with no proxy set the agent connects directly as the pool does.
+  const values = PROXY_VARS.map((name) => process.env[name] ?? "");
+  const settings = values.join("\n");
   // Stryker disable next-line ConditionalExpression,MethodExpression: equivalent, EnvHttpProxyAgent without proxy settings connects directly too; the pool is only the cheaper path.
   if (!settings.trim()) return poolFor(origin);
   // Stryker disable next-line ConditionalExpression: equivalent, a new agent for unchanged settings routes the same; only connection reuse differs.
