@@ -224,14 +224,14 @@ describe("a POST, which may create a second object when repeated", () => {
 
 describe("a slow answer", () => {
   it("whose headers do not come within the timeout fails, naming the timeout", async () => {
-    srv.answer({ delayMs: 1_000 });
+    srv.answer({ delayMs: 5_000 });
     const err = await failure(endpoint({ maxRetries: 0, timeoutMs: 200 }).ep.request({ method: "GET", path: "/slow" }));
     expect(err).toBeInstanceOf(EndpointError);
     expect(err.message).toMatch(/^svc GET \/slow: cannot reach the svc endpoint .*: Headers Timeout Error; 1 attempt made$/);
   });
 
   it("whose body stalls longer than the timeout fails, naming the timeout", async () => {
-    srv.answer({ body: { items: [1, 2, 3] }, stallBodyMs: 1_000 });
+    srv.answer({ body: { items: [1, 2, 3] }, stallBodyMs: 5_000 });
     const err = await failure(endpoint({ maxRetries: 0, timeoutMs: 200 }).ep.request({ method: "GET", path: "/stalled" }));
     expect(err.message).toMatch(/^svc GET \/stalled: cannot reach the svc endpoint .*: Body Timeout Error; 1 attempt made$/);
   });
