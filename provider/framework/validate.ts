@@ -8,7 +8,7 @@ export const UNKNOWN: string = pulumi.runtime.unknownValue;
 
 export function containsUnknown(value: unknown): boolean {
   if (value === UNKNOWN) return true;
-  if (Array.isArray(value)) return value.some(containsUnknown);
+  // Arrays too: their values are their elements.
   if (value && typeof value === "object") return Object.values(value).some(containsUnknown);
   return false;
 }
