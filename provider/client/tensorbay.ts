@@ -33,6 +33,7 @@ export function tensorbayRoot(config: ProviderConfig, accessKey: string): string
 
 /** TensorBay errors are `{"code", "message"}` (Open API "Error code description"). */
 export function tensorbayErrorOf(status: number, body: any): [string, string] {
+  // Stryker disable next-line ConditionalExpression: equivalent, a string or number body has no code or message property either.
   if (body && typeof body === "object" && (body.code || body.message)) return [String(body.code ?? `HTTP.${status}`), String(body.message ?? "")];
   return [`HTTP.${status}`, typeof body === "string" && body ? body.slice(0, 300) : "no error body"];
 }

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import * as pulumi from "@pulumi/pulumi";
 import { resolveConfig, huaweiEndpointSource } from "../../provider/config";
 import { HuaweiServiceClient, huaweiAuth } from "../../provider/client/huawei";
-import { ApiError, EndpointError, InputError, hideStack, isExpectedError } from "../../provider/client/errors";
+import { ApiError, EndpointError, InputError, OutcomeUnknownError, hideStack, isAlreadyExists, isExpectedError, isNotFound } from "../../provider/client/errors";
 
 describe("an unreachable endpoint", () => {
   it("names the endpoint, the environment variable that set it, and the attempts made", async () => {
@@ -44,11 +44,56 @@ describe("expected errors", () => {
     expect(pulumi.RunError.isInstance(new TypeError("x is undefined"))).toBe(false);
   });
 
+  it("an unreachable endpoint is one too, and the marker stays out of what the error serialises to", () => {
+    const err = new EndpointError("hilens", "https://h.test", undefined, 2, "ECONNREFUSED", "hilens GET /x");
+    expect(pulumi.RunError.isInstance(err)).toBe(true);
+    expect(Object.keys(new InputError("bad"))).toEqual(["name"]);
+    expect(JSON.stringify(new InputError("bad"))).toBe('{"name":"InputError"}');
+  });
+
+  it("hidden twice stay hidden, and code that sets their stack later still can", () => {
+    const err = hideStack(hideStack(new InputError("edgeai: bad input"))) as Error;
+    expect(String(err)).toBe("InputError");
+    err.stack = "set later";
+    expect(err.stack).toBe("set later");
+  });
+
   it("print as `Name: message` in the provider, with no stack frames; bugs keep theirs", () => {
     const expected = hideStack(new InputError("edgeai: bad input")) as Error;
     expect(`${expected}: ${expected.stack}`).toBe("InputError: edgeai: bad input");
     const bug = hideStack(new TypeError("oops")) as Error;
     expect(isExpectedError(bug)).toBe(false);
     expect(bug.stack).toMatch(/\n\s+at /);
+  });
+});
+
+describe("what an error prints as", () => {
+  it("its kind and message; the request id and the endpoint's source only when known", () => {
+    expect(String(new ApiError("hilens", "GET", "/x", 400, "HIL.1", "bad", "req-1"))).toBe("ApiError: hilens GET /x failed: HTTP 400 HIL.1: bad (request id req-1)");
+    expect(String(new ApiError("hilens", "GET", "/x", 400, "HIL.1", "bad"))).toBe("ApiError: hilens GET /x failed: HTTP 400 HIL.1: bad");
+    expect(String(new OutcomeUnknownError("octopus", "POST", "/d", "socket hang up"))).toBe("OutcomeUnknownError: octopus POST /d: no usable answer (socket hang up); the request may have been carried out");
+    expect(String(new EndpointError("tensorbay", "https://t.test", undefined, 1, "ENOTFOUND", "tensorbay GET /v1"))).toBe("EndpointError: tensorbay GET /v1: cannot reach the tensorbay endpoint https://t.test: ENOTFOUND; 1 attempt made");
+    expect(String(hideStack(new OutcomeUnknownError("octopus", "POST", "/d", "x")))).toBe("OutcomeUnknownError");
+  });
+});
+
+describe("how the provider reads a refusal", () => {
+  const answered = (status: number, code: string) => new ApiError("octopus", "GET", "/x", status, code, "m");
+
+  it("not found: any 404, and the codes Octopus datasets and TensorBay answer with other statuses", () => {
+    expect(isNotFound(answered(404, "anything"))).toBe(true);
+    expect(isNotFound(answered(400, "octopus.202202"))).toBe(true);
+    expect(isNotFound(answered(400, "octopus.202205"))).toBe(true);
+    expect(isNotFound(answered(400, "ResourceNotExist"))).toBe(true);
+    expect(isNotFound(answered(400, "octopus.202201"))).toBe(false);
+    expect(isNotFound(Object.assign(new Error("gone"), { status: 404 }))).toBe(false);
+  });
+
+  it("name taken: any 409, and the codes of Octopus datasets and simulation scenes answered with 400", () => {
+    expect(isAlreadyExists(answered(409, "NameConflict"))).toBe(true);
+    expect(isAlreadyExists(answered(400, "octopus.202201"))).toBe(true);
+    expect(isAlreadyExists(answered(400, "octopus.107001"))).toBe(true);
+    expect(isAlreadyExists(answered(400, "octopus.202202"))).toBe(false);
+    expect(isAlreadyExists(Object.assign(new Error("taken"), { status: 409 }))).toBe(false);
   });
 });

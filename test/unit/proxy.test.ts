@@ -102,6 +102,16 @@ describe("proxies from the environment", () => {
     expect(err.message).toContain("cannot reach the hilens endpoint https://hilens.cn-north-4.myhuaweicloud.com (the default for region \"cn-north-4\" set by edgeai:region");
   });
 
+  it("a change of settings applies to the next request, even when a value only moves to another variable", async () => {
+    setProxy({ HTTP_PROXY: proxyUrl });
+    await client({ hilensEndpoint: emu.url }).call("GET /v3/{project_id}/ai-mgr/configmaps");
+    expect(seen.length).toBeGreaterThan(0);
+    seen = [];
+    setProxy({ NO_PROXY: proxyUrl });
+    await client({ hilensEndpoint: emu.url }).call("GET /v3/{project_id}/ai-mgr/configmaps");
+    expect(seen).toEqual([]);
+  });
+
   it("without proxy settings nothing goes through the proxy", async () => {
     setProxy({});
     await client({ hilensEndpoint: emu.url }).call("GET /v3/{project_id}/ai-mgr/configmaps");

@@ -150,4 +150,36 @@ describe("resource classes (mocked engine)", () => {
       spy.mockRestore();
     }
   });
+  it("a resource that waits takes its wait limits from customTimeouts, unless awaitTimeouts is set", async () => {
+    const { octopus } = await import("../../provider");
+    const version = (name: string, args: object, opts?: pulumi.CustomResourceOptions) => new octopus.ImageRepoVersion(name, { repoId: "1", version: "v1", waitForStatus: "PUSHED", ...args }, opts);
+    const waits = [version("waits", {}, { customTimeouts: { create: "20m", delete: "" } }), version("explicit", { awaitTimeouts: { create: "1m" } }, { customTimeouts: { create: "20m" } }), version("default", {})];
+    await Promise.all(waits.map((v) => output(v.id)));
+    const inputs = (name: string) => created.find((r) => r.name === name)!.inputs;
+    expect(inputs("waits").awaitTimeouts).toEqual({ create: "20m" });
+    expect(inputs("explicit").awaitTimeouts).toEqual({ create: "1m" });
+    expect(inputs("default").awaitTimeouts).toBeUndefined();
+  });
+
+  it("tells its own resources apart by type and delivery, also across copies of the package", async () => {
+    const { hilens } = await import("../../provider");
+    const native = await import("../../provider/native");
+    const ws = new hilens.Workspace("ws-kind", { name: "kind" });
+    const nativeWs = new native.hilens.Workspace("ws-native", { name: "kind-native" });
+    await Promise.all([output(ws.id), output(nativeWs.id)]);
+    expect(hilens.Workspace.isInstance(ws)).toBe(true);
+    expect(hilens.Workspace.isInstance(nativeWs)).toBe(false);
+    expect(native.hilens.Workspace.isInstance(nativeWs)).toBe(true);
+    expect(hilens.ConfigMap.isInstance(ws)).toBe(false);
+    expect(hilens.Workspace.isInstance(null)).toBe(false);
+    expect(hilens.Workspace.isInstance({ [Symbol.for("pulumi-edgeai:type")]: "edgeai:hilens:Workspace" })).toBe(true);
+    // The native resource registers the plugin's own type and carries no provider code or name.
+    const registered = created.find((r) => r.name === "ws-native")!;
+    expect(registered.type).toBe("edgeai:hilens:Workspace");
+    expect(Object.keys(registered.inputs)).not.toContain("__provider");
+    expect(Object.keys(registered.inputs)).not.toContain("__edgeaiName");
+    expect(created.find((r) => r.name === "ws-kind")!.inputs.__edgeaiName).toBe("ws-kind");
+    expect(hilens.Workspace.name).toBe("Workspace");
+    expect(await output(ws.workspaceId)).toBe("ws-kind-id");
+  });
 });

@@ -1,0 +1,116 @@
+/**
+ * The TensorBay client against a scripted loopback server: the key it sends, what error bodies
+ * become, where a refusal says the key came from, and paging by `totalCount`.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { TensorbayClient, TENSORBAY_PAGE_SIZE } from "../../provider/client/tensorbay";
+import { EndpointError, InputError } from "../../provider/client/errors";
+import { resolveConfig } from "../../provider/config";
+import { startScriptedServer, ScriptedServer } from "./scripted-server";
+
+const KEY = "Accesskey-" + "a".repeat(32);
+let srv: ScriptedServer;
+beforeAll(async () => {
+  srv = await startScriptedServer();
+});
+afterAll(() => srv.close());
+beforeEach(() => {
+  srv.seen.length = 0;
+});
+
+const client = (env: Record<string, string> = {}) => new TensorbayClient(resolveConfig(() => undefined, { TENSORBAY_ACCESS_KEY: KEY, TENSORBAY_ENDPOINT: srv.url + "/open-api", HW_MAX_RETRIES: "0", ...env }));
+const failure = (p: Promise<unknown>) => p.then(() => expect.unreachable("the request succeeded"), (e: Error) => e);
+
+describe("the TensorBay access key", () => {
+  it("is required, and must have a documented prefix; neither failure shows the value", () => {
+    expect(() => new TensorbayClient(resolveConfig(() => undefined, {}))).toThrow(new InputError("edgeai: no TensorBay access key: set edgeai:tensorbayAccessKey (as a secret) or TENSORBAY_ACCESS_KEY"));
+    expect(() => client({ TENSORBAY_ACCESS_KEY: "accesskey-lowercase-prefix" })).toThrow(
+      new InputError('edgeai:tensorbayAccessKey (TENSORBAY_ACCESS_KEY) is not a TensorBay access key: it must start with "Accesskey-" or "ACCESSKEY-" (the value is not shown)'),
+    );
+  });
+
+  it("picks the site by its prefix when no endpoint is set", () => {
+    const site = (key: string) => new TensorbayClient(resolveConfig(() => undefined, { TENSORBAY_ACCESS_KEY: key })).endpoint.baseUrl;
+    expect(site("Accesskey-" + "b".repeat(32))).toBe("https://gas.graviti.cn/gatewayv2/tensorbay-open-api");
+    expect(site("ACCESSKEY-" + "b".repeat(32))).toBe("https://gas.graviti.com/gatewayv2/tensorbay-open-api");
+  });
+
+  it("and the endpoint, set in code without their sources, are named by their config keys", () => {
+    const { sources: _, ...inCode } = resolveConfig(() => undefined, { TENSORBAY_ACCESS_KEY: KEY, TENSORBAY_ENDPOINT: srv.url });
+    const c = new TensorbayClient(inCode);
+    expect(c.endpoint.family.credential).toBe("the TensorBay access key, X-Token (from edgeai:tensorbayAccessKey)");
+    expect(c.endpoint.options.source).toBe("set by edgeai:tensorbayEndpoint");
+  });
+});
+
+describe("TensorBay requests", () => {
+  it("carry the access key as X-Token under the configured root", async () => {
+    await client().call("GET /v1/datasets/{datasetId}", { datasetId: "d1" });
+    expect(srv.seen[0].url).toBe("/open-api/v1/datasets/d1");
+    expect(srv.seen[0].headers["x-token"]).toBe(KEY);
+  });
+
+  it("a refused key is final (no token to renew) and the error names the setting it came from, not the key", async () => {
+    srv.answer({ status: 401, headers: { "X-Request-Id": "tb-1" }, body: { code: "Unauthorized", message: "bad key" } });
+    const err = await failure(client().call("GET /v1/datasets"));
+    expect(err.message).toBe("tensorbay GET /v1/datasets failed: HTTP 401 Unauthorized: bad key (request id tb-1). The request was sent with the TensorBay access key, X-Token (from TENSORBAY_ACCESS_KEY)");
+    expect(srv.seen).toHaveLength(1);
+    srv.answer({ status: 403, body: { code: "AccessDenied", message: "no" } });
+    const fromStack = new TensorbayClient(resolveConfig((k) => ({ tensorbayAccessKey: KEY, tensorbayEndpoint: srv.url, maxRetries: "0" })[k as string], {}));
+    expect((await failure(fromStack.call("GET /v1/datasets"))).message).toContain("(from edgeai:tensorbayAccessKey)");
+  });
+
+  it("an unreachable endpoint names the setting that chose it, or says the key's prefix did", async () => {
+    const set = await failure(client({ TENSORBAY_ENDPOINT: "http://127.0.0.1:1" }).call("GET /v1/datasets"));
+    expect(set).toBeInstanceOf(EndpointError);
+    expect(set.message).toMatch(/^tensorbay GET \/v1\/datasets: cannot reach the tensorbay endpoint http:\/\/127\.0\.0\.1:1 \(set by TENSORBAY_ENDPOINT\): /);
+    const byPrefix = new TensorbayClient(resolveConfig(() => undefined, { TENSORBAY_ACCESS_KEY: KEY }));
+    expect(byPrefix.endpoint.options.source).toBe("the site of the access key's prefix; override it with edgeai:tensorbayEndpoint (TENSORBAY_ENDPOINT)");
+  });
+});
+
+describe("TensorBay error bodies", () => {
+  it.each([
+    ["code and message", { code: "NameConflict", message: "taken" }, "NameConflict: taken"],
+    ["a message without a code", { message: "only text" }, "HTTP.400: only text"],
+    ["a code without a message", { code: "Forbidden" }, "Forbidden: "],
+    ["neither", { success: false }, "HTTP.400: no error body"],
+    ["plain text", "gateway says no", "HTTP.400: gateway says no"],
+    ["long plain text, cut to 300 characters", "y".repeat(301), `HTTP.400: ${"y".repeat(300)}`],
+    ["a JSON null", "null", "HTTP.400: no error body"],
+    ["no body", undefined, "HTTP.400: no error body"],
+  ])("%s", async (_title, body, expected) => {
+    srv.answer({ status: 400, body });
+    expect((await failure(client().call("POST /v1/datasets"))).message).toBe(`tensorbay POST /v1/datasets failed: HTTP 400 ${expected}`);
+  });
+});
+
+describe("TensorBay lists", () => {
+  const page = (from: number, count: number) => Array.from({ length: count }, (_, i) => ({ name: `d${from + i}` }));
+
+  it("stop at totalCount even after a full page", async () => {
+    srv.answer({ body: { datasets: page(0, TENSORBAY_PAGE_SIZE), totalCount: TENSORBAY_PAGE_SIZE } });
+    expect(await client().listAll("GET /v1/datasets", "datasets", { query: { name: "d" } })).toHaveLength(TENSORBAY_PAGE_SIZE);
+    expect(srv.seen.map((r) => r.url)).toEqual(["/open-api/v1/datasets?name=d&offset=0&limit=128"]);
+  });
+
+  it("without totalCount walk until a short page; an empty answer is an empty list", async () => {
+    srv.answer({ body: { datasets: page(0, TENSORBAY_PAGE_SIZE) } }, { body: { datasets: page(TENSORBAY_PAGE_SIZE, 1) } });
+    expect(await client().listAll("GET /v1/datasets", "datasets")).toHaveLength(TENSORBAY_PAGE_SIZE + 1);
+    expect(srv.seen.map((r) => r.url)).toEqual(["/open-api/v1/datasets?offset=0&limit=128", "/open-api/v1/datasets?offset=128&limit=128"]);
+    srv.answer({ status: 200 });
+    expect(await client().listAll("GET /v1/datasets", "datasets")).toEqual([]);
+  });
+
+  it("go on after a full page while totalCount is not reached", async () => {
+    srv.answer({ body: { datasets: page(0, TENSORBAY_PAGE_SIZE), totalCount: 130 } }, { body: { datasets: page(TENSORBAY_PAGE_SIZE, 2), totalCount: 130 } });
+    expect(await client().listAll("GET /v1/datasets", "datasets")).toHaveLength(130);
+    expect(srv.seen).toHaveLength(2);
+  });
+
+  it("findByName sends the name as an escaped LIKE pattern and returns only the exact name", async () => {
+    srv.answer({ body: { datasets: [{ name: "cars-2024" }, { name: "cars_2024" }], totalCount: 2 } });
+    expect(await client().findByName("GET /v1/datasets/{id}/branches", "datasets", "cars_2024", { id: "d1" })).toEqual({ name: "cars_2024" });
+    expect(srv.seen[0].url).toBe("/open-api/v1/datasets/d1/branches?name=cars%5C_2024&offset=0&limit=128");
+  });
+});
