@@ -99,6 +99,12 @@ export interface ResourceDefinition<S extends z.ZodObject<any> = z.ZodObject<any
    * branch's dataset): `pulumi import` then takes `<scope>/…/<id>` (e.g. `<datasetId>/<name>`).
    */
   importScope?: readonly (keyof z.infer<S> & string)[];
+  /**
+   * The input whose value is the object's ID, for an object that is part of another one (a
+   * dataset's notes and label catalog on a branch have the dataset's ID). It is one of
+   * `importScope`, and the import ID is the scope alone: `<datasetId>/<branchName>`.
+   */
+  idInput?: keyof z.infer<S> & string;
   /** Names are unique server-side, so a replacement that keeps the name must delete first. */
   uniqueName?: keyof z.infer<S> & string;
   /**

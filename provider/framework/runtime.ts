@@ -223,13 +223,25 @@ function replacementReasons(def: ResourceDefinition, replaces: string[], news: P
     .join(", ");
 }
 
+/** What `pulumi import` takes for this type: `<id>`, `<datasetId>/<id>`, or the scope alone when the ID is one of its inputs (`idInput`). */
+export function importIdFormat(def: ResourceDefinition): string {
+  return [...(def.importScope ?? []).map((key) => `<${key}>`), ...(def.idInput ? [] : ["<id>"])].join("/");
+}
+
+/** The import ID of an object (`importIdFormat` filled in from its ID and inputs): the inverse of `locate`. */
+export function importIdOf(def: ResourceDefinition, id: string, inputs: Props): string {
+  return [...(def.importScope ?? []).map((key) => String(inputs[key])), ...(def.idInput ? [] : [id])].join("/");
+}
+
 /** An import ID → the object's ID and the scope inputs it carries (`<datasetId>/<name>` for `importScope: ["datasetId"]`). */
 function locate(def: ResourceDefinition, importId: string): { id: string; scope: Props } {
   const keys = (def.importScope ?? []) as readonly string[];
   const parts = importId.split("/");
-  if (parts.length <= keys.length || parts.slice(0, keys.length).some((p) => p === ""))
-    throw new InputError(`${token(def)}: import ID "${importId}" must be ${[...keys.map((k) => `<${k}>`), "<id>"].join("/")}: the documented paths need ${keys.join(", ")} to find the object`);
-  return { id: parts.slice(keys.length).join("/"), scope: Object.fromEntries(keys.map((k, i) => [k, parts[i]])) };
+  const fits = def.idInput ? parts.length === keys.length : parts.length > keys.length;
+  if (!fits || parts.slice(0, keys.length).some((p) => p === ""))
+    throw new InputError(`${token(def)}: import ID "${importId}" must be ${importIdFormat(def)}: the documented paths need ${keys.join(", ")} to find the object`);
+  const scope: Props = Object.fromEntries(keys.map((k, i) => [k, parts[i]]));
+  return { id: def.idInput ? String(scope[def.idInput]) : parts.slice(keys.length).join("/"), scope };
 }
 
 /**

@@ -14,6 +14,7 @@ import { HuaweiServiceClient, huaweiAuth } from "../../provider/client/huawei";
 import { octopusClient } from "../../provider/client/octopus";
 import { resolveConfig } from "../../provider/config";
 import { token } from "../../provider/framework/definition";
+import { importIdOf } from "../../provider/framework/runtime";
 import { definitions } from "../../provider/registry";
 
 const ROOT = resolve(__dirname, "../..");
@@ -97,10 +98,7 @@ export function forEachDelivery(story: (delivery: Delivery) => void): void {
 export async function expectImportedElsewhere(t: TestStack, name: string): Promise<void> {
   const created: { type: string; urn: string; id: string; inputs: Record<string, unknown> }[] = JSON.parse(await t.exportState()).deployment.resources.filter((r: { type: string }) => r.type.startsWith("edgeai:"));
   if (created.length === 0) throw new Error(`${name}: the stack holds no edgeai resource to import (is it a native stack?)`);
-  const importId = (r: (typeof created)[number]) => {
-    const scope = (definitions.find((d) => token(d) === r.type)?.importScope ?? []) as string[];
-    return [...scope.map((key) => String(r.inputs[key])), r.id].join("/");
-  };
+  const importId = (r: (typeof created)[number]) => importIdOf(definitions.find((d) => token(d) === r.type)!, r.id, r.inputs);
   const importer = await createStack(t.emulator, name, { "edgeai:tensorbayAccessKey": { value: DEFAULTS.tensorbayAccessKey, secret: true } }, { delivery: "native" });
   try {
     const file = join(importer.dir, "import.json");
