@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import { diffResponse, edgeaiProvider, parseUrn } from "../../provider/native/plugin";
 import { runtimeAgainstEmulator } from "./runtime-emulator";
-import { importIdFormat, importIdOf } from "../../provider/framework/runtime";
+import { handlers, importIdFormat, importIdOf } from "../../provider/framework/runtime";
 import { definitions } from "../../provider/registry";
 
 const env = runtimeAgainstEmulator("native-plugin");
@@ -59,6 +59,18 @@ describe("the edgeai plugin's provider", () => {
     await expect(edgeaiProvider.read!("hot_fix", urn("edgeai:tensorbay:Branch", "b"), {})).rejects.toThrow('edgeai:tensorbay:Branch: import ID "hot_fix" must be <datasetId>/<id>');
   });
 
+  it("an imported object matches a program that leaves unreadable fields to their defaults: no change, no replacement", async () => {
+    const datasetUrn = urn("edgeai:tensorbay:Dataset", "dataset");
+    const { id: datasetId } = await edgeaiProvider.create!(datasetUrn, { name: "traffic", type: 0, alias: "", isPublic: false });
+    const commitUrn = urn("edgeai:tensorbay:Commit", "first");
+    const made = await edgeaiProvider.create!(commitUrn, { datasetId, branchName: "main", title: "Initial commit" });
+    // What the `import` option does: read by the import ID, check the program, diff the two.
+    const read = await edgeaiProvider.read!(`${datasetId}/${made.id}`, commitUrn, undefined);
+    const program = await edgeaiProvider.check!(commitUrn, read.inputs, { datasetId, title: "Initial commit" });
+    expect(await handlers.diff("edgeai:tensorbay:Commit", made.id, read.props, program.inputs)).toMatchObject({ changes: false, replaces: [] });
+    await edgeaiProvider.delete!(datasetId, datasetUrn, { name: "traffic" });
+  });
+
   it("a dataset's structure on a branch is imported by the IDs a user types: the scope, then the name; a catalog or notes by the scope alone", async () => {
     const create = (type: string, inputs: Record<string, unknown>) => edgeaiProvider.create!(urn(`edgeai:tensorbay:${type}`, type.toLowerCase()), inputs);
     const { id: datasetId } = await create("Dataset", { name: "drive_log", type: 1, alias: "", isPublic: false });
@@ -75,8 +87,9 @@ describe("the edgeai plugin's provider", () => {
     };
     expect(await imported("Segment", `${datasetId}/main/drive`)).toEqual({ id: "drive", inputs: { ...branch, name: "drive" } });
     expect(await imported("Sensor", `${datasetId}/main/drive/lidar`)).toEqual({ id: "lidar", inputs: { ...branch, segmentName: "drive", ...lidar } });
-    expect(await imported("LabelCatalog", `${datasetId}/main`)).toEqual({ id: catalog.id, inputs: { ...branch, box2d } });
-    expect(await imported("DatasetNote", `${datasetId}/main`)).toEqual({ id: datasetId, inputs: { ...branch, isContinuous: true } });
+    // The commit titles are never read back: an import takes their defaults, as the program does.
+    expect(await imported("LabelCatalog", `${datasetId}/main`)).toEqual({ id: catalog.id, inputs: { ...branch, box2d, commitTitle: "Update label catalog" } });
+    expect(await imported("DatasetNote", `${datasetId}/main`)).toEqual({ id: datasetId, inputs: { ...branch, isContinuous: true, commitTitle: "Update dataset notes" } });
     // The format, as the harness and the docs write it, and as a malformed ID is refused.
     const catalogDef = definitions.find((d) => d.name === "LabelCatalog")!;
     expect(importIdOf(catalogDef, datasetId, branch)).toBe(`${datasetId}/main`);
