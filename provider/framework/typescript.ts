@@ -149,14 +149,18 @@ function resourceCode(def: ResourceDefinition, e: Emitter, defVar: string, deliv
     if ((outs.required ?? []).includes(k)) required.add(k);
     else required.delete(k);
   }
+  // The outputs are one interface that both deliveries' classes merge with (class and interface
+  // declaration merging), so the dynamic and native classes declare their fields once.
+  const outputsName = e.claim(`${name}Outputs`);
   let fields = "";
   for (const [k, child] of Object.entries<Json>(properties)) {
     if (RESOURCE_MEMBERS.has(k)) continue;
     const t = e.type(child, name + pascal(k), "output");
     const idNote = def.idOutput === k ? ["The same value as `id`."] : [];
     fields += jsdoc(docOf(child, [...idNote, ...(secrets.has(k) ? ["Secret: encrypted in state."] : [])]), "    ");
-    fields += `    declare readonly ${key(k)}: pulumi.Output<${t}${required.has(k) ? "" : " | undefined"}>;\n`;
+    fields += `    readonly ${key(k)}: pulumi.Output<${t}${required.has(k) ? "" : " | undefined"}>;\n`;
   }
+  const outputsInterface = `${jsdoc([`The outputs of {@link ${name}}: its inputs as applied and the fields the service adds.`], "")}export interface ${outputsName} {\n${fields}}\n`;
   const token = `edgeai:${def.service}:${name}`;
   const served =
     delivery === "native"
@@ -164,19 +168,18 @@ function resourceCode(def: ResourceDefinition, e: Emitter, defVar: string, deliv
       : `Type token \`${token}\` (a dynamic resource: \`pulumi-nodejs:dynamic/${token}\` in state).`;
   const deliveryArg = delivery === "native" ? `, "native"` : "";
   const cls =
+    `export interface ${name} extends ${outputsName} {}\n\n` +
     jsdoc([def.description, served], "") +
     `export class ${name} extends resourceClass(${defVar}${deliveryArg}) {\n` +
     `    /** Whether \`obj\` is a {@link ${name}}, also across copies of this package. */\n` +
     `    static isInstance(obj: unknown): obj is ${name} {\n` +
     `        return isEdgeResource(obj, ${JSON.stringify(token)}${deliveryArg});\n` +
     `    }\n\n` +
-    fields +
-    `\n` +
     jsdoc([`Creates a ${name}: ${def.description}`, "@param name The unique name of the resource in the program.", "@param args Its arguments.", "@param opts Resource options (`customTimeouts` bounds its waits)."], "    ") +
     `    constructor(name: string, args: ${argsName}, opts?: pulumi.CustomResourceOptions) {\n` +
     `        super(name, args, opts);\n` +
     `    }\n}\n`;
-  return delivery === "native" ? cls : `${args}\n${cls}`;
+  return delivery === "native" ? cls : `${args}\n${outputsInterface}\n${cls}`;
 }
 
 function functionCode(def: LookupDefinition<any, unknown>, e: Emitter): string {

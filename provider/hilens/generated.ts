@@ -47,6 +47,74 @@ export interface WorkspaceArgs {
 }
 
 /**
+ * The outputs of {@link Workspace}: its inputs as applied and the fields the service adds.
+ */
+export interface WorkspaceOutputs {
+    /**
+     * Workspace name, unique in the project (HiLens §5.8.2). Changing it replaces the workspace.
+     *
+     * (Rules: min length 1.)
+     */
+    readonly name: pulumi.Output<string>;
+    /**
+     * Description: the only field HiLens lets you change in place (§5.8.4).
+     */
+    readonly description: pulumi.Output<string | undefined>;
+    /**
+     * Enterprise project ID (default "0"). Changing it replaces the workspace.
+     *
+     * @default "0"
+     */
+    readonly enterpriseProjectId: pulumi.Output<string | number>;
+    /**
+     * Enterprise project name (default "default"). Changing it replaces the workspace.
+     *
+     * (Rules: min length 1.)
+     *
+     * @default "default"
+     */
+    readonly enterpriseProjectName: pulumi.Output<string>;
+    /**
+     * ID of an existing object to adopt instead of creating one (our `pulumi import`): `create` reads it, checks that its immutable fields match, and converges the rest.
+     *
+     * (Rules: min length 1.)
+     */
+    readonly importId: pulumi.Output<string | undefined>;
+    /**
+     * Workspace ID.
+     *
+     * The same value as `id`.
+     */
+    readonly workspaceId: pulumi.Output<string>;
+    /**
+     * ID of the matching ModelArts workspace.
+     */
+    readonly maWorkspaceId: pulumi.Output<string | undefined>;
+    /**
+     * Project ID.
+     */
+    readonly projectId: pulumi.Output<string>;
+    /**
+     * Creation time (ms since epoch).
+     */
+    readonly createTime: pulumi.Output<number>;
+    /**
+     * Last update time (ms since epoch).
+     */
+    readonly updateTime: pulumi.Output<number>;
+    /**
+     * Creator.
+     */
+    readonly owner: pulumi.Output<string | undefined>;
+    /**
+     * Creator's user ID.
+     */
+    readonly userId: pulumi.Output<string | undefined>;
+}
+
+export interface Workspace extends WorkspaceOutputs {}
+
+/**
  * A HiLens workspace (§5.8): the scope that devices, deployments, config maps and secrets live in.
  *
  * Type token `edgeai:hilens:Workspace` (a dynamic resource: `pulumi-nodejs:dynamic/edgeai:hilens:Workspace` in state).
@@ -56,67 +124,6 @@ export class Workspace extends resourceClass(workspaceDefinition) {
     static isInstance(obj: unknown): obj is Workspace {
         return isEdgeResource(obj, "edgeai:hilens:Workspace");
     }
-
-    /**
-     * Workspace name, unique in the project (HiLens §5.8.2). Changing it replaces the workspace.
-     *
-     * (Rules: min length 1.)
-     */
-    declare readonly name: pulumi.Output<string>;
-    /**
-     * Description: the only field HiLens lets you change in place (§5.8.4).
-     */
-    declare readonly description: pulumi.Output<string | undefined>;
-    /**
-     * Enterprise project ID (default "0"). Changing it replaces the workspace.
-     *
-     * @default "0"
-     */
-    declare readonly enterpriseProjectId: pulumi.Output<string | number>;
-    /**
-     * Enterprise project name (default "default"). Changing it replaces the workspace.
-     *
-     * (Rules: min length 1.)
-     *
-     * @default "default"
-     */
-    declare readonly enterpriseProjectName: pulumi.Output<string>;
-    /**
-     * ID of an existing object to adopt instead of creating one (our `pulumi import`): `create` reads it, checks that its immutable fields match, and converges the rest.
-     *
-     * (Rules: min length 1.)
-     */
-    declare readonly importId: pulumi.Output<string | undefined>;
-    /**
-     * Workspace ID.
-     *
-     * The same value as `id`.
-     */
-    declare readonly workspaceId: pulumi.Output<string>;
-    /**
-     * ID of the matching ModelArts workspace.
-     */
-    declare readonly maWorkspaceId: pulumi.Output<string | undefined>;
-    /**
-     * Project ID.
-     */
-    declare readonly projectId: pulumi.Output<string>;
-    /**
-     * Creation time (ms since epoch).
-     */
-    declare readonly createTime: pulumi.Output<number>;
-    /**
-     * Last update time (ms since epoch).
-     */
-    declare readonly updateTime: pulumi.Output<number>;
-    /**
-     * Creator.
-     */
-    declare readonly owner: pulumi.Output<string | undefined>;
-    /**
-     * Creator's user ID.
-     */
-    declare readonly userId: pulumi.Output<string | undefined>;
 
     /**
      * Creates a Workspace: A HiLens workspace (§5.8): the scope that devices, deployments, config maps and secrets live in.
@@ -233,6 +240,66 @@ export interface ConfigMapArgs {
 }
 
 /**
+ * The outputs of {@link ConfigMap}: its inputs as applied and the fields the service adds.
+ */
+export interface ConfigMapOutputs {
+    /**
+     * Config map name. Changing it replaces the config map.
+     *
+     * (Rules: pattern `^[a-z][\u4e00-\u9fa5A-Za-z0-9_-]{2,62}[\u4e00-\u9fa5A-Za-z0-9_]$`.)
+     */
+    readonly name: pulumi.Output<string>;
+    /**
+     * The key/value pairs. Deployments that read this config map roll when it changes.
+     *
+     * (Rules: min items 1.)
+     */
+    readonly configs: pulumi.Output<ConfigMapConfigs[]>;
+    /**
+     * Description.
+     */
+    readonly description: pulumi.Output<string | undefined>;
+    /**
+     * Tags, at most 20 with unique keys: part of the object (set by create and update, read with it), so tags edited in the console show as drift on refresh.
+     *
+     * (Rules: max items 20.)
+     *
+     * @default []
+     */
+    readonly tags: pulumi.Output<ConfigMapTags[]>;
+    /**
+     * Workspace ID; the account's default workspace when omitted. Changing it replaces the object.
+     *
+     * (Rules: min length 1.)
+     */
+    readonly workspaceId: pulumi.Output<string | undefined>;
+    /**
+     * ID of an existing object to adopt instead of creating one (our `pulumi import`): `create` reads it, checks that its immutable fields match, and converges the rest.
+     *
+     * (Rules: min length 1.)
+     */
+    readonly importId: pulumi.Output<string | undefined>;
+    /**
+     * Project ID.
+     */
+    readonly projectId: pulumi.Output<string | undefined>;
+    /**
+     * Type.
+     */
+    readonly type: pulumi.Output<string | undefined>;
+    /**
+     * Creation time.
+     */
+    readonly createdAt: pulumi.Output<string | undefined>;
+    /**
+     * Last update time.
+     */
+    readonly updatedAt: pulumi.Output<string | undefined>;
+}
+
+export interface ConfigMap extends ConfigMapOutputs {}
+
+/**
  * A HiLens config map (§5.4): key/value configuration that deployments read as environment variables or volumes.
  *
  * Type token `edgeai:hilens:ConfigMap` (a dynamic resource: `pulumi-nodejs:dynamic/edgeai:hilens:ConfigMap` in state).
@@ -242,59 +309,6 @@ export class ConfigMap extends resourceClass(configMapDefinition) {
     static isInstance(obj: unknown): obj is ConfigMap {
         return isEdgeResource(obj, "edgeai:hilens:ConfigMap");
     }
-
-    /**
-     * Config map name. Changing it replaces the config map.
-     *
-     * (Rules: pattern `^[a-z][\u4e00-\u9fa5A-Za-z0-9_-]{2,62}[\u4e00-\u9fa5A-Za-z0-9_]$`.)
-     */
-    declare readonly name: pulumi.Output<string>;
-    /**
-     * The key/value pairs. Deployments that read this config map roll when it changes.
-     *
-     * (Rules: min items 1.)
-     */
-    declare readonly configs: pulumi.Output<ConfigMapConfigs[]>;
-    /**
-     * Description.
-     */
-    declare readonly description: pulumi.Output<string | undefined>;
-    /**
-     * Tags, at most 20 with unique keys: part of the object (set by create and update, read with it), so tags edited in the console show as drift on refresh.
-     *
-     * (Rules: max items 20.)
-     *
-     * @default []
-     */
-    declare readonly tags: pulumi.Output<ConfigMapTags[]>;
-    /**
-     * Workspace ID; the account's default workspace when omitted. Changing it replaces the object.
-     *
-     * (Rules: min length 1.)
-     */
-    declare readonly workspaceId: pulumi.Output<string | undefined>;
-    /**
-     * ID of an existing object to adopt instead of creating one (our `pulumi import`): `create` reads it, checks that its immutable fields match, and converges the rest.
-     *
-     * (Rules: min length 1.)
-     */
-    declare readonly importId: pulumi.Output<string | undefined>;
-    /**
-     * Project ID.
-     */
-    declare readonly projectId: pulumi.Output<string | undefined>;
-    /**
-     * Type.
-     */
-    declare readonly type: pulumi.Output<string | undefined>;
-    /**
-     * Creation time.
-     */
-    declare readonly createdAt: pulumi.Output<string | undefined>;
-    /**
-     * Last update time.
-     */
-    declare readonly updatedAt: pulumi.Output<string | undefined>;
 
     /**
      * Creates a ConfigMap: A HiLens config map (§5.4): key/value configuration that deployments read as environment variables or volumes.
@@ -415,6 +429,66 @@ export interface SecretArgs {
 }
 
 /**
+ * The outputs of {@link Secret}: its inputs as applied and the fields the service adds.
+ */
+export interface SecretOutputs {
+    /**
+     * Secret name. Changing it replaces the secret.
+     *
+     * (Rules: pattern `^[a-z][a-z0-9-]{2,62}[a-z0-9]$`.)
+     */
+    readonly name: pulumi.Output<string>;
+    /**
+     * The key/value pairs; always secret in state and previews.
+     *
+     * (Rules: min items 1; max items 100.)
+     *
+     * Secret: encrypted in state.
+     */
+    readonly secrets: pulumi.Output<SecretSecrets[]>;
+    /**
+     * Description: at most 255 characters, none of ^ ~ # $ % & * < > ( ) [ ] { } ' " \ (HiLens §5.6.2).
+     *
+     * (Rules: pattern `^[^\^~#$%&*<>()[\]{}'"\\]*$`; max length 255.)
+     */
+    readonly description: pulumi.Output<string | undefined>;
+    /**
+     * Tags, at most 20 with unique keys: part of the object (set by create and update, read with it), so tags edited in the console show as drift on refresh.
+     *
+     * (Rules: max items 20.)
+     *
+     * @default []
+     */
+    readonly tags: pulumi.Output<SecretTags[]>;
+    /**
+     * Workspace ID; the account's default workspace when omitted. Changing it replaces the object.
+     *
+     * (Rules: min length 1.)
+     */
+    readonly workspaceId: pulumi.Output<string | undefined>;
+    /**
+     * ID of an existing object to adopt instead of creating one (our `pulumi import`): `create` reads it, checks that its immutable fields match, and converges the rest.
+     *
+     * (Rules: min length 1.)
+     */
+    readonly importId: pulumi.Output<string | undefined>;
+    /**
+     * Project ID.
+     */
+    readonly projectId: pulumi.Output<string | undefined>;
+    /**
+     * Creation time.
+     */
+    readonly createdAt: pulumi.Output<string | undefined>;
+    /**
+     * Last update time.
+     */
+    readonly updatedAt: pulumi.Output<string | undefined>;
+}
+
+export interface Secret extends SecretOutputs {}
+
+/**
  * A HiLens secret (§5.6): key/value pairs delivered decrypted to the containers of deployments that reference them.
  *
  * Type token `edgeai:hilens:Secret` (a dynamic resource: `pulumi-nodejs:dynamic/edgeai:hilens:Secret` in state).
@@ -424,59 +498,6 @@ export class Secret extends resourceClass(secretDefinition) {
     static isInstance(obj: unknown): obj is Secret {
         return isEdgeResource(obj, "edgeai:hilens:Secret");
     }
-
-    /**
-     * Secret name. Changing it replaces the secret.
-     *
-     * (Rules: pattern `^[a-z][a-z0-9-]{2,62}[a-z0-9]$`.)
-     */
-    declare readonly name: pulumi.Output<string>;
-    /**
-     * The key/value pairs; always secret in state and previews.
-     *
-     * (Rules: min items 1; max items 100.)
-     *
-     * Secret: encrypted in state.
-     */
-    declare readonly secrets: pulumi.Output<SecretSecrets[]>;
-    /**
-     * Description: at most 255 characters, none of ^ ~ # $ % & * < > ( ) [ ] { } ' " \ (HiLens §5.6.2).
-     *
-     * (Rules: pattern `^[^\^~#$%&*<>()[\]{}'"\\]*$`; max length 255.)
-     */
-    declare readonly description: pulumi.Output<string | undefined>;
-    /**
-     * Tags, at most 20 with unique keys: part of the object (set by create and update, read with it), so tags edited in the console show as drift on refresh.
-     *
-     * (Rules: max items 20.)
-     *
-     * @default []
-     */
-    declare readonly tags: pulumi.Output<SecretTags[]>;
-    /**
-     * Workspace ID; the account's default workspace when omitted. Changing it replaces the object.
-     *
-     * (Rules: min length 1.)
-     */
-    declare readonly workspaceId: pulumi.Output<string | undefined>;
-    /**
-     * ID of an existing object to adopt instead of creating one (our `pulumi import`): `create` reads it, checks that its immutable fields match, and converges the rest.
-     *
-     * (Rules: min length 1.)
-     */
-    declare readonly importId: pulumi.Output<string | undefined>;
-    /**
-     * Project ID.
-     */
-    declare readonly projectId: pulumi.Output<string | undefined>;
-    /**
-     * Creation time.
-     */
-    declare readonly createdAt: pulumi.Output<string | undefined>;
-    /**
-     * Last update time.
-     */
-    declare readonly updatedAt: pulumi.Output<string | undefined>;
 
     /**
      * Creates a Secret: A HiLens secret (§5.6): key/value pairs delivered decrypted to the containers of deployments that reference them.
@@ -811,6 +832,168 @@ export interface DeviceArgs {
 }
 
 /**
+ * The outputs of {@link Device}: its inputs as applied and the fields the service adds.
+ */
+export interface DeviceOutputs {
+    /**
+     * Device name: 1-64 Chinese characters, letters, digits, '_', '-' (§5.1.2). Not updatable (§5.1.4): changing it registers a new device.
+     *
+     * (Rules: pattern `^[\u4e00-\u9fa5A-Za-z0-9_-]{1,64}$`.)
+     */
+    readonly name: pulumi.Output<string>;
+    /**
+     * Description: at most 255 characters, none of ^ ~ # $ % & * < > ( ) [ ] { } ' " \ (HiLens §5.1.2).
+     *
+     * (Rules: pattern `^[^\^~#$%&*<>()[\]{}'"\\]*$`; max length 255.)
+     */
+    readonly description: pulumi.Output<string | undefined>;
+    /**
+     * Enable the GPU (§5.1.2, updatable §5.1.4).
+     *
+     * @default false
+     */
+    readonly enableGpu: pulumi.Output<boolean>;
+    /**
+     * Enable the NPU (§5.1.2, updatable §5.1.4).
+     *
+     * @default false
+     */
+    readonly enableNpu: pulumi.Output<boolean>;
+    /**
+     * NPU type when the NPU is enabled: D310 (service default) or D910 (§5.1.2).
+     *
+     * (Rules: one of "D310", "D910".)
+     */
+    readonly npuType: pulumi.Output<"D310" | "D910" | undefined>;
+    /**
+     * Log collection settings (§5.1.2 LogConfig, updatable §5.1.4).
+     *
+     * @default []
+     */
+    readonly logConfigs: pulumi.Output<DeviceLogConfigs[]>;
+    /**
+     * Device tags, at most 20 (§5.1.2): reconciled with the tag API (§5.7) and read from it, so tags edited in the console show as drift on refresh. Deployments can target devices by tag.
+     *
+     * (Rules: max items 20.)
+     *
+     * @default []
+     */
+    readonly tags: pulumi.Output<DeviceTags[]>;
+    /**
+     * Workspace ID; the account's default workspace when omitted. Changing it replaces the object.
+     *
+     * (Rules: min length 1.)
+     */
+    readonly workspaceId: pulumi.Output<string | undefined>;
+    /**
+     * Register the device under this sub-account (default: the caller, §5.1.2). Changing it registers a new device.
+     *
+     * (Rules: min length 1.)
+     */
+    readonly iamUserId: pulumi.Output<string | undefined>;
+    /**
+     * Event validity period in minutes (§5.1.2, updatable §5.1.4).
+     */
+    readonly eventValidityPeriod: pulumi.Output<number | undefined>;
+    /**
+     * Platform that manages the device: hilens (default) or ief (§5.1.2 query `provider`). Changing it registers a new device.
+     *
+     * (Rules: one of "hilens", "ief".)
+     *
+     * @default "hilens"
+     */
+    readonly provider: pulumi.Output<"hilens" | "ief">;
+    /**
+     * Activate the device with run-service-fee orders (§5.1.7; one unit of each order per device). Changing it unbinds the old orders (§5.1.8) and activates with the new ones; removing it unbinds them, leaving the device INACTIVE. Changed in place. The history is `hilens.getActivationRecords`.
+     */
+    readonly activation: pulumi.Output<DeviceActivation | undefined>;
+    /**
+     * Whether the device is started: false stops it (it can no longer connect to the cloud), true starts it again (§5.1.6). Changed in place.
+     *
+     * @default true
+     */
+    readonly enabled: pulumi.Output<boolean>;
+    /**
+     * Desired agent firmware version (X.Y.Z, one of `getFirmwares` for the device's type). When the connected device runs another version, create/update upgrades it (§5.1.9) and waits on the progress (§5.1.10) within the create/update timeout, failing with the reported cause. A device that has not connected yet is upgraded by the first `up` after it connects (its version shows as drift on refresh).
+     *
+     * (Rules: pattern `^(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})$`.)
+     */
+    readonly firmwareVersion: pulumi.Output<string | undefined>;
+    /**
+     * Wait limits, filled from the `customTimeouts` resource option (set that instead); never a diff.
+     */
+    readonly awaitTimeouts: pulumi.Output<DeviceAwaitTimeouts | undefined>;
+    /**
+     * Do not wait for the object to settle after create, update or delete; never a diff.
+     *
+     * @default false
+     */
+    readonly skipAwait: pulumi.Output<boolean>;
+    /**
+     * ID of an existing object to adopt instead of creating one (our `pulumi import`): `create` reads it, checks that its immutable fields match, and converges the rest.
+     *
+     * (Rules: min length 1.)
+     */
+    readonly importId: pulumi.Output<string | undefined>;
+    /**
+     * The registration package: base64 of a .tar.gz holding node.conf, the device certificate and its private key (§5.1.2). Returned only at registration, so it is kept in state (secret) across refresh and update; install it on the device.
+     *
+     * Secret: encrypted in state.
+     */
+    readonly package: pulumi.Output<string>;
+    /**
+     * UNCONNECTED, RUNNING, FAIL, STOPPED, UPGRADING or FREEZE (§5.1.3).
+     */
+    readonly state: pulumi.Output<string>;
+    /**
+     * INACTIVE or ACTIVATED.
+     */
+    readonly activeStatus: pulumi.Output<string | undefined>;
+    /**
+     * The orders the device is activated with (§5.1.3 active_content).
+     */
+    readonly activeContent: pulumi.Output<string[] | undefined>;
+    /**
+     * Device type, e.g. `General ARM Device`: the `deviceType` of `getFirmwares`.
+     */
+    readonly type: pulumi.Output<string | undefined>;
+    /**
+     * Architecture, e.g. aarch64 (once connected).
+     */
+    readonly arch: pulumi.Output<string | undefined>;
+    /**
+     * Host IP addresses (once connected).
+     */
+    readonly hostIps: pulumi.Output<string[] | undefined>;
+    /**
+     * Agent firmware name (once connected).
+     */
+    readonly firmwareName: pulumi.Output<string | undefined>;
+    /**
+     * The firmware version the device reports (once connected).
+     */
+    readonly runningFirmwareVersion: pulumi.Output<string | undefined>;
+    /**
+     * Last upgrade: 1 upgrading, 2 failed, 3 succeeded.
+     */
+    readonly firmwareStatus: pulumi.Output<string | undefined>;
+    /**
+     * Deployments on the device.
+     */
+    readonly deploymentNum: pulumi.Output<number | undefined>;
+    /**
+     * Registration time.
+     */
+    readonly createdAt: pulumi.Output<string | undefined>;
+    /**
+     * Last update time.
+     */
+    readonly updatedAt: pulumi.Output<string | undefined>;
+}
+
+export interface Device extends DeviceOutputs {}
+
+/**
  * A HiLens edge device (§5.1): registered with its configuration, started or stopped, its agent firmware kept at a version. The registration `package` (certificate and private key) is a secret output, returned once and kept in state.
  *
  * Type token `edgeai:hilens:Device` (a dynamic resource: `pulumi-nodejs:dynamic/edgeai:hilens:Device` in state).
@@ -820,161 +1003,6 @@ export class Device extends resourceClass(deviceDefinition) {
     static isInstance(obj: unknown): obj is Device {
         return isEdgeResource(obj, "edgeai:hilens:Device");
     }
-
-    /**
-     * Device name: 1-64 Chinese characters, letters, digits, '_', '-' (§5.1.2). Not updatable (§5.1.4): changing it registers a new device.
-     *
-     * (Rules: pattern `^[\u4e00-\u9fa5A-Za-z0-9_-]{1,64}$`.)
-     */
-    declare readonly name: pulumi.Output<string>;
-    /**
-     * Description: at most 255 characters, none of ^ ~ # $ % & * < > ( ) [ ] { } ' " \ (HiLens §5.1.2).
-     *
-     * (Rules: pattern `^[^\^~#$%&*<>()[\]{}'"\\]*$`; max length 255.)
-     */
-    declare readonly description: pulumi.Output<string | undefined>;
-    /**
-     * Enable the GPU (§5.1.2, updatable §5.1.4).
-     *
-     * @default false
-     */
-    declare readonly enableGpu: pulumi.Output<boolean>;
-    /**
-     * Enable the NPU (§5.1.2, updatable §5.1.4).
-     *
-     * @default false
-     */
-    declare readonly enableNpu: pulumi.Output<boolean>;
-    /**
-     * NPU type when the NPU is enabled: D310 (service default) or D910 (§5.1.2).
-     *
-     * (Rules: one of "D310", "D910".)
-     */
-    declare readonly npuType: pulumi.Output<"D310" | "D910" | undefined>;
-    /**
-     * Log collection settings (§5.1.2 LogConfig, updatable §5.1.4).
-     *
-     * @default []
-     */
-    declare readonly logConfigs: pulumi.Output<DeviceLogConfigs[]>;
-    /**
-     * Device tags, at most 20 (§5.1.2): reconciled with the tag API (§5.7) and read from it, so tags edited in the console show as drift on refresh. Deployments can target devices by tag.
-     *
-     * (Rules: max items 20.)
-     *
-     * @default []
-     */
-    declare readonly tags: pulumi.Output<DeviceTags[]>;
-    /**
-     * Workspace ID; the account's default workspace when omitted. Changing it replaces the object.
-     *
-     * (Rules: min length 1.)
-     */
-    declare readonly workspaceId: pulumi.Output<string | undefined>;
-    /**
-     * Register the device under this sub-account (default: the caller, §5.1.2). Changing it registers a new device.
-     *
-     * (Rules: min length 1.)
-     */
-    declare readonly iamUserId: pulumi.Output<string | undefined>;
-    /**
-     * Event validity period in minutes (§5.1.2, updatable §5.1.4).
-     */
-    declare readonly eventValidityPeriod: pulumi.Output<number | undefined>;
-    /**
-     * Platform that manages the device: hilens (default) or ief (§5.1.2 query `provider`). Changing it registers a new device.
-     *
-     * (Rules: one of "hilens", "ief".)
-     *
-     * @default "hilens"
-     */
-    declare readonly provider: pulumi.Output<"hilens" | "ief">;
-    /**
-     * Activate the device with run-service-fee orders (§5.1.7; one unit of each order per device). Changing it unbinds the old orders (§5.1.8) and activates with the new ones; removing it unbinds them, leaving the device INACTIVE. Changed in place. The history is `hilens.getActivationRecords`.
-     */
-    declare readonly activation: pulumi.Output<DeviceActivation | undefined>;
-    /**
-     * Whether the device is started: false stops it (it can no longer connect to the cloud), true starts it again (§5.1.6). Changed in place.
-     *
-     * @default true
-     */
-    declare readonly enabled: pulumi.Output<boolean>;
-    /**
-     * Desired agent firmware version (X.Y.Z, one of `getFirmwares` for the device's type). When the connected device runs another version, create/update upgrades it (§5.1.9) and waits on the progress (§5.1.10) within the create/update timeout, failing with the reported cause. A device that has not connected yet is upgraded by the first `up` after it connects (its version shows as drift on refresh).
-     *
-     * (Rules: pattern `^(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})$`.)
-     */
-    declare readonly firmwareVersion: pulumi.Output<string | undefined>;
-    /**
-     * Wait limits, filled from the `customTimeouts` resource option (set that instead); never a diff.
-     */
-    declare readonly awaitTimeouts: pulumi.Output<DeviceAwaitTimeouts | undefined>;
-    /**
-     * Do not wait for the object to settle after create, update or delete; never a diff.
-     *
-     * @default false
-     */
-    declare readonly skipAwait: pulumi.Output<boolean>;
-    /**
-     * ID of an existing object to adopt instead of creating one (our `pulumi import`): `create` reads it, checks that its immutable fields match, and converges the rest.
-     *
-     * (Rules: min length 1.)
-     */
-    declare readonly importId: pulumi.Output<string | undefined>;
-    /**
-     * The registration package: base64 of a .tar.gz holding node.conf, the device certificate and its private key (§5.1.2). Returned only at registration, so it is kept in state (secret) across refresh and update; install it on the device.
-     *
-     * Secret: encrypted in state.
-     */
-    declare readonly package: pulumi.Output<string>;
-    /**
-     * UNCONNECTED, RUNNING, FAIL, STOPPED, UPGRADING or FREEZE (§5.1.3).
-     */
-    declare readonly state: pulumi.Output<string>;
-    /**
-     * INACTIVE or ACTIVATED.
-     */
-    declare readonly activeStatus: pulumi.Output<string | undefined>;
-    /**
-     * The orders the device is activated with (§5.1.3 active_content).
-     */
-    declare readonly activeContent: pulumi.Output<string[] | undefined>;
-    /**
-     * Device type, e.g. `General ARM Device`: the `deviceType` of `getFirmwares`.
-     */
-    declare readonly type: pulumi.Output<string | undefined>;
-    /**
-     * Architecture, e.g. aarch64 (once connected).
-     */
-    declare readonly arch: pulumi.Output<string | undefined>;
-    /**
-     * Host IP addresses (once connected).
-     */
-    declare readonly hostIps: pulumi.Output<string[] | undefined>;
-    /**
-     * Agent firmware name (once connected).
-     */
-    declare readonly firmwareName: pulumi.Output<string | undefined>;
-    /**
-     * The firmware version the device reports (once connected).
-     */
-    declare readonly runningFirmwareVersion: pulumi.Output<string | undefined>;
-    /**
-     * Last upgrade: 1 upgrading, 2 failed, 3 succeeded.
-     */
-    declare readonly firmwareStatus: pulumi.Output<string | undefined>;
-    /**
-     * Deployments on the device.
-     */
-    declare readonly deploymentNum: pulumi.Output<number | undefined>;
-    /**
-     * Registration time.
-     */
-    declare readonly createdAt: pulumi.Output<string | undefined>;
-    /**
-     * Last update time.
-     */
-    declare readonly updatedAt: pulumi.Output<string | undefined>;
 
     /**
      * Creates a Device: A HiLens edge device (§5.1): registered with its configuration, started or stopped, its agent firmware kept at a version. The registration `package` (certificate and private key) is a secret output, returned once and kept in state.
@@ -2599,6 +2627,134 @@ export interface DeploymentArgs {
 }
 
 /**
+ * The outputs of {@link Deployment}: its inputs as applied and the fields the service adds.
+ */
+export interface DeploymentOutputs {
+    /**
+     * Deployment name, unique in the project. Changing it replaces the deployment.
+     *
+     * (Rules: pattern `^[a-z0-9]([a-z0-9-]{0,30}[a-z0-9])?$`.)
+     */
+    readonly name: pulumi.Output<string>;
+    /**
+     * Description: at most 255 characters, none of ^ ~ # $ % & * < > ( ) [ ] { } ' " \ (HiLens §5.3.2).
+     *
+     * (Rules: pattern `^[^\^~#$%&*<>()[\]{}'"\\]*$`; max length 255.)
+     */
+    readonly description: pulumi.Output<string | undefined>;
+    /**
+     * hlm (HiLens market), aig (AI Gallery) or userdefined (default). Changing it replaces the deployment.
+     *
+     * (Rules: one of "hlm", "aig", "userdefined".)
+     *
+     * @default "userdefined"
+     */
+    readonly source: pulumi.Output<"hlm" | "aig" | "userdefined">;
+    /**
+     * Instances (less than 100). Create and update wait until this many are ready.
+     *
+     * @default 1
+     */
+    readonly replicas: pulumi.Output<number>;
+    /**
+     * What runs (§5.3.2 PodRequest): the apps and their settings. A change restarts the instances (§5.3.4).
+     */
+    readonly template: pulumi.Output<DeploymentTemplate>;
+    /**
+     * Target devices. Changed in place: an added device gets an instance (batch deploy, §5.3.10); a removed device's instance is deleted (§5.3.7) and the deployment stops targeting it, while the instances on the other devices keep running, untouched.
+     *
+     * (Rules: min items 1.)
+     */
+    readonly nodeIds: pulumi.Output<string[] | undefined>;
+    /**
+     * Target devices by tag instead of nodeIds (§5.3.2 node_tags); with nodeNum. Changing it replaces the deployment.
+     *
+     * (Rules: max items 20.)
+     */
+    readonly nodeTags: pulumi.Output<DeploymentNodeTags[] | undefined>;
+    /**
+     * How many devices carrying nodeTags to deploy to. Changing it replaces the deployment.
+     */
+    readonly nodeNum: pulumi.Output<number | undefined>;
+    /**
+     * Devices (of nodeIds) whose instance is stopped: each is paused (§5.3.8 `pause`) and stays part of the deployment; removing a device from this list resumes its instance (`resume`). Changed in place. A paused instance is not ready, so create and update wait for `replicas` minus the paused ones. Read back from the instances (§5.3.9): the service has no paused status, so an instance reported `Succeeded` (ended on purpose) while its deployment runs counts as paused.
+     *
+     * @default []
+     */
+    readonly pausedNodeIds: pulumi.Output<string[]>;
+    /**
+     * Deployment tags (§5.3.2), reconciled with the tag API (§5.7) and read from it: console edits show as drift on refresh.
+     *
+     * (Rules: max items 20.)
+     *
+     * @default []
+     */
+    readonly tags: pulumi.Output<DeploymentTags[]>;
+    /**
+     * License quota this deployment uses (§5.3.2). Changing it replaces the deployment.
+     */
+    readonly licenseQuota: pulumi.Output<number | undefined>;
+    /**
+     * Order ID of the app-management service purchase. Changing it replaces the deployment.
+     */
+    readonly svcOrderId: pulumi.Output<string | undefined>;
+    /**
+     * Hash of the config maps and secrets the apps read (env valueFrom, volumes): apps read those at start, so a change to them alone would not reach running apps. Set it to `hilens.configHash(configMap, secret, ...)` (config map entries, and each secret's ID and update time: secret values are never hashed); it is sent as the env var EDGEAI_CONFIG_HASH of every app, so a change is a template change that restarts the instances (§5.3.4), and they start with the new values.
+     */
+    readonly configHash: pulumi.Output<string | undefined>;
+    /**
+     * Wait limits, filled from the `customTimeouts` resource option (set that instead); never a diff.
+     */
+    readonly awaitTimeouts: pulumi.Output<DeploymentAwaitTimeouts | undefined>;
+    /**
+     * Do not wait for the object to settle after create, update or delete; never a diff.
+     *
+     * @default false
+     */
+    readonly skipAwait: pulumi.Output<boolean>;
+    /**
+     * ID of an existing object to adopt instead of creating one (our `pulumi import`): `create` reads it, checks that its immutable fields match, and converges the rest.
+     *
+     * (Rules: min length 1.)
+     */
+    readonly importId: pulumi.Output<string | undefined>;
+    /**
+     * RUNNING, CREATING, CREATE_FAILED, STARTING, START_FAILED, ... (§5.3).
+     */
+    readonly state: pulumi.Output<string>;
+    /**
+     * Why the deployment failed, when it did.
+     */
+    readonly reason: pulumi.Output<string | undefined>;
+    /**
+     * Ready instances.
+     */
+    readonly readyReplicas: pulumi.Output<number>;
+    /**
+     * The devices it is deployed to (from nodeIds, or chosen by nodeTags).
+     */
+    readonly deployedNodeIds: pulumi.Output<string[]>;
+    /**
+     * Per-device result.
+     */
+    readonly result: pulumi.Output<DeploymentResult[] | undefined>;
+    /**
+     * Project ID.
+     */
+    readonly projectId: pulumi.Output<string | undefined>;
+    /**
+     * Creation time.
+     */
+    readonly createdAt: pulumi.Output<string | undefined>;
+    /**
+     * Last update time.
+     */
+    readonly updatedAt: pulumi.Output<string | undefined>;
+}
+
+export interface Deployment extends DeploymentOutputs {}
+
+/**
  * A HiLens deployment (§5.3): apps running on a set of devices. Create and update wait until it is RUNNING with every replica ready (limits from `customTimeouts`; `skipAwait` turns waiting off) and fail with its reason otherwise; delete waits until it is gone.
  *
  * Type token `edgeai:hilens:Deployment` (a dynamic resource: `pulumi-nodejs:dynamic/edgeai:hilens:Deployment` in state).
@@ -2608,127 +2764,6 @@ export class Deployment extends resourceClass(deploymentDefinition) {
     static isInstance(obj: unknown): obj is Deployment {
         return isEdgeResource(obj, "edgeai:hilens:Deployment");
     }
-
-    /**
-     * Deployment name, unique in the project. Changing it replaces the deployment.
-     *
-     * (Rules: pattern `^[a-z0-9]([a-z0-9-]{0,30}[a-z0-9])?$`.)
-     */
-    declare readonly name: pulumi.Output<string>;
-    /**
-     * Description: at most 255 characters, none of ^ ~ # $ % & * < > ( ) [ ] { } ' " \ (HiLens §5.3.2).
-     *
-     * (Rules: pattern `^[^\^~#$%&*<>()[\]{}'"\\]*$`; max length 255.)
-     */
-    declare readonly description: pulumi.Output<string | undefined>;
-    /**
-     * hlm (HiLens market), aig (AI Gallery) or userdefined (default). Changing it replaces the deployment.
-     *
-     * (Rules: one of "hlm", "aig", "userdefined".)
-     *
-     * @default "userdefined"
-     */
-    declare readonly source: pulumi.Output<"hlm" | "aig" | "userdefined">;
-    /**
-     * Instances (less than 100). Create and update wait until this many are ready.
-     *
-     * @default 1
-     */
-    declare readonly replicas: pulumi.Output<number>;
-    /**
-     * What runs (§5.3.2 PodRequest): the apps and their settings. A change restarts the instances (§5.3.4).
-     */
-    declare readonly template: pulumi.Output<DeploymentTemplate>;
-    /**
-     * Target devices. Changed in place: an added device gets an instance (batch deploy, §5.3.10); a removed device's instance is deleted (§5.3.7) and the deployment stops targeting it, while the instances on the other devices keep running, untouched.
-     *
-     * (Rules: min items 1.)
-     */
-    declare readonly nodeIds: pulumi.Output<string[] | undefined>;
-    /**
-     * Target devices by tag instead of nodeIds (§5.3.2 node_tags); with nodeNum. Changing it replaces the deployment.
-     *
-     * (Rules: max items 20.)
-     */
-    declare readonly nodeTags: pulumi.Output<DeploymentNodeTags[] | undefined>;
-    /**
-     * How many devices carrying nodeTags to deploy to. Changing it replaces the deployment.
-     */
-    declare readonly nodeNum: pulumi.Output<number | undefined>;
-    /**
-     * Devices (of nodeIds) whose instance is stopped: each is paused (§5.3.8 `pause`) and stays part of the deployment; removing a device from this list resumes its instance (`resume`). Changed in place. A paused instance is not ready, so create and update wait for `replicas` minus the paused ones. Read back from the instances (§5.3.9): the service has no paused status, so an instance reported `Succeeded` (ended on purpose) while its deployment runs counts as paused.
-     *
-     * @default []
-     */
-    declare readonly pausedNodeIds: pulumi.Output<string[]>;
-    /**
-     * Deployment tags (§5.3.2), reconciled with the tag API (§5.7) and read from it: console edits show as drift on refresh.
-     *
-     * (Rules: max items 20.)
-     *
-     * @default []
-     */
-    declare readonly tags: pulumi.Output<DeploymentTags[]>;
-    /**
-     * License quota this deployment uses (§5.3.2). Changing it replaces the deployment.
-     */
-    declare readonly licenseQuota: pulumi.Output<number | undefined>;
-    /**
-     * Order ID of the app-management service purchase. Changing it replaces the deployment.
-     */
-    declare readonly svcOrderId: pulumi.Output<string | undefined>;
-    /**
-     * Hash of the config maps and secrets the apps read (env valueFrom, volumes): apps read those at start, so a change to them alone would not reach running apps. Set it to `hilens.configHash(configMap, secret, ...)` (config map entries, and each secret's ID and update time: secret values are never hashed); it is sent as the env var EDGEAI_CONFIG_HASH of every app, so a change is a template change that restarts the instances (§5.3.4), and they start with the new values.
-     */
-    declare readonly configHash: pulumi.Output<string | undefined>;
-    /**
-     * Wait limits, filled from the `customTimeouts` resource option (set that instead); never a diff.
-     */
-    declare readonly awaitTimeouts: pulumi.Output<DeploymentAwaitTimeouts | undefined>;
-    /**
-     * Do not wait for the object to settle after create, update or delete; never a diff.
-     *
-     * @default false
-     */
-    declare readonly skipAwait: pulumi.Output<boolean>;
-    /**
-     * ID of an existing object to adopt instead of creating one (our `pulumi import`): `create` reads it, checks that its immutable fields match, and converges the rest.
-     *
-     * (Rules: min length 1.)
-     */
-    declare readonly importId: pulumi.Output<string | undefined>;
-    /**
-     * RUNNING, CREATING, CREATE_FAILED, STARTING, START_FAILED, ... (§5.3).
-     */
-    declare readonly state: pulumi.Output<string>;
-    /**
-     * Why the deployment failed, when it did.
-     */
-    declare readonly reason: pulumi.Output<string | undefined>;
-    /**
-     * Ready instances.
-     */
-    declare readonly readyReplicas: pulumi.Output<number>;
-    /**
-     * The devices it is deployed to (from nodeIds, or chosen by nodeTags).
-     */
-    declare readonly deployedNodeIds: pulumi.Output<string[]>;
-    /**
-     * Per-device result.
-     */
-    declare readonly result: pulumi.Output<DeploymentResult[] | undefined>;
-    /**
-     * Project ID.
-     */
-    declare readonly projectId: pulumi.Output<string | undefined>;
-    /**
-     * Creation time.
-     */
-    declare readonly createdAt: pulumi.Output<string | undefined>;
-    /**
-     * Last update time.
-     */
-    declare readonly updatedAt: pulumi.Output<string | undefined>;
 
     /**
      * Creates a Deployment: A HiLens deployment (§5.3): apps running on a set of devices. Create and update wait until it is RUNNING with every replica ready (limits from `customTimeouts`; `skipAwait` turns waiting off) and fail with its reason otherwise; delete waits until it is gone.
@@ -3040,6 +3075,94 @@ export interface DeploymentJobArgs {
 }
 
 /**
+ * The outputs of {@link DeploymentJob}: its inputs as applied and the fields the service adds.
+ */
+export interface DeploymentJobOutputs {
+    /**
+     * The deployment the task runs in. Changing it replaces the task.
+     *
+     * (Rules: min length 1.)
+     */
+    readonly deploymentId: pulumi.Output<string>;
+    /**
+     * Task name (§5.5.2).
+     *
+     * (Rules: min length 1.)
+     */
+    readonly name: pulumi.Output<string>;
+    /**
+     * Description.
+     */
+    readonly description: pulumi.Output<string | undefined>;
+    /**
+     * Task action for the app: create, delete or update task (§5.5.2).
+     */
+    readonly business: pulumi.Output<string | undefined>;
+    /**
+     * Instance ID (§5.5.2).
+     */
+    readonly instanceId: pulumi.Output<string | undefined>;
+    /**
+     * Timestamp (§5.5.2).
+     */
+    readonly timestamp: pulumi.Output<string | undefined>;
+    /**
+     * The streams the task processes (§5.5.2 TaskStream; the `data` wrapper is dropped).
+     *
+     * (Rules: min items 1.)
+     */
+    readonly streams: pulumi.Output<DeploymentJobStreams[]>;
+    /**
+     * Your own task ID (§5.5.2 data.task_id), returned as userTaskId.
+     */
+    readonly taskId: pulumi.Output<string | undefined>;
+    /**
+     * Schedule (§5.5.2 StartTimeInfo).
+     */
+    readonly startTimeInfo: pulumi.Output<DeploymentJobStartTimeInfo | undefined>;
+    /**
+     * Expected resource use (§5.5.2).
+     */
+    readonly sourceUsageEstimate: pulumi.Output<DeploymentJobSourceUsageEstimate | undefined>;
+    /**
+     * ID of an existing object to adopt instead of creating one (our `pulumi import`): `create` reads it, checks that its immutable fields match, and converges the rest.
+     *
+     * (Rules: min length 1.)
+     */
+    readonly importId: pulumi.Output<string | undefined>;
+    /**
+     * The taskId you set.
+     */
+    readonly userTaskId: pulumi.Output<string | undefined>;
+    /**
+     * Instances where the task succeeded.
+     */
+    readonly okPodNumber: pulumi.Output<number | undefined>;
+    /**
+     * Instances running it.
+     */
+    readonly curPodNumber: pulumi.Output<number | undefined>;
+    /**
+     * All instances.
+     */
+    readonly sumPodNumber: pulumi.Output<number | undefined>;
+    /**
+     * Instances where it failed.
+     */
+    readonly failPodNumber: pulumi.Output<number | undefined>;
+    /**
+     * Instances waiting.
+     */
+    readonly pendingPodNumber: pulumi.Output<number | undefined>;
+    /**
+     * Per-instance state.
+     */
+    readonly taskStatus: pulumi.Output<DeploymentJobTaskStatus[] | undefined>;
+}
+
+export interface DeploymentJob extends DeploymentJobOutputs {}
+
+/**
  * A task of a HiLens deployment (§5.5): what its apps process, e.g. a camera stream whose results go to DIS.
  *
  * Type token `edgeai:hilens:DeploymentJob` (a dynamic resource: `pulumi-nodejs:dynamic/edgeai:hilens:DeploymentJob` in state).
@@ -3049,87 +3172,6 @@ export class DeploymentJob extends resourceClass(deploymentJobDefinition) {
     static isInstance(obj: unknown): obj is DeploymentJob {
         return isEdgeResource(obj, "edgeai:hilens:DeploymentJob");
     }
-
-    /**
-     * The deployment the task runs in. Changing it replaces the task.
-     *
-     * (Rules: min length 1.)
-     */
-    declare readonly deploymentId: pulumi.Output<string>;
-    /**
-     * Task name (§5.5.2).
-     *
-     * (Rules: min length 1.)
-     */
-    declare readonly name: pulumi.Output<string>;
-    /**
-     * Description.
-     */
-    declare readonly description: pulumi.Output<string | undefined>;
-    /**
-     * Task action for the app: create, delete or update task (§5.5.2).
-     */
-    declare readonly business: pulumi.Output<string | undefined>;
-    /**
-     * Instance ID (§5.5.2).
-     */
-    declare readonly instanceId: pulumi.Output<string | undefined>;
-    /**
-     * Timestamp (§5.5.2).
-     */
-    declare readonly timestamp: pulumi.Output<string | undefined>;
-    /**
-     * The streams the task processes (§5.5.2 TaskStream; the `data` wrapper is dropped).
-     *
-     * (Rules: min items 1.)
-     */
-    declare readonly streams: pulumi.Output<DeploymentJobStreams[]>;
-    /**
-     * Your own task ID (§5.5.2 data.task_id), returned as userTaskId.
-     */
-    declare readonly taskId: pulumi.Output<string | undefined>;
-    /**
-     * Schedule (§5.5.2 StartTimeInfo).
-     */
-    declare readonly startTimeInfo: pulumi.Output<DeploymentJobStartTimeInfo | undefined>;
-    /**
-     * Expected resource use (§5.5.2).
-     */
-    declare readonly sourceUsageEstimate: pulumi.Output<DeploymentJobSourceUsageEstimate | undefined>;
-    /**
-     * ID of an existing object to adopt instead of creating one (our `pulumi import`): `create` reads it, checks that its immutable fields match, and converges the rest.
-     *
-     * (Rules: min length 1.)
-     */
-    declare readonly importId: pulumi.Output<string | undefined>;
-    /**
-     * The taskId you set.
-     */
-    declare readonly userTaskId: pulumi.Output<string | undefined>;
-    /**
-     * Instances where the task succeeded.
-     */
-    declare readonly okPodNumber: pulumi.Output<number | undefined>;
-    /**
-     * Instances running it.
-     */
-    declare readonly curPodNumber: pulumi.Output<number | undefined>;
-    /**
-     * All instances.
-     */
-    declare readonly sumPodNumber: pulumi.Output<number | undefined>;
-    /**
-     * Instances where it failed.
-     */
-    declare readonly failPodNumber: pulumi.Output<number | undefined>;
-    /**
-     * Instances waiting.
-     */
-    declare readonly pendingPodNumber: pulumi.Output<number | undefined>;
-    /**
-     * Per-instance state.
-     */
-    declare readonly taskStatus: pulumi.Output<DeploymentJobTaskStatus[] | undefined>;
 
     /**
      * Creates a DeploymentJob: A task of a HiLens deployment (§5.5): what its apps process, e.g. a camera stream whose results go to DIS.
@@ -3178,6 +3220,72 @@ export interface SkillOrderArgs {
 }
 
 /**
+ * The outputs of {@link SkillOrder}: its inputs as applied and the fields the service adds.
+ */
+export interface SkillOrderOutputs {
+    /**
+     * ID of the skill to order: a free one (`chargeModel` 0) of `hilens.getSkills` (HiLens §5.9.3). Changing it orders again (a new order).
+     *
+     * (Rules: min length 1.)
+     */
+    readonly skillId: pulumi.Output<string>;
+    /**
+     * How many to order (§5.9.3, required). Orders cannot be changed (§5.9 has no such call): changing it places a new order.
+     */
+    readonly amount: pulumi.Output<number>;
+    /**
+     * Customised-skill flag: 0 (default) or 1 (§5.9.3). Changing it places a new order.
+     *
+     * @default 0
+     */
+    readonly commissionFlag: pulumi.Output<number>;
+    /**
+     * ID of an existing object to adopt instead of creating one (our `pulumi import`): `create` reads it, checks that its immutable fields match, and converges the rest.
+     *
+     * (Rules: min length 1.)
+     */
+    readonly importId: pulumi.Output<string | undefined>;
+    /**
+     * Name of the ordered skill.
+     */
+    readonly skillName: pulumi.Output<string>;
+    /**
+     * How many of the ordered units are in use (by deployments).
+     */
+    readonly usedAmount: pulumi.Output<number>;
+    /**
+     * 0 normal, 1 frozen, 2 restricted (§5.9.4).
+     */
+    readonly status: pulumi.Output<number>;
+    /**
+     * The skill's versions the order covers.
+     */
+    readonly versions: pulumi.Output<string[]>;
+    /**
+     * Charge model: 0 free for ever.
+     */
+    readonly chargeModel: pulumi.Output<number | undefined>;
+    /**
+     * Skill form: file or image.
+     */
+    readonly format: pulumi.Output<string | undefined>;
+    /**
+     * Unit of the amount: qps, road (camera channels) or instance.
+     */
+    readonly measureUnit: pulumi.Output<string | undefined>;
+    /**
+     * When the order expires (ms since epoch); free orders do not.
+     */
+    readonly expireTime: pulumi.Output<number | undefined>;
+    /**
+     * Last change (ms since epoch).
+     */
+    readonly updateTime: pulumi.Output<number | undefined>;
+}
+
+export interface SkillOrder extends SkillOrderOutputs {}
+
+/**
  * An order of a free skill from the HiLens skill market (§5.9.3), for deployments of market skills (`source: hlm`, an app's `appOrderId`). Orders cannot be changed or cancelled through the API (§5.9 has no such call): a change places a new order, and destroy only drops the order from the stack (it stays in the project, free).
  *
  * Type token `edgeai:hilens:SkillOrder` (a dynamic resource: `pulumi-nodejs:dynamic/edgeai:hilens:SkillOrder` in state).
@@ -3187,65 +3295,6 @@ export class SkillOrder extends resourceClass(skillOrderDefinition) {
     static isInstance(obj: unknown): obj is SkillOrder {
         return isEdgeResource(obj, "edgeai:hilens:SkillOrder");
     }
-
-    /**
-     * ID of the skill to order: a free one (`chargeModel` 0) of `hilens.getSkills` (HiLens §5.9.3). Changing it orders again (a new order).
-     *
-     * (Rules: min length 1.)
-     */
-    declare readonly skillId: pulumi.Output<string>;
-    /**
-     * How many to order (§5.9.3, required). Orders cannot be changed (§5.9 has no such call): changing it places a new order.
-     */
-    declare readonly amount: pulumi.Output<number>;
-    /**
-     * Customised-skill flag: 0 (default) or 1 (§5.9.3). Changing it places a new order.
-     *
-     * @default 0
-     */
-    declare readonly commissionFlag: pulumi.Output<number>;
-    /**
-     * ID of an existing object to adopt instead of creating one (our `pulumi import`): `create` reads it, checks that its immutable fields match, and converges the rest.
-     *
-     * (Rules: min length 1.)
-     */
-    declare readonly importId: pulumi.Output<string | undefined>;
-    /**
-     * Name of the ordered skill.
-     */
-    declare readonly skillName: pulumi.Output<string>;
-    /**
-     * How many of the ordered units are in use (by deployments).
-     */
-    declare readonly usedAmount: pulumi.Output<number>;
-    /**
-     * 0 normal, 1 frozen, 2 restricted (§5.9.4).
-     */
-    declare readonly status: pulumi.Output<number>;
-    /**
-     * The skill's versions the order covers.
-     */
-    declare readonly versions: pulumi.Output<string[]>;
-    /**
-     * Charge model: 0 free for ever.
-     */
-    declare readonly chargeModel: pulumi.Output<number | undefined>;
-    /**
-     * Skill form: file or image.
-     */
-    declare readonly format: pulumi.Output<string | undefined>;
-    /**
-     * Unit of the amount: qps, road (camera channels) or instance.
-     */
-    declare readonly measureUnit: pulumi.Output<string | undefined>;
-    /**
-     * When the order expires (ms since epoch); free orders do not.
-     */
-    declare readonly expireTime: pulumi.Output<number | undefined>;
-    /**
-     * Last change (ms since epoch).
-     */
-    declare readonly updateTime: pulumi.Output<number | undefined>;
 
     /**
      * Creates a SkillOrder: An order of a free skill from the HiLens skill market (§5.9.3), for deployments of market skills (`source: hlm`, an app's `appOrderId`). Orders cannot be changed or cancelled through the API (§5.9 has no such call): a change places a new order, and destroy only drops the order from the stack (it stays in the project, free).

@@ -56,6 +56,66 @@ export interface ImageRepoArgs {
 }
 
 /**
+ * The outputs of {@link ImageRepo}: its inputs as applied and the fields the service adds.
+ */
+export interface ImageRepoOutputs {
+    /**
+     * Repository name, unique in the project: 1-64 characters (Octopus §4.1.2). Renamed in place (§4.1.3).
+     *
+     * (Rules: min length 1; max length 64.)
+     */
+    readonly name: pulumi.Output<string>;
+    /**
+     * What the images are used for, one of DATA_CONVERSION, ANNOTATION_AI, ANNOTATION_INSPECTION, TRAINING_TRAIN, TRAINING_COMPILE, TRAINING_DEV, TRAINING_NOTEBOOK, SIMULATION_ALGORITHM, SIMULATION_EVALUATION, SIMULATION_SIMULATOR, SIMULATION_TESTCASE, COMMON_DATASET (Octopus §4.1). Cannot be changed in place (§4.1.3): changing it replaces the repository.
+     *
+     * (Rules: one of "DATA_CONVERSION", "ANNOTATION_AI", "ANNOTATION_INSPECTION", "TRAINING_TRAIN", "TRAINING_COMPILE", "TRAINING_DEV", "TRAINING_NOTEBOOK", "SIMULATION_ALGORITHM", "SIMULATION_EVALUATION", "SIMULATION_SIMULATOR", "SIMULATION_TESTCASE", "COMMON_DATASET".)
+     */
+    readonly scope: pulumi.Output<"DATA_CONVERSION" | "ANNOTATION_AI" | "ANNOTATION_INSPECTION" | "TRAINING_TRAIN" | "TRAINING_COMPILE" | "TRAINING_DEV" | "TRAINING_NOTEBOOK" | "SIMULATION_ALGORITHM" | "SIMULATION_EVALUATION" | "SIMULATION_SIMULATOR" | "SIMULATION_TESTCASE" | "COMMON_DATASET">;
+    /**
+     * Description: at most 256 characters (Octopus §4.1.2). Changed in place (§4.1.3).
+     *
+     * (Rules: max length 256.)
+     */
+    readonly description: pulumi.Output<string | undefined>;
+    /**
+     * TEAM (default) or PUBLIC (Octopus §4.1.2). Cannot be changed in place (§4.1.3): changing it replaces the repository.
+     *
+     * (Rules: one of "TEAM", "PUBLIC".)
+     *
+     * @default "TEAM"
+     */
+    readonly visibility: pulumi.Output<"TEAM" | "PUBLIC">;
+    /**
+     * ID of an existing object to adopt instead of creating one (our `pulumi import`): `create` reads it, checks that its immutable fields match, and converges the rest.
+     *
+     * (Rules: min length 1.)
+     */
+    readonly importId: pulumi.Output<string | undefined>;
+    /**
+     * Number of versions in the repository (§4.1.1 `version_num`).
+     */
+    readonly versionNum: pulumi.Output<number>;
+    /**
+     * Project ID.
+     */
+    readonly projectId: pulumi.Output<string>;
+    /**
+     * ID of the user who created the repository.
+     */
+    readonly userId: pulumi.Output<string>;
+    /**
+     * Creation time (ms since epoch).
+     */
+    readonly createAt: pulumi.Output<number>;
+    /**
+     * Last update time (ms since epoch).
+     */
+    readonly updateAt: pulumi.Output<number>;
+}
+
+export interface ImageRepo extends ImageRepoOutputs {}
+
+/**
  * An Octopus image repository (§4.1): holds the container images that operators, training and annotation jobs run. Its versions are `octopus.ImageRepoVersion`. A repository that operators still use cannot be deleted: point them at another image first.
  *
  * Type token `edgeai:octopus:ImageRepo` (a dynamic resource: `pulumi-nodejs:dynamic/edgeai:octopus:ImageRepo` in state).
@@ -65,59 +125,6 @@ export class ImageRepo extends resourceClass(imageRepoDefinition) {
     static isInstance(obj: unknown): obj is ImageRepo {
         return isEdgeResource(obj, "edgeai:octopus:ImageRepo");
     }
-
-    /**
-     * Repository name, unique in the project: 1-64 characters (Octopus §4.1.2). Renamed in place (§4.1.3).
-     *
-     * (Rules: min length 1; max length 64.)
-     */
-    declare readonly name: pulumi.Output<string>;
-    /**
-     * What the images are used for, one of DATA_CONVERSION, ANNOTATION_AI, ANNOTATION_INSPECTION, TRAINING_TRAIN, TRAINING_COMPILE, TRAINING_DEV, TRAINING_NOTEBOOK, SIMULATION_ALGORITHM, SIMULATION_EVALUATION, SIMULATION_SIMULATOR, SIMULATION_TESTCASE, COMMON_DATASET (Octopus §4.1). Cannot be changed in place (§4.1.3): changing it replaces the repository.
-     *
-     * (Rules: one of "DATA_CONVERSION", "ANNOTATION_AI", "ANNOTATION_INSPECTION", "TRAINING_TRAIN", "TRAINING_COMPILE", "TRAINING_DEV", "TRAINING_NOTEBOOK", "SIMULATION_ALGORITHM", "SIMULATION_EVALUATION", "SIMULATION_SIMULATOR", "SIMULATION_TESTCASE", "COMMON_DATASET".)
-     */
-    declare readonly scope: pulumi.Output<"DATA_CONVERSION" | "ANNOTATION_AI" | "ANNOTATION_INSPECTION" | "TRAINING_TRAIN" | "TRAINING_COMPILE" | "TRAINING_DEV" | "TRAINING_NOTEBOOK" | "SIMULATION_ALGORITHM" | "SIMULATION_EVALUATION" | "SIMULATION_SIMULATOR" | "SIMULATION_TESTCASE" | "COMMON_DATASET">;
-    /**
-     * Description: at most 256 characters (Octopus §4.1.2). Changed in place (§4.1.3).
-     *
-     * (Rules: max length 256.)
-     */
-    declare readonly description: pulumi.Output<string | undefined>;
-    /**
-     * TEAM (default) or PUBLIC (Octopus §4.1.2). Cannot be changed in place (§4.1.3): changing it replaces the repository.
-     *
-     * (Rules: one of "TEAM", "PUBLIC".)
-     *
-     * @default "TEAM"
-     */
-    declare readonly visibility: pulumi.Output<"TEAM" | "PUBLIC">;
-    /**
-     * ID of an existing object to adopt instead of creating one (our `pulumi import`): `create` reads it, checks that its immutable fields match, and converges the rest.
-     *
-     * (Rules: min length 1.)
-     */
-    declare readonly importId: pulumi.Output<string | undefined>;
-    /**
-     * Number of versions in the repository (§4.1.1 `version_num`).
-     */
-    declare readonly versionNum: pulumi.Output<number>;
-    /**
-     * Project ID.
-     */
-    declare readonly projectId: pulumi.Output<string>;
-    /**
-     * ID of the user who created the repository.
-     */
-    declare readonly userId: pulumi.Output<string>;
-    /**
-     * Creation time (ms since epoch).
-     */
-    declare readonly createAt: pulumi.Output<number>;
-    /**
-     * Last update time (ms since epoch).
-     */
-    declare readonly updateAt: pulumi.Output<number>;
 
     /**
      * Creates a ImageRepo: An Octopus image repository (§4.1): holds the container images that operators, training and annotation jobs run. Its versions are `octopus.ImageRepoVersion`. A repository that operators still use cannot be deleted: point them at another image first.
@@ -212,6 +219,82 @@ export interface ImageRepoVersionArgs {
 }
 
 /**
+ * The outputs of {@link ImageRepoVersion}: its inputs as applied and the fields the service adds.
+ */
+export interface ImageRepoVersionOutputs {
+    /**
+     * ID of the image repository (`octopus.ImageRepo` id). Changing it replaces the version.
+     */
+    readonly repoId: pulumi.Output<number | string>;
+    /**
+     * Description: at most 256 characters (Octopus §4.2.2). Versions cannot be edited: changing it replaces the version.
+     *
+     * (Rules: max length 256.)
+     */
+    readonly description: pulumi.Output<string | undefined>;
+    /**
+     * Set to "PUSHED" to make create (and update) wait until the image has been pushed with the PUSH account of `octopus.getImageVersionAccount` (§4.2.6): progress is printed, PUSH_FAILED fails the update with the reason, and the version stays in state so the next `up` waits again. The wait is bounded by `customTimeouts` (default 30 minutes). Changing it is an in-place update.
+     *
+     * (Rules: one of "PUSHED".)
+     */
+    readonly waitForStatus: pulumi.Output<"PUSHED" | undefined>;
+    /**
+     * Wait limits, filled from the `customTimeouts` resource option (set that instead); never a diff.
+     */
+    readonly awaitTimeouts: pulumi.Output<ImageRepoVersionAwaitTimeouts | undefined>;
+    /**
+     * Version number of an existing version of `repoId` to adopt instead of creating one (our `pulumi import`).
+     *
+     * (Rules: min length 1.)
+     */
+    readonly importId: pulumi.Output<string | undefined>;
+    /**
+     * Version number (1, 2, …): what operators and `getImageVersionAccount` take (§4.2).
+     */
+    readonly version: pulumi.Output<number>;
+    /**
+     * The version's own id (distinct from its number, §4.2.1).
+     */
+    readonly versionId: pulumi.Output<number>;
+    /**
+     * Push status, live on refresh: INIT, PUSHED, PUSHING, SECONDARY_PUSHING, PUSH_FAILED (§4.1). A new version is INIT until an image is pushed.
+     *
+     * (Rules: one of "INIT", "PUSHED", "PUSHING", "SECONDARY_PUSHING", "PUSH_FAILED".)
+     */
+    readonly status: pulumi.Output<"INIT" | "PUSHED" | "PUSHING" | "SECONDARY_PUSHING" | "PUSH_FAILED">;
+    /**
+     * Full image path to tag and push to, e.g. swr.cn-north-1.myhuaweicloud.com/octopus-{project}/image-{repo}:v1.0 (§4.2.3).
+     */
+    readonly url: pulumi.Output<string>;
+    /**
+     * Name of the repository.
+     */
+    readonly repoName: pulumi.Output<string>;
+    /**
+     * TEAM or PUBLIC, from the repository.
+     */
+    readonly visibility: pulumi.Output<string>;
+    /**
+     * Project ID.
+     */
+    readonly projectId: pulumi.Output<string>;
+    /**
+     * ID of the user who created the version.
+     */
+    readonly userId: pulumi.Output<string>;
+    /**
+     * Creation time (ms since epoch).
+     */
+    readonly createAt: pulumi.Output<number>;
+    /**
+     * Last update time (ms since epoch).
+     */
+    readonly updateAt: pulumi.Output<number>;
+}
+
+export interface ImageRepoVersion extends ImageRepoVersionOutputs {}
+
+/**
  * A version of an Octopus image repository (§4.2). It starts INIT; the image is pushed outside Pulumi (`docker push` to `url`, logged in with `octopus.getImageVersionAccount({ action: "PUSH" })`), which moves it through PUSHING to PUSHED. `waitForStatus: "PUSHED"` makes `up` wait for that. A version that operators run cannot be deleted.
  *
  * Type token `edgeai:octopus:ImageRepoVersion` (a dynamic resource: `pulumi-nodejs:dynamic/edgeai:octopus:ImageRepoVersion` in state).
@@ -221,75 +304,6 @@ export class ImageRepoVersion extends resourceClass(imageRepoVersionDefinition) 
     static isInstance(obj: unknown): obj is ImageRepoVersion {
         return isEdgeResource(obj, "edgeai:octopus:ImageRepoVersion");
     }
-
-    /**
-     * ID of the image repository (`octopus.ImageRepo` id). Changing it replaces the version.
-     */
-    declare readonly repoId: pulumi.Output<number | string>;
-    /**
-     * Description: at most 256 characters (Octopus §4.2.2). Versions cannot be edited: changing it replaces the version.
-     *
-     * (Rules: max length 256.)
-     */
-    declare readonly description: pulumi.Output<string | undefined>;
-    /**
-     * Set to "PUSHED" to make create (and update) wait until the image has been pushed with the PUSH account of `octopus.getImageVersionAccount` (§4.2.6): progress is printed, PUSH_FAILED fails the update with the reason, and the version stays in state so the next `up` waits again. The wait is bounded by `customTimeouts` (default 30 minutes). Changing it is an in-place update.
-     *
-     * (Rules: one of "PUSHED".)
-     */
-    declare readonly waitForStatus: pulumi.Output<"PUSHED" | undefined>;
-    /**
-     * Wait limits, filled from the `customTimeouts` resource option (set that instead); never a diff.
-     */
-    declare readonly awaitTimeouts: pulumi.Output<ImageRepoVersionAwaitTimeouts | undefined>;
-    /**
-     * Version number of an existing version of `repoId` to adopt instead of creating one (our `pulumi import`).
-     *
-     * (Rules: min length 1.)
-     */
-    declare readonly importId: pulumi.Output<string | undefined>;
-    /**
-     * Version number (1, 2, …): what operators and `getImageVersionAccount` take (§4.2).
-     */
-    declare readonly version: pulumi.Output<number>;
-    /**
-     * The version's own id (distinct from its number, §4.2.1).
-     */
-    declare readonly versionId: pulumi.Output<number>;
-    /**
-     * Push status, live on refresh: INIT, PUSHED, PUSHING, SECONDARY_PUSHING, PUSH_FAILED (§4.1). A new version is INIT until an image is pushed.
-     *
-     * (Rules: one of "INIT", "PUSHED", "PUSHING", "SECONDARY_PUSHING", "PUSH_FAILED".)
-     */
-    declare readonly status: pulumi.Output<"INIT" | "PUSHED" | "PUSHING" | "SECONDARY_PUSHING" | "PUSH_FAILED">;
-    /**
-     * Full image path to tag and push to, e.g. swr.cn-north-1.myhuaweicloud.com/octopus-{project}/image-{repo}:v1.0 (§4.2.3).
-     */
-    declare readonly url: pulumi.Output<string>;
-    /**
-     * Name of the repository.
-     */
-    declare readonly repoName: pulumi.Output<string>;
-    /**
-     * TEAM or PUBLIC, from the repository.
-     */
-    declare readonly visibility: pulumi.Output<string>;
-    /**
-     * Project ID.
-     */
-    declare readonly projectId: pulumi.Output<string>;
-    /**
-     * ID of the user who created the version.
-     */
-    declare readonly userId: pulumi.Output<string>;
-    /**
-     * Creation time (ms since epoch).
-     */
-    declare readonly createAt: pulumi.Output<number>;
-    /**
-     * Last update time (ms since epoch).
-     */
-    declare readonly updateAt: pulumi.Output<number>;
 
     /**
      * Creates a ImageRepoVersion: A version of an Octopus image repository (§4.2). It starts INIT; the image is pushed outside Pulumi (`docker push` to `url`, logged in with `octopus.getImageVersionAccount({ action: "PUSH" })`), which moves it through PUSHING to PUSHED. `waitForStatus: "PUSHED"` makes `up` wait for that. A version that operators run cannot be deleted.
@@ -376,6 +390,72 @@ export interface OperatorArgs {
 }
 
 /**
+ * The outputs of {@link Operator}: its inputs as applied and the fields the service adds.
+ */
+export interface OperatorOutputs {
+    /**
+     * Operator name, unique in the project: at most 64 characters (Octopus §4.13.2). Cannot be changed in place (§4.13.4): changing it replaces the operator.
+     *
+     * (Rules: min length 1; max length 64.)
+     */
+    readonly name: pulumi.Output<string>;
+    /**
+     * Description: at most 256 characters (Octopus §4.13.2).
+     *
+     * (Rules: max length 256.)
+     */
+    readonly description: pulumi.Output<string | undefined>;
+    /**
+     * What the operator produces, one of DATA_MARK, OPEN_DATA, DATA_SET, REPLAY_SIM, PLOT_DATA, DATA_DESENSITIZATION (Octopus §4.13). Cannot be changed in place (§4.13.4): changing it replaces the operator.
+     *
+     * (Rules: one of "DATA_MARK", "OPEN_DATA", "DATA_SET", "REPLAY_SIM", "PLOT_DATA", "DATA_DESENSITIZATION".)
+     */
+    readonly outputType: pulumi.Output<"DATA_MARK" | "OPEN_DATA" | "DATA_SET" | "REPLAY_SIM" | "PLOT_DATA" | "DATA_DESENSITIZATION">;
+    /**
+     * PRIVATE or PUBLIC (Octopus §4.13.2; note: not TEAM as for repositories).
+     *
+     * (Rules: one of "PRIVATE", "PUBLIC".)
+     */
+    readonly visibility: pulumi.Output<"PRIVATE" | "PUBLIC">;
+    /**
+     * ID of the image repository the operator runs (`octopus.ImageRepo` id). Repository and version change together, in place (§4.13.4).
+     */
+    readonly imageRepoId: pulumi.Output<number | string>;
+    /**
+     * Version number of the image (`octopus.ImageRepoVersion` version).
+     */
+    readonly imageVersion: pulumi.Output<number | string>;
+    /**
+     * Run configuration (§4.13.2 `config`).
+     */
+    readonly config: pulumi.Output<OperatorConfig>;
+    /**
+     * ID of an existing object to adopt instead of creating one (our `pulumi import`): `create` reads it, checks that its immutable fields match, and converges the rest.
+     *
+     * (Rules: min length 1.)
+     */
+    readonly importId: pulumi.Output<string | undefined>;
+    /**
+     * Project ID.
+     */
+    readonly projectId: pulumi.Output<string>;
+    /**
+     * ID of the user who created the operator; only they may change it.
+     */
+    readonly userId: pulumi.Output<string>;
+    /**
+     * Creation time (ms since epoch).
+     */
+    readonly createAt: pulumi.Output<number>;
+    /**
+     * Last update time (ms since epoch).
+     */
+    readonly updateAt: pulumi.Output<number>;
+}
+
+export interface Operator extends OperatorOutputs {}
+
+/**
  * An Octopus operator (data processor, §4.13): a container image (repository + version) and the command that processes data into marks, datasets, replays, charts or desensitized data. Take `imageRepoId`/`imageVersion` from `octopus.ImageRepo`/`octopus.ImageRepoVersion` so `up` creates them first.
  *
  * Type token `edgeai:octopus:Operator` (a dynamic resource: `pulumi-nodejs:dynamic/edgeai:octopus:Operator` in state).
@@ -385,65 +465,6 @@ export class Operator extends resourceClass(operatorDefinition) {
     static isInstance(obj: unknown): obj is Operator {
         return isEdgeResource(obj, "edgeai:octopus:Operator");
     }
-
-    /**
-     * Operator name, unique in the project: at most 64 characters (Octopus §4.13.2). Cannot be changed in place (§4.13.4): changing it replaces the operator.
-     *
-     * (Rules: min length 1; max length 64.)
-     */
-    declare readonly name: pulumi.Output<string>;
-    /**
-     * Description: at most 256 characters (Octopus §4.13.2).
-     *
-     * (Rules: max length 256.)
-     */
-    declare readonly description: pulumi.Output<string | undefined>;
-    /**
-     * What the operator produces, one of DATA_MARK, OPEN_DATA, DATA_SET, REPLAY_SIM, PLOT_DATA, DATA_DESENSITIZATION (Octopus §4.13). Cannot be changed in place (§4.13.4): changing it replaces the operator.
-     *
-     * (Rules: one of "DATA_MARK", "OPEN_DATA", "DATA_SET", "REPLAY_SIM", "PLOT_DATA", "DATA_DESENSITIZATION".)
-     */
-    declare readonly outputType: pulumi.Output<"DATA_MARK" | "OPEN_DATA" | "DATA_SET" | "REPLAY_SIM" | "PLOT_DATA" | "DATA_DESENSITIZATION">;
-    /**
-     * PRIVATE or PUBLIC (Octopus §4.13.2; note: not TEAM as for repositories).
-     *
-     * (Rules: one of "PRIVATE", "PUBLIC".)
-     */
-    declare readonly visibility: pulumi.Output<"PRIVATE" | "PUBLIC">;
-    /**
-     * ID of the image repository the operator runs (`octopus.ImageRepo` id). Repository and version change together, in place (§4.13.4).
-     */
-    declare readonly imageRepoId: pulumi.Output<number | string>;
-    /**
-     * Version number of the image (`octopus.ImageRepoVersion` version).
-     */
-    declare readonly imageVersion: pulumi.Output<number | string>;
-    /**
-     * Run configuration (§4.13.2 `config`).
-     */
-    declare readonly config: pulumi.Output<OperatorConfig>;
-    /**
-     * ID of an existing object to adopt instead of creating one (our `pulumi import`): `create` reads it, checks that its immutable fields match, and converges the rest.
-     *
-     * (Rules: min length 1.)
-     */
-    declare readonly importId: pulumi.Output<string | undefined>;
-    /**
-     * Project ID.
-     */
-    declare readonly projectId: pulumi.Output<string>;
-    /**
-     * ID of the user who created the operator; only they may change it.
-     */
-    declare readonly userId: pulumi.Output<string>;
-    /**
-     * Creation time (ms since epoch).
-     */
-    declare readonly createAt: pulumi.Output<number>;
-    /**
-     * Last update time (ms since epoch).
-     */
-    declare readonly updateAt: pulumi.Output<number>;
 
     /**
      * Creates a Operator: An Octopus operator (data processor, §4.13): a container image (repository + version) and the command that processes data into marks, datasets, replays, charts or desensitized data. Take `imageRepoId`/`imageVersion` from `octopus.ImageRepo`/`octopus.ImageRepoVersion` so `up` creates them first.
@@ -498,6 +519,70 @@ export interface DataTagArgs {
 }
 
 /**
+ * The outputs of {@link DataTag}: its inputs as applied and the fields the service adds.
+ */
+export interface DataTagOutputs {
+    /**
+     * Tag (or category) name, unique in the project: at most 64 characters (Octopus §4.17.2). Renamed in place (§4.17.5).
+     *
+     * (Rules: min length 1; max length 64.)
+     */
+    readonly name: pulumi.Output<string>;
+    /**
+     * Description: at most 255 characters (Octopus §4.17.2).
+     *
+     * (Rules: max length 255.)
+     */
+    readonly description: pulumi.Output<string | undefined>;
+    /**
+     * ID of the parent category (a `octopus.DataTag` with `isTag: false`); top level when omitted (the service's default 15000000, or 0). Cannot be changed in place (§4.17.5): changing it replaces the tag.
+     */
+    readonly parentId: pulumi.Output<number | string | undefined>;
+    /**
+     * true (default) for a tag, false for a category that holds tags (§4.17.2). Changing it replaces the tag.
+     *
+     * @default true
+     */
+    readonly isTag: pulumi.Output<boolean>;
+    /**
+     * IDs of the simulation tags this data tag maps to: at most 50 (Octopus §4.17.2), reconciled in place.
+     *
+     * (Rules: max items 50.)
+     *
+     * @default []
+     */
+    readonly simulationTags: pulumi.Output<(number | string)[]>;
+    /**
+     * ID of an existing object to adopt instead of creating one (our `pulumi import`): `create` reads it, checks that its immutable fields match, and converges the rest.
+     *
+     * (Rules: min length 1.)
+     */
+    readonly importId: pulumi.Output<string | undefined>;
+    /**
+     * Depth in the tag tree (1 = top level).
+     */
+    readonly tagLevel: pulumi.Output<number>;
+    /**
+     * Number of direct children (for a category).
+     */
+    readonly childrenCount: pulumi.Output<number>;
+    /**
+     * Whether it is a built-in tag (built-in tags cannot be edited).
+     */
+    readonly isBuiltIn: pulumi.Output<boolean>;
+    /**
+     * Creation time (ms since epoch).
+     */
+    readonly createAt: pulumi.Output<number>;
+    /**
+     * Last update time (ms since epoch).
+     */
+    readonly updateAt: pulumi.Output<number>;
+}
+
+export interface DataTag extends DataTagOutputs {}
+
+/**
  * An Octopus data tag or tag category (§4.17): labels that data pipelines write onto the data they process. Categories (`isTag: false`) hold tags; a category that still holds tags cannot be deleted (409 Node In Use).
  *
  * Type token `edgeai:octopus:DataTag` (a dynamic resource: `pulumi-nodejs:dynamic/edgeai:octopus:DataTag` in state).
@@ -507,63 +592,6 @@ export class DataTag extends resourceClass(dataTagDefinition) {
     static isInstance(obj: unknown): obj is DataTag {
         return isEdgeResource(obj, "edgeai:octopus:DataTag");
     }
-
-    /**
-     * Tag (or category) name, unique in the project: at most 64 characters (Octopus §4.17.2). Renamed in place (§4.17.5).
-     *
-     * (Rules: min length 1; max length 64.)
-     */
-    declare readonly name: pulumi.Output<string>;
-    /**
-     * Description: at most 255 characters (Octopus §4.17.2).
-     *
-     * (Rules: max length 255.)
-     */
-    declare readonly description: pulumi.Output<string | undefined>;
-    /**
-     * ID of the parent category (a `octopus.DataTag` with `isTag: false`); top level when omitted (the service's default 15000000, or 0). Cannot be changed in place (§4.17.5): changing it replaces the tag.
-     */
-    declare readonly parentId: pulumi.Output<number | string | undefined>;
-    /**
-     * true (default) for a tag, false for a category that holds tags (§4.17.2). Changing it replaces the tag.
-     *
-     * @default true
-     */
-    declare readonly isTag: pulumi.Output<boolean>;
-    /**
-     * IDs of the simulation tags this data tag maps to: at most 50 (Octopus §4.17.2), reconciled in place.
-     *
-     * (Rules: max items 50.)
-     *
-     * @default []
-     */
-    declare readonly simulationTags: pulumi.Output<(number | string)[]>;
-    /**
-     * ID of an existing object to adopt instead of creating one (our `pulumi import`): `create` reads it, checks that its immutable fields match, and converges the rest.
-     *
-     * (Rules: min length 1.)
-     */
-    declare readonly importId: pulumi.Output<string | undefined>;
-    /**
-     * Depth in the tag tree (1 = top level).
-     */
-    declare readonly tagLevel: pulumi.Output<number>;
-    /**
-     * Number of direct children (for a category).
-     */
-    declare readonly childrenCount: pulumi.Output<number>;
-    /**
-     * Whether it is a built-in tag (built-in tags cannot be edited).
-     */
-    declare readonly isBuiltIn: pulumi.Output<boolean>;
-    /**
-     * Creation time (ms since epoch).
-     */
-    declare readonly createAt: pulumi.Output<number>;
-    /**
-     * Last update time (ms since epoch).
-     */
-    declare readonly updateAt: pulumi.Output<number>;
 
     /**
      * Creates a DataTag: An Octopus data tag or tag category (§4.17): labels that data pipelines write onto the data they process. Categories (`isTag: false`) hold tags; a category that still holds tags cannot be deleted (409 Node In Use).
@@ -706,6 +734,126 @@ export interface DatasetArgs {
 }
 
 /**
+ * The outputs of {@link Dataset}: its inputs as applied and the fields the service adds.
+ */
+export interface DatasetOutputs {
+    /**
+     * Dataset name, unique in the project: 1-64 characters (Octopus §4.3.2).
+     *
+     * (Rules: min length 1; max length 64.)
+     */
+    readonly name: pulumi.Output<string>;
+    /**
+     * Kind of data: IMAGE, POINT_CLOUD, TEXT, VIDEO (§4.3.2). Required unless datasetForm is SUBSET (a subset inherits it).
+     *
+     * (Rules: one of "IMAGE", "POINT_CLOUD", "TEXT", "VIDEO".)
+     */
+    readonly dataType: pulumi.Output<"IMAGE" | "POINT_CLOUD" | "TEXT" | "VIDEO" | undefined>;
+    /**
+     * DATASET or SUBSET (a subset of sourceDatasetId) (§4.3.2).
+     *
+     * (Rules: one of "DATASET", "SUBSET".)
+     */
+    readonly datasetForm: pulumi.Output<"DATASET" | "SUBSET">;
+    /**
+     * ID of the dataset a SUBSET is taken from; required when datasetForm is SUBSET (§4.3.2).
+     *
+     * (Rules: min length 1.)
+     */
+    readonly sourceDatasetId: pulumi.Output<string | undefined>;
+    /**
+     * Where the data comes from: LABEL, LOCAL, OBS, HOUSE, DATASET (annotation task, local upload, OBS, data warehouse, another dataset) (§4.3.2).
+     *
+     * (Rules: one of "LABEL", "LOCAL", "OBS", "HOUSE", "DATASET".)
+     */
+    readonly dataSource: pulumi.Output<"LABEL" | "LOCAL" | "OBS" | "HOUSE" | "DATASET">;
+    /**
+     * Description: at most 256 characters (Octopus §4.3.2).
+     *
+     * (Rules: max length 256.)
+     */
+    readonly description: pulumi.Output<string | undefined>;
+    /**
+     * OCTOPUS or USER_DEFINE (§4.3.2). Required unless datasetForm is SUBSET (a subset inherits it).
+     *
+     * (Rules: one of "OCTOPUS", "USER_DEFINE".)
+     */
+    readonly labelFormat: pulumi.Output<"OCTOPUS" | "USER_DEFINE" | undefined>;
+    /**
+     * Source details (§4.3.2 DataSourceInfoRequest): required for LABEL and HOUSE sources.
+     */
+    readonly dataSourceInfo: pulumi.Output<DatasetDataSourceInfo | undefined>;
+    /**
+     * Whether the data is annotated (the document's spelling `label_taged`, §4.3.2).
+     */
+    readonly labelTaged: pulumi.Output<boolean | undefined>;
+    /**
+     * ID of an existing object to adopt instead of creating one (our `pulumi import`): `create` reads it, checks that its immutable fields match, and converges the rest.
+     *
+     * (Rules: min length 1.)
+     */
+    readonly importId: pulumi.Output<string | undefined>;
+    /**
+     * Number of the latest version (0 before the first).
+     */
+    readonly latestVersion: pulumi.Output<number>;
+    /**
+     * Number of versions.
+     */
+    readonly versionCount: pulumi.Output<number>;
+    /**
+     * Number of versions that built successfully.
+     */
+    readonly versionSuccessCount: pulumi.Output<number>;
+    /**
+     * Whether no version is still being built.
+     */
+    readonly hasFinished: pulumi.Output<boolean>;
+    /**
+     * CUSTOMER or SYSTEM (built-in).
+     */
+    readonly owner: pulumi.Output<string>;
+    /**
+     * Number of files.
+     */
+    readonly frameNum: pulumi.Output<number>;
+    /**
+     * Size in bytes.
+     */
+    readonly frameSize: pulumi.Output<number>;
+    /**
+     * Number of labels.
+     */
+    readonly labelCount: pulumi.Output<number>;
+    /**
+     * Label names.
+     */
+    readonly labelNames: pulumi.Output<string[]>;
+    /**
+     * Whether an annotation task is linked.
+     */
+    readonly labelAssociated: pulumi.Output<boolean>;
+    /**
+     * Name of the source dataset (subsets).
+     */
+    readonly sourceDatasetName: pulumi.Output<string | undefined>;
+    /**
+     * Project ID.
+     */
+    readonly projectId: pulumi.Output<string>;
+    /**
+     * Creation time (ms since epoch).
+     */
+    readonly createAt: pulumi.Output<number>;
+    /**
+     * Last update time (ms since epoch).
+     */
+    readonly updateAt: pulumi.Output<number>;
+}
+
+export interface Dataset extends DatasetOutputs {}
+
+/**
  * An Octopus dataset (§4.3): data gathered from annotation tasks, uploads, OBS, the data warehouse or another dataset (a subset). The API cannot edit a dataset, so every change replaces it (deleting it deletes its versions). Its contents are `octopus.DatasetVersion`s.
  *
  * Type token `edgeai:octopus:Dataset` (a dynamic resource: `pulumi-nodejs:dynamic/edgeai:octopus:Dataset` in state).
@@ -715,119 +863,6 @@ export class Dataset extends resourceClass(datasetDefinition) {
     static isInstance(obj: unknown): obj is Dataset {
         return isEdgeResource(obj, "edgeai:octopus:Dataset");
     }
-
-    /**
-     * Dataset name, unique in the project: 1-64 characters (Octopus §4.3.2).
-     *
-     * (Rules: min length 1; max length 64.)
-     */
-    declare readonly name: pulumi.Output<string>;
-    /**
-     * Kind of data: IMAGE, POINT_CLOUD, TEXT, VIDEO (§4.3.2). Required unless datasetForm is SUBSET (a subset inherits it).
-     *
-     * (Rules: one of "IMAGE", "POINT_CLOUD", "TEXT", "VIDEO".)
-     */
-    declare readonly dataType: pulumi.Output<"IMAGE" | "POINT_CLOUD" | "TEXT" | "VIDEO" | undefined>;
-    /**
-     * DATASET or SUBSET (a subset of sourceDatasetId) (§4.3.2).
-     *
-     * (Rules: one of "DATASET", "SUBSET".)
-     */
-    declare readonly datasetForm: pulumi.Output<"DATASET" | "SUBSET">;
-    /**
-     * ID of the dataset a SUBSET is taken from; required when datasetForm is SUBSET (§4.3.2).
-     *
-     * (Rules: min length 1.)
-     */
-    declare readonly sourceDatasetId: pulumi.Output<string | undefined>;
-    /**
-     * Where the data comes from: LABEL, LOCAL, OBS, HOUSE, DATASET (annotation task, local upload, OBS, data warehouse, another dataset) (§4.3.2).
-     *
-     * (Rules: one of "LABEL", "LOCAL", "OBS", "HOUSE", "DATASET".)
-     */
-    declare readonly dataSource: pulumi.Output<"LABEL" | "LOCAL" | "OBS" | "HOUSE" | "DATASET">;
-    /**
-     * Description: at most 256 characters (Octopus §4.3.2).
-     *
-     * (Rules: max length 256.)
-     */
-    declare readonly description: pulumi.Output<string | undefined>;
-    /**
-     * OCTOPUS or USER_DEFINE (§4.3.2). Required unless datasetForm is SUBSET (a subset inherits it).
-     *
-     * (Rules: one of "OCTOPUS", "USER_DEFINE".)
-     */
-    declare readonly labelFormat: pulumi.Output<"OCTOPUS" | "USER_DEFINE" | undefined>;
-    /**
-     * Source details (§4.3.2 DataSourceInfoRequest): required for LABEL and HOUSE sources.
-     */
-    declare readonly dataSourceInfo: pulumi.Output<DatasetDataSourceInfo | undefined>;
-    /**
-     * Whether the data is annotated (the document's spelling `label_taged`, §4.3.2).
-     */
-    declare readonly labelTaged: pulumi.Output<boolean | undefined>;
-    /**
-     * ID of an existing object to adopt instead of creating one (our `pulumi import`): `create` reads it, checks that its immutable fields match, and converges the rest.
-     *
-     * (Rules: min length 1.)
-     */
-    declare readonly importId: pulumi.Output<string | undefined>;
-    /**
-     * Number of the latest version (0 before the first).
-     */
-    declare readonly latestVersion: pulumi.Output<number>;
-    /**
-     * Number of versions.
-     */
-    declare readonly versionCount: pulumi.Output<number>;
-    /**
-     * Number of versions that built successfully.
-     */
-    declare readonly versionSuccessCount: pulumi.Output<number>;
-    /**
-     * Whether no version is still being built.
-     */
-    declare readonly hasFinished: pulumi.Output<boolean>;
-    /**
-     * CUSTOMER or SYSTEM (built-in).
-     */
-    declare readonly owner: pulumi.Output<string>;
-    /**
-     * Number of files.
-     */
-    declare readonly frameNum: pulumi.Output<number>;
-    /**
-     * Size in bytes.
-     */
-    declare readonly frameSize: pulumi.Output<number>;
-    /**
-     * Number of labels.
-     */
-    declare readonly labelCount: pulumi.Output<number>;
-    /**
-     * Label names.
-     */
-    declare readonly labelNames: pulumi.Output<string[]>;
-    /**
-     * Whether an annotation task is linked.
-     */
-    declare readonly labelAssociated: pulumi.Output<boolean>;
-    /**
-     * Name of the source dataset (subsets).
-     */
-    declare readonly sourceDatasetName: pulumi.Output<string | undefined>;
-    /**
-     * Project ID.
-     */
-    declare readonly projectId: pulumi.Output<string>;
-    /**
-     * Creation time (ms since epoch).
-     */
-    declare readonly createAt: pulumi.Output<number>;
-    /**
-     * Last update time (ms since epoch).
-     */
-    declare readonly updateAt: pulumi.Output<number>;
 
     /**
      * Creates a Dataset: An Octopus dataset (§4.3): data gathered from annotation tasks, uploads, OBS, the data warehouse or another dataset (a subset). The API cannot edit a dataset, so every change replaces it (deleting it deletes its versions). Its contents are `octopus.DatasetVersion`s.
@@ -1082,6 +1117,144 @@ export interface DatasetVersionArgs {
 }
 
 /**
+ * The outputs of {@link DatasetVersion}: its inputs as applied and the fields the service adds.
+ */
+export interface DatasetVersionOutputs {
+    /**
+     * ID of the dataset (`octopus.Dataset` id). Versions cannot be edited: every change replaces the version.
+     *
+     * (Rules: min length 1.)
+     */
+    readonly datasetId: pulumi.Output<string>;
+    /**
+     * Agreement to the privacy statement; must be true (Octopus §4.4.2).
+     */
+    readonly agreementConfirm: pulumi.Output<true>;
+    /**
+     * Description: at most 256 characters (Octopus §4.4.2).
+     *
+     * (Rules: max length 256.)
+     */
+    readonly description: pulumi.Output<string | undefined>;
+    /**
+     * Annotation batch task ID; required when the dataset's source is LABEL (§4.4.2).
+     *
+     * (Rules: min length 1.)
+     */
+    readonly batchTaskId: pulumi.Output<string | undefined>;
+    /**
+     * Labels to take; required when the dataset's source is LABEL (§4.4.2).
+     */
+    readonly labelMetaNames: pulumi.Output<string[] | undefined>;
+    /**
+     * LABEL only: true takes valid annotated frames, false invalid ones, unset all (§4.4.2).
+     */
+    readonly onlyValid: pulumi.Output<boolean | undefined>;
+    /**
+     * LABEL only: true takes hard examples, false the others, unset all (§4.4.2).
+     */
+    readonly hardMining: pulumi.Output<boolean | undefined>;
+    /**
+     * Which frames to take, all or labeled; required when the dataset's source is LABEL. Sent as the body's `status` (the answer calls it `search_status`; `status` here is the build status).
+     *
+     * (Rules: one of "all", "labeled".)
+     */
+    readonly searchStatus: pulumi.Output<"all" | "labeled" | undefined>;
+    /**
+     * OBS bucket; required (with bucketPath) when the dataset's source is OBS (§4.4.2).
+     *
+     * (Rules: min length 1.)
+     */
+    readonly bucketName: pulumi.Output<string | undefined>;
+    /**
+     * OBS folder; required (with bucketName) when the dataset's source is OBS (§4.4.2).
+     *
+     * (Rules: min length 1.)
+     */
+    readonly bucketPath: pulumi.Output<string | undefined>;
+    /**
+     * Data warehouse query; required when the dataset's source is HOUSE (§4.4.2 WarehouseParam).
+     */
+    readonly warehouseParams: pulumi.Output<DatasetVersionWarehouseParams | undefined>;
+    /**
+     * Custom processing image as "<imageRepoId>:<version>" (§4.4.2), e.g. pulumi.interpolate`${repo.id}:${version.version}`.
+     *
+     * (Rules: pattern `^\d+:\d+$`.)
+     */
+    readonly customImage: pulumi.Output<string | undefined>;
+    /**
+     * Script the custom image runs (§4.4.2).
+     *
+     * (Rules: min length 1.)
+     */
+    readonly command: pulumi.Output<string | undefined>;
+    /**
+     * Filter tags for a SUBSET dataset (§4.4.2).
+     */
+    readonly tags: pulumi.Output<string[] | undefined>;
+    /**
+     * Filter attributes for a SUBSET dataset (§4.4.2).
+     */
+    readonly customAttributes: pulumi.Output<string[] | undefined>;
+    /**
+     * ID of an existing object to adopt instead of creating one (our `pulumi import`): `create` reads it, checks that its immutable fields match, and converges the rest.
+     *
+     * (Rules: min length 1.)
+     */
+    readonly importId: pulumi.Output<string | undefined>;
+    /**
+     * Version name, assigned in order: "V1", "V2", … (§4.4).
+     */
+    readonly name: pulumi.Output<string>;
+    /**
+     * Build status: INITIALIZING at creation, then SUCCESS or a failure (§4.3 status).
+     */
+    readonly status: pulumi.Output<string>;
+    /**
+     * Whether the build is over.
+     */
+    readonly hasFinished: pulumi.Output<boolean>;
+    /**
+     * Label format, from the dataset.
+     */
+    readonly labelFormat: pulumi.Output<string | undefined>;
+    /**
+     * Number of files.
+     */
+    readonly frameNum: pulumi.Output<number>;
+    /**
+     * Size in bytes.
+     */
+    readonly frameSize: pulumi.Output<number>;
+    /**
+     * Number of labels.
+     */
+    readonly labelCount: pulumi.Output<number>;
+    /**
+     * Label names.
+     */
+    readonly labelNames: pulumi.Output<string[]>;
+    /**
+     * Version it was derived from.
+     */
+    readonly sourceVersionId: pulumi.Output<string | undefined>;
+    /**
+     * Project ID.
+     */
+    readonly projectId: pulumi.Output<string>;
+    /**
+     * Creation time (ms since epoch).
+     */
+    readonly createAt: pulumi.Output<number>;
+    /**
+     * Last update time (ms since epoch).
+     */
+    readonly updateAt: pulumi.Output<number>;
+}
+
+export interface DatasetVersion extends DatasetVersionOutputs {}
+
+/**
  * A version of an Octopus dataset (§4.4), built from the dataset's source: an annotation batch (LABEL), an OBS folder (OBS) or a data warehouse query (HOUSE). Named V1, V2, … in order; it cannot be edited, so every change replaces it. Versions are deleted newest first.
  *
  * Type token `edgeai:octopus:DatasetVersion` (a dynamic resource: `pulumi-nodejs:dynamic/edgeai:octopus:DatasetVersion` in state).
@@ -1091,137 +1264,6 @@ export class DatasetVersion extends resourceClass(datasetVersionDefinition) {
     static isInstance(obj: unknown): obj is DatasetVersion {
         return isEdgeResource(obj, "edgeai:octopus:DatasetVersion");
     }
-
-    /**
-     * ID of the dataset (`octopus.Dataset` id). Versions cannot be edited: every change replaces the version.
-     *
-     * (Rules: min length 1.)
-     */
-    declare readonly datasetId: pulumi.Output<string>;
-    /**
-     * Agreement to the privacy statement; must be true (Octopus §4.4.2).
-     */
-    declare readonly agreementConfirm: pulumi.Output<true>;
-    /**
-     * Description: at most 256 characters (Octopus §4.4.2).
-     *
-     * (Rules: max length 256.)
-     */
-    declare readonly description: pulumi.Output<string | undefined>;
-    /**
-     * Annotation batch task ID; required when the dataset's source is LABEL (§4.4.2).
-     *
-     * (Rules: min length 1.)
-     */
-    declare readonly batchTaskId: pulumi.Output<string | undefined>;
-    /**
-     * Labels to take; required when the dataset's source is LABEL (§4.4.2).
-     */
-    declare readonly labelMetaNames: pulumi.Output<string[] | undefined>;
-    /**
-     * LABEL only: true takes valid annotated frames, false invalid ones, unset all (§4.4.2).
-     */
-    declare readonly onlyValid: pulumi.Output<boolean | undefined>;
-    /**
-     * LABEL only: true takes hard examples, false the others, unset all (§4.4.2).
-     */
-    declare readonly hardMining: pulumi.Output<boolean | undefined>;
-    /**
-     * Which frames to take, all or labeled; required when the dataset's source is LABEL. Sent as the body's `status` (the answer calls it `search_status`; `status` here is the build status).
-     *
-     * (Rules: one of "all", "labeled".)
-     */
-    declare readonly searchStatus: pulumi.Output<"all" | "labeled" | undefined>;
-    /**
-     * OBS bucket; required (with bucketPath) when the dataset's source is OBS (§4.4.2).
-     *
-     * (Rules: min length 1.)
-     */
-    declare readonly bucketName: pulumi.Output<string | undefined>;
-    /**
-     * OBS folder; required (with bucketName) when the dataset's source is OBS (§4.4.2).
-     *
-     * (Rules: min length 1.)
-     */
-    declare readonly bucketPath: pulumi.Output<string | undefined>;
-    /**
-     * Data warehouse query; required when the dataset's source is HOUSE (§4.4.2 WarehouseParam).
-     */
-    declare readonly warehouseParams: pulumi.Output<DatasetVersionWarehouseParams | undefined>;
-    /**
-     * Custom processing image as "<imageRepoId>:<version>" (§4.4.2), e.g. pulumi.interpolate`${repo.id}:${version.version}`.
-     *
-     * (Rules: pattern `^\d+:\d+$`.)
-     */
-    declare readonly customImage: pulumi.Output<string | undefined>;
-    /**
-     * Script the custom image runs (§4.4.2).
-     *
-     * (Rules: min length 1.)
-     */
-    declare readonly command: pulumi.Output<string | undefined>;
-    /**
-     * Filter tags for a SUBSET dataset (§4.4.2).
-     */
-    declare readonly tags: pulumi.Output<string[] | undefined>;
-    /**
-     * Filter attributes for a SUBSET dataset (§4.4.2).
-     */
-    declare readonly customAttributes: pulumi.Output<string[] | undefined>;
-    /**
-     * ID of an existing object to adopt instead of creating one (our `pulumi import`): `create` reads it, checks that its immutable fields match, and converges the rest.
-     *
-     * (Rules: min length 1.)
-     */
-    declare readonly importId: pulumi.Output<string | undefined>;
-    /**
-     * Version name, assigned in order: "V1", "V2", … (§4.4).
-     */
-    declare readonly name: pulumi.Output<string>;
-    /**
-     * Build status: INITIALIZING at creation, then SUCCESS or a failure (§4.3 status).
-     */
-    declare readonly status: pulumi.Output<string>;
-    /**
-     * Whether the build is over.
-     */
-    declare readonly hasFinished: pulumi.Output<boolean>;
-    /**
-     * Label format, from the dataset.
-     */
-    declare readonly labelFormat: pulumi.Output<string | undefined>;
-    /**
-     * Number of files.
-     */
-    declare readonly frameNum: pulumi.Output<number>;
-    /**
-     * Size in bytes.
-     */
-    declare readonly frameSize: pulumi.Output<number>;
-    /**
-     * Number of labels.
-     */
-    declare readonly labelCount: pulumi.Output<number>;
-    /**
-     * Label names.
-     */
-    declare readonly labelNames: pulumi.Output<string[]>;
-    /**
-     * Version it was derived from.
-     */
-    declare readonly sourceVersionId: pulumi.Output<string | undefined>;
-    /**
-     * Project ID.
-     */
-    declare readonly projectId: pulumi.Output<string>;
-    /**
-     * Creation time (ms since epoch).
-     */
-    declare readonly createAt: pulumi.Output<number>;
-    /**
-     * Last update time (ms since epoch).
-     */
-    declare readonly updateAt: pulumi.Output<number>;
 
     /**
      * Creates a DatasetVersion: A version of an Octopus dataset (§4.4), built from the dataset's source: an annotation batch (LABEL), an OBS folder (OBS) or a data warehouse query (HOUSE). Named V1, V2, … in order; it cannot be edited, so every change replaces it. Versions are deleted newest first.
@@ -1268,6 +1310,60 @@ export interface DataSceneArgs {
 }
 
 /**
+ * The outputs of {@link DataScene}: its inputs as applied and the fields the service adds.
+ */
+export interface DataSceneOutputs {
+    /**
+     * ID of the data package the segment is cut from (DPK and 7-13 digits, Octopus §4.16.2; `octopus.getDataPackages`). Segments cannot be edited: changing it replaces the segment.
+     *
+     * (Rules: pattern `^DPK\d{7,13}$`.)
+     */
+    readonly dpkId: pulumi.Output<string>;
+    /**
+     * Start of the segment: UTC milliseconds in [1000000000000, 2000000000000] (Octopus §4.16.2). Changing it replaces the segment.
+     */
+    readonly start: pulumi.Output<number>;
+    /**
+     * End of the segment: UTC milliseconds in [1000000000000, 2000000000000], not before `start` (Octopus §4.16.2). Changing it replaces the segment.
+     */
+    readonly end: pulumi.Output<number>;
+    /**
+     * The segment's tag: exactly one data tag id (`octopus.DataTag` id or a built-in tag from `octopus.getDataTags`), as the service takes one for now (Octopus §4.16.2). Changing it replaces the segment.
+     *
+     * (Rules: min items 1; max items 1.)
+     */
+    readonly tagIds: pulumi.Output<(number | string)[]>;
+    /**
+     * ID of an existing object to adopt instead of creating one (our `pulumi import`): `create` reads it, checks that its immutable fields match, and converges the rest.
+     *
+     * (Rules: min length 1.)
+     */
+    readonly importId: pulumi.Output<string | undefined>;
+    /**
+     * Vehicle that recorded the package.
+     */
+    readonly vehicleName: pulumi.Output<string>;
+    /**
+     * Names of the segment's tags.
+     */
+    readonly tagNames: pulumi.Output<string[]>;
+    /**
+     * How the segment was made: MANUAL for segments created through the API (§4.16.1; also AUTO, VEHICLE, TAKEOVER, USER_JOB).
+     */
+    readonly source: pulumi.Output<string>;
+    /**
+     * Creation time (ms since epoch).
+     */
+    readonly createAt: pulumi.Output<number>;
+    /**
+     * Last update time (ms since epoch).
+     */
+    readonly updateAt: pulumi.Output<number>;
+}
+
+export interface DataScene extends DataSceneOutputs {}
+
+/**
  * A data scene segment (§4.16): a tagged stretch of a recorded data package (e.g. a take-over), which scenario mining and simulation pick up. There is no update call (§4.16), so every change replaces the segment.
  *
  * Type token `edgeai:octopus:DataScene` (a dynamic resource: `pulumi-nodejs:dynamic/edgeai:octopus:DataScene` in state).
@@ -1277,53 +1373,6 @@ export class DataScene extends resourceClass(dataSceneDefinition) {
     static isInstance(obj: unknown): obj is DataScene {
         return isEdgeResource(obj, "edgeai:octopus:DataScene");
     }
-
-    /**
-     * ID of the data package the segment is cut from (DPK and 7-13 digits, Octopus §4.16.2; `octopus.getDataPackages`). Segments cannot be edited: changing it replaces the segment.
-     *
-     * (Rules: pattern `^DPK\d{7,13}$`.)
-     */
-    declare readonly dpkId: pulumi.Output<string>;
-    /**
-     * Start of the segment: UTC milliseconds in [1000000000000, 2000000000000] (Octopus §4.16.2). Changing it replaces the segment.
-     */
-    declare readonly start: pulumi.Output<number>;
-    /**
-     * End of the segment: UTC milliseconds in [1000000000000, 2000000000000], not before `start` (Octopus §4.16.2). Changing it replaces the segment.
-     */
-    declare readonly end: pulumi.Output<number>;
-    /**
-     * The segment's tag: exactly one data tag id (`octopus.DataTag` id or a built-in tag from `octopus.getDataTags`), as the service takes one for now (Octopus §4.16.2). Changing it replaces the segment.
-     *
-     * (Rules: min items 1; max items 1.)
-     */
-    declare readonly tagIds: pulumi.Output<(number | string)[]>;
-    /**
-     * ID of an existing object to adopt instead of creating one (our `pulumi import`): `create` reads it, checks that its immutable fields match, and converges the rest.
-     *
-     * (Rules: min length 1.)
-     */
-    declare readonly importId: pulumi.Output<string | undefined>;
-    /**
-     * Vehicle that recorded the package.
-     */
-    declare readonly vehicleName: pulumi.Output<string>;
-    /**
-     * Names of the segment's tags.
-     */
-    declare readonly tagNames: pulumi.Output<string[]>;
-    /**
-     * How the segment was made: MANUAL for segments created through the API (§4.16.1; also AUTO, VEHICLE, TAKEOVER, USER_JOB).
-     */
-    declare readonly source: pulumi.Output<string>;
-    /**
-     * Creation time (ms since epoch).
-     */
-    declare readonly createAt: pulumi.Output<number>;
-    /**
-     * Last update time (ms since epoch).
-     */
-    declare readonly updateAt: pulumi.Output<number>;
 
     /**
      * Creates a DataScene: A data scene segment (§4.16): a tagged stretch of a recorded data package (e.g. a take-over), which scenario mining and simulation pick up. There is no update call (§4.16), so every change replaces the segment.
@@ -1408,6 +1457,70 @@ export interface SceneMapArgs {
 }
 
 /**
+ * The outputs of {@link SceneMap}: its inputs as applied and the fields the service adds.
+ */
+export interface SceneMapOutputs {
+    /**
+     * OpenDRIVE version of the map file: v1.4.0, v1.5.0, v1.6.0, v1.6.1, v1.7.0 (Octopus §4.19.1). Changing it replaces the map.
+     *
+     * (Rules: one of "v1.4.0", "v1.5.0", "v1.6.0", "v1.6.1", "v1.7.0".)
+     */
+    readonly version: pulumi.Output<"v1.4.0" | "v1.5.0" | "v1.6.0" | "v1.6.1" | "v1.7.0">;
+    /**
+     * The OpenDRIVE map file (.xodr) (Octopus §4.19.1 `file`). Changing it replaces the map.
+     */
+    readonly file: pulumi.Output<SceneMapFile>;
+    /**
+     * Agreement to the disclaimer; must be true (Octopus §4.19.1).
+     */
+    readonly agreementConfirm: pulumi.Output<true>;
+    /**
+     * Whether the service has the file (uploaded and marked ready), live on refresh.
+     */
+    readonly fileReady: pulumi.Output<boolean>;
+    /**
+     * ID of an existing scene map to adopt instead of creating one (our `pulumi import`); its file must be `file`.
+     *
+     * (Rules: min length 1.)
+     */
+    readonly importId: pulumi.Output<string | undefined>;
+    /**
+     * The map's resource address, e.g. /v2/{project}/sim/sm/maps/2631662/: what `octopus.SimulationScene` takes as `map`.
+     */
+    readonly url: pulumi.Output<string>;
+    /**
+     * Creation time (seconds since epoch, as the service answers).
+     */
+    readonly createdAt: pulumi.Output<number>;
+    /**
+     * The file's resource address.
+     */
+    readonly fileUrl: pulumi.Output<string>;
+    /**
+     * Presigned PUT link to upload the file to, while it is not ready (§4.18.3/§4.19.1; the service prefers the POST link).
+     */
+    readonly putUrl: pulumi.Output<string | undefined>;
+    /**
+     * Presigned POST link to upload the file to, while it is not ready; send `postFields` as the form fields.
+     */
+    readonly postUrl: pulumi.Output<string | undefined>;
+    /**
+     * Form fields for the POST upload (key, policy, x-amz-* signature fields).
+     */
+    readonly postFields: pulumi.Output<{ [key: string]: string } | undefined>;
+    /**
+     * Link to download the file, once it is ready.
+     */
+    readonly getUrl: pulumi.Output<string | undefined>;
+    /**
+     * Seconds the upload links are valid for (600 by default).
+     */
+    readonly expire: pulumi.Output<number | undefined>;
+}
+
+export interface SceneMap extends SceneMapOutputs {}
+
+/**
  * An OpenDRIVE scene map for simulation (§4.19): created from the map file's sha256, which the service asks to be uploaded (to `putUrl`, or `postUrl` with `postFields`) unless it has the file already; set `fileReady: true` once uploaded. §4.19 has no read, list or delete call: refresh reads the map's file (a PATCH with no fields), the map's version cannot be read back, and **destroy only removes the map from the stack** — it stays in Octopus.
  *
  * Type token `edgeai:octopus:SceneMap` (a dynamic resource: `pulumi-nodejs:dynamic/edgeai:octopus:SceneMap` in state).
@@ -1417,63 +1530,6 @@ export class SceneMap extends resourceClass(sceneMapDefinition) {
     static isInstance(obj: unknown): obj is SceneMap {
         return isEdgeResource(obj, "edgeai:octopus:SceneMap");
     }
-
-    /**
-     * OpenDRIVE version of the map file: v1.4.0, v1.5.0, v1.6.0, v1.6.1, v1.7.0 (Octopus §4.19.1). Changing it replaces the map.
-     *
-     * (Rules: one of "v1.4.0", "v1.5.0", "v1.6.0", "v1.6.1", "v1.7.0".)
-     */
-    declare readonly version: pulumi.Output<"v1.4.0" | "v1.5.0" | "v1.6.0" | "v1.6.1" | "v1.7.0">;
-    /**
-     * The OpenDRIVE map file (.xodr) (Octopus §4.19.1 `file`). Changing it replaces the map.
-     */
-    declare readonly file: pulumi.Output<SceneMapFile>;
-    /**
-     * Agreement to the disclaimer; must be true (Octopus §4.19.1).
-     */
-    declare readonly agreementConfirm: pulumi.Output<true>;
-    /**
-     * Whether the service has the file (uploaded and marked ready), live on refresh.
-     */
-    declare readonly fileReady: pulumi.Output<boolean>;
-    /**
-     * ID of an existing scene map to adopt instead of creating one (our `pulumi import`); its file must be `file`.
-     *
-     * (Rules: min length 1.)
-     */
-    declare readonly importId: pulumi.Output<string | undefined>;
-    /**
-     * The map's resource address, e.g. /v2/{project}/sim/sm/maps/2631662/: what `octopus.SimulationScene` takes as `map`.
-     */
-    declare readonly url: pulumi.Output<string>;
-    /**
-     * Creation time (seconds since epoch, as the service answers).
-     */
-    declare readonly createdAt: pulumi.Output<number>;
-    /**
-     * The file's resource address.
-     */
-    declare readonly fileUrl: pulumi.Output<string>;
-    /**
-     * Presigned PUT link to upload the file to, while it is not ready (§4.18.3/§4.19.1; the service prefers the POST link).
-     */
-    declare readonly putUrl: pulumi.Output<string | undefined>;
-    /**
-     * Presigned POST link to upload the file to, while it is not ready; send `postFields` as the form fields.
-     */
-    declare readonly postUrl: pulumi.Output<string | undefined>;
-    /**
-     * Form fields for the POST upload (key, policy, x-amz-* signature fields).
-     */
-    declare readonly postFields: pulumi.Output<{ [key: string]: string } | undefined>;
-    /**
-     * Link to download the file, once it is ready.
-     */
-    declare readonly getUrl: pulumi.Output<string | undefined>;
-    /**
-     * Seconds the upload links are valid for (600 by default).
-     */
-    declare readonly expire: pulumi.Output<number | undefined>;
 
     /**
      * Creates a SceneMap: An OpenDRIVE scene map for simulation (§4.19): created from the map file's sha256, which the service asks to be uploaded (to `putUrl`, or `postUrl` with `postFields`) unless it has the file already; set `fileReady: true` once uploaded. §4.19 has no read, list or delete call: refresh reads the map's file (a PATCH with no fields), the map's version cannot be read back, and **destroy only removes the map from the stack** — it stays in Octopus.
@@ -1604,6 +1660,138 @@ export interface SimulationSceneArgs {
 }
 
 /**
+ * The outputs of {@link SimulationScene}: its inputs as applied and the fields the service adds.
+ */
+export interface SimulationSceneOutputs {
+    /**
+     * Scene name, unique in the project: 1-256 characters (Octopus §4.18.2; a duplicate is refused with octopus.107001). Changing it replaces the scene.
+     *
+     * (Rules: min length 1; max length 256.)
+     */
+    readonly name: pulumi.Output<string>;
+    /**
+     * Simulator the scene runs on: VTD or SimPro (Octopus §4.18.2). Changing it replaces the scene.
+     *
+     * (Rules: one of "VTD", "SimPro".)
+     */
+    readonly simulator: pulumi.Output<"VTD" | "SimPro">;
+    /**
+     * OpenSCENARIO version of the scene file: vtd, v0.9.1, v1.0.0, v1.1.0, v1.1.1 (Octopus §4.18.2). Changing it replaces the scene.
+     *
+     * (Rules: one of "vtd", "v0.9.1", "v1.0.0", "v1.1.0", "v1.1.1".)
+     */
+    readonly version: pulumi.Output<"vtd" | "v0.9.1" | "v1.0.0" | "v1.1.0" | "v1.1.1">;
+    /**
+     * Description (sent as `description.content`, at most 16777216 characters, Octopus §4.18.2). Changing it replaces the scene.
+     *
+     * (Rules: max length 16777216.)
+     */
+    readonly description: pulumi.Output<string | undefined>;
+    /**
+     * Simulation priority: 120 (S), 100 (A), 80 (B), 60 (C) or 40 (D); higher runs first (Octopus §4.18.2; the service's default is 40). Changing it replaces the scene.
+     */
+    readonly priority: pulumi.Output<120 | 100 | 80 | 60 | 40 | undefined>;
+    /**
+     * Resource address of the scene's map: an `octopus.SceneMap`'s `url` (Octopus §4.18.2). Changing it replaces the scene.
+     *
+     * (Rules: min length 1.)
+     */
+    readonly map: pulumi.Output<string | undefined>;
+    /**
+     * File name of the OpenDRIVE map: at most 255 characters (Octopus §4.18.2). Changing it replaces the scene.
+     *
+     * (Rules: max length 255.)
+     */
+    readonly mapFilename: pulumi.Output<string | undefined>;
+    /**
+     * Resource address of the scene's 3D model (Octopus §4.18.2). Changing it replaces the scene.
+     *
+     * (Rules: min length 1.)
+     */
+    readonly model: pulumi.Output<string | undefined>;
+    /**
+     * File name of the map's 3D model (OSGB): at most 255 characters (Octopus §4.18.2). Changing it replaces the scene.
+     *
+     * (Rules: max length 255.)
+     */
+    readonly modelFilename: pulumi.Output<string | undefined>;
+    /**
+     * Where the scene comes from: UPLOAD, ROAD, GENERALIZATION, BUILT_IN (Octopus §4.18.2; UPLOAD for scenes made by users). Changing it replaces the scene.
+     *
+     * (Rules: one of "UPLOAD", "ROAD", "GENERALIZATION", "BUILT_IN".)
+     */
+    readonly source: pulumi.Output<"UPLOAD" | "ROAD" | "GENERALIZATION" | "BUILT_IN" | undefined>;
+    /**
+     * The scene file (.xosc), registered on the scene by §4.18.3; a new file (another sha256) is registered in place. Upload it to `putUrl`, then set `fileReady`. Removing it leaves the last file on the scene (no call takes a file off a scene).
+     */
+    readonly file: pulumi.Output<SimulationSceneFile | undefined>;
+    /**
+     * Whether the service has the file (uploaded and marked ready), live on refresh.
+     */
+    readonly fileReady: pulumi.Output<boolean | undefined>;
+    /**
+     * ID of an existing object to adopt instead of creating one (our `pulumi import`): `create` reads it, checks that its immutable fields match, and converges the rest.
+     *
+     * (Rules: min length 1.)
+     */
+    readonly importId: pulumi.Output<string | undefined>;
+    /**
+     * The scene's resource address.
+     */
+    readonly url: pulumi.Output<string>;
+    /**
+     * 0 Released, 1 Available, 10 Initial, 11 Unavailable, 12 Releasing, 100 Deprecated (§4.18.1), live on refresh.
+     */
+    readonly status: pulumi.Output<number>;
+    /**
+     * Name of the scene file the service holds.
+     */
+    readonly filename: pulumi.Output<string | undefined>;
+    /**
+     * ID of the user who created the scene.
+     */
+    readonly userId: pulumi.Output<string | undefined>;
+    /**
+     * Name of the user who created the scene.
+     */
+    readonly userName: pulumi.Output<string | undefined>;
+    /**
+     * Creation time (seconds since epoch, as the service answers).
+     */
+    readonly createdAt: pulumi.Output<number>;
+    /**
+     * Last update time (seconds since epoch).
+     */
+    readonly updatedAt: pulumi.Output<number>;
+    /**
+     * The file's resource address.
+     */
+    readonly fileUrl: pulumi.Output<string | undefined>;
+    /**
+     * Presigned PUT link to upload the file to, while it is not ready (§4.18.3/§4.19.1; the service prefers the POST link).
+     */
+    readonly putUrl: pulumi.Output<string | undefined>;
+    /**
+     * Presigned POST link to upload the file to, while it is not ready; send `postFields` as the form fields.
+     */
+    readonly postUrl: pulumi.Output<string | undefined>;
+    /**
+     * Form fields for the POST upload (key, policy, x-amz-* signature fields).
+     */
+    readonly postFields: pulumi.Output<{ [key: string]: string } | undefined>;
+    /**
+     * Link to download the file, once it is ready.
+     */
+    readonly getUrl: pulumi.Output<string | undefined>;
+    /**
+     * Seconds the upload links are valid for (600 by default).
+     */
+    readonly expire: pulumi.Output<number | undefined>;
+}
+
+export interface SimulationScene extends SimulationSceneOutputs {}
+
+/**
  * An OpenSCENARIO simulation scene (§4.18) with its scene file: the file (§4.18.3) is an input of the scene, not a resource of its own, because a scene holds exactly one file (the scene answer's `file`) and the file has no list, read or delete of its own. Upload the file to `putUrl`, then set `fileReady: true` (§4.18.4); the scene's `status` turns from 10 (Initial) to 1 (Available). §4.18 has no update or delete of the scene: every scene field replaces it, and **destroy only removes the scene from the stack** — it stays in Octopus, so a replacement needs a new `name` (names are unique).
  *
  * Type token `edgeai:octopus:SimulationScene` (a dynamic resource: `pulumi-nodejs:dynamic/edgeai:octopus:SimulationScene` in state).
@@ -1613,131 +1801,6 @@ export class SimulationScene extends resourceClass(simulationSceneDefinition) {
     static isInstance(obj: unknown): obj is SimulationScene {
         return isEdgeResource(obj, "edgeai:octopus:SimulationScene");
     }
-
-    /**
-     * Scene name, unique in the project: 1-256 characters (Octopus §4.18.2; a duplicate is refused with octopus.107001). Changing it replaces the scene.
-     *
-     * (Rules: min length 1; max length 256.)
-     */
-    declare readonly name: pulumi.Output<string>;
-    /**
-     * Simulator the scene runs on: VTD or SimPro (Octopus §4.18.2). Changing it replaces the scene.
-     *
-     * (Rules: one of "VTD", "SimPro".)
-     */
-    declare readonly simulator: pulumi.Output<"VTD" | "SimPro">;
-    /**
-     * OpenSCENARIO version of the scene file: vtd, v0.9.1, v1.0.0, v1.1.0, v1.1.1 (Octopus §4.18.2). Changing it replaces the scene.
-     *
-     * (Rules: one of "vtd", "v0.9.1", "v1.0.0", "v1.1.0", "v1.1.1".)
-     */
-    declare readonly version: pulumi.Output<"vtd" | "v0.9.1" | "v1.0.0" | "v1.1.0" | "v1.1.1">;
-    /**
-     * Description (sent as `description.content`, at most 16777216 characters, Octopus §4.18.2). Changing it replaces the scene.
-     *
-     * (Rules: max length 16777216.)
-     */
-    declare readonly description: pulumi.Output<string | undefined>;
-    /**
-     * Simulation priority: 120 (S), 100 (A), 80 (B), 60 (C) or 40 (D); higher runs first (Octopus §4.18.2; the service's default is 40). Changing it replaces the scene.
-     */
-    declare readonly priority: pulumi.Output<120 | 100 | 80 | 60 | 40 | undefined>;
-    /**
-     * Resource address of the scene's map: an `octopus.SceneMap`'s `url` (Octopus §4.18.2). Changing it replaces the scene.
-     *
-     * (Rules: min length 1.)
-     */
-    declare readonly map: pulumi.Output<string | undefined>;
-    /**
-     * File name of the OpenDRIVE map: at most 255 characters (Octopus §4.18.2). Changing it replaces the scene.
-     *
-     * (Rules: max length 255.)
-     */
-    declare readonly mapFilename: pulumi.Output<string | undefined>;
-    /**
-     * Resource address of the scene's 3D model (Octopus §4.18.2). Changing it replaces the scene.
-     *
-     * (Rules: min length 1.)
-     */
-    declare readonly model: pulumi.Output<string | undefined>;
-    /**
-     * File name of the map's 3D model (OSGB): at most 255 characters (Octopus §4.18.2). Changing it replaces the scene.
-     *
-     * (Rules: max length 255.)
-     */
-    declare readonly modelFilename: pulumi.Output<string | undefined>;
-    /**
-     * Where the scene comes from: UPLOAD, ROAD, GENERALIZATION, BUILT_IN (Octopus §4.18.2; UPLOAD for scenes made by users). Changing it replaces the scene.
-     *
-     * (Rules: one of "UPLOAD", "ROAD", "GENERALIZATION", "BUILT_IN".)
-     */
-    declare readonly source: pulumi.Output<"UPLOAD" | "ROAD" | "GENERALIZATION" | "BUILT_IN" | undefined>;
-    /**
-     * The scene file (.xosc), registered on the scene by §4.18.3; a new file (another sha256) is registered in place. Upload it to `putUrl`, then set `fileReady`. Removing it leaves the last file on the scene (no call takes a file off a scene).
-     */
-    declare readonly file: pulumi.Output<SimulationSceneFile | undefined>;
-    /**
-     * Whether the service has the file (uploaded and marked ready), live on refresh.
-     */
-    declare readonly fileReady: pulumi.Output<boolean | undefined>;
-    /**
-     * ID of an existing object to adopt instead of creating one (our `pulumi import`): `create` reads it, checks that its immutable fields match, and converges the rest.
-     *
-     * (Rules: min length 1.)
-     */
-    declare readonly importId: pulumi.Output<string | undefined>;
-    /**
-     * The scene's resource address.
-     */
-    declare readonly url: pulumi.Output<string>;
-    /**
-     * 0 Released, 1 Available, 10 Initial, 11 Unavailable, 12 Releasing, 100 Deprecated (§4.18.1), live on refresh.
-     */
-    declare readonly status: pulumi.Output<number>;
-    /**
-     * Name of the scene file the service holds.
-     */
-    declare readonly filename: pulumi.Output<string | undefined>;
-    /**
-     * ID of the user who created the scene.
-     */
-    declare readonly userId: pulumi.Output<string | undefined>;
-    /**
-     * Name of the user who created the scene.
-     */
-    declare readonly userName: pulumi.Output<string | undefined>;
-    /**
-     * Creation time (seconds since epoch, as the service answers).
-     */
-    declare readonly createdAt: pulumi.Output<number>;
-    /**
-     * Last update time (seconds since epoch).
-     */
-    declare readonly updatedAt: pulumi.Output<number>;
-    /**
-     * The file's resource address.
-     */
-    declare readonly fileUrl: pulumi.Output<string | undefined>;
-    /**
-     * Presigned PUT link to upload the file to, while it is not ready (§4.18.3/§4.19.1; the service prefers the POST link).
-     */
-    declare readonly putUrl: pulumi.Output<string | undefined>;
-    /**
-     * Presigned POST link to upload the file to, while it is not ready; send `postFields` as the form fields.
-     */
-    declare readonly postUrl: pulumi.Output<string | undefined>;
-    /**
-     * Form fields for the POST upload (key, policy, x-amz-* signature fields).
-     */
-    declare readonly postFields: pulumi.Output<{ [key: string]: string } | undefined>;
-    /**
-     * Link to download the file, once it is ready.
-     */
-    declare readonly getUrl: pulumi.Output<string | undefined>;
-    /**
-     * Seconds the upload links are valid for (600 by default).
-     */
-    declare readonly expire: pulumi.Output<number | undefined>;
 
     /**
      * Creates a SimulationScene: An OpenSCENARIO simulation scene (§4.18) with its scene file: the file (§4.18.3) is an input of the scene, not a resource of its own, because a scene holds exactly one file (the scene answer's `file`) and the file has no list, read or delete of its own. Upload the file to `putUrl`, then set `fileReady: true` (§4.18.4); the scene's `status` turns from 10 (Initial) to 1 (Available). §4.18 has no update or delete of the scene: every scene field replaces it, and **destroy only removes the scene from the stack** — it stays in Octopus, so a replacement needs a new `name` (names are unique).
@@ -1778,6 +1841,44 @@ export interface DataPackageTagsArgs {
 }
 
 /**
+ * The outputs of {@link DataPackageTags}: its inputs as applied and the fields the service adds.
+ */
+export interface DataPackageTagsOutputs {
+    /**
+     * ID of the data package whose tags these are (DPK and 7-13 digits, Octopus §4.9.5; `octopus.getDataPackages`). Changing it moves the tags: the old package's are cleared.
+     *
+     * (Rules: pattern `^DPK\d{7,13}$`.)
+     */
+    readonly dpkId: pulumi.Output<string>;
+    /**
+     * The package's tags, exactly: data tag ids (`octopus.DataTag` ids or built-in ones from `octopus.getDataTags`), at most 50 (Octopus §4.9.5). Changes in place.
+     *
+     * (Rules: max items 50.)
+     */
+    readonly tagIds: pulumi.Output<(number | string)[]>;
+    /**
+     * ID of the data package (the same as `dpkId`) whose current tags to take over; without it, create takes them over anyway, since a package always has a tag list.
+     *
+     * (Rules: min length 1.)
+     */
+    readonly importId: pulumi.Output<string | undefined>;
+    /**
+     * Name of the data package.
+     */
+    readonly packageName: pulumi.Output<string>;
+    /**
+     * Vehicle that recorded the package.
+     */
+    readonly vehicleName: pulumi.Output<string | undefined>;
+    /**
+     * Status of the data package (§4.9.1), live on refresh.
+     */
+    readonly status: pulumi.Output<string>;
+}
+
+export interface DataPackageTags extends DataPackageTagsOutputs {}
+
+/**
  * The tags of one recorded data package (§4.9.5): the whole list, kept exactly as the program says (tags added in the console show as drift and are removed by the next `up`). Destroy clears the package's tags; the package itself stays (packages come from imports, §4.10).
  *
  * Type token `edgeai:octopus:DataPackageTags` (a dynamic resource: `pulumi-nodejs:dynamic/edgeai:octopus:DataPackageTags` in state).
@@ -1787,37 +1888,6 @@ export class DataPackageTags extends resourceClass(dataPackageTagsDefinition) {
     static isInstance(obj: unknown): obj is DataPackageTags {
         return isEdgeResource(obj, "edgeai:octopus:DataPackageTags");
     }
-
-    /**
-     * ID of the data package whose tags these are (DPK and 7-13 digits, Octopus §4.9.5; `octopus.getDataPackages`). Changing it moves the tags: the old package's are cleared.
-     *
-     * (Rules: pattern `^DPK\d{7,13}$`.)
-     */
-    declare readonly dpkId: pulumi.Output<string>;
-    /**
-     * The package's tags, exactly: data tag ids (`octopus.DataTag` ids or built-in ones from `octopus.getDataTags`), at most 50 (Octopus §4.9.5). Changes in place.
-     *
-     * (Rules: max items 50.)
-     */
-    declare readonly tagIds: pulumi.Output<(number | string)[]>;
-    /**
-     * ID of the data package (the same as `dpkId`) whose current tags to take over; without it, create takes them over anyway, since a package always has a tag list.
-     *
-     * (Rules: min length 1.)
-     */
-    declare readonly importId: pulumi.Output<string | undefined>;
-    /**
-     * Name of the data package.
-     */
-    declare readonly packageName: pulumi.Output<string>;
-    /**
-     * Vehicle that recorded the package.
-     */
-    declare readonly vehicleName: pulumi.Output<string | undefined>;
-    /**
-     * Status of the data package (§4.9.1), live on refresh.
-     */
-    declare readonly status: pulumi.Output<string>;
 
     /**
      * Creates a DataPackageTags: The tags of one recorded data package (§4.9.5): the whole list, kept exactly as the program says (tags added in the console show as drift and are removed by the next `up`). Destroy clears the package's tags; the package itself stays (packages come from imports, §4.10).
@@ -2106,6 +2176,130 @@ export interface JobArgs {
 }
 
 /**
+ * The outputs of {@link Job}: its inputs as applied and the fields the service adds.
+ */
+export interface JobOutputs {
+    /**
+     * ID of the input data: a data package (DATA_PACKAGE), a data warehouse (DATA_WAREHOUSE, filtered by `warehouseFilters`) or a scenario (DATA_SCENARIO): at most 64 characters (Octopus §4.12.2). Changing it replaces the job.
+     *
+     * (Rules: min length 1; max length 64.)
+     */
+    readonly dataId: pulumi.Output<string>;
+    /**
+     * What dataId names: DATA_PACKAGE, DATA_WAREHOUSE, DATA_SCENARIO (§4.12.2). Changing it replaces the job.
+     *
+     * (Rules: one of "DATA_PACKAGE", "DATA_WAREHOUSE", "DATA_SCENARIO".)
+     */
+    readonly dataSource: pulumi.Output<"DATA_PACKAGE" | "DATA_WAREHOUSE" | "DATA_SCENARIO">;
+    /**
+     * ID of the operator the job runs (`octopus.Operator` id). Changing it replaces the job.
+     */
+    readonly processorId: pulumi.Output<number | string>;
+    /**
+     * Resource spec the job runs on, e.g. "4Core_16GiB" (a spec of `octopus.getResourceSpecs`, §4.7.1). Changed in place: the job is stopped if it is still at work and restarted on the new spec (§4.12.6 RESTART).
+     *
+     * (Rules: pattern `^([A-Za-z0-9]+_\d+Gpu_)?\d+(\.\d+)?Core_\d+(\.\d+)?GiB$`; max length 64.)
+     */
+    readonly resourceSpec: pulumi.Output<string>;
+    /**
+     * Queue priority, -50 to 50, higher runs first (default 0, §4.12.2). Changed in place while the job is QUEUING (§4.14.3 batch priority update of its queue entry); once it has left the queue a new priority changes nothing on the service and is only recorded.
+     *
+     * @default 0
+     */
+    readonly priority: pulumi.Output<number>;
+    /**
+     * Which data of the warehouse to process when dataSource is DATA_WAREHOUSE (§4.12.2 WarehouseDataFilters). Changing it replaces the job.
+     */
+    readonly warehouseFilters: pulumi.Output<JobWarehouseFilters | undefined>;
+    /**
+     * ID of the data warehouse the results go to; required by the service for operators whose outputType is DATA_MARK, DATA_SET, PLOT_DATA or REPLAY_SIM (§4.12.2). Changing it replaces the job.
+     *
+     * (Rules: min length 1; max length 64.)
+     */
+    readonly warehouseId: pulumi.Output<string | undefined>;
+    /**
+     * Environment variables of the job's container: at most 10, keys unique (§4.12.2 JobEnv). Changing them replaces the job.
+     *
+     * (Rules: max items 10.)
+     */
+    readonly envs: pulumi.Output<JobEnvs[] | undefined>;
+    /**
+     * Set to "FINISHED" to make create (and update) wait until the job has run (QUEUING → LAUNCHING → RUNNING → UPLOADING → FINISHED, §4.12): progress is printed; RUN_FAILED, SUBMIT_FAILED, UPLOAD_FAILED or STOPPED fail `up` with the status, the service's reason and the end of the job's log (§4.12.9), and the job stays in state: the next `up` restarts it (§4.12.6 RESTART, or RE_UPLOAD after a failed upload) and waits again. Bounded by `customTimeouts` (default 60 minutes). Changing it is an in-place update.
+     *
+     * (Rules: one of "FINISHED".)
+     */
+    readonly waitForStatus: pulumi.Output<"FINISHED" | undefined>;
+    /**
+     * Wait limits, filled from the `customTimeouts` resource option (set that instead); never a diff.
+     */
+    readonly awaitTimeouts: pulumi.Output<JobAwaitTimeouts | undefined>;
+    /**
+     * ID of an existing object to adopt instead of creating one (our `pulumi import`): `create` reads it, checks that its immutable fields match, and converges the rest.
+     *
+     * (Rules: min length 1.)
+     */
+    readonly importId: pulumi.Output<string | undefined>;
+    /**
+     * Job status, live on refresh: QUEUING, SUBMIT_FAILED, RUNNING, RUN_FAILED, FINISHED, STOPPED, LAUNCHING, UPLOADING, UPLOAD_FAILED (§4.12).
+     *
+     * (Rules: one of "QUEUING", "SUBMIT_FAILED", "RUNNING", "RUN_FAILED", "FINISHED", "STOPPED", "LAUNCHING", "UPLOADING", "UPLOAD_FAILED".)
+     */
+    readonly status: pulumi.Output<"QUEUING" | "SUBMIT_FAILED" | "RUNNING" | "RUN_FAILED" | "FINISHED" | "STOPPED" | "LAUNCHING" | "UPLOADING" | "UPLOAD_FAILED">;
+    /**
+     * Name of the operator.
+     */
+    readonly processorName: pulumi.Output<string>;
+    /**
+     * What the operator produces (§4.13 output_type).
+     */
+    readonly outputType: pulumi.Output<string>;
+    /**
+     * The queue the job waits in (§4.14): RESIM for REPLAY_SIM operators, DESENSITIZATION for DATA_DESENSITIZATION ones, PROCESSOR for the rest.
+     *
+     * (Rules: one of "PROCESSOR", "INTERNAL", "RESIM", "DESENSITIZATION".)
+     */
+    readonly queueType: pulumi.Output<"PROCESSOR" | "INTERNAL" | "RESIM" | "DESENSITIZATION">;
+    /**
+     * ID of its queue entry (§4.14.1) while the job is QUEUING.
+     */
+    readonly queueId: pulumi.Output<number | undefined>;
+    /**
+     * When the job started running (ms since epoch); absent before.
+     */
+    readonly startAt: pulumi.Output<number | undefined>;
+    /**
+     * When the job ended (ms since epoch); absent before.
+     */
+    readonly endAt: pulumi.Output<number | undefined>;
+    /**
+     * The service's failure code (e.g. 107 image pull failed, 202 resources unavailable, 99999 run failed, §4.12.5); absent while the job is fine.
+     */
+    readonly msgCode: pulumi.Output<number | undefined>;
+    /**
+     * The service's failure reason; absent while the job is fine.
+     */
+    readonly msgError: pulumi.Output<string | undefined>;
+    /**
+     * Project ID.
+     */
+    readonly projectId: pulumi.Output<string>;
+    /**
+     * ID of the user who created the job.
+     */
+    readonly userId: pulumi.Output<string>;
+    /**
+     * Creation time (ms since epoch).
+     */
+    readonly createAt: pulumi.Output<number>;
+    /**
+     * Last update time (ms since epoch).
+     */
+    readonly updateAt: pulumi.Output<number>;
+}
+
+export interface Job extends JobOutputs {}
+
+/**
  * An Octopus data job (§4.12): an operator (`octopus.Operator`) run over a data package, a data warehouse or a scenario on a resource spec (§4.7.1). It queues by priority (§4.14), then goes LAUNCHING → RUNNING → UPLOADING → FINISHED. `waitForStatus: "FINISHED"` makes `up` wait and fail with the job's reason and log when it fails; the next `up` restarts it. A new resource spec restarts it in place; `octopus.getJobLogs` reads its logs.
  *
  * Type token `edgeai:octopus:Job` (a dynamic resource: `pulumi-nodejs:dynamic/edgeai:octopus:Job` in state).
@@ -2115,123 +2309,6 @@ export class Job extends resourceClass(jobDefinition) {
     static isInstance(obj: unknown): obj is Job {
         return isEdgeResource(obj, "edgeai:octopus:Job");
     }
-
-    /**
-     * ID of the input data: a data package (DATA_PACKAGE), a data warehouse (DATA_WAREHOUSE, filtered by `warehouseFilters`) or a scenario (DATA_SCENARIO): at most 64 characters (Octopus §4.12.2). Changing it replaces the job.
-     *
-     * (Rules: min length 1; max length 64.)
-     */
-    declare readonly dataId: pulumi.Output<string>;
-    /**
-     * What dataId names: DATA_PACKAGE, DATA_WAREHOUSE, DATA_SCENARIO (§4.12.2). Changing it replaces the job.
-     *
-     * (Rules: one of "DATA_PACKAGE", "DATA_WAREHOUSE", "DATA_SCENARIO".)
-     */
-    declare readonly dataSource: pulumi.Output<"DATA_PACKAGE" | "DATA_WAREHOUSE" | "DATA_SCENARIO">;
-    /**
-     * ID of the operator the job runs (`octopus.Operator` id). Changing it replaces the job.
-     */
-    declare readonly processorId: pulumi.Output<number | string>;
-    /**
-     * Resource spec the job runs on, e.g. "4Core_16GiB" (a spec of `octopus.getResourceSpecs`, §4.7.1). Changed in place: the job is stopped if it is still at work and restarted on the new spec (§4.12.6 RESTART).
-     *
-     * (Rules: pattern `^([A-Za-z0-9]+_\d+Gpu_)?\d+(\.\d+)?Core_\d+(\.\d+)?GiB$`; max length 64.)
-     */
-    declare readonly resourceSpec: pulumi.Output<string>;
-    /**
-     * Queue priority, -50 to 50, higher runs first (default 0, §4.12.2). Changed in place while the job is QUEUING (§4.14.3 batch priority update of its queue entry); once it has left the queue a new priority changes nothing on the service and is only recorded.
-     *
-     * @default 0
-     */
-    declare readonly priority: pulumi.Output<number>;
-    /**
-     * Which data of the warehouse to process when dataSource is DATA_WAREHOUSE (§4.12.2 WarehouseDataFilters). Changing it replaces the job.
-     */
-    declare readonly warehouseFilters: pulumi.Output<JobWarehouseFilters | undefined>;
-    /**
-     * ID of the data warehouse the results go to; required by the service for operators whose outputType is DATA_MARK, DATA_SET, PLOT_DATA or REPLAY_SIM (§4.12.2). Changing it replaces the job.
-     *
-     * (Rules: min length 1; max length 64.)
-     */
-    declare readonly warehouseId: pulumi.Output<string | undefined>;
-    /**
-     * Environment variables of the job's container: at most 10, keys unique (§4.12.2 JobEnv). Changing them replaces the job.
-     *
-     * (Rules: max items 10.)
-     */
-    declare readonly envs: pulumi.Output<JobEnvs[] | undefined>;
-    /**
-     * Set to "FINISHED" to make create (and update) wait until the job has run (QUEUING → LAUNCHING → RUNNING → UPLOADING → FINISHED, §4.12): progress is printed; RUN_FAILED, SUBMIT_FAILED, UPLOAD_FAILED or STOPPED fail `up` with the status, the service's reason and the end of the job's log (§4.12.9), and the job stays in state: the next `up` restarts it (§4.12.6 RESTART, or RE_UPLOAD after a failed upload) and waits again. Bounded by `customTimeouts` (default 60 minutes). Changing it is an in-place update.
-     *
-     * (Rules: one of "FINISHED".)
-     */
-    declare readonly waitForStatus: pulumi.Output<"FINISHED" | undefined>;
-    /**
-     * Wait limits, filled from the `customTimeouts` resource option (set that instead); never a diff.
-     */
-    declare readonly awaitTimeouts: pulumi.Output<JobAwaitTimeouts | undefined>;
-    /**
-     * ID of an existing object to adopt instead of creating one (our `pulumi import`): `create` reads it, checks that its immutable fields match, and converges the rest.
-     *
-     * (Rules: min length 1.)
-     */
-    declare readonly importId: pulumi.Output<string | undefined>;
-    /**
-     * Job status, live on refresh: QUEUING, SUBMIT_FAILED, RUNNING, RUN_FAILED, FINISHED, STOPPED, LAUNCHING, UPLOADING, UPLOAD_FAILED (§4.12).
-     *
-     * (Rules: one of "QUEUING", "SUBMIT_FAILED", "RUNNING", "RUN_FAILED", "FINISHED", "STOPPED", "LAUNCHING", "UPLOADING", "UPLOAD_FAILED".)
-     */
-    declare readonly status: pulumi.Output<"QUEUING" | "SUBMIT_FAILED" | "RUNNING" | "RUN_FAILED" | "FINISHED" | "STOPPED" | "LAUNCHING" | "UPLOADING" | "UPLOAD_FAILED">;
-    /**
-     * Name of the operator.
-     */
-    declare readonly processorName: pulumi.Output<string>;
-    /**
-     * What the operator produces (§4.13 output_type).
-     */
-    declare readonly outputType: pulumi.Output<string>;
-    /**
-     * The queue the job waits in (§4.14): RESIM for REPLAY_SIM operators, DESENSITIZATION for DATA_DESENSITIZATION ones, PROCESSOR for the rest.
-     *
-     * (Rules: one of "PROCESSOR", "INTERNAL", "RESIM", "DESENSITIZATION".)
-     */
-    declare readonly queueType: pulumi.Output<"PROCESSOR" | "INTERNAL" | "RESIM" | "DESENSITIZATION">;
-    /**
-     * ID of its queue entry (§4.14.1) while the job is QUEUING.
-     */
-    declare readonly queueId: pulumi.Output<number | undefined>;
-    /**
-     * When the job started running (ms since epoch); absent before.
-     */
-    declare readonly startAt: pulumi.Output<number | undefined>;
-    /**
-     * When the job ended (ms since epoch); absent before.
-     */
-    declare readonly endAt: pulumi.Output<number | undefined>;
-    /**
-     * The service's failure code (e.g. 107 image pull failed, 202 resources unavailable, 99999 run failed, §4.12.5); absent while the job is fine.
-     */
-    declare readonly msgCode: pulumi.Output<number | undefined>;
-    /**
-     * The service's failure reason; absent while the job is fine.
-     */
-    declare readonly msgError: pulumi.Output<string | undefined>;
-    /**
-     * Project ID.
-     */
-    declare readonly projectId: pulumi.Output<string>;
-    /**
-     * ID of the user who created the job.
-     */
-    declare readonly userId: pulumi.Output<string>;
-    /**
-     * Creation time (ms since epoch).
-     */
-    declare readonly createAt: pulumi.Output<number>;
-    /**
-     * Last update time (ms since epoch).
-     */
-    declare readonly updateAt: pulumi.Output<number>;
 
     /**
      * Creates a Job: An Octopus data job (§4.12): an operator (`octopus.Operator`) run over a data package, a data warehouse or a scenario on a resource spec (§4.7.1). It queues by priority (§4.14), then goes LAUNCHING → RUNNING → UPLOADING → FINISHED. `waitForStatus: "FINISHED"` makes `up` wait and fail with the job's reason and log when it fails; the next `up` restarts it. A new resource spec restarts it in place; `octopus.getJobLogs` reads its logs.
@@ -2520,6 +2597,118 @@ export interface ImportTaskArgs {
 }
 
 /**
+ * The outputs of {@link ImportTask}: its inputs as applied and the fields the service adds.
+ */
+export interface ImportTaskOutputs {
+    /**
+     * How the data travels: OBS (object storage), the only documented way (§4.10.2). Changing it replaces the task.
+     *
+     * (Rules: one of "OBS".)
+     *
+     * @default "OBS"
+     */
+    readonly type: pulumi.Output<"OBS">;
+    /**
+     * OBS path of the data packages, e.g. "octopus-user-<project>/rosbag/DO2023…": at most 255 characters (§4.10.2). Changing it replaces the task.
+     *
+     * (Rules: min length 1; max length 255.)
+     */
+    readonly path: pulumi.Output<string>;
+    /**
+     * Access key the service reads the OBS path with: 20 uppercase letters or digits (§4.10.2). Secret. Used only when the task is created (the service never returns it): a new key is recorded and changes nothing.
+     *
+     * (Rules: pattern `^[A-Z0-9]{20}$`.)
+     *
+     * Secret: encrypted in state.
+     */
+    readonly ak: pulumi.Output<string>;
+    /**
+     * Secret key of `ak`: 40 letters or digits (§4.10.2). Secret; like `ak`, used only at creation.
+     *
+     * (Rules: pattern `^[A-Za-z0-9]{40}$`.)
+     *
+     * Secret: encrypted in state.
+     */
+    readonly sk: pulumi.Output<string>;
+    /**
+     * Names of the data packages under `path` to import: 1-10 (§4.10.2). Changing them replaces the task.
+     *
+     * (Rules: min items 1; max items 10.)
+     */
+    readonly packages: pulumi.Output<string[]>;
+    /**
+     * Agreement to the data agreement; must be true (§4.10.2).
+     */
+    readonly agreementConfirm: pulumi.Output<true>;
+    /**
+     * Operator converting the packages to OpenData for replay (§4.10.2). Changing it replaces the task.
+     */
+    readonly opendataProcessorConfig: pulumi.Output<ImportTaskOpendataProcessorConfig | undefined>;
+    /**
+     * Operator desensitizing the packages (§4.10.2). Changing it replaces the task.
+     */
+    readonly desensitizeProcessorConfig: pulumi.Output<ImportTaskDesensitizeProcessorConfig | undefined>;
+    /**
+     * Wait limits, filled from the `customTimeouts` resource option (set that instead); never a diff.
+     */
+    readonly awaitTimeouts: pulumi.Output<ImportTaskAwaitTimeouts | undefined>;
+    /**
+     * ID of an existing import task ("DCL" + 13 digits) to adopt instead of creating one (our `pulumi import`).
+     *
+     * (Rules: min length 1.)
+     */
+    readonly importId: pulumi.Output<string | undefined>;
+    /**
+     * Import status, live on refresh: WAITING_IMPORT, IMPORTING, SUCCESS, FAILED, DELETING, DELETE_FAILED, DELETED (§4.10).
+     *
+     * (Rules: one of "WAITING_IMPORT", "IMPORTING", "SUCCESS", "FAILED", "DELETING", "DELETE_FAILED", "DELETED".)
+     */
+    readonly status: pulumi.Output<"WAITING_IMPORT" | "IMPORTING" | "SUCCESS" | "FAILED" | "DELETING" | "DELETE_FAILED" | "DELETED">;
+    /**
+     * The record's numeric id (the task's ID is its `dcl_id`, §4.10.3).
+     */
+    readonly recordId: pulumi.Output<number>;
+    /**
+     * Number of packages to import.
+     */
+    readonly totalNum: pulumi.Output<number>;
+    /**
+     * Packages imported.
+     */
+    readonly successNum: pulumi.Output<number>;
+    /**
+     * Packages that failed to import.
+     */
+    readonly failedNum: pulumi.Output<number>;
+    /**
+     * Packages being imported.
+     */
+    readonly importingNum: pulumi.Output<number>;
+    /**
+     * ID of the user who created the task.
+     */
+    readonly userId: pulumi.Output<string>;
+    /**
+     * Name of that user.
+     */
+    readonly userName: pulumi.Output<string>;
+    /**
+     * Project ID.
+     */
+    readonly projectId: pulumi.Output<string>;
+    /**
+     * Creation time (ms since epoch).
+     */
+    readonly createAt: pulumi.Output<number>;
+    /**
+     * Last update time (ms since epoch).
+     */
+    readonly updateAt: pulumi.Output<number>;
+}
+
+export interface ImportTask extends ImportTaskOutputs {}
+
+/**
  * An Octopus data import task (§4.10): data packages copied from an OBS path into the project, optionally converted to OpenData and desensitized by operators. `up` creates it (§4.10.2), starts it (§4.10.5) and waits until it is SUCCESS; a FAILED import fails `up` and stays in state, and the next `up` starts it again. Deleting it (§4.10.4) removes the task and the data packages it imported.
  *
  * Type token `edgeai:octopus:ImportTask` (a dynamic resource: `pulumi-nodejs:dynamic/edgeai:octopus:ImportTask` in state).
@@ -2529,111 +2718,6 @@ export class ImportTask extends resourceClass(importTaskDefinition) {
     static isInstance(obj: unknown): obj is ImportTask {
         return isEdgeResource(obj, "edgeai:octopus:ImportTask");
     }
-
-    /**
-     * How the data travels: OBS (object storage), the only documented way (§4.10.2). Changing it replaces the task.
-     *
-     * (Rules: one of "OBS".)
-     *
-     * @default "OBS"
-     */
-    declare readonly type: pulumi.Output<"OBS">;
-    /**
-     * OBS path of the data packages, e.g. "octopus-user-<project>/rosbag/DO2023…": at most 255 characters (§4.10.2). Changing it replaces the task.
-     *
-     * (Rules: min length 1; max length 255.)
-     */
-    declare readonly path: pulumi.Output<string>;
-    /**
-     * Access key the service reads the OBS path with: 20 uppercase letters or digits (§4.10.2). Secret. Used only when the task is created (the service never returns it): a new key is recorded and changes nothing.
-     *
-     * (Rules: pattern `^[A-Z0-9]{20}$`.)
-     *
-     * Secret: encrypted in state.
-     */
-    declare readonly ak: pulumi.Output<string>;
-    /**
-     * Secret key of `ak`: 40 letters or digits (§4.10.2). Secret; like `ak`, used only at creation.
-     *
-     * (Rules: pattern `^[A-Za-z0-9]{40}$`.)
-     *
-     * Secret: encrypted in state.
-     */
-    declare readonly sk: pulumi.Output<string>;
-    /**
-     * Names of the data packages under `path` to import: 1-10 (§4.10.2). Changing them replaces the task.
-     *
-     * (Rules: min items 1; max items 10.)
-     */
-    declare readonly packages: pulumi.Output<string[]>;
-    /**
-     * Agreement to the data agreement; must be true (§4.10.2).
-     */
-    declare readonly agreementConfirm: pulumi.Output<true>;
-    /**
-     * Operator converting the packages to OpenData for replay (§4.10.2). Changing it replaces the task.
-     */
-    declare readonly opendataProcessorConfig: pulumi.Output<ImportTaskOpendataProcessorConfig | undefined>;
-    /**
-     * Operator desensitizing the packages (§4.10.2). Changing it replaces the task.
-     */
-    declare readonly desensitizeProcessorConfig: pulumi.Output<ImportTaskDesensitizeProcessorConfig | undefined>;
-    /**
-     * Wait limits, filled from the `customTimeouts` resource option (set that instead); never a diff.
-     */
-    declare readonly awaitTimeouts: pulumi.Output<ImportTaskAwaitTimeouts | undefined>;
-    /**
-     * ID of an existing import task ("DCL" + 13 digits) to adopt instead of creating one (our `pulumi import`).
-     *
-     * (Rules: min length 1.)
-     */
-    declare readonly importId: pulumi.Output<string | undefined>;
-    /**
-     * Import status, live on refresh: WAITING_IMPORT, IMPORTING, SUCCESS, FAILED, DELETING, DELETE_FAILED, DELETED (§4.10).
-     *
-     * (Rules: one of "WAITING_IMPORT", "IMPORTING", "SUCCESS", "FAILED", "DELETING", "DELETE_FAILED", "DELETED".)
-     */
-    declare readonly status: pulumi.Output<"WAITING_IMPORT" | "IMPORTING" | "SUCCESS" | "FAILED" | "DELETING" | "DELETE_FAILED" | "DELETED">;
-    /**
-     * The record's numeric id (the task's ID is its `dcl_id`, §4.10.3).
-     */
-    declare readonly recordId: pulumi.Output<number>;
-    /**
-     * Number of packages to import.
-     */
-    declare readonly totalNum: pulumi.Output<number>;
-    /**
-     * Packages imported.
-     */
-    declare readonly successNum: pulumi.Output<number>;
-    /**
-     * Packages that failed to import.
-     */
-    declare readonly failedNum: pulumi.Output<number>;
-    /**
-     * Packages being imported.
-     */
-    declare readonly importingNum: pulumi.Output<number>;
-    /**
-     * ID of the user who created the task.
-     */
-    declare readonly userId: pulumi.Output<string>;
-    /**
-     * Name of that user.
-     */
-    declare readonly userName: pulumi.Output<string>;
-    /**
-     * Project ID.
-     */
-    declare readonly projectId: pulumi.Output<string>;
-    /**
-     * Creation time (ms since epoch).
-     */
-    declare readonly createAt: pulumi.Output<number>;
-    /**
-     * Last update time (ms since epoch).
-     */
-    declare readonly updateAt: pulumi.Output<number>;
 
     /**
      * Creates a ImportTask: An Octopus data import task (§4.10): data packages copied from an OBS path into the project, optionally converted to OpenData and desensitized by operators. `up` creates it (§4.10.2), starts it (§4.10.5) and waits until it is SUCCESS; a FAILED import fails `up` and stays in state, and the next `up` starts it again. Deleting it (§4.10.4) removes the task and the data packages it imported.

@@ -97,6 +97,82 @@ export interface StorageConfigArgs {
 }
 
 /**
+ * The outputs of {@link StorageConfig}: its inputs as applied and the fields the service adds.
+ */
+export interface StorageConfigOutputs {
+    /**
+     * Config name, unique per account; datasets refer to it as `configName`. Changing it replaces the config.
+     *
+     * (Rules: pattern `^[^/?#]+$`; min length 1.)
+     */
+    readonly name: pulumi.Output<string>;
+    /**
+     * Kind of storage, the CreateStorageConfig* call used: "oss" (Alibaba Cloud OSS), "s3" (AWS S3), "azure" (Azure Blob) or "local" (a self-hosted local storage). Changing it replaces the config.
+     *
+     * (Rules: one of "oss", "s3", "azure", "local".)
+     */
+    readonly type: pulumi.Output<"oss" | "s3" | "azure" | "local">;
+    /**
+     * Dataset storage path in the bucket, container or local storage. Changing it replaces the config.
+     *
+     * (Rules: min length 1.)
+     */
+    readonly filePath: pulumi.Output<string>;
+    /**
+     * Storage endpoint, e.g. "oss-cn-qingdao.aliyuncs.com", "s3.cn-northwest-1.amazonaws.com" or "http://192.168.0.1:9000": required for oss, s3 and local.
+     *
+     * (Rules: min length 1.)
+     */
+    readonly endpoint: pulumi.Output<string | undefined>;
+    /**
+     * Access key ID (for azure: the account name): required for oss, s3 and azure. Secret in state.
+     *
+     * (Rules: min length 1.)
+     *
+     * Secret: encrypted in state.
+     */
+    readonly accesskeyId: pulumi.Output<string | undefined>;
+    /**
+     * Access key secret (for azure: the account key): required for oss, s3 and azure. Secret in state; TensorBay never returns it.
+     *
+     * (Rules: min length 1.)
+     *
+     * Secret: encrypted in state.
+     */
+    readonly accesskeySecret: pulumi.Output<string | undefined>;
+    /**
+     * Bucket name: required for oss and s3.
+     *
+     * (Rules: min length 1.)
+     */
+    readonly bucketName: pulumi.Output<string | undefined>;
+    /**
+     * Container name: required for azure.
+     *
+     * (Rules: min length 1.)
+     */
+    readonly containerName: pulumi.Output<string | undefined>;
+    /**
+     * Azure account type, "China" or "Global": required for azure.
+     *
+     * (Rules: one of "China", "Global".)
+     */
+    readonly accountType: pulumi.Output<"China" | "Global" | undefined>;
+    /**
+     * ID of an existing object to adopt instead of creating one (our `pulumi import`): `create` reads it, checks that its immutable fields match, and converges the rest.
+     *
+     * (Rules: min length 1.)
+     */
+    readonly importId: pulumi.Output<string | undefined>;
+    /**
+     * Whether this is Graviti's own storage.
+     */
+    readonly isGravitiStorage: pulumi.Output<boolean>;
+}
+
+export interface StorageConfig extends StorageConfigOutputs {}
+
+/**
  * A TensorBay storage config (Open API CreateStorageConfigOSS/S3/Azure/LocalFs, ListStorageConfigs, DeleteStorageConfig): where a dataset's files live. `type` picks the kind and the fields it takes. There is no update call, so every change replaces the config. Credentials are secret and never read back. The ID is the config name; `importId` takes a name.
  *
  * Type token `edgeai:tensorbay:StorageConfig` (a dynamic resource: `pulumi-nodejs:dynamic/edgeai:tensorbay:StorageConfig` in state).
@@ -106,75 +182,6 @@ export class StorageConfig extends resourceClass(storageConfigDefinition) {
     static isInstance(obj: unknown): obj is StorageConfig {
         return isEdgeResource(obj, "edgeai:tensorbay:StorageConfig");
     }
-
-    /**
-     * Config name, unique per account; datasets refer to it as `configName`. Changing it replaces the config.
-     *
-     * (Rules: pattern `^[^/?#]+$`; min length 1.)
-     */
-    declare readonly name: pulumi.Output<string>;
-    /**
-     * Kind of storage, the CreateStorageConfig* call used: "oss" (Alibaba Cloud OSS), "s3" (AWS S3), "azure" (Azure Blob) or "local" (a self-hosted local storage). Changing it replaces the config.
-     *
-     * (Rules: one of "oss", "s3", "azure", "local".)
-     */
-    declare readonly type: pulumi.Output<"oss" | "s3" | "azure" | "local">;
-    /**
-     * Dataset storage path in the bucket, container or local storage. Changing it replaces the config.
-     *
-     * (Rules: min length 1.)
-     */
-    declare readonly filePath: pulumi.Output<string>;
-    /**
-     * Storage endpoint, e.g. "oss-cn-qingdao.aliyuncs.com", "s3.cn-northwest-1.amazonaws.com" or "http://192.168.0.1:9000": required for oss, s3 and local.
-     *
-     * (Rules: min length 1.)
-     */
-    declare readonly endpoint: pulumi.Output<string | undefined>;
-    /**
-     * Access key ID (for azure: the account name): required for oss, s3 and azure. Secret in state.
-     *
-     * (Rules: min length 1.)
-     *
-     * Secret: encrypted in state.
-     */
-    declare readonly accesskeyId: pulumi.Output<string | undefined>;
-    /**
-     * Access key secret (for azure: the account key): required for oss, s3 and azure. Secret in state; TensorBay never returns it.
-     *
-     * (Rules: min length 1.)
-     *
-     * Secret: encrypted in state.
-     */
-    declare readonly accesskeySecret: pulumi.Output<string | undefined>;
-    /**
-     * Bucket name: required for oss and s3.
-     *
-     * (Rules: min length 1.)
-     */
-    declare readonly bucketName: pulumi.Output<string | undefined>;
-    /**
-     * Container name: required for azure.
-     *
-     * (Rules: min length 1.)
-     */
-    declare readonly containerName: pulumi.Output<string | undefined>;
-    /**
-     * Azure account type, "China" or "Global": required for azure.
-     *
-     * (Rules: one of "China", "Global".)
-     */
-    declare readonly accountType: pulumi.Output<"China" | "Global" | undefined>;
-    /**
-     * ID of an existing object to adopt instead of creating one (our `pulumi import`): `create` reads it, checks that its immutable fields match, and converges the rest.
-     *
-     * (Rules: min length 1.)
-     */
-    declare readonly importId: pulumi.Output<string | undefined>;
-    /**
-     * Whether this is Graviti's own storage.
-     */
-    declare readonly isGravitiStorage: pulumi.Output<boolean>;
 
     /**
      * Creates a StorageConfig: A TensorBay storage config (Open API CreateStorageConfigOSS/S3/Azure/LocalFs, ListStorageConfigs, DeleteStorageConfig): where a dataset's files live. `type` picks the kind and the fields it takes. There is no update call, so every change replaces the config. Credentials are secret and never read back. The ID is the config name; `importId` takes a name.
@@ -231,6 +238,66 @@ export interface DatasetArgs {
 }
 
 /**
+ * The outputs of {@link Dataset}: its inputs as applied and the fields the service adds.
+ */
+export interface DatasetOutputs {
+    /**
+     * Dataset name, unique per account (CreateDataset `name`). Changing it replaces the dataset.
+     *
+     * (Rules: min length 1.)
+     */
+    readonly name: pulumi.Output<string>;
+    /**
+     * 0 = a normal dataset, 1 = a fusion dataset (several sensors) (CreateDataset `type`, default 0). Changing it replaces the dataset.
+     *
+     * @default 0
+     */
+    readonly type: pulumi.Output<0 | 1>;
+    /**
+     * Display alias (CreateDataset/UpdateDataset `alias`, default ""). Updated in place.
+     *
+     * @default ""
+     */
+    readonly alias: pulumi.Output<string>;
+    /**
+     * Whether the dataset is public (`isPublic`, default false). Updated in place.
+     *
+     * @default false
+     */
+    readonly isPublic: pulumi.Output<boolean>;
+    /**
+     * Name of the storage config that holds the data (a `tensorbay.StorageConfig`'s `name`; CreateDataset `configName`); Graviti's own storage when omitted. Changing it replaces the dataset.
+     *
+     * (Rules: min length 1.)
+     */
+    readonly configName: pulumi.Output<string | undefined>;
+    /**
+     * ID of an existing object to adopt instead of creating one (our `pulumi import`): `create` reads it, checks that its immutable fields match, and converges the rest.
+     *
+     * (Rules: min length 1.)
+     */
+    readonly importId: pulumi.Output<string | undefined>;
+    /**
+     * Head commit of the default branch when last read (all zeros before the first commit).
+     */
+    readonly commitId: pulumi.Output<string>;
+    /**
+     * Default branch ("main").
+     */
+    readonly defaultBranch: pulumi.Output<string>;
+    /**
+     * Owner's nickname.
+     */
+    readonly owner: pulumi.Output<string | undefined>;
+    /**
+     * Last update time (Unix seconds).
+     */
+    readonly updateTime: pulumi.Output<number | undefined>;
+}
+
+export interface Dataset extends DatasetOutputs {}
+
+/**
  * A TensorBay dataset (Open API CreateDataset, GetDataset, UpdateDataset, DeleteDataset). `alias` and `isPublic` change in place; a new `name`, `type` or `configName` replaces it. A new dataset has one branch, "main", and no commit: add a `tensorbay.Commit` before branches and tags. The ID is the dataset ID; `importId` takes one.
  *
  * Type token `edgeai:tensorbay:Dataset` (a dynamic resource: `pulumi-nodejs:dynamic/edgeai:tensorbay:Dataset` in state).
@@ -240,59 +307,6 @@ export class Dataset extends resourceClass(datasetDefinition) {
     static isInstance(obj: unknown): obj is Dataset {
         return isEdgeResource(obj, "edgeai:tensorbay:Dataset");
     }
-
-    /**
-     * Dataset name, unique per account (CreateDataset `name`). Changing it replaces the dataset.
-     *
-     * (Rules: min length 1.)
-     */
-    declare readonly name: pulumi.Output<string>;
-    /**
-     * 0 = a normal dataset, 1 = a fusion dataset (several sensors) (CreateDataset `type`, default 0). Changing it replaces the dataset.
-     *
-     * @default 0
-     */
-    declare readonly type: pulumi.Output<0 | 1>;
-    /**
-     * Display alias (CreateDataset/UpdateDataset `alias`, default ""). Updated in place.
-     *
-     * @default ""
-     */
-    declare readonly alias: pulumi.Output<string>;
-    /**
-     * Whether the dataset is public (`isPublic`, default false). Updated in place.
-     *
-     * @default false
-     */
-    declare readonly isPublic: pulumi.Output<boolean>;
-    /**
-     * Name of the storage config that holds the data (a `tensorbay.StorageConfig`'s `name`; CreateDataset `configName`); Graviti's own storage when omitted. Changing it replaces the dataset.
-     *
-     * (Rules: min length 1.)
-     */
-    declare readonly configName: pulumi.Output<string | undefined>;
-    /**
-     * ID of an existing object to adopt instead of creating one (our `pulumi import`): `create` reads it, checks that its immutable fields match, and converges the rest.
-     *
-     * (Rules: min length 1.)
-     */
-    declare readonly importId: pulumi.Output<string | undefined>;
-    /**
-     * Head commit of the default branch when last read (all zeros before the first commit).
-     */
-    declare readonly commitId: pulumi.Output<string>;
-    /**
-     * Default branch ("main").
-     */
-    declare readonly defaultBranch: pulumi.Output<string>;
-    /**
-     * Owner's nickname.
-     */
-    declare readonly owner: pulumi.Output<string | undefined>;
-    /**
-     * Last update time (Unix seconds).
-     */
-    declare readonly updateTime: pulumi.Output<number | undefined>;
 
     /**
      * Creates a Dataset: A TensorBay dataset (Open API CreateDataset, GetDataset, UpdateDataset, DeleteDataset). `alias` and `isPublic` change in place; a new `name`, `type` or `configName` replaces it. A new dataset has one branch, "main", and no commit: add a `tensorbay.Commit` before branches and tags. The ID is the dataset ID; `importId` takes one.
@@ -363,6 +377,62 @@ export interface CommitArgs {
 }
 
 /**
+ * The outputs of {@link Commit}: its inputs as applied and the fields the service adds.
+ */
+export interface CommitOutputs {
+    /**
+     * ID of the dataset (a `tensorbay.Dataset`'s `id`). Changing it replaces the object.
+     *
+     * (Rules: min length 1.)
+     */
+    readonly datasetId: pulumi.Output<string>;
+    /**
+     * Branch the draft is opened on (CreateDraft `branchName`; default "main", the default branch of a new dataset). Changing it replaces the object.
+     *
+     * (Rules: min length 1.)
+     *
+     * @default "main"
+     */
+    readonly branchName: pulumi.Output<string>;
+    /**
+     * Commit title (CreateDraft and CommitDataset `title`). Changing it makes a new commit.
+     *
+     * (Rules: min length 1.)
+     */
+    readonly title: pulumi.Output<string>;
+    /**
+     * Commit description (CommitDataset `description`). Changing it makes a new commit.
+     *
+     * (Rules: min length 1.)
+     */
+    readonly description: pulumi.Output<string | undefined>;
+    /**
+     * ID of an existing object to adopt instead of creating one (our `pulumi import`): `create` reads it, checks that its immutable fields match, and converges the rest.
+     *
+     * (Rules: min length 1.)
+     */
+    readonly importId: pulumi.Output<string | undefined>;
+    /**
+     * Commit ID.
+     */
+    readonly commitId: pulumi.Output<string>;
+    /**
+     * Parent commit ID (all zeros for a dataset's first commit).
+     */
+    readonly parentCommitId: pulumi.Output<string | undefined>;
+    /**
+     * Who committed, and when.
+     */
+    readonly committer: pulumi.Output<CommitCommitter | undefined>;
+    /**
+     * Number of the draft this commit was made from (unknown for an imported commit).
+     */
+    readonly draftNumber: pulumi.Output<number | undefined>;
+}
+
+export interface Commit extends CommitOutputs {}
+
+/**
  * A commit on a TensorBay dataset branch, made the documented way: CreateDraft on the branch, then CommitDataset. This is how an empty dataset gets the first commit that branches and tags need. Commits are history: any change makes a new commit on top of the branch, and destroying one only removes it from the stack (the API cannot delete commits). The ID is the commit ID; `importId` takes one of the dataset's commit IDs, and `pulumi import` takes `<datasetId>/<commitId>`.
  *
  * Type token `edgeai:tensorbay:Commit` (a dynamic resource: `pulumi-nodejs:dynamic/edgeai:tensorbay:Commit` in state).
@@ -372,55 +442,6 @@ export class Commit extends resourceClass(commitDefinition) {
     static isInstance(obj: unknown): obj is Commit {
         return isEdgeResource(obj, "edgeai:tensorbay:Commit");
     }
-
-    /**
-     * ID of the dataset (a `tensorbay.Dataset`'s `id`). Changing it replaces the object.
-     *
-     * (Rules: min length 1.)
-     */
-    declare readonly datasetId: pulumi.Output<string>;
-    /**
-     * Branch the draft is opened on (CreateDraft `branchName`; default "main", the default branch of a new dataset). Changing it replaces the object.
-     *
-     * (Rules: min length 1.)
-     *
-     * @default "main"
-     */
-    declare readonly branchName: pulumi.Output<string>;
-    /**
-     * Commit title (CreateDraft and CommitDataset `title`). Changing it makes a new commit.
-     *
-     * (Rules: min length 1.)
-     */
-    declare readonly title: pulumi.Output<string>;
-    /**
-     * Commit description (CommitDataset `description`). Changing it makes a new commit.
-     *
-     * (Rules: min length 1.)
-     */
-    declare readonly description: pulumi.Output<string | undefined>;
-    /**
-     * ID of an existing object to adopt instead of creating one (our `pulumi import`): `create` reads it, checks that its immutable fields match, and converges the rest.
-     *
-     * (Rules: min length 1.)
-     */
-    declare readonly importId: pulumi.Output<string | undefined>;
-    /**
-     * Commit ID.
-     */
-    declare readonly commitId: pulumi.Output<string>;
-    /**
-     * Parent commit ID (all zeros for a dataset's first commit).
-     */
-    declare readonly parentCommitId: pulumi.Output<string | undefined>;
-    /**
-     * Who committed, and when.
-     */
-    declare readonly committer: pulumi.Output<CommitCommitter | undefined>;
-    /**
-     * Number of the draft this commit was made from (unknown for an imported commit).
-     */
-    declare readonly draftNumber: pulumi.Output<number | undefined>;
 
     /**
      * Creates a Commit: A commit on a TensorBay dataset branch, made the documented way: CreateDraft on the branch, then CommitDataset. This is how an empty dataset gets the first commit that branches and tags need. Commits are history: any change makes a new commit on top of the branch, and destroying one only removes it from the stack (the API cannot delete commits). The ID is the commit ID; `importId` takes one of the dataset's commit IDs, and `pulumi import` takes `<datasetId>/<commitId>`.
@@ -479,6 +500,54 @@ export interface BranchArgs {
 }
 
 /**
+ * The outputs of {@link Branch}: its inputs as applied and the fields the service adds.
+ */
+export interface BranchOutputs {
+    /**
+     * ID of the dataset (a `tensorbay.Dataset`'s `id`). Changing it replaces the object.
+     *
+     * (Rules: min length 1.)
+     */
+    readonly datasetId: pulumi.Output<string>;
+    /**
+     * The branch name, unique in the dataset; found by its exact name even when it holds LIKE wildcards ('_', '%'). Changing it replaces the branch.
+     *
+     * (Rules: min length 1.)
+     */
+    readonly name: pulumi.Output<string>;
+    /**
+     * Revision to create the branch at: a commit ID, a branch name or a tag name (CreateBranch `commit`). The dataset needs a commit first (a `tensorbay.Commit`). Changing it replaces the branch.
+     *
+     * (Rules: min length 1.)
+     */
+    readonly commit: pulumi.Output<string>;
+    /**
+     * ID of an existing object to adopt instead of creating one (our `pulumi import`): `create` reads it, checks that its immutable fields match, and converges the rest.
+     *
+     * (Rules: min length 1.)
+     */
+    readonly importId: pulumi.Output<string | undefined>;
+    /**
+     * The commit it points at now.
+     */
+    readonly commitId: pulumi.Output<string>;
+    /**
+     * That commit's parent.
+     */
+    readonly parentCommitId: pulumi.Output<string | undefined>;
+    /**
+     * That commit's title.
+     */
+    readonly title: pulumi.Output<string | undefined>;
+    /**
+     * Who made that commit, and when.
+     */
+    readonly committer: pulumi.Output<BranchCommitter | undefined>;
+}
+
+export interface Branch extends BranchOutputs {}
+
+/**
  * A branch of a TensorBay dataset (Open API CreateBranch, ListBranches, DeleteBranch), created at a revision; it moves as commits are made on it, which is not drift. On a dataset with no commit the API answers Forbidden. Every change replaces it. The ID is the branch name; `importId` takes a name (with `datasetId` set), and `pulumi import` takes `<datasetId>/<name>`.
  *
  * Type token `edgeai:tensorbay:Branch` (a dynamic resource: `pulumi-nodejs:dynamic/edgeai:tensorbay:Branch` in state).
@@ -488,47 +557,6 @@ export class Branch extends resourceClass(branchDefinition) {
     static isInstance(obj: unknown): obj is Branch {
         return isEdgeResource(obj, "edgeai:tensorbay:Branch");
     }
-
-    /**
-     * ID of the dataset (a `tensorbay.Dataset`'s `id`). Changing it replaces the object.
-     *
-     * (Rules: min length 1.)
-     */
-    declare readonly datasetId: pulumi.Output<string>;
-    /**
-     * The branch name, unique in the dataset; found by its exact name even when it holds LIKE wildcards ('_', '%'). Changing it replaces the branch.
-     *
-     * (Rules: min length 1.)
-     */
-    declare readonly name: pulumi.Output<string>;
-    /**
-     * Revision to create the branch at: a commit ID, a branch name or a tag name (CreateBranch `commit`). The dataset needs a commit first (a `tensorbay.Commit`). Changing it replaces the branch.
-     *
-     * (Rules: min length 1.)
-     */
-    declare readonly commit: pulumi.Output<string>;
-    /**
-     * ID of an existing object to adopt instead of creating one (our `pulumi import`): `create` reads it, checks that its immutable fields match, and converges the rest.
-     *
-     * (Rules: min length 1.)
-     */
-    declare readonly importId: pulumi.Output<string | undefined>;
-    /**
-     * The commit it points at now.
-     */
-    declare readonly commitId: pulumi.Output<string>;
-    /**
-     * That commit's parent.
-     */
-    declare readonly parentCommitId: pulumi.Output<string | undefined>;
-    /**
-     * That commit's title.
-     */
-    declare readonly title: pulumi.Output<string | undefined>;
-    /**
-     * Who made that commit, and when.
-     */
-    declare readonly committer: pulumi.Output<BranchCommitter | undefined>;
 
     /**
      * Creates a Branch: A branch of a TensorBay dataset (Open API CreateBranch, ListBranches, DeleteBranch), created at a revision; it moves as commits are made on it, which is not drift. On a dataset with no commit the API answers Forbidden. Every change replaces it. The ID is the branch name; `importId` takes a name (with `datasetId` set), and `pulumi import` takes `<datasetId>/<name>`.
@@ -587,6 +615,54 @@ export interface TagArgs {
 }
 
 /**
+ * The outputs of {@link Tag}: its inputs as applied and the fields the service adds.
+ */
+export interface TagOutputs {
+    /**
+     * ID of the dataset (a `tensorbay.Dataset`'s `id`). Changing it replaces the object.
+     *
+     * (Rules: min length 1.)
+     */
+    readonly datasetId: pulumi.Output<string>;
+    /**
+     * The tag name, unique in the dataset; found by its exact name even when it holds LIKE wildcards ('_', '%'). Changing it replaces the tag.
+     *
+     * (Rules: min length 1.)
+     */
+    readonly name: pulumi.Output<string>;
+    /**
+     * Revision to create the tag at: a commit ID, a branch name or a tag name (CreateTag `commit`). The dataset needs a commit first (a `tensorbay.Commit`). Changing it replaces the tag.
+     *
+     * (Rules: min length 1.)
+     */
+    readonly commit: pulumi.Output<string>;
+    /**
+     * ID of an existing object to adopt instead of creating one (our `pulumi import`): `create` reads it, checks that its immutable fields match, and converges the rest.
+     *
+     * (Rules: min length 1.)
+     */
+    readonly importId: pulumi.Output<string | undefined>;
+    /**
+     * The commit it points at now.
+     */
+    readonly commitId: pulumi.Output<string>;
+    /**
+     * That commit's parent.
+     */
+    readonly parentCommitId: pulumi.Output<string | undefined>;
+    /**
+     * That commit's title.
+     */
+    readonly title: pulumi.Output<string | undefined>;
+    /**
+     * Who made that commit, and when.
+     */
+    readonly committer: pulumi.Output<TagCommitter | undefined>;
+}
+
+export interface Tag extends TagOutputs {}
+
+/**
  * A tag of a TensorBay dataset (Open API CreateTag, ListTag, DeleteTag): a fixed name for the commit a revision points at. Every change replaces it. The ID is the tag name; `importId` takes a name (with `datasetId` set), and `pulumi import` takes `<datasetId>/<name>`.
  *
  * Type token `edgeai:tensorbay:Tag` (a dynamic resource: `pulumi-nodejs:dynamic/edgeai:tensorbay:Tag` in state).
@@ -596,47 +672,6 @@ export class Tag extends resourceClass(tagDefinition) {
     static isInstance(obj: unknown): obj is Tag {
         return isEdgeResource(obj, "edgeai:tensorbay:Tag");
     }
-
-    /**
-     * ID of the dataset (a `tensorbay.Dataset`'s `id`). Changing it replaces the object.
-     *
-     * (Rules: min length 1.)
-     */
-    declare readonly datasetId: pulumi.Output<string>;
-    /**
-     * The tag name, unique in the dataset; found by its exact name even when it holds LIKE wildcards ('_', '%'). Changing it replaces the tag.
-     *
-     * (Rules: min length 1.)
-     */
-    declare readonly name: pulumi.Output<string>;
-    /**
-     * Revision to create the tag at: a commit ID, a branch name or a tag name (CreateTag `commit`). The dataset needs a commit first (a `tensorbay.Commit`). Changing it replaces the tag.
-     *
-     * (Rules: min length 1.)
-     */
-    declare readonly commit: pulumi.Output<string>;
-    /**
-     * ID of an existing object to adopt instead of creating one (our `pulumi import`): `create` reads it, checks that its immutable fields match, and converges the rest.
-     *
-     * (Rules: min length 1.)
-     */
-    declare readonly importId: pulumi.Output<string | undefined>;
-    /**
-     * The commit it points at now.
-     */
-    declare readonly commitId: pulumi.Output<string>;
-    /**
-     * That commit's parent.
-     */
-    declare readonly parentCommitId: pulumi.Output<string | undefined>;
-    /**
-     * That commit's title.
-     */
-    declare readonly title: pulumi.Output<string | undefined>;
-    /**
-     * Who made that commit, and when.
-     */
-    declare readonly committer: pulumi.Output<TagCommitter | undefined>;
 
     /**
      * Creates a Tag: A tag of a TensorBay dataset (Open API CreateTag, ListTag, DeleteTag): a fixed name for the commit a revision points at. Every change replaces it. The ID is the tag name; `importId` takes a name (with `datasetId` set), and `pulumi import` takes `<datasetId>/<name>`.
@@ -697,6 +732,58 @@ export interface DatasetNoteArgs {
 }
 
 /**
+ * The outputs of {@link DatasetNote}: its inputs as applied and the fields the service adds.
+ */
+export interface DatasetNoteOutputs {
+    /**
+     * ID of the dataset (a `tensorbay.Dataset`'s `id`). Changing it replaces the object.
+     *
+     * (Rules: min length 1.)
+     */
+    readonly datasetId: pulumi.Output<string>;
+    /**
+     * Branch the draft is opened on (CreateDraft `branchName`; default "main", the default branch of a new dataset). Changing it replaces the object.
+     *
+     * (Rules: min length 1.)
+     *
+     * @default "main"
+     */
+    readonly branchName: pulumi.Output<string>;
+    /**
+     * Whether the dataset's data are continuous frames (UpdateNote `isContinuous`, default false). Updated by a new commit.
+     *
+     * @default false
+     */
+    readonly isContinuous: pulumi.Output<boolean>;
+    /**
+     * Field names of binary point-cloud files, e.g. ["X", "Y", "Z", "Intensity"] (UpdateNote `binPointCloudFields`); omitted = none (sent as null, which clears it). Updated by a new commit.
+     *
+     * (Rules: min items 1.)
+     */
+    readonly binPointCloudFields: pulumi.Output<string[] | undefined>;
+    /**
+     * Title of the commit that records the notes.
+     *
+     * (Rules: min length 1.)
+     *
+     * @default "Update dataset notes"
+     */
+    readonly commitTitle: pulumi.Output<string>;
+    /**
+     * ID of an existing object to adopt instead of creating one (our `pulumi import`): `create` reads it, checks that its immutable fields match, and converges the rest.
+     *
+     * (Rules: min length 1.)
+     */
+    readonly importId: pulumi.Output<string | undefined>;
+    /**
+     * The commit that recorded the notes.
+     */
+    readonly commitId: pulumi.Output<string>;
+}
+
+export interface DatasetNote extends DatasetNoteOutputs {}
+
+/**
  * The notes of a TensorBay dataset on a branch (Open API UpdateNote, GetNote): whether its data are continuous and its binary point-cloud fields. Notes are versioned, so creating or changing them opens a draft on the branch, updates its notes and commits it; refresh reads the notes at the branch head. Destroying it leaves the committed notes in the history. The ID is the dataset ID; `importId` takes it (with `branchName` set), and `pulumi import` takes `<datasetId>/<branchName>` (e.g. `…/main`).
  *
  * Type token `edgeai:tensorbay:DatasetNote` (a dynamic resource: `pulumi-nodejs:dynamic/edgeai:tensorbay:DatasetNote` in state).
@@ -706,51 +793,6 @@ export class DatasetNote extends resourceClass(datasetNoteDefinition) {
     static isInstance(obj: unknown): obj is DatasetNote {
         return isEdgeResource(obj, "edgeai:tensorbay:DatasetNote");
     }
-
-    /**
-     * ID of the dataset (a `tensorbay.Dataset`'s `id`). Changing it replaces the object.
-     *
-     * (Rules: min length 1.)
-     */
-    declare readonly datasetId: pulumi.Output<string>;
-    /**
-     * Branch the draft is opened on (CreateDraft `branchName`; default "main", the default branch of a new dataset). Changing it replaces the object.
-     *
-     * (Rules: min length 1.)
-     *
-     * @default "main"
-     */
-    declare readonly branchName: pulumi.Output<string>;
-    /**
-     * Whether the dataset's data are continuous frames (UpdateNote `isContinuous`, default false). Updated by a new commit.
-     *
-     * @default false
-     */
-    declare readonly isContinuous: pulumi.Output<boolean>;
-    /**
-     * Field names of binary point-cloud files, e.g. ["X", "Y", "Z", "Intensity"] (UpdateNote `binPointCloudFields`); omitted = none (sent as null, which clears it). Updated by a new commit.
-     *
-     * (Rules: min items 1.)
-     */
-    declare readonly binPointCloudFields: pulumi.Output<string[] | undefined>;
-    /**
-     * Title of the commit that records the notes.
-     *
-     * (Rules: min length 1.)
-     *
-     * @default "Update dataset notes"
-     */
-    declare readonly commitTitle: pulumi.Output<string>;
-    /**
-     * ID of an existing object to adopt instead of creating one (our `pulumi import`): `create` reads it, checks that its immutable fields match, and converges the rest.
-     *
-     * (Rules: min length 1.)
-     */
-    declare readonly importId: pulumi.Output<string | undefined>;
-    /**
-     * The commit that recorded the notes.
-     */
-    declare readonly commitId: pulumi.Output<string>;
 
     /**
      * Creates a DatasetNote: The notes of a TensorBay dataset on a branch (Open API UpdateNote, GetNote): whether its data are continuous and its binary point-cloud fields. Notes are versioned, so creating or changing them opens a draft on the branch, updates its notes and commits it; refresh reads the notes at the branch head. Destroying it leaves the committed notes in the history. The ID is the dataset ID; `importId` takes it (with `branchName` set), and `pulumi import` takes `<datasetId>/<branchName>` (e.g. `…/main`).
@@ -2949,6 +2991,82 @@ export interface LabelCatalogArgs {
 }
 
 /**
+ * The outputs of {@link LabelCatalog}: its inputs as applied and the fields the service adds.
+ */
+export interface LabelCatalogOutputs {
+    /**
+     * ID of the dataset (a `tensorbay.Dataset`'s `id`). Changing it replaces the object.
+     *
+     * (Rules: min length 1.)
+     */
+    readonly datasetId: pulumi.Output<string>;
+    /**
+     * Branch the draft is opened on (CreateDraft `branchName`; default "main", the default branch of a new dataset). Changing it replaces the object.
+     *
+     * (Rules: min length 1.)
+     *
+     * @default "main"
+     */
+    readonly branchName: pulumi.Output<string>;
+    /**
+     * The CLASSIFICATION subcatalog (wire key in UploadLabelCatalog's `catalog`).
+     */
+    readonly classification: pulumi.Output<LabelCatalogClassification | undefined>;
+    /**
+     * The BOX2D (2D bounding box) subcatalog (wire key in UploadLabelCatalog's `catalog`).
+     */
+    readonly box2d: pulumi.Output<LabelCatalogBox2d | undefined>;
+    /**
+     * The BOX3D (3D bounding box) subcatalog (wire key in UploadLabelCatalog's `catalog`).
+     */
+    readonly box3d: pulumi.Output<LabelCatalogBox3d | undefined>;
+    /**
+     * The POLYGON subcatalog (wire key in UploadLabelCatalog's `catalog`).
+     */
+    readonly polygon: pulumi.Output<LabelCatalogPolygon | undefined>;
+    /**
+     * The MULTI_POLYGON subcatalog (wire key in UploadLabelCatalog's `catalog`).
+     */
+    readonly multiPolygon: pulumi.Output<LabelCatalogMultiPolygon | undefined>;
+    /**
+     * The RLE (run-length encoded mask) subcatalog (wire key in UploadLabelCatalog's `catalog`).
+     */
+    readonly rle: pulumi.Output<LabelCatalogRle | undefined>;
+    /**
+     * The POLYLINE2D subcatalog (wire key in UploadLabelCatalog's `catalog`).
+     */
+    readonly polyline2d: pulumi.Output<LabelCatalogPolyline2d | undefined>;
+    /**
+     * The MULTI_POLYLINE2D subcatalog (wire key in UploadLabelCatalog's `catalog`).
+     */
+    readonly multiPolyline2d: pulumi.Output<LabelCatalogMultiPolyline2d | undefined>;
+    /**
+     * The KEYPOINTS2D subcatalog (wire key in UploadLabelCatalog's `catalog`).
+     */
+    readonly keypoints2d: pulumi.Output<LabelCatalogKeypoints2d | undefined>;
+    /**
+     * Title of the commits that record the catalog.
+     *
+     * (Rules: min length 1.)
+     *
+     * @default "Update label catalog"
+     */
+    readonly commitTitle: pulumi.Output<string>;
+    /**
+     * ID of an existing object to adopt instead of creating one (our `pulumi import`): `create` reads it, checks that its immutable fields match, and converges the rest.
+     *
+     * (Rules: min length 1.)
+     */
+    readonly importId: pulumi.Output<string | undefined>;
+    /**
+     * The commit that last recorded the catalog (unknown for an adopted catalog that needed no change).
+     */
+    readonly commitId: pulumi.Output<string | undefined>;
+}
+
+export interface LabelCatalog extends LabelCatalogOutputs {}
+
+/**
  * The label catalog of a TensorBay dataset on a branch: the annotation schema (categories, attributes, tracking, keypoints) of each label type, as code (Open API UploadLabelCatalog, GetLabelCatalog). The catalog is versioned like notes: creating or changing it opens a draft on the branch, uploads the whole catalog and commits it (one commit per change, titled `commitTitle`); refresh reads the catalog at the branch head. Destroying it commits an empty catalog, so the branch head no longer has one; earlier commits keep theirs. The ID is the dataset ID; `importId` takes it (with `branchName` set) and adopts the catalog already at the branch head; `pulumi import` takes `<datasetId>/<branchName>` (e.g. `…/main`).
  *
  * Type token `edgeai:tensorbay:LabelCatalog` (a dynamic resource: `pulumi-nodejs:dynamic/edgeai:tensorbay:LabelCatalog` in state).
@@ -2958,75 +3076,6 @@ export class LabelCatalog extends resourceClass(labelCatalogDefinition) {
     static isInstance(obj: unknown): obj is LabelCatalog {
         return isEdgeResource(obj, "edgeai:tensorbay:LabelCatalog");
     }
-
-    /**
-     * ID of the dataset (a `tensorbay.Dataset`'s `id`). Changing it replaces the object.
-     *
-     * (Rules: min length 1.)
-     */
-    declare readonly datasetId: pulumi.Output<string>;
-    /**
-     * Branch the draft is opened on (CreateDraft `branchName`; default "main", the default branch of a new dataset). Changing it replaces the object.
-     *
-     * (Rules: min length 1.)
-     *
-     * @default "main"
-     */
-    declare readonly branchName: pulumi.Output<string>;
-    /**
-     * The CLASSIFICATION subcatalog (wire key in UploadLabelCatalog's `catalog`).
-     */
-    declare readonly classification: pulumi.Output<LabelCatalogClassification | undefined>;
-    /**
-     * The BOX2D (2D bounding box) subcatalog (wire key in UploadLabelCatalog's `catalog`).
-     */
-    declare readonly box2d: pulumi.Output<LabelCatalogBox2d | undefined>;
-    /**
-     * The BOX3D (3D bounding box) subcatalog (wire key in UploadLabelCatalog's `catalog`).
-     */
-    declare readonly box3d: pulumi.Output<LabelCatalogBox3d | undefined>;
-    /**
-     * The POLYGON subcatalog (wire key in UploadLabelCatalog's `catalog`).
-     */
-    declare readonly polygon: pulumi.Output<LabelCatalogPolygon | undefined>;
-    /**
-     * The MULTI_POLYGON subcatalog (wire key in UploadLabelCatalog's `catalog`).
-     */
-    declare readonly multiPolygon: pulumi.Output<LabelCatalogMultiPolygon | undefined>;
-    /**
-     * The RLE (run-length encoded mask) subcatalog (wire key in UploadLabelCatalog's `catalog`).
-     */
-    declare readonly rle: pulumi.Output<LabelCatalogRle | undefined>;
-    /**
-     * The POLYLINE2D subcatalog (wire key in UploadLabelCatalog's `catalog`).
-     */
-    declare readonly polyline2d: pulumi.Output<LabelCatalogPolyline2d | undefined>;
-    /**
-     * The MULTI_POLYLINE2D subcatalog (wire key in UploadLabelCatalog's `catalog`).
-     */
-    declare readonly multiPolyline2d: pulumi.Output<LabelCatalogMultiPolyline2d | undefined>;
-    /**
-     * The KEYPOINTS2D subcatalog (wire key in UploadLabelCatalog's `catalog`).
-     */
-    declare readonly keypoints2d: pulumi.Output<LabelCatalogKeypoints2d | undefined>;
-    /**
-     * Title of the commits that record the catalog.
-     *
-     * (Rules: min length 1.)
-     *
-     * @default "Update label catalog"
-     */
-    declare readonly commitTitle: pulumi.Output<string>;
-    /**
-     * ID of an existing object to adopt instead of creating one (our `pulumi import`): `create` reads it, checks that its immutable fields match, and converges the rest.
-     *
-     * (Rules: min length 1.)
-     */
-    declare readonly importId: pulumi.Output<string | undefined>;
-    /**
-     * The commit that last recorded the catalog (unknown for an adopted catalog that needed no change).
-     */
-    declare readonly commitId: pulumi.Output<string | undefined>;
 
     /**
      * Creates a LabelCatalog: The label catalog of a TensorBay dataset on a branch: the annotation schema (categories, attributes, tracking, keypoints) of each label type, as code (Open API UploadLabelCatalog, GetLabelCatalog). The catalog is versioned like notes: creating or changing it opens a draft on the branch, uploads the whole catalog and commits it (one commit per change, titled `commitTitle`); refresh reads the catalog at the branch head. Destroying it commits an empty catalog, so the branch head no longer has one; earlier commits keep theirs. The ID is the dataset ID; `importId` takes it (with `branchName` set) and adopts the catalog already at the branch head; `pulumi import` takes `<datasetId>/<branchName>` (e.g. `…/main`).
@@ -3073,6 +3122,48 @@ export interface SegmentArgs {
 }
 
 /**
+ * The outputs of {@link Segment}: its inputs as applied and the fields the service adds.
+ */
+export interface SegmentOutputs {
+    /**
+     * ID of the dataset (a `tensorbay.Dataset`'s `id`). Changing it replaces the object.
+     *
+     * (Rules: min length 1.)
+     */
+    readonly datasetId: pulumi.Output<string>;
+    /**
+     * Branch the draft is opened on (CreateDraft `branchName`; default "main", the default branch of a new dataset). Changing it replaces the object.
+     *
+     * (Rules: min length 1.)
+     *
+     * @default "main"
+     */
+    readonly branchName: pulumi.Output<string>;
+    /**
+     * Segment name, unique in a version of the dataset (CreateSegment `name`). Changing it replaces the segment.
+     *
+     * (Rules: pattern `^[^/?#]+$`; min length 1.)
+     */
+    readonly name: pulumi.Output<string>;
+    /**
+     * ID of an existing object to adopt instead of creating one (our `pulumi import`): `create` reads it, checks that its immutable fields match, and converges the rest.
+     *
+     * (Rules: min length 1.)
+     */
+    readonly importId: pulumi.Output<string | undefined>;
+    /**
+     * Segment description, as ListSegment answers it.
+     */
+    readonly description: pulumi.Output<string | undefined>;
+    /**
+     * The commit that added the segment (unknown for an imported one).
+     */
+    readonly commitId: pulumi.Output<string | undefined>;
+}
+
+export interface Segment extends SegmentOutputs {}
+
+/**
  * A segment of a TensorBay dataset on a branch (Open API CreateSegment, ListSegment, DeleteSegment): a named group of data. Segments are versioned: creating one opens a draft on the branch, adds the segment and commits; destroying one commits its removal (with its sensors and data), and earlier commits keep it. The API has no call that changes a segment, so every change replaces it. The ID is the segment name; `importId` takes a name (with `datasetId` and `branchName` set), and `pulumi import` takes `<datasetId>/<branchName>/<name>` (e.g. `…/main/drive`).
  *
  * Type token `edgeai:tensorbay:Segment` (a dynamic resource: `pulumi-nodejs:dynamic/edgeai:tensorbay:Segment` in state).
@@ -3082,41 +3173,6 @@ export class Segment extends resourceClass(segmentDefinition) {
     static isInstance(obj: unknown): obj is Segment {
         return isEdgeResource(obj, "edgeai:tensorbay:Segment");
     }
-
-    /**
-     * ID of the dataset (a `tensorbay.Dataset`'s `id`). Changing it replaces the object.
-     *
-     * (Rules: min length 1.)
-     */
-    declare readonly datasetId: pulumi.Output<string>;
-    /**
-     * Branch the draft is opened on (CreateDraft `branchName`; default "main", the default branch of a new dataset). Changing it replaces the object.
-     *
-     * (Rules: min length 1.)
-     *
-     * @default "main"
-     */
-    declare readonly branchName: pulumi.Output<string>;
-    /**
-     * Segment name, unique in a version of the dataset (CreateSegment `name`). Changing it replaces the segment.
-     *
-     * (Rules: pattern `^[^/?#]+$`; min length 1.)
-     */
-    declare readonly name: pulumi.Output<string>;
-    /**
-     * ID of an existing object to adopt instead of creating one (our `pulumi import`): `create` reads it, checks that its immutable fields match, and converges the rest.
-     *
-     * (Rules: min length 1.)
-     */
-    declare readonly importId: pulumi.Output<string | undefined>;
-    /**
-     * Segment description, as ListSegment answers it.
-     */
-    declare readonly description: pulumi.Output<string | undefined>;
-    /**
-     * The commit that added the segment (unknown for an imported one).
-     */
-    declare readonly commitId: pulumi.Output<string | undefined>;
 
     /**
      * Creates a Segment: A segment of a TensorBay dataset on a branch (Open API CreateSegment, ListSegment, DeleteSegment): a named group of data. Segments are versioned: creating one opens a draft on the branch, adds the segment and commits; destroying one commits its removal (with its sensors and data), and earlier commits keep it. The API has no call that changes a segment, so every change replaces it. The ID is the segment name; `importId` takes a name (with `datasetId` and `branchName` set), and `pulumi import` takes `<datasetId>/<branchName>/<name>` (e.g. `…/main/drive`).
@@ -3457,6 +3513,70 @@ export interface SensorArgs {
 }
 
 /**
+ * The outputs of {@link Sensor}: its inputs as applied and the fields the service adds.
+ */
+export interface SensorOutputs {
+    /**
+     * ID of the dataset (a `tensorbay.Dataset`'s `id`). Changing it replaces the object.
+     *
+     * (Rules: min length 1.)
+     */
+    readonly datasetId: pulumi.Output<string>;
+    /**
+     * Branch the draft is opened on (CreateDraft `branchName`; default "main", the default branch of a new dataset). Changing it replaces the object.
+     *
+     * (Rules: min length 1.)
+     *
+     * @default "main"
+     */
+    readonly branchName: pulumi.Output<string>;
+    /**
+     * The fusion segment the sensor belongs to (a `tensorbay.Segment`'s `name`; UploadSensor `segmentName`). Changing it replaces the sensor.
+     *
+     * (Rules: pattern `^[^/?#]+$`; min length 1.)
+     */
+    readonly segmentName: pulumi.Output<string>;
+    /**
+     * Sensor name, unique in its segment (UploadSensor `name`). Changing it replaces the sensor.
+     *
+     * (Rules: min length 1.)
+     */
+    readonly name: pulumi.Output<string>;
+    /**
+     * "LIDAR", "RADAR", "CAMERA" or "FISHEYE_CAMERA" (UploadSensor `type`). Updated in place.
+     *
+     * (Rules: one of "LIDAR", "RADAR", "CAMERA", "FISHEYE_CAMERA".)
+     */
+    readonly type: pulumi.Output<"LIDAR" | "RADAR" | "CAMERA" | "FISHEYE_CAMERA">;
+    /**
+     * Sensor description. Updated in place.
+     *
+     * (Rules: min length 1.)
+     */
+    readonly description: pulumi.Output<string | undefined>;
+    /**
+     * Where the sensor is mounted (UploadSensor `extrinsics`).
+     */
+    readonly extrinsics: pulumi.Output<SensorExtrinsics | undefined>;
+    /**
+     * Camera intrinsics (UploadSensor `intrinsics`): CAMERA and FISHEYE_CAMERA only.
+     */
+    readonly intrinsics: pulumi.Output<SensorIntrinsics | undefined>;
+    /**
+     * ID of an existing object to adopt instead of creating one (our `pulumi import`): `create` reads it, checks that its immutable fields match, and converges the rest.
+     *
+     * (Rules: min length 1.)
+     */
+    readonly importId: pulumi.Output<string | undefined>;
+    /**
+     * The commit that last uploaded the sensor (unknown for an imported one).
+     */
+    readonly commitId: pulumi.Output<string | undefined>;
+}
+
+export interface Sensor extends SensorOutputs {}
+
+/**
  * A sensor of a fusion segment of a TensorBay dataset (type 1) on a branch (Open API UploadSensor, ListSensor, DeleteSensor): its type, mounting (extrinsics) and, for cameras, intrinsics. Sensors are versioned: creating or changing one opens a draft on the branch, uploads it and commits; an upload replaces the sensor of that name, so `type`, `description`, `extrinsics` and `intrinsics` change in place. Destroying it commits its removal, with the files recorded for it. The ID is the sensor name; `importId` takes a name (with `datasetId`, `branchName` and `segmentName` set), and `pulumi import` takes `<datasetId>/<branchName>/<segmentName>/<name>` (e.g. `…/main/drive/lidar`).
  *
  * Type token `edgeai:tensorbay:Sensor` (a dynamic resource: `pulumi-nodejs:dynamic/edgeai:tensorbay:Sensor` in state).
@@ -3466,63 +3586,6 @@ export class Sensor extends resourceClass(sensorDefinition) {
     static isInstance(obj: unknown): obj is Sensor {
         return isEdgeResource(obj, "edgeai:tensorbay:Sensor");
     }
-
-    /**
-     * ID of the dataset (a `tensorbay.Dataset`'s `id`). Changing it replaces the object.
-     *
-     * (Rules: min length 1.)
-     */
-    declare readonly datasetId: pulumi.Output<string>;
-    /**
-     * Branch the draft is opened on (CreateDraft `branchName`; default "main", the default branch of a new dataset). Changing it replaces the object.
-     *
-     * (Rules: min length 1.)
-     *
-     * @default "main"
-     */
-    declare readonly branchName: pulumi.Output<string>;
-    /**
-     * The fusion segment the sensor belongs to (a `tensorbay.Segment`'s `name`; UploadSensor `segmentName`). Changing it replaces the sensor.
-     *
-     * (Rules: pattern `^[^/?#]+$`; min length 1.)
-     */
-    declare readonly segmentName: pulumi.Output<string>;
-    /**
-     * Sensor name, unique in its segment (UploadSensor `name`). Changing it replaces the sensor.
-     *
-     * (Rules: min length 1.)
-     */
-    declare readonly name: pulumi.Output<string>;
-    /**
-     * "LIDAR", "RADAR", "CAMERA" or "FISHEYE_CAMERA" (UploadSensor `type`). Updated in place.
-     *
-     * (Rules: one of "LIDAR", "RADAR", "CAMERA", "FISHEYE_CAMERA".)
-     */
-    declare readonly type: pulumi.Output<"LIDAR" | "RADAR" | "CAMERA" | "FISHEYE_CAMERA">;
-    /**
-     * Sensor description. Updated in place.
-     *
-     * (Rules: min length 1.)
-     */
-    declare readonly description: pulumi.Output<string | undefined>;
-    /**
-     * Where the sensor is mounted (UploadSensor `extrinsics`).
-     */
-    declare readonly extrinsics: pulumi.Output<SensorExtrinsics | undefined>;
-    /**
-     * Camera intrinsics (UploadSensor `intrinsics`): CAMERA and FISHEYE_CAMERA only.
-     */
-    declare readonly intrinsics: pulumi.Output<SensorIntrinsics | undefined>;
-    /**
-     * ID of an existing object to adopt instead of creating one (our `pulumi import`): `create` reads it, checks that its immutable fields match, and converges the rest.
-     *
-     * (Rules: min length 1.)
-     */
-    declare readonly importId: pulumi.Output<string | undefined>;
-    /**
-     * The commit that last uploaded the sensor (unknown for an imported one).
-     */
-    declare readonly commitId: pulumi.Output<string | undefined>;
 
     /**
      * Creates a Sensor: A sensor of a fusion segment of a TensorBay dataset (type 1) on a branch (Open API UploadSensor, ListSensor, DeleteSensor): its type, mounting (extrinsics) and, for cameras, intrinsics. Sensors are versioned: creating or changing one opens a draft on the branch, uploads it and commits; an upload replaces the sensor of that name, so `type`, `description`, `extrinsics` and `intrinsics` change in place. Destroying it commits its removal, with the files recorded for it. The ID is the sensor name; `importId` takes a name (with `datasetId`, `branchName` and `segmentName` set), and `pulumi import` takes `<datasetId>/<branchName>/<segmentName>/<name>` (e.g. `…/main/drive/lidar`).

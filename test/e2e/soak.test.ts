@@ -2,9 +2,9 @@ import { describe, expect, it } from "vitest";
 import { runSoak } from "../soak/soak";
 
 describe("a fleet across the three services converges under faults (real CLI, emulator fault mode)", () => {
-  it("60 resources, 10% of requests throttled, failed, reset or answered and lost: ≤ 2 ups, nothing duplicated, orphaned or lost; destroy leaves nothing", async () => {
+  it("64 resources, 10% of requests throttled, failed, reset or answered and lost: ≤ 2 ups, nothing duplicated, orphaned or lost; destroy leaves nothing", async () => {
     const lines: string[] = [];
-    const result = await runSoak({ resources: 60, rate: 0.1, seed: 20261130, log: (line) => lines.push(line) });
+    const result = await runSoak({ resources: 64, rate: 0.1, seed: 20261130, log: (line) => lines.push(line) });
     const report = `${JSON.stringify(result)}\n${lines.join("\n")}`;
     // The run really was under faults, lost answers among them.
     expect(result.faults.lost ?? 0, report).toBeGreaterThan(0);

@@ -8,7 +8,7 @@ import { createStack, cleanup, startEmulatorForTests, ResourceSpec } from "../e2
 import { DEFAULTS, Emulator } from "../../emulator";
 
 export interface SoakOptions {
-  /** Program resources (rounded to whole groups of 10). */
+  /** Program resources (rounded to whole groups of `GROUP`). */
   resources: number;
   /** Probability that a request gets a fault. */
   rate: number;
@@ -41,22 +41,41 @@ export interface SoakResult {
   seconds: number;
 }
 
-/** How each soaked type is found on the emulator: its store kind, the row field that names it, and the state output that names it. */
-const KINDS: Record<string, { kind: string; rowName: (row: any) => string; service: "huawei" | "tensorbay" }> = {
-  "hilens:Workspace": { kind: "workspace", rowName: (r) => r.name, service: "huawei" },
-  "hilens:ConfigMap": { kind: "configmap", rowName: (r) => r.name, service: "huawei" },
-  "hilens:Secret": { kind: "secret", rowName: (r) => r.name, service: "huawei" },
-  "octopus:ImageRepo": { kind: "octopus.imageRepo", rowName: (r) => r.name, service: "huawei" },
-  "octopus:ImageRepoVersion": { kind: "octopus.imageRepoVersion", rowName: (r) => r.description, service: "huawei" },
-  "octopus:DataTag": { kind: "octopus.dataTag", rowName: (r) => r.name, service: "huawei" },
-  "tensorbay:Dataset": { kind: "tensorbay.dataset", rowName: (r) => r.name, service: "tensorbay" },
-  "tensorbay:StorageConfig": { kind: "tensorbay.storageConfig", rowName: (r) => r.name, service: "tensorbay" },
+/** A stored object kind whose rows each name one object (`name`, or what `rowName` reads). */
+const rows = (kind: string, rowName: (row: any) => string = (r) => r.name) => (emulator: Emulator, principal: string) => emulator.store.list(principal, kind).map(rowName);
+
+/** TensorBay commits and branches live in their dataset's row: each named `<dataset>/<title or branch>`. */
+const inDatasets = (names: (dataset: any) => string[]) => (emulator: Emulator, principal: string) => emulator.store.list(principal, "tensorbay.dataset").flatMap((ds: any) => names(ds).map((n) => `${ds.name}/${n}`));
+
+/** How each soaked type is found on the emulator: the identities of the objects of that type it holds. */
+const KINDS: Record<string, { identities: (emulator: Emulator, principal: string) => string[]; service: "huawei" | "tensorbay" }> = {
+  "hilens:Workspace": { identities: rows("workspace"), service: "huawei" },
+  "hilens:ConfigMap": { identities: rows("configmap"), service: "huawei" },
+  "hilens:Secret": { identities: rows("secret"), service: "huawei" },
+  "hilens:Device": { identities: rows("device"), service: "huawei" },
+  "hilens:Deployment": { identities: rows("deployment"), service: "huawei" },
+  "octopus:ImageRepo": { identities: rows("octopus.imageRepo"), service: "huawei" },
+  "octopus:ImageRepoVersion": { identities: rows("octopus.imageRepoVersion", (r) => r.description), service: "huawei" },
+  "octopus:Operator": { identities: rows("octopus.processor"), service: "huawei" },
+  "octopus:DataTag": { identities: rows("octopus.dataTag"), service: "huawei" },
+  "octopus:Dataset": { identities: rows("octopus.dataset"), service: "huawei" },
+  "tensorbay:Dataset": { identities: rows("tensorbay.dataset"), service: "tensorbay" },
+  "tensorbay:StorageConfig": { identities: rows("tensorbay.storageConfig"), service: "tensorbay" },
+  "tensorbay:Commit": { identities: inDatasets((ds) => Object.values<any>(ds.commits).map((c) => c.title)), service: "tensorbay" },
+  "tensorbay:Branch": { identities: inDatasets((ds) => Object.keys(ds.branches).filter((b) => b !== ds.defaultBranch)), service: "tensorbay" },
 };
 
-/** Ten resources per group, every service and both identity kinds (unique names, and versions found as the new one). */
+/** Resources per group of `soakFleet`. */
+const GROUP = 16;
+
+/**
+ * Groups of 16 resources: every service, both identity kinds (unique names; versions, devices and
+ * commits found as the new one), waits (a deployment going RUNNING on its device) and objects
+ * inside others (TensorBay commits and branches).
+ */
 export function soakFleet(resources: number): (ResourceSpec & { identity: string })[] {
   const out: (ResourceSpec & { identity: string })[] = [];
-  for (let g = 0; g < Math.max(1, Math.round(resources / 10)); g++) {
+  for (let g = 0; g < Math.max(1, Math.round(resources / GROUP)); g++) {
     const ws = `ws-${g}`;
     const add = (name: string, type: string, args: Record<string, unknown>, identity: string) => out.push({ name, type, args, identity });
     add(ws, "hilens.Workspace", { name: `soak-ws-${g}` }, `soak-ws-${g}`);
@@ -68,6 +87,13 @@ export function soakFleet(resources: number): (ResourceSpec & { identity: string
     add(`ds-${g}`, "tensorbay.Dataset", { name: `soak-ds-${g}` }, `soak-ds-${g}`);
     add(`store-${g}`, "tensorbay.StorageConfig", { name: `soak-store-${g}`, type: "local", filePath: `soak/${g}`, endpoint: "http://127.0.0.1:9000" }, `soak-store-${g}`);
     add(`tag2-${g}`, "octopus.DataTag", { name: `soak-tag-${g}-b`, description: "second tag" }, `soak-tag-${g}-b`);
+    add(`dev-${g}`, "hilens.Device", { name: `soak-dev-${g}`, workspaceId: { $ref: `${ws}.id` } }, `soak-dev-${g}`);
+    const app = { name: "detector", appUrl: "swr.cn-north-4.myhuaweicloud.com/vision/detector:1.0", resources: { limits: { cpu: 0.5, memory: 256 } } };
+    add(`dep-${g}`, "hilens.Deployment", { name: `soak-dep-${g}`, nodeIds: [{ $ref: `dev-${g}.id` }], template: { configs: { restartPolicy: "Always" }, apps: [app] } }, `soak-dep-${g}`);
+    add(`op-${g}`, "octopus.Operator", { name: `soak-op-${g}`, outputType: "DATA_SET", visibility: "PRIVATE", imageRepoId: { $ref: `repo-${g}.id` }, imageVersion: { $ref: `ver-${g}.version` }, config: { command: "python clean.py" } }, `soak-op-${g}`);
+    add(`ods-${g}`, "octopus.Dataset", { name: `soak-ods-${g}`, datasetForm: "DATASET", dataSource: "OBS", dataType: "POINT_CLOUD", labelFormat: "OCTOPUS" }, `soak-ods-${g}`);
+    add(`commit-${g}`, "tensorbay.Commit", { datasetId: { $ref: `ds-${g}.id` }, title: `soak commit ${g}` }, `soak-ds-${g}/soak commit ${g}`);
+    add(`branch-${g}`, "tensorbay.Branch", { datasetId: { $ref: `ds-${g}.id` }, name: `soak_branch_${g}`, commit: { $ref: `commit-${g}.commitId` } }, `soak-ds-${g}/soak_branch_${g}`);
   }
   return out;
 }
@@ -79,8 +105,8 @@ function onEmulator(emulator: Emulator): Map<string, number> {
   const seen = new Map<string, number>();
   for (const [type, k] of Object.entries(KINDS)) {
     const principal = k.service === "tensorbay" ? TENSORBAY_PRINCIPAL : DEFAULTS.projectId;
-    for (const row of emulator.store.list(principal, k.kind)) {
-      const key = `${type} ${k.rowName(row)}`;
+    for (const identity of k.identities(emulator, principal)) {
+      const key = `${type} ${identity}`;
       seen.set(key, (seen.get(key) ?? 0) + 1);
     }
   }
