@@ -116,6 +116,12 @@ export interface ResourceDefinition<S extends z.ZodObject<any> = z.ZodObject<any
    * unset matches them rather than changing (and, for an immutable field, replacing) the object.
    */
   serverDefaults?: { [K in keyof z.infer<S>]?: readonly z.infer<S>[K][] };
+  /**
+   * The input whose value is the object's ID, for an object that is part of another one (a
+   * dataset's notes and label catalog on a branch have the dataset's ID). It is one of
+   * `importScope`, and the import ID is the scope alone: `<datasetId>/<branchName>`.
+   */
+  idInput?: keyof z.infer<S> & string;
   /** Names are unique server-side, so a replacement that keeps the name must delete first. */
   uniqueName?: keyof z.infer<S> & string;
   /**
@@ -188,15 +194,18 @@ export function defineResource<S extends z.ZodObject<any>, O extends z.ZodObject
   return def;
 }
 
-/** The form of the ID `pulumi import` takes: `<id>`, or `<datasetId>/<id>` for an object that needs its scope (`importScope`). */
-export function importIdForm(def: Pick<ResourceDefinition, "importScope">): string {
-  return [...((def.importScope ?? []) as readonly string[]).map((path) => `<${path}>`), "<id>"].join("/");
+/**
+ * The form of the ID `pulumi import` takes: `<id>`, `<datasetId>/<id>` for an object that needs its
+ * scope (`importScope`), or the scope alone when the ID is one of its inputs (`idInput`).
+ */
+export function importIdForm(def: Pick<ResourceDefinition, "importScope" | "idInput">): string {
+  return [...((def.importScope ?? []) as readonly string[]).map((path) => `<${path}>`), ...(def.idInput ? [] : ["<id>"])].join("/");
 }
 
-/** The ID `pulumi import` takes for an object: its scope inputs (`file.sha256` read from the `file` input), then its ID. */
-export function importIdOf(def: Pick<ResourceDefinition, "importScope">, id: string, inputs: Props): string {
+/** The ID `pulumi import` takes for an object (`importIdForm` filled in: `file.sha256` read from the `file` input): the inverse of the runtime's `locate`. */
+export function importIdOf(def: Pick<ResourceDefinition, "importScope" | "idInput">, id: string, inputs: Props): string {
   const value = (path: string) => path.split(".").reduce<unknown>((v, key) => (v as Props | undefined)?.[key], inputs);
-  return [...((def.importScope ?? []) as readonly string[]).map((path) => String(value(path))), id].join("/");
+  return [...((def.importScope ?? []) as readonly string[]).map((path) => String(value(path))), ...(def.idInput ? [] : [id])].join("/");
 }
 
 /** The input every resource takes: adopt this existing object instead of creating one. */

@@ -137,7 +137,7 @@ const impl = {
     const inputs = importing ? scope : inputsOf(def, props);
     const live = await readLive(def, id, inputs);
     if (!live) return {};
-    const liveInputs = importing ? prune({ ...scope, ...live.inputs }) : overlay(inputs, live.inputs);
+    const liveInputs = importing ? withDefaults(def, prune({ ...scope, ...live.inputs })) : overlay(inputs, live.inputs);
     const carried = carriedState(def, props);
     return { id, props: outputsOf(liveInputs, { ...carried, ...live.state, ...(props.importId ? { importId: props.importId } : {}) }), inputs: outputsOf(liveInputs, props.importId ? { importId: props.importId } : {}) };
   },
@@ -246,11 +246,12 @@ function replacementReasons(def: ResourceDefinition, replaces: string[], news: P
 function locate(def: ResourceDefinition, importId: string): { id: string; scope: Props } {
   const paths = (def.importScope ?? []) as readonly string[];
   const parts = importId.split("/");
-  if (parts.length <= paths.length || parts.some((p) => p === ""))
+  const fits = def.idInput ? parts.length === paths.length : parts.length > paths.length;
+  if (!fits || parts.some((p) => p === ""))
     throw new InputError(`${token(def)}: import ID "${importId}" must be ${importIdForm(def)}: the documented paths need ${paths.join(", ")} to find the object`);
   const scope: Props = {};
   paths.forEach((path, i) => setPath(scope, path, parts[i]));
-  return { id: parts.slice(paths.length).join("/"), scope };
+  return { id: def.idInput ? String(scope[def.idInput]) : parts.slice(paths.length).join("/"), scope };
 }
 
 function setPath(target: Props, path: string, value: unknown): void {
@@ -267,6 +268,24 @@ function setPath(target: Props, path: string, value: unknown): void {
 export function withRecordedInputs(type: string, outputs: Props, inputs: Props): Props {
   const missing = ((definitionOf(type).unreadable ?? []) as readonly string[]).filter((key) => outputs[key] === undefined && inputs[key] !== undefined);
   return missing.length ? { ...outputs, ...Object.fromEntries(missing.map((key) => [key, inputs[key]])) } : outputs;
+
+}
+
+/**
+ * An import's inputs, with the documented defaults of the fields the service does not return (the
+ * branch a commit was made on, the title of the commits that record a catalog or notes): a program
+ * that leaves them to their defaults then matches the import, where it would otherwise show a
+ * change, or for an immutable field a replacement, of a value that was never read. The waits'
+ * settings are no part of the object (never diffed), so they are left out of the generated code.
+ */
+function withDefaults(def: ResourceDefinition, inputs: Props): Props {
+  const out: Props = { ...inputs };
+  for (const [key, field] of Object.entries<z.ZodType>(def.inputs.shape)) {
+    if (out[key] !== undefined || (AWAIT_KEYS as readonly string[]).includes(key)) continue;
+    const fallback = field.safeParse(undefined);
+    if (fallback.success && fallback.data !== undefined) out[key] = fallback.data;
+  }
+  return out;
 }
 
 /**

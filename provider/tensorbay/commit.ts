@@ -23,7 +23,7 @@ export const commitDefinition = defineResource({
   service: "tensorbay",
   name: "Commit",
   description:
-    "A commit on a TensorBay dataset branch, made the documented way: CreateDraft on the branch, then CommitDataset. This is how an empty dataset gets the first commit that branches and tags need. Commits are history: any change makes a new commit on top of the branch, and destroying one only removes it from the stack (the API cannot delete commits). The ID is the commit ID; `importId` takes one of the dataset's commit IDs.",
+    "A commit on a TensorBay dataset branch, made the documented way: CreateDraft on the branch, then CommitDataset. This is how an empty dataset gets the first commit that branches and tags need. Commits are history: any change makes a new commit on top of the branch, and destroying one only removes it from the stack (the API cannot delete commits). The ID is the commit ID; `importId` takes one of the dataset's commit IDs, and `pulumi import` takes `<datasetId>/<commitId>`.",
   inputs,
   outputs,
   importScope: ["datasetId"],

@@ -34,9 +34,11 @@ export const datasetNoteDefinition = defineResource({
   service: "tensorbay",
   name: "DatasetNote",
   description:
-    "The notes of a TensorBay dataset on a branch (Open API UpdateNote, GetNote): whether its data are continuous and its binary point-cloud fields. Notes are versioned, so creating or changing them opens a draft on the branch, updates its notes and commits it; refresh reads the notes at the branch head. Destroying it leaves the committed notes in the history. The ID is the dataset ID; `importId` takes it.",
+    "The notes of a TensorBay dataset on a branch (Open API UpdateNote, GetNote): whether its data are continuous and its binary point-cloud fields. Notes are versioned, so creating or changing them opens a draft on the branch, updates its notes and commits it; refresh reads the notes at the branch head. Destroying it leaves the committed notes in the history. The ID is the dataset ID; `importId` takes it (with `branchName` set), and `pulumi import` takes `<datasetId>/<branchName>` (e.g. `…/main`).",
   inputs,
   outputs,
+  importScope: ["datasetId", "branchName"],
+  idInput: "datasetId",
   immutable: ["datasetId", "branchName"],
   // The notes always exist (a dataset has one set per revision): a create whose answer was lost is
   // adopted, and committed again only if the notes at the branch head differ from the program.
@@ -53,10 +55,8 @@ export const datasetNoteDefinition = defineResource({
     },
     async read(ctx, id, note) {
       // GetNote takes a revision: the branch name reads the notes at its head.
-      // An import names no branch: the notes at the head of "main", the branch the field defaults to.
-      const live = await ctx.tensorbay.call("GET /v1/datasets/{datasetId}/notes", { datasetId: id }, { query: { commit: note.branchName ?? "main" } });
-      // The ID is the dataset's (one note set per dataset), which an import reads back from it.
-      return { inputs: { datasetId: id, isContinuous: live.isContinuous ?? false, binPointCloudFields: live.binPointCloudFields ?? undefined }, state: {} };
+      const live = await ctx.tensorbay.call("GET /v1/datasets/{datasetId}/notes", { datasetId: id }, { query: { commit: note.branchName } });
+      return { inputs: { isContinuous: live.isContinuous ?? false, binPointCloudFields: live.binPointCloudFields ?? undefined }, state: {} };
     },
     update: (ctx, id, _olds, note) => record(ctx, id, note),
     // Committed notes are history; the API has no call that removes them.

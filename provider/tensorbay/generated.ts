@@ -335,7 +335,7 @@ export interface CommitCommitter {
 }
 
 /**
- * The arguments of {@link Commit}: A commit on a TensorBay dataset branch, made the documented way: CreateDraft on the branch, then CommitDataset. This is how an empty dataset gets the first commit that branches and tags need. Commits are history: any change makes a new commit on top of the branch, and destroying one only removes it from the stack (the API cannot delete commits). The ID is the commit ID; `importId` takes one of the dataset's commit IDs.
+ * The arguments of {@link Commit}: A commit on a TensorBay dataset branch, made the documented way: CreateDraft on the branch, then CommitDataset. This is how an empty dataset gets the first commit that branches and tags need. Commits are history: any change makes a new commit on top of the branch, and destroying one only removes it from the stack (the API cannot delete commits). The ID is the commit ID; `importId` takes one of the dataset's commit IDs, and `pulumi import` takes `<datasetId>/<commitId>`.
  */
 export interface CommitArgs {
     /**
@@ -433,7 +433,7 @@ export interface CommitOutputs {
 export interface Commit extends CommitOutputs {}
 
 /**
- * A commit on a TensorBay dataset branch, made the documented way: CreateDraft on the branch, then CommitDataset. This is how an empty dataset gets the first commit that branches and tags need. Commits are history: any change makes a new commit on top of the branch, and destroying one only removes it from the stack (the API cannot delete commits). The ID is the commit ID; `importId` takes one of the dataset's commit IDs.
+ * A commit on a TensorBay dataset branch, made the documented way: CreateDraft on the branch, then CommitDataset. This is how an empty dataset gets the first commit that branches and tags need. Commits are history: any change makes a new commit on top of the branch, and destroying one only removes it from the stack (the API cannot delete commits). The ID is the commit ID; `importId` takes one of the dataset's commit IDs, and `pulumi import` takes `<datasetId>/<commitId>`.
  *
  * Type token `edgeai:tensorbay:Commit` (a dynamic resource: `pulumi-nodejs:dynamic/edgeai:tensorbay:Commit` in state).
  */
@@ -444,7 +444,7 @@ export class Commit extends resourceClass(commitDefinition) {
     }
 
     /**
-     * Creates a Commit: A commit on a TensorBay dataset branch, made the documented way: CreateDraft on the branch, then CommitDataset. This is how an empty dataset gets the first commit that branches and tags need. Commits are history: any change makes a new commit on top of the branch, and destroying one only removes it from the stack (the API cannot delete commits). The ID is the commit ID; `importId` takes one of the dataset's commit IDs.
+     * Creates a Commit: A commit on a TensorBay dataset branch, made the documented way: CreateDraft on the branch, then CommitDataset. This is how an empty dataset gets the first commit that branches and tags need. Commits are history: any change makes a new commit on top of the branch, and destroying one only removes it from the stack (the API cannot delete commits). The ID is the commit ID; `importId` takes one of the dataset's commit IDs, and `pulumi import` takes `<datasetId>/<commitId>`.
      *
      * @param name The unique name of the resource in the program.
      * @param args Its arguments.
@@ -470,7 +470,7 @@ export interface BranchCommitter {
 }
 
 /**
- * The arguments of {@link Branch}: A branch of a TensorBay dataset (Open API CreateBranch, ListBranches, DeleteBranch), created at a revision; it moves as commits are made on it, which is not drift. On a dataset with no commit the API answers Forbidden. Every change replaces it. The ID is the branch name; `importId` takes a name (with `datasetId` set).
+ * The arguments of {@link Branch}: A branch of a TensorBay dataset (Open API CreateBranch, ListBranches, DeleteBranch), created at a revision; it moves as commits are made on it, which is not drift. On a dataset with no commit the API answers Forbidden. Every change replaces it. The ID is the branch name; `importId` takes a name (with `datasetId` set), and `pulumi import` takes `<datasetId>/<name>`.
  */
 export interface BranchArgs {
     /**
@@ -548,7 +548,7 @@ export interface BranchOutputs {
 export interface Branch extends BranchOutputs {}
 
 /**
- * A branch of a TensorBay dataset (Open API CreateBranch, ListBranches, DeleteBranch), created at a revision; it moves as commits are made on it, which is not drift. On a dataset with no commit the API answers Forbidden. Every change replaces it. The ID is the branch name; `importId` takes a name (with `datasetId` set).
+ * A branch of a TensorBay dataset (Open API CreateBranch, ListBranches, DeleteBranch), created at a revision; it moves as commits are made on it, which is not drift. On a dataset with no commit the API answers Forbidden. Every change replaces it. The ID is the branch name; `importId` takes a name (with `datasetId` set), and `pulumi import` takes `<datasetId>/<name>`.
  *
  * Type token `edgeai:tensorbay:Branch` (a dynamic resource: `pulumi-nodejs:dynamic/edgeai:tensorbay:Branch` in state).
  */
@@ -559,7 +559,7 @@ export class Branch extends resourceClass(branchDefinition) {
     }
 
     /**
-     * Creates a Branch: A branch of a TensorBay dataset (Open API CreateBranch, ListBranches, DeleteBranch), created at a revision; it moves as commits are made on it, which is not drift. On a dataset with no commit the API answers Forbidden. Every change replaces it. The ID is the branch name; `importId` takes a name (with `datasetId` set).
+     * Creates a Branch: A branch of a TensorBay dataset (Open API CreateBranch, ListBranches, DeleteBranch), created at a revision; it moves as commits are made on it, which is not drift. On a dataset with no commit the API answers Forbidden. Every change replaces it. The ID is the branch name; `importId` takes a name (with `datasetId` set), and `pulumi import` takes `<datasetId>/<name>`.
      *
      * @param name The unique name of the resource in the program.
      * @param args Its arguments.
@@ -585,7 +585,7 @@ export interface TagCommitter {
 }
 
 /**
- * The arguments of {@link Tag}: A tag of a TensorBay dataset (Open API CreateTag, ListTag, DeleteTag): a fixed name for the commit a revision points at. Every change replaces it. The ID is the tag name; `importId` takes a name (with `datasetId` set).
+ * The arguments of {@link Tag}: A tag of a TensorBay dataset (Open API CreateTag, ListTag, DeleteTag): a fixed name for the commit a revision points at. Every change replaces it. The ID is the tag name; `importId` takes a name (with `datasetId` set), and `pulumi import` takes `<datasetId>/<name>`.
  */
 export interface TagArgs {
     /**
@@ -663,7 +663,7 @@ export interface TagOutputs {
 export interface Tag extends TagOutputs {}
 
 /**
- * A tag of a TensorBay dataset (Open API CreateTag, ListTag, DeleteTag): a fixed name for the commit a revision points at. Every change replaces it. The ID is the tag name; `importId` takes a name (with `datasetId` set).
+ * A tag of a TensorBay dataset (Open API CreateTag, ListTag, DeleteTag): a fixed name for the commit a revision points at. Every change replaces it. The ID is the tag name; `importId` takes a name (with `datasetId` set), and `pulumi import` takes `<datasetId>/<name>`.
  *
  * Type token `edgeai:tensorbay:Tag` (a dynamic resource: `pulumi-nodejs:dynamic/edgeai:tensorbay:Tag` in state).
  */
@@ -674,7 +674,7 @@ export class Tag extends resourceClass(tagDefinition) {
     }
 
     /**
-     * Creates a Tag: A tag of a TensorBay dataset (Open API CreateTag, ListTag, DeleteTag): a fixed name for the commit a revision points at. Every change replaces it. The ID is the tag name; `importId` takes a name (with `datasetId` set).
+     * Creates a Tag: A tag of a TensorBay dataset (Open API CreateTag, ListTag, DeleteTag): a fixed name for the commit a revision points at. Every change replaces it. The ID is the tag name; `importId` takes a name (with `datasetId` set), and `pulumi import` takes `<datasetId>/<name>`.
      *
      * @param name The unique name of the resource in the program.
      * @param args Its arguments.
@@ -686,7 +686,7 @@ export class Tag extends resourceClass(tagDefinition) {
 }
 
 /**
- * The arguments of {@link DatasetNote}: The notes of a TensorBay dataset on a branch (Open API UpdateNote, GetNote): whether its data are continuous and its binary point-cloud fields. Notes are versioned, so creating or changing them opens a draft on the branch, updates its notes and commits it; refresh reads the notes at the branch head. Destroying it leaves the committed notes in the history. The ID is the dataset ID; `importId` takes it.
+ * The arguments of {@link DatasetNote}: The notes of a TensorBay dataset on a branch (Open API UpdateNote, GetNote): whether its data are continuous and its binary point-cloud fields. Notes are versioned, so creating or changing them opens a draft on the branch, updates its notes and commits it; refresh reads the notes at the branch head. Destroying it leaves the committed notes in the history. The ID is the dataset ID; `importId` takes it (with `branchName` set), and `pulumi import` takes `<datasetId>/<branchName>` (e.g. `…/main`).
  */
 export interface DatasetNoteArgs {
     /**
@@ -784,7 +784,7 @@ export interface DatasetNoteOutputs {
 export interface DatasetNote extends DatasetNoteOutputs {}
 
 /**
- * The notes of a TensorBay dataset on a branch (Open API UpdateNote, GetNote): whether its data are continuous and its binary point-cloud fields. Notes are versioned, so creating or changing them opens a draft on the branch, updates its notes and commits it; refresh reads the notes at the branch head. Destroying it leaves the committed notes in the history. The ID is the dataset ID; `importId` takes it.
+ * The notes of a TensorBay dataset on a branch (Open API UpdateNote, GetNote): whether its data are continuous and its binary point-cloud fields. Notes are versioned, so creating or changing them opens a draft on the branch, updates its notes and commits it; refresh reads the notes at the branch head. Destroying it leaves the committed notes in the history. The ID is the dataset ID; `importId` takes it (with `branchName` set), and `pulumi import` takes `<datasetId>/<branchName>` (e.g. `…/main`).
  *
  * Type token `edgeai:tensorbay:DatasetNote` (a dynamic resource: `pulumi-nodejs:dynamic/edgeai:tensorbay:DatasetNote` in state).
  */
@@ -795,7 +795,7 @@ export class DatasetNote extends resourceClass(datasetNoteDefinition) {
     }
 
     /**
-     * Creates a DatasetNote: The notes of a TensorBay dataset on a branch (Open API UpdateNote, GetNote): whether its data are continuous and its binary point-cloud fields. Notes are versioned, so creating or changing them opens a draft on the branch, updates its notes and commits it; refresh reads the notes at the branch head. Destroying it leaves the committed notes in the history. The ID is the dataset ID; `importId` takes it.
+     * Creates a DatasetNote: The notes of a TensorBay dataset on a branch (Open API UpdateNote, GetNote): whether its data are continuous and its binary point-cloud fields. Notes are versioned, so creating or changing them opens a draft on the branch, updates its notes and commits it; refresh reads the notes at the branch head. Destroying it leaves the committed notes in the history. The ID is the dataset ID; `importId` takes it (with `branchName` set), and `pulumi import` takes `<datasetId>/<branchName>` (e.g. `…/main`).
      *
      * @param name The unique name of the resource in the program.
      * @param args Its arguments.
@@ -2921,7 +2921,7 @@ export interface LabelCatalogKeypoints2d {
 }
 
 /**
- * The arguments of {@link LabelCatalog}: The label catalog of a TensorBay dataset on a branch: the annotation schema (categories, attributes, tracking, keypoints) of each label type, as code (Open API UploadLabelCatalog, GetLabelCatalog). The catalog is versioned like notes: creating or changing it opens a draft on the branch, uploads the whole catalog and commits it (one commit per change, titled `commitTitle`); refresh reads the catalog at the branch head. Destroying it commits an empty catalog, so the branch head no longer has one; earlier commits keep theirs. The ID is the dataset ID; `importId` takes it (with `branchName` set) and adopts the catalog already at the branch head.
+ * The arguments of {@link LabelCatalog}: The label catalog of a TensorBay dataset on a branch: the annotation schema (categories, attributes, tracking, keypoints) of each label type, as code (Open API UploadLabelCatalog, GetLabelCatalog). The catalog is versioned like notes: creating or changing it opens a draft on the branch, uploads the whole catalog and commits it (one commit per change, titled `commitTitle`); refresh reads the catalog at the branch head. Destroying it commits an empty catalog, so the branch head no longer has one; earlier commits keep theirs. The ID is the dataset ID; `importId` takes it (with `branchName` set) and adopts the catalog already at the branch head; `pulumi import` takes `<datasetId>/<branchName>` (e.g. `…/main`).
  */
 export interface LabelCatalogArgs {
     /**
@@ -3067,7 +3067,7 @@ export interface LabelCatalogOutputs {
 export interface LabelCatalog extends LabelCatalogOutputs {}
 
 /**
- * The label catalog of a TensorBay dataset on a branch: the annotation schema (categories, attributes, tracking, keypoints) of each label type, as code (Open API UploadLabelCatalog, GetLabelCatalog). The catalog is versioned like notes: creating or changing it opens a draft on the branch, uploads the whole catalog and commits it (one commit per change, titled `commitTitle`); refresh reads the catalog at the branch head. Destroying it commits an empty catalog, so the branch head no longer has one; earlier commits keep theirs. The ID is the dataset ID; `importId` takes it (with `branchName` set) and adopts the catalog already at the branch head.
+ * The label catalog of a TensorBay dataset on a branch: the annotation schema (categories, attributes, tracking, keypoints) of each label type, as code (Open API UploadLabelCatalog, GetLabelCatalog). The catalog is versioned like notes: creating or changing it opens a draft on the branch, uploads the whole catalog and commits it (one commit per change, titled `commitTitle`); refresh reads the catalog at the branch head. Destroying it commits an empty catalog, so the branch head no longer has one; earlier commits keep theirs. The ID is the dataset ID; `importId` takes it (with `branchName` set) and adopts the catalog already at the branch head; `pulumi import` takes `<datasetId>/<branchName>` (e.g. `…/main`).
  *
  * Type token `edgeai:tensorbay:LabelCatalog` (a dynamic resource: `pulumi-nodejs:dynamic/edgeai:tensorbay:LabelCatalog` in state).
  */
@@ -3078,7 +3078,7 @@ export class LabelCatalog extends resourceClass(labelCatalogDefinition) {
     }
 
     /**
-     * Creates a LabelCatalog: The label catalog of a TensorBay dataset on a branch: the annotation schema (categories, attributes, tracking, keypoints) of each label type, as code (Open API UploadLabelCatalog, GetLabelCatalog). The catalog is versioned like notes: creating or changing it opens a draft on the branch, uploads the whole catalog and commits it (one commit per change, titled `commitTitle`); refresh reads the catalog at the branch head. Destroying it commits an empty catalog, so the branch head no longer has one; earlier commits keep theirs. The ID is the dataset ID; `importId` takes it (with `branchName` set) and adopts the catalog already at the branch head.
+     * Creates a LabelCatalog: The label catalog of a TensorBay dataset on a branch: the annotation schema (categories, attributes, tracking, keypoints) of each label type, as code (Open API UploadLabelCatalog, GetLabelCatalog). The catalog is versioned like notes: creating or changing it opens a draft on the branch, uploads the whole catalog and commits it (one commit per change, titled `commitTitle`); refresh reads the catalog at the branch head. Destroying it commits an empty catalog, so the branch head no longer has one; earlier commits keep theirs. The ID is the dataset ID; `importId` takes it (with `branchName` set) and adopts the catalog already at the branch head; `pulumi import` takes `<datasetId>/<branchName>` (e.g. `…/main`).
      *
      * @param name The unique name of the resource in the program.
      * @param args Its arguments.
@@ -3090,7 +3090,7 @@ export class LabelCatalog extends resourceClass(labelCatalogDefinition) {
 }
 
 /**
- * The arguments of {@link Segment}: A segment of a TensorBay dataset on a branch (Open API CreateSegment, ListSegment, DeleteSegment): a named group of data. Segments are versioned: creating one opens a draft on the branch, adds the segment and commits; destroying one commits its removal (with its sensors and data), and earlier commits keep it. The API has no call that changes a segment, so every change replaces it. The ID is the segment name; `importId` takes a name (with `datasetId` and `branchName` set).
+ * The arguments of {@link Segment}: A segment of a TensorBay dataset on a branch (Open API CreateSegment, ListSegment, DeleteSegment): a named group of data. Segments are versioned: creating one opens a draft on the branch, adds the segment and commits; destroying one commits its removal (with its sensors and data), and earlier commits keep it. The API has no call that changes a segment, so every change replaces it. The ID is the segment name; `importId` takes a name (with `datasetId` and `branchName` set), and `pulumi import` takes `<datasetId>/<branchName>/<name>` (e.g. `…/main/drive`).
  */
 export interface SegmentArgs {
     /**
@@ -3164,7 +3164,7 @@ export interface SegmentOutputs {
 export interface Segment extends SegmentOutputs {}
 
 /**
- * A segment of a TensorBay dataset on a branch (Open API CreateSegment, ListSegment, DeleteSegment): a named group of data. Segments are versioned: creating one opens a draft on the branch, adds the segment and commits; destroying one commits its removal (with its sensors and data), and earlier commits keep it. The API has no call that changes a segment, so every change replaces it. The ID is the segment name; `importId` takes a name (with `datasetId` and `branchName` set).
+ * A segment of a TensorBay dataset on a branch (Open API CreateSegment, ListSegment, DeleteSegment): a named group of data. Segments are versioned: creating one opens a draft on the branch, adds the segment and commits; destroying one commits its removal (with its sensors and data), and earlier commits keep it. The API has no call that changes a segment, so every change replaces it. The ID is the segment name; `importId` takes a name (with `datasetId` and `branchName` set), and `pulumi import` takes `<datasetId>/<branchName>/<name>` (e.g. `…/main/drive`).
  *
  * Type token `edgeai:tensorbay:Segment` (a dynamic resource: `pulumi-nodejs:dynamic/edgeai:tensorbay:Segment` in state).
  */
@@ -3175,7 +3175,7 @@ export class Segment extends resourceClass(segmentDefinition) {
     }
 
     /**
-     * Creates a Segment: A segment of a TensorBay dataset on a branch (Open API CreateSegment, ListSegment, DeleteSegment): a named group of data. Segments are versioned: creating one opens a draft on the branch, adds the segment and commits; destroying one commits its removal (with its sensors and data), and earlier commits keep it. The API has no call that changes a segment, so every change replaces it. The ID is the segment name; `importId` takes a name (with `datasetId` and `branchName` set).
+     * Creates a Segment: A segment of a TensorBay dataset on a branch (Open API CreateSegment, ListSegment, DeleteSegment): a named group of data. Segments are versioned: creating one opens a draft on the branch, adds the segment and commits; destroying one commits its removal (with its sensors and data), and earlier commits keep it. The API has no call that changes a segment, so every change replaces it. The ID is the segment name; `importId` takes a name (with `datasetId` and `branchName` set), and `pulumi import` takes `<datasetId>/<branchName>/<name>` (e.g. `…/main/drive`).
      *
      * @param name The unique name of the resource in the program.
      * @param args Its arguments.
@@ -3455,7 +3455,7 @@ export interface SensorIntrinsics {
 }
 
 /**
- * The arguments of {@link Sensor}: A sensor of a fusion segment of a TensorBay dataset (type 1) on a branch (Open API UploadSensor, ListSensor, DeleteSensor): its type, mounting (extrinsics) and, for cameras, intrinsics. Sensors are versioned: creating or changing one opens a draft on the branch, uploads it and commits; an upload replaces the sensor of that name, so `type`, `description`, `extrinsics` and `intrinsics` change in place. Destroying it commits its removal, with the files recorded for it. The ID is the sensor name; `importId` takes a name (with `datasetId`, `branchName` and `segmentName` set).
+ * The arguments of {@link Sensor}: A sensor of a fusion segment of a TensorBay dataset (type 1) on a branch (Open API UploadSensor, ListSensor, DeleteSensor): its type, mounting (extrinsics) and, for cameras, intrinsics. Sensors are versioned: creating or changing one opens a draft on the branch, uploads it and commits; an upload replaces the sensor of that name, so `type`, `description`, `extrinsics` and `intrinsics` change in place. Destroying it commits its removal, with the files recorded for it. The ID is the sensor name; `importId` takes a name (with `datasetId`, `branchName` and `segmentName` set), and `pulumi import` takes `<datasetId>/<branchName>/<segmentName>/<name>` (e.g. `…/main/drive/lidar`).
  */
 export interface SensorArgs {
     /**
@@ -3577,7 +3577,7 @@ export interface SensorOutputs {
 export interface Sensor extends SensorOutputs {}
 
 /**
- * A sensor of a fusion segment of a TensorBay dataset (type 1) on a branch (Open API UploadSensor, ListSensor, DeleteSensor): its type, mounting (extrinsics) and, for cameras, intrinsics. Sensors are versioned: creating or changing one opens a draft on the branch, uploads it and commits; an upload replaces the sensor of that name, so `type`, `description`, `extrinsics` and `intrinsics` change in place. Destroying it commits its removal, with the files recorded for it. The ID is the sensor name; `importId` takes a name (with `datasetId`, `branchName` and `segmentName` set).
+ * A sensor of a fusion segment of a TensorBay dataset (type 1) on a branch (Open API UploadSensor, ListSensor, DeleteSensor): its type, mounting (extrinsics) and, for cameras, intrinsics. Sensors are versioned: creating or changing one opens a draft on the branch, uploads it and commits; an upload replaces the sensor of that name, so `type`, `description`, `extrinsics` and `intrinsics` change in place. Destroying it commits its removal, with the files recorded for it. The ID is the sensor name; `importId` takes a name (with `datasetId`, `branchName` and `segmentName` set), and `pulumi import` takes `<datasetId>/<branchName>/<segmentName>/<name>` (e.g. `…/main/drive/lidar`).
  *
  * Type token `edgeai:tensorbay:Sensor` (a dynamic resource: `pulumi-nodejs:dynamic/edgeai:tensorbay:Sensor` in state).
  */
@@ -3588,7 +3588,7 @@ export class Sensor extends resourceClass(sensorDefinition) {
     }
 
     /**
-     * Creates a Sensor: A sensor of a fusion segment of a TensorBay dataset (type 1) on a branch (Open API UploadSensor, ListSensor, DeleteSensor): its type, mounting (extrinsics) and, for cameras, intrinsics. Sensors are versioned: creating or changing one opens a draft on the branch, uploads it and commits; an upload replaces the sensor of that name, so `type`, `description`, `extrinsics` and `intrinsics` change in place. Destroying it commits its removal, with the files recorded for it. The ID is the sensor name; `importId` takes a name (with `datasetId`, `branchName` and `segmentName` set).
+     * Creates a Sensor: A sensor of a fusion segment of a TensorBay dataset (type 1) on a branch (Open API UploadSensor, ListSensor, DeleteSensor): its type, mounting (extrinsics) and, for cameras, intrinsics. Sensors are versioned: creating or changing one opens a draft on the branch, uploads it and commits; an upload replaces the sensor of that name, so `type`, `description`, `extrinsics` and `intrinsics` change in place. Destroying it commits its removal, with the files recorded for it. The ID is the sensor name; `importId` takes a name (with `datasetId`, `branchName` and `segmentName` set), and `pulumi import` takes `<datasetId>/<branchName>/<segmentName>/<name>` (e.g. `…/main/drive/lidar`).
      *
      * @param name The unique name of the resource in the program.
      * @param args Its arguments.

@@ -183,9 +183,11 @@ export const labelCatalogDefinition = defineResource({
   service: "tensorbay",
   name: "LabelCatalog",
   description:
-    "The label catalog of a TensorBay dataset on a branch: the annotation schema (categories, attributes, tracking, keypoints) of each label type, as code (Open API UploadLabelCatalog, GetLabelCatalog). The catalog is versioned like notes: creating or changing it opens a draft on the branch, uploads the whole catalog and commits it (one commit per change, titled `commitTitle`); refresh reads the catalog at the branch head. Destroying it commits an empty catalog, so the branch head no longer has one; earlier commits keep theirs. The ID is the dataset ID; `importId` takes it (with `branchName` set) and adopts the catalog already at the branch head.",
+    "The label catalog of a TensorBay dataset on a branch: the annotation schema (categories, attributes, tracking, keypoints) of each label type, as code (Open API UploadLabelCatalog, GetLabelCatalog). The catalog is versioned like notes: creating or changing it opens a draft on the branch, uploads the whole catalog and commits it (one commit per change, titled `commitTitle`); refresh reads the catalog at the branch head. Destroying it commits an empty catalog, so the branch head no longer has one; earlier commits keep theirs. The ID is the dataset ID; `importId` takes it (with `branchName` set) and adopts the catalog already at the branch head; `pulumi import` takes `<datasetId>/<branchName>` (e.g. `…/main`).",
   inputs,
   outputs,
+  importScope: ["datasetId", "branchName"],
+  idInput: "datasetId",
   immutable: ["datasetId", "branchName"],
   // Every branch head has a catalog (empty on a new dataset), so a create whose answer was lost
   // is adopted, and committed again only if the catalog at the head differs from the program.

@@ -47,7 +47,7 @@ export function revisionNameDefinition(kind: RevisionNameKind) {
   return defineResource({
     service: "tensorbay",
     name: kind.name,
-    description: `${kind.description} The ID is the ${what} name; \`importId\` takes a name (with \`datasetId\` set).`,
+    description: `${kind.description} The ID is the ${what} name; \`importId\` takes a name (with \`datasetId\` set), and \`pulumi import\` takes \`<datasetId>/<name>\`.`,
     inputs,
     outputs,
     importScope: ["datasetId"],

@@ -37,9 +37,10 @@ export const segmentDefinition = defineResource({
   service: "tensorbay",
   name: "Segment",
   description:
-    "A segment of a TensorBay dataset on a branch (Open API CreateSegment, ListSegment, DeleteSegment): a named group of data. Segments are versioned: creating one opens a draft on the branch, adds the segment and commits; destroying one commits its removal (with its sensors and data), and earlier commits keep it. The API has no call that changes a segment, so every change replaces it. The ID is the segment name; `importId` takes a name (with `datasetId` and `branchName` set).",
+    "A segment of a TensorBay dataset on a branch (Open API CreateSegment, ListSegment, DeleteSegment): a named group of data. Segments are versioned: creating one opens a draft on the branch, adds the segment and commits; destroying one commits its removal (with its sensors and data), and earlier commits keep it. The API has no call that changes a segment, so every change replaces it. The ID is the segment name; `importId` takes a name (with `datasetId` and `branchName` set), and `pulumi import` takes `<datasetId>/<branchName>/<name>` (e.g. `…/main/drive`).",
   inputs,
   outputs,
+  importScope: ["datasetId", "branchName"],
   immutable: ["datasetId", "branchName", "name"],
   uniqueName: "name",
   identity: {

@@ -89,9 +89,10 @@ export const sensorDefinition = defineResource({
   service: "tensorbay",
   name: "Sensor",
   description:
-    "A sensor of a fusion segment of a TensorBay dataset (type 1) on a branch (Open API UploadSensor, ListSensor, DeleteSensor): its type, mounting (extrinsics) and, for cameras, intrinsics. Sensors are versioned: creating or changing one opens a draft on the branch, uploads it and commits; an upload replaces the sensor of that name, so `type`, `description`, `extrinsics` and `intrinsics` change in place. Destroying it commits its removal, with the files recorded for it. The ID is the sensor name; `importId` takes a name (with `datasetId`, `branchName` and `segmentName` set).",
+    "A sensor of a fusion segment of a TensorBay dataset (type 1) on a branch (Open API UploadSensor, ListSensor, DeleteSensor): its type, mounting (extrinsics) and, for cameras, intrinsics. Sensors are versioned: creating or changing one opens a draft on the branch, uploads it and commits; an upload replaces the sensor of that name, so `type`, `description`, `extrinsics` and `intrinsics` change in place. Destroying it commits its removal, with the files recorded for it. The ID is the sensor name; `importId` takes a name (with `datasetId`, `branchName` and `segmentName` set), and `pulumi import` takes `<datasetId>/<branchName>/<segmentName>/<name>` (e.g. `…/main/drive/lidar`).",
   inputs,
   outputs,
+  importScope: ["datasetId", "branchName", "segmentName"],
   immutable: ["datasetId", "branchName", "segmentName", "name"],
   uniqueName: "name",
   identity: { by: "name", doc: "its name, unique in its segment", find: async (ctx, sensor) => ((await find(ctx, sensor, sensor.name)) ? sensor.name : undefined) },

@@ -6,6 +6,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { hilens } from "../../provider";
 import * as native from "../../provider/native";
 import { runtimeAgainstEmulator } from "./runtime-emulator";
+import { handlers } from "../../provider/framework/runtime";
+import { importIdForm, importIdOf } from "../../provider/framework/definition";
+import { definitions } from "../../provider/registry";
 
 const env = runtimeAgainstEmulator("native-plugin");
 const urn = (type: string, name: string) => `urn:pulumi:dev::fleet::${type}::${name}`;
@@ -78,6 +81,46 @@ describe("the edgeai plugin's provider", () => {
 
   it("an import ID of a nested object must carry its scope, and says so", async () => {
     await expect(edgeaiProvider.read!("hot_fix", urn("edgeai:tensorbay:Branch", "b"), {})).rejects.toThrow('edgeai:tensorbay:Branch: import ID "hot_fix" must be <datasetId>/<id>');
+  });
+
+  it("an imported object matches a program that leaves unreadable fields to their defaults: no change, no replacement", async () => {
+    const datasetUrn = urn("edgeai:tensorbay:Dataset", "dataset");
+    const { id: datasetId } = await edgeaiProvider.create!(datasetUrn, { name: "traffic", type: 0, alias: "", isPublic: false });
+    const commitUrn = urn("edgeai:tensorbay:Commit", "first");
+    const made = await edgeaiProvider.create!(commitUrn, { datasetId, branchName: "main", title: "Initial commit" });
+    // What the `import` option does: read by the import ID, check the program, diff the two.
+    const read = await edgeaiProvider.read!(`${datasetId}/${made.id}`, commitUrn, undefined);
+    const program = await edgeaiProvider.check!(commitUrn, read.inputs, { datasetId, title: "Initial commit" });
+    expect(await handlers.diff("edgeai:tensorbay:Commit", made.id, read.props, program.inputs)).toMatchObject({ changes: false, replaces: [] });
+    await edgeaiProvider.delete!(datasetId, datasetUrn, { name: "traffic" });
+  });
+
+  it("a dataset's structure on a branch is imported by the IDs a user types: the scope, then the name; a catalog or notes by the scope alone", async () => {
+    const create = (type: string, inputs: Record<string, unknown>) => edgeaiProvider.create!(urn(`edgeai:tensorbay:${type}`, type.toLowerCase()), inputs);
+    const { id: datasetId } = await create("Dataset", { name: "drive_log", type: 1, alias: "", isPublic: false });
+    const branch = { datasetId, branchName: "main" };
+    await create("Segment", { ...branch, name: "drive" });
+    const lidar = { name: "lidar", type: "LIDAR", extrinsics: { translation: { x: 0, y: 0, z: 1.8 }, rotation: { w: 1, x: 0, y: 0, z: 0 } } };
+    await create("Sensor", { ...branch, segmentName: "drive", ...lidar });
+    const box2d = { description: "", isTracking: false, categories: [{ name: "car", description: "" }] };
+    const catalog = await create("LabelCatalog", { ...branch, box2d, commitTitle: "Update label catalog" });
+    await create("DatasetNote", { ...branch, isContinuous: true, commitTitle: "Update dataset notes" });
+    const imported = async (type: string, importId: string) => {
+      const read = await edgeaiProvider.read!(importId, urn(`edgeai:tensorbay:${type}`, "imported"), undefined);
+      return { id: read.id, inputs: read.inputs };
+    };
+    expect(await imported("Segment", `${datasetId}/main/drive`)).toEqual({ id: "drive", inputs: { ...branch, name: "drive" } });
+    expect(await imported("Sensor", `${datasetId}/main/drive/lidar`)).toEqual({ id: "lidar", inputs: { ...branch, segmentName: "drive", ...lidar } });
+    // The commit titles are never read back: an import takes their defaults, as the program does.
+    expect(await imported("LabelCatalog", `${datasetId}/main`)).toEqual({ id: catalog.id, inputs: { ...branch, box2d, commitTitle: "Update label catalog" } });
+    expect(await imported("DatasetNote", `${datasetId}/main`)).toEqual({ id: datasetId, inputs: { ...branch, isContinuous: true, commitTitle: "Update dataset notes" } });
+    // The format, as the harness and the docs write it, and as a malformed ID is refused.
+    const catalogDef = definitions.find((d) => d.name === "LabelCatalog")!;
+    expect(importIdOf(catalogDef, datasetId, branch)).toBe(`${datasetId}/main`);
+    expect(importIdForm(definitions.find((d) => d.name === "Sensor")!)).toBe("<datasetId>/<branchName>/<segmentName>/<id>");
+    await expect(imported("LabelCatalog", `${datasetId}/main/${datasetId}`)).rejects.toThrow(`import ID "${datasetId}/main/${datasetId}" must be <datasetId>/<branchName>`);
+    await expect(imported("Segment", `${datasetId}/drive`)).rejects.toThrow("must be <datasetId>/<branchName>/<id>");
+    await edgeaiProvider.delete!(datasetId, urn("edgeai:tensorbay:Dataset", "dataset"), { name: "drive_log" });
   });
 
   describe("invoke: the look-ups of `fn::invoke` and pulumi-edgeai/native, with the provider's configuration", () => {
