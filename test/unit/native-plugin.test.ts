@@ -45,12 +45,14 @@ describe("the edgeai plugin's provider", () => {
 
   it("an import reads the object by its ID alone: every live input comes back, for the generated code", async () => {
     const cmUrn = urn("edgeai:hilens:ConfigMap", "settings");
+    const before = env.emu.store.count();
     const made = await edgeaiProvider.create!(cmUrn, { name: "settings-by-hand", configs: [{ key: "A", value: "b" }], tags: [] });
     const read = await edgeaiProvider.read!(made.id, cmUrn, undefined);
     expect(read.id).toBe(made.id);
     expect(read.inputs).toEqual({ name: "settings-by-hand", configs: [{ key: "A", value: "b" }], tags: [], workspaceId: "0" });
     expect(Object.keys(read.props)).not.toContain("__edgeaiName");
-    expect(env.emu.store.count()).toBe(1);
+    // Read only: the import made nothing beside the object.
+    expect(env.emu.store.count()).toBe(before + 1);
     await edgeaiProvider.delete!(made.id, cmUrn, read.props);
   });
 
@@ -161,6 +163,8 @@ describe("the edgeai plugin's provider", () => {
       expect(Object.keys(outputs).sort()).toEqual(["action", "expireAt", "password", "path", "registry", "username"]);
       for (const value of Object.values<Record<string, unknown>>(outputs)) expect(value).toMatchObject({ [specialSigKey]: specialSecretSig, value: expect.anything() });
       expect(outputs.action.value).toBe("push");
+      await edgeaiProvider.delete!(version.id, versionUrn, { repoId: repo.id, ...version.outs });
+      await edgeaiProvider.delete!(repo.id, repoUrn, repo.outs);
     });
 
     it("pulumi-edgeai/native's functions are invokes of the plugin (here the engine is mocked): no credentials in the program's process, a list unwrapped", async () => {
