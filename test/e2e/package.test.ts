@@ -99,7 +99,9 @@ describe("a fresh TypeScript project using the npm pack tarball", () => {
     expect(cls.doc).toContain("A HiLens config map");
     expect(cls.type).not.toMatch(/Zod|ArgsOf/);
     const asType = hover("let cm: hilens.ConfigMap", "let cm: hilens.".length);
-    expect(asType).toMatchObject({ type: "class ConfigMap", doc: expect.stringContaining("A HiLens config map") });
+    // The class merges with its outputs interface (ConfigMapOutputs, shared by both deliveries): the hover names the class first.
+    expect(asType).toMatchObject({ type: expect.stringMatching(/^class ConfigMap\b/), doc: expect.stringContaining("A HiLens config map") });
+    expect(hover("c.configs", "c.".length)).toMatchObject({ type: expect.stringMatching(/^\(property\) ConfigMapOutputs\.configs: pulumi\.Output</), doc: expect.stringContaining("Deployments that read this config map roll when it changes.") });
 
     // Every argument of every Args interface the package exports is documented.
     const program = service.getProgram()!;
