@@ -32,6 +32,9 @@ export interface LookupDefinition<A extends z.ZodObject<any>, R> {
 /** The property an invoke answers a result that is not an object in (a list): `fn::invoke` and `invokeSingle` take a single property's value. */
 export const INVOKE_RESULT_KEY = "result";
 
+/** Whether an invoke answers the result as its single property `INVOKE_RESULT_KEY` (a list), rather than as the result's own properties (an object). */
+export const answersSingle = (def: Pick<LookupDefinition<any, unknown>, "result">) => !(def.result instanceof z.ZodObject);
+
 /** `edgeai:hilens:getDevices`. */
 export const lookupToken = (def: Pick<LookupDefinition<any, unknown>, "service" | "name">) => `edgeai:${def.service}:${def.name}`;
 
@@ -87,7 +90,7 @@ export function lookup<A extends z.ZodObject<any>, R>(def: LookupDefinition<A, R
  */
 export function pluginLookup<R>(def: LookupDefinition<any, R>) {
   const token = lookupToken(def);
-  const single = !(def.result instanceof z.ZodObject);
+  const single = answersSingle(def);
   const plain = (args: object | undefined, opts?: pulumi.InvokeOptions): Promise<R> => (single ? pulumi.runtime.invokeSingle : pulumi.runtime.invoke)(token, (args ?? {}) as pulumi.Inputs, opts);
   const output = (args: object | undefined, opts?: pulumi.InvokeOptions): pulumi.Output<R> =>
     single ? pulumi.runtime.invokeSingleOutput<R>(token, (args ?? {}) as pulumi.Inputs, opts) : pulumi.runtime.invokeOutput<R>(token, (args ?? {}) as pulumi.Inputs, opts);

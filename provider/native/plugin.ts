@@ -26,13 +26,12 @@ import * as engrpc from "@pulumi/pulumi/proto/engine_grpc_pb";
 import * as structproto from "google-protobuf/google/protobuf/struct_pb";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { configure, handlers, lookupOf, withRecordedInputs, type FieldDiff } from "../framework/runtime";
-import { INVOKE_RESULT_KEY } from "../framework/lookup";
+import { answersSingle, INVOKE_RESULT_KEY } from "../framework/lookup";
 import { NAME_KEY, token, type Props } from "../framework/definition";
 import { definitions } from "../registry";
 import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
 import { setProgressSink } from "../framework/progress";
 import { prune } from "../framework/case";
-import { z } from "zod";
 
 /** The package root (package.json and schema.json ship there), by the package's name: it resolves itself through its `exports`. */
 const ROOT = dirname(require.resolve("pulumi-edgeai/package.json"));
@@ -86,7 +85,7 @@ const secret = (value: unknown) => ({ [specialSigKey]: specialSecretSig, value }
  */
 export function invokeOutputs(token: string, result: unknown): Props {
   const def = lookupOf(token);
-  const outs: Props = def.result instanceof z.ZodObject ? prune(result as Props) : { [INVOKE_RESULT_KEY]: prune(result) };
+  const outs: Props = answersSingle(def) ? { [INVOKE_RESULT_KEY]: prune(result) } : prune(result as Props);
   return def.secret ? Object.fromEntries(Object.entries(outs).map(([key, value]) => [key, secret(value)])) : outs;
 }
 
