@@ -5,7 +5,7 @@
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { configure, handlers, provider } from "../../provider/framework/runtime";
+import { configure, handlers, provider, withRecordedInputs } from "../../provider/framework/runtime";
 import { defineResource, importIdField, NAME_KEY, NewObjectIdentity, NotReadyError, Props, ResourceDefinition } from "../../provider/framework/definition";
 import { awaitTimeoutsField, skipAwaitField } from "../../provider/framework/await";
 import { UNKNOWN, containsUnknown } from "../../provider/framework/validate";
@@ -18,6 +18,7 @@ const PART = "edgeai:hilens:TestPart";
 const MAP = "edgeai:hilens:TestMap";
 const NOTE = "edgeai:hilens:TestNote";
 const BADGE = "edgeai:hilens:TestBadge";
+const LABEL = "edgeai:hilens:TestLabel";
 const PROVIDER = "serialized provider";
 
 interface Stored {
@@ -263,15 +264,60 @@ const badge: ResourceDefinition = defineResource({
   },
 });
 
+/**
+ * A label of a widget, imported as `<widgetId>/<id>`: the service never answers its text
+ * (`unreadable`) nor its title (which has a default), and gives it the font "sans" when unset.
+ */
+interface StoredLabel {
+  widgetId: string;
+  text: string;
+  font?: string;
+}
+const labels = new Map<string, StoredLabel>();
+const label: ResourceDefinition = defineResource({
+  service: "hilens",
+  name: "TestLabel",
+  description: "A label of a widget.",
+  inputs: z.object({
+    widgetId: z.string().describe("Widget."),
+    text: z.string().describe("Text; never answered."),
+    font: z.string().optional().describe("Font; the service's default is sans."),
+    title: z.string().default("Label").describe("Title; never answered."),
+    awaitTimeouts: awaitTimeoutsField,
+    skipAwait: skipAwaitField,
+    importId: importIdField,
+  }),
+  outputs: z.object({ id: z.string() }),
+  immutable: ["widgetId", "text"],
+  importScope: ["widgetId"],
+  unreadable: ["text"],
+  serverDefaults: { font: ["sans"] },
+  identity: { by: "none", doc: "labels cannot be listed" },
+  api: {
+    async create(_ctx, i) {
+      const id = `l${server.next++}`;
+      labels.set(id, { widgetId: i.widgetId, text: i.text, font: i.font });
+      return { id, state: { id } };
+    },
+    async read(_ctx, id) {
+      const l = labels.get(id);
+      return l && { inputs: { widgetId: l.widgetId, font: l.font ?? "sans" }, state: { id } };
+    },
+    async delete(_ctx, id) {
+      labels.delete(id);
+    },
+  },
+});
+
 const SETTINGS: Record<string, string> = { "edgeai:region": "cn-north-4", "edgeai:projectId": "0123456789abcdef0123456789abcdef", "edgeai:accessKey": "AK", "edgeai:secretKey": "SK" };
 const configured = (settings: Record<string, string>) => configure({ config: { get: (key: string) => settings[key] } } as never);
 let printed: string[] = [];
 
 beforeAll(() => {
-  definitions.push(widget, part, map, note, badge);
+  definitions.push(widget, part, map, note, badge, label);
 });
 afterAll(() => {
-  for (const def of [widget, part, map, note, badge]) definitions.splice(definitions.indexOf(def), 1);
+  for (const def of [widget, part, map, note, badge, label]) definitions.splice(definitions.indexOf(def), 1);
   setProgressSink((message) => console.log(progressLine(message)));
 });
 beforeEach(async () => {
@@ -286,6 +332,7 @@ beforeEach(async () => {
   partsByWidget.clear();
   notes.clear();
   badges.clear();
+  labels.clear();
   printed = [];
   setProgressSink((message) => printed.push(progressLine(message)));
 });
@@ -381,6 +428,21 @@ describe("diff", () => {
     expect(await handlers.diff(WIDGET, "w1", olds, { ...olds, size: 1 })).toMatchObject({ replaces: ["size"], deleteBeforeReplace: true });
     expect(printed).toEqual(['edgeai:hilens:TestWidget: will be replaced: "size" (changes; this change cannot be made in place)']);
     expect(await handlers.diff(WIDGET, "w1", olds, { ...olds, size: 5 })).toMatchObject({ replaces: [] });
+  });
+
+  it("of an input the service never answers: absent from an imported state, the program's value is no change; recorded, a change of it is", async () => {
+    const imported = { widgetId: "w1", font: "sans", title: "Label", id: "l1" };
+    const program = await checked(LABEL, { widgetId: "w1", text: "hello" });
+    expect(await handlers.diff(LABEL, "l1", imported, program)).toMatchObject({ changes: false, replaces: [] });
+    expect(await handlers.diff(LABEL, "l1", { ...imported, text: "hello" }, { ...program, text: "bye" })).toMatchObject({ changes: true, replaces: ["text"], changed: ["text"] });
+  });
+
+  it("of an input the program leaves unset that holds the service's default is no change; another value set or left is", async () => {
+    const olds = { widgetId: "w1", text: "hello", title: "Label", id: "l1" };
+    const program = await checked(LABEL, { widgetId: "w1", text: "hello" });
+    expect(await handlers.diff(LABEL, "l1", { ...olds, font: "sans" }, program)).toMatchObject({ changes: false });
+    expect(await handlers.diff(LABEL, "l1", { ...olds, font: "sans" }, { ...program, font: "serif" })).toMatchObject({ changes: true, changed: ["font"] });
+    expect(await handlers.diff(LABEL, "l1", { ...olds, font: "serif" }, program)).toMatchObject({ changes: true, changed: ["font"] });
   });
 
   it("a value unknown in preview is a change, and a replacement says it depends on another resource", async () => {
@@ -642,6 +704,15 @@ describe("read", () => {
     );
   });
 
+  it("by an import ID alone gives the fields the service does not answer their defaults, but not the waits' settings", async () => {
+    labels.set("l1", { widgetId: "w1", text: "hello" });
+    expect(await handlers.read(LABEL, "w1/l1", {})).toEqual({
+      id: "l1",
+      props: { widgetId: "w1", font: "sans", title: "Label", id: "l1" },
+      inputs: { widgetId: "w1", font: "sans", title: "Label" },
+    });
+  });
+
   it("by an import ID without its scope is refused, saying what the ID must be", async () => {
     const message = 'edgeai:hilens:TestPart: import ID "p4" must be <widgetId>/<id>: the documented paths need widgetId to find the object';
     expect((await failure(handlers.read(PART, "p4", {}))).message).toBe(message);
@@ -706,6 +777,15 @@ describe("delete", () => {
   it("a bug keeps its stack frames", async () => {
     server.fail.delete.push(new TypeError("x is undefined"));
     expect((await failure(handlers.delete(WIDGET, "w1", {}))).stack).toMatch(/\n\s+at /);
+  });
+});
+
+describe("previous outputs of an imported object, completed with the recorded inputs", () => {
+  it("take the inputs the service never answers from the recorded inputs, only where they lack them", () => {
+    const imported = { widgetId: "w1", font: "sans", id: "l1" };
+    expect(withRecordedInputs(LABEL, imported, { widgetId: "w1", text: "hello", font: "serif" })).toEqual({ ...imported, text: "hello" });
+    expect(withRecordedInputs(LABEL, { ...imported, text: "hello" }, { text: "recorded later" })).toEqual({ ...imported, text: "hello" });
+    expect(withRecordedInputs(WIDGET, { name: "gear" }, { name: "cog", size: 2 })).toEqual({ name: "gear" });
   });
 });
 
