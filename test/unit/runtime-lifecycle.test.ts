@@ -6,7 +6,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { configure, handlers, provider, withRecordedInputs } from "../../provider/framework/runtime";
-import { defineResource, importIdField, NAME_KEY, NewObjectIdentity, NotReadyError, Props, ResourceDefinition } from "../../provider/framework/definition";
+import { defineResource, importIdField, importIdOf, NAME_KEY, NewObjectIdentity, NotReadyError, Props, ResourceDefinition } from "../../provider/framework/definition";
 import { awaitTimeoutsField, skipAwaitField } from "../../provider/framework/await";
 import { UNKNOWN, containsUnknown } from "../../provider/framework/validate";
 import { progressLine, setProgressSink } from "../../provider/framework/progress";
@@ -711,6 +711,17 @@ describe("read", () => {
       props: { widgetId: "w1", font: "sans", title: "Label", id: "l1" },
       inputs: { widgetId: "w1", font: "sans", title: "Label" },
     });
+  });
+
+  it("by the import ID importIdOf writes finds the object, with or without a scope", async () => {
+    server.objects.set("w1", { name: "gear", size: 1, status: "ACTIVE" });
+    partsByWidget.set("w1", ["p4"]);
+    badges.set("b4", { widgetId: "w1", slot: "top", colour: "red" });
+    const ids = [importIdOf(widget, "w1", { name: "gear" }), importIdOf(part, "p4", { widgetId: "w1", kind: "bolt" }), importIdOf(badge, "b4", { widgetId: "w1", slot: "top" })];
+    expect(ids).toEqual(["w1", "w1/p4", "w1/top/b4"]);
+    expect((await handlers.read(WIDGET, ids[0], {})).id).toBe("w1");
+    expect((await handlers.read(PART, ids[1], {})).id).toBe("p4");
+    expect((await handlers.read(BADGE, ids[2], {})).id).toBe("b4");
   });
 
   it("by an import ID without its scope is refused, saying what the ID must be", async () => {
