@@ -143,7 +143,8 @@ const impl = {
     if (!live) return {};
     const liveInputs = importing ? withDefaults(def, prune({ ...scope, ...live.inputs })) : overlay(inputs, live.inputs);
     const carried = carriedState(def, props);
-    return { id, props: outputsOf(liveInputs, { ...carried, ...live.state, ...(props.importId ? { importId: props.importId } : {}) }), inputs: outputsOf(liveInputs, props.importId ? { importId: props.importId } : {}) };
+    // outputsOf leaves an unset importId out.
+    return { id, props: outputsOf(liveInputs, { ...carried, ...live.state, importId: props.importId }), inputs: outputsOf(liveInputs, { importId: props.importId }) };
   },
 
   async update(type: string, id: string, olds: Props, news: Props): Promise<dynamic.UpdateResult> {
@@ -263,10 +264,11 @@ function locate(def: ResourceDefinition, importId: string): { id: string; scope:
   return { id: def.idInput ? String(scope[def.idInput]) : parts.slice(paths.length).join("/"), scope };
 }
 
+/** A scope path is an input or a field of an object input (`InputPath`): one or two levels. */
 function setPath(target: Props, path: string, value: unknown): void {
-  const [head, ...rest] = path.split(".");
-  if (rest.length === 0) target[head] = value;
-  else setPath((target[head] ??= {}) as Props, rest.join("."), value);
+  const [input, field] = path.split(".");
+  if (field === undefined) target[input] = value;
+  else ((target[input] ??= {}) as Props)[field] = value;
 }
 
 /**

@@ -4,6 +4,7 @@
  * answer the engine, and what they print, independently of any vendor's HTTP.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { isDeepStrictEqual } from "node:util";
 import { z } from "zod";
 import { configure, handlers, provider, withRecordedInputs } from "../../provider/framework/runtime";
 import { defineResource, importIdField, importIdOf, NAME_KEY, NewObjectIdentity, NotReadyError, Props, ResourceDefinition } from "../../provider/framework/definition";
@@ -265,21 +266,23 @@ const badge: ResourceDefinition = defineResource({
 });
 
 /**
- * A label of a widget, imported as `<widgetId>/<id>`: the service never answers its text
- * (`unreadable`) nor its title (which has a default), and gives it the font "sans" when unset.
+ * A label on a side of a widget, imported as `<at.widgetId>/<at.side>/<id>` (its scope is an object
+ * input's fields): the service never answers its text (`unreadable`) nor its title (which has a
+ * default), and gives it the font "sans" when unset.
  */
 interface StoredLabel {
-  widgetId: string;
+  at: { widgetId: string; side: string };
   text: string;
   font?: string;
 }
 const labels = new Map<string, StoredLabel>();
+const FRONT = { widgetId: "w1", side: "front" };
 const label: ResourceDefinition = defineResource({
   service: "hilens",
   name: "TestLabel",
   description: "A label of a widget.",
   inputs: z.object({
-    widgetId: z.string().describe("Widget."),
+    at: z.object({ widgetId: z.string().describe("Widget."), side: z.string().describe("Side.") }).describe("Where."),
     text: z.string().describe("Text; never answered."),
     font: z.string().optional().describe("Font; the service's default is sans."),
     title: z.string().default("Label").describe("Title; never answered."),
@@ -288,20 +291,21 @@ const label: ResourceDefinition = defineResource({
     importId: importIdField,
   }),
   outputs: z.object({ id: z.string() }),
-  immutable: ["widgetId", "text"],
-  importScope: ["widgetId"],
+  immutable: ["at", "text"],
+  importScope: ["at.widgetId", "at.side"],
   unreadable: ["text"],
   serverDefaults: { font: ["sans"] },
   identity: { by: "none", doc: "labels cannot be listed" },
   api: {
     async create(_ctx, i) {
       const id = `l${server.next++}`;
-      labels.set(id, { widgetId: i.widgetId, text: i.text, font: i.font });
+      labels.set(id, { at: i.at, text: i.text, font: i.font });
       return { id, state: { id } };
     },
-    async read(_ctx, id) {
+    // Read through its widget's side, as the service lists labels: the answer does not repeat the side.
+    async read(_ctx, id, i) {
       const l = labels.get(id);
-      return l && { inputs: { widgetId: l.widgetId, font: l.font ?? "sans" }, state: { id } };
+      return l && isDeepStrictEqual(l.at, i.at) ? { inputs: { font: l.font ?? "sans" }, state: { id } } : undefined;
     },
     async delete(_ctx, id) {
       labels.delete(id);
@@ -431,15 +435,15 @@ describe("diff", () => {
   });
 
   it("of an input the service never answers: absent from an imported state, the program's value is no change; recorded, a change of it is", async () => {
-    const imported = { widgetId: "w1", font: "sans", title: "Label", id: "l1" };
-    const program = await checked(LABEL, { widgetId: "w1", text: "hello" });
+    const imported = { at: FRONT, font: "sans", title: "Label", id: "l1" };
+    const program = await checked(LABEL, { at: FRONT, text: "hello" });
     expect(await handlers.diff(LABEL, "l1", imported, program)).toMatchObject({ changes: false, replaces: [] });
     expect(await handlers.diff(LABEL, "l1", { ...imported, text: "hello" }, { ...program, text: "bye" })).toMatchObject({ changes: true, replaces: ["text"], changed: ["text"] });
   });
 
   it("of an input the program leaves unset that holds the service's default is no change; another value set or left is", async () => {
-    const olds = { widgetId: "w1", text: "hello", title: "Label", id: "l1" };
-    const program = await checked(LABEL, { widgetId: "w1", text: "hello" });
+    const olds = { at: FRONT, text: "hello", title: "Label", id: "l1" };
+    const program = await checked(LABEL, { at: FRONT, text: "hello" });
     expect(await handlers.diff(LABEL, "l1", { ...olds, font: "sans" }, program)).toMatchObject({ changes: false });
     expect(await handlers.diff(LABEL, "l1", { ...olds, font: "sans" }, { ...program, font: "serif" })).toMatchObject({ changes: true, changed: ["font"] });
     expect(await handlers.diff(LABEL, "l1", { ...olds, font: "serif" }, program)).toMatchObject({ changes: true, changed: ["font"] });
@@ -689,6 +693,8 @@ describe("read", () => {
     const result = await handlers.read(PART, "w1/p4", {});
     expect(result).toEqual({ id: "p4", props: { widgetId: "w1", kind: "bolt", id: "p4" }, inputs: { widgetId: "w1", kind: "bolt" } });
     expect(server.calls).toEqual(["read part w1/p4"]);
+    // A dynamic resource's `get` (the class with the `id` option) sends the provider and the name alone.
+    expect((await handlers.read(PART, "w1/p4", { __provider: PROVIDER, [NAME_KEY]: "found" })).props).toEqual({ widgetId: "w1", kind: "bolt", id: "p4", [NAME_KEY]: "found" });
   });
 
   it("by an import ID whose own part holds a '/' keeps it", async () => {
@@ -705,23 +711,25 @@ describe("read", () => {
   });
 
   it("by an import ID alone gives the fields the service does not answer their defaults, but not the waits' settings", async () => {
-    labels.set("l1", { widgetId: "w1", text: "hello" });
-    expect(await handlers.read(LABEL, "w1/l1", {})).toEqual({
+    labels.set("l1", { at: FRONT, text: "hello" });
+    expect(await handlers.read(LABEL, "w1/front/l1", {})).toEqual({
       id: "l1",
-      props: { widgetId: "w1", font: "sans", title: "Label", id: "l1" },
-      inputs: { widgetId: "w1", font: "sans", title: "Label" },
+      props: { at: FRONT, font: "sans", title: "Label", id: "l1" },
+      inputs: { at: FRONT, font: "sans", title: "Label" },
     });
   });
 
-  it("by the import ID importIdOf writes finds the object, with or without a scope", async () => {
+  it("by the import ID importIdOf writes finds the object, whatever its scope (none, inputs, an object input's fields)", async () => {
     server.objects.set("w1", { name: "gear", size: 1, status: "ACTIVE" });
     partsByWidget.set("w1", ["p4"]);
     badges.set("b4", { widgetId: "w1", slot: "top", colour: "red" });
-    const ids = [importIdOf(widget, "w1", { name: "gear" }), importIdOf(part, "p4", { widgetId: "w1", kind: "bolt" }), importIdOf(badge, "b4", { widgetId: "w1", slot: "top" })];
-    expect(ids).toEqual(["w1", "w1/p4", "w1/top/b4"]);
+    labels.set("l4", { at: FRONT, text: "hello" });
+    const ids = [importIdOf(widget, "w1", { name: "gear" }), importIdOf(part, "p4", { widgetId: "w1", kind: "bolt" }), importIdOf(badge, "b4", { widgetId: "w1", slot: "top" }), importIdOf(label, "l4", { at: FRONT })];
+    expect(ids).toEqual(["w1", "w1/p4", "w1/top/b4", "w1/front/l4"]);
     expect((await handlers.read(WIDGET, ids[0], {})).id).toBe("w1");
     expect((await handlers.read(PART, ids[1], {})).id).toBe("p4");
     expect((await handlers.read(BADGE, ids[2], {})).id).toBe("b4");
+    expect((await handlers.read(LABEL, ids[3], {})).props).toMatchObject({ at: FRONT });
   });
 
   it("by an import ID without its scope is refused, saying what the ID must be", async () => {
@@ -793,8 +801,8 @@ describe("delete", () => {
 
 describe("previous outputs of an imported object, completed with the recorded inputs", () => {
   it("take the inputs the service never answers from the recorded inputs, only where they lack them", () => {
-    const imported = { widgetId: "w1", font: "sans", id: "l1" };
-    expect(withRecordedInputs(LABEL, imported, { widgetId: "w1", text: "hello", font: "serif" })).toEqual({ ...imported, text: "hello" });
+    const imported = { at: FRONT, font: "sans", id: "l1" };
+    expect(withRecordedInputs(LABEL, imported, { at: FRONT, text: "hello", font: "serif" })).toEqual({ ...imported, text: "hello" });
     expect(withRecordedInputs(LABEL, { ...imported, text: "hello" }, { text: "recorded later" })).toEqual({ ...imported, text: "hello" });
     expect(withRecordedInputs(WIDGET, { name: "gear" }, { name: "cog", size: 2 })).toEqual({ name: "gear" });
   });
