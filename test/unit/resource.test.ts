@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import * as pulumi from "@pulumi/pulumi";
+import { configureRequest } from "./runtime-emulator";
 
 const created: pulumi.runtime.MockResourceArgs[] = [];
 beforeAll(() => {
@@ -255,5 +256,34 @@ describe("resource classes (mocked engine)", () => {
     expect(error).toBeInstanceOf(TypeError);
     expect(error!.stack).toMatch(/at new Workspace /);
     expect(error!.stack).not.toMatch(/EdgeResource/);
+  });
+});
+
+describe("adopting an existing object (our `pulumi import`)", () => {
+  it("builds the import ID a user types from the object's scope inputs, nested ones included", async () => {
+    const { importIdOf } = await import("../../provider/framework/definition");
+    const { definitions } = await import("../../provider/registry");
+    const definition = (name: string) => definitions.find((d) => d.name === name)!;
+    expect(importIdOf(definition("Sensor"), "lidar", { datasetId: "ds-1", branchName: "main", segmentName: "drive" })).toBe("ds-1/main/drive/lidar");
+    expect(importIdOf(definition("SceneMap"), "42", { file: { sha256: "ab12" } })).toBe("ab12/42");
+    // A scope input missing from the state, nested or not, still gives an ID to try, its part written `undefined`.
+    expect(importIdOf(definition("SceneMap"), "42", {})).toBe("undefined/42");
+    expect(importIdOf(definition("Sensor"), "lidar", { datasetId: "ds-1", branchName: "main" })).toBe("ds-1/main/undefined/lidar");
+  });
+
+  it("importId takes any non-empty ID and is documented as adopting the object", async () => {
+    // A fresh copy of the package: the shared field is built inside this test.
+    vi.resetModules();
+    const { configure, handlers } = await import("../../provider/framework/runtime");
+    // Checking builds the clients, so it needs credentials; it sends nothing.
+    await configure(configureRequest({ accessKey: "AK", secretKey: "SK", projectId: "project", octopusEndpoint: "http://127.0.0.1:9" }));
+    const { packageSchema } = await import("../../provider/framework/schema");
+    const repo = { name: "adopted-repo", scope: "DATA_CONVERSION" };
+    const adopted = await handlers.check("edgeai:octopus:ImageRepo", {}, { ...repo, importId: "repo-1234" });
+    expect(adopted.failures ?? []).toEqual([]);
+    const empty = await handlers.check("edgeai:octopus:ImageRepo", {}, { ...repo, importId: "" });
+    expect(empty.failures).toEqual([expect.objectContaining({ property: "importId" })]);
+    const importId = (packageSchema() as any).resources["edgeai:octopus:ImageRepo"].inputProperties.importId;
+    expect(importId.description).toMatch(/^ID of an existing object to adopt instead of creating one \(our `pulumi import`\)/);
   });
 });
