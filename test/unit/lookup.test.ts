@@ -8,9 +8,11 @@ import { configureRequest, emulatorSettings, runtimeAgainstEmulator } from "./ru
 const env = runtimeAgainstEmulator("lookup");
 
 /** A context whose every client access fails: what a look-up would use if it ran despite bad arguments. */
-const unusable = new Proxy({}, { get: (_, key) => {
-  throw new Error(`the look-up ran and used ctx.${String(key)}`);
-} }) as Context;
+const unusable = new Proxy({} as Context, {
+  get: (_, key) => {
+    throw new Error(`the look-up ran and used ctx.${String(key)}`);
+  },
+});
 
 function output<T>(o: pulumi.Output<T>): Promise<T> {
   return new Promise((resolve) => o.apply(resolve));
