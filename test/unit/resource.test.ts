@@ -266,9 +266,6 @@ describe("adopting an existing object (our `pulumi import`)", () => {
     const definition = (name: string) => definitions.find((d) => d.name === name)!;
     expect(importIdOf(definition("Sensor"), "lidar", { datasetId: "ds-1", branchName: "main", segmentName: "drive" })).toBe("ds-1/main/drive/lidar");
     expect(importIdOf(definition("SceneMap"), "42", { file: { sha256: "ab12" } })).toBe("ab12/42");
-    // A scope input missing from the state, nested or not, still gives an ID to try, its part written `undefined`.
-    expect(importIdOf(definition("SceneMap"), "42", {})).toBe("undefined/42");
-    expect(importIdOf(definition("Sensor"), "lidar", { datasetId: "ds-1", branchName: "main" })).toBe("ds-1/main/undefined/lidar");
   });
 
   it("importId takes any non-empty ID and is documented as adopting the object", async () => {
