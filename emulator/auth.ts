@@ -86,8 +86,8 @@ export function createAuth(options: AuthOptions, store: Store, clock: Clock): Au
       const user = req.body?.auth?.identity?.password?.user;
       const projectId = req.body?.auth?.scope?.project?.id;
       const known = user && users.find((u) => u.name === user.name && u.password === user.password && u.domain === user.domain?.name);
-      if (!known) throw new EmuError(401, "IAM.0002", "The username or password is incorrect.", { error: { code: 401, title: "Unauthorized", message: "The username or password is incorrect." } });
-      if (!options.credentials.some((c) => c.projectId === projectId)) throw new EmuError(400, "IAM.0004", "Invalid project scope.", { error: { code: 400, title: "Bad Request", message: "Invalid project scope." } });
+      if (!known) throw new EmuError(401, "IAM.0002", "The username or password is incorrect.");
+      if (!options.credentials.some((c) => c.projectId === projectId)) throw new EmuError(400, "IAM.0004", "Invalid project scope.");
       const token = "MIIT" + randomBytes(48).toString("base64url");
       const expiresAt = clock.now() + tokenTtl;
       store.saveToken(token, projectId, expiresAt);

@@ -258,6 +258,7 @@ async function token(target: Emulator, user = DEFAULT_USER, projectId = P): Prom
   return String(res.headers!["x-subject-token"]);
 }
 
+/** IAM's Keystone-style error body; its own code (IAM.0002, …) shows only in the request log. */
 const iamRefusal = (status: number, title: string, message: string) => ({ status, json: { error: { code: status, title, message } } });
 const wrongPassword = iamRefusal(401, "Unauthorized", "The username or password is incorrect.");
 const invalidScope = iamRefusal(400, "Bad Request", "Invalid project scope.");
@@ -278,6 +279,7 @@ describe("IAM tokens (POST /v3/auth/tokens)", () => {
       { name: DEFAULT_USER.name, password: DEFAULT_USER.password },
     ]) {
       expect(await postTokens(emu, passwordAuth(user))).toMatchObject(wrongPassword);
+      expect(emu.requests.at(-1)).toMatchObject({ path: "/v3/auth/tokens", status: 401, code: "IAM.0002" });
     }
   });
 
@@ -289,6 +291,7 @@ describe("IAM tokens (POST /v3/auth/tokens)", () => {
 
   it("are refused with 400 IAM.0004's body for a project the emulator does not serve, or none", async () => {
     expect(await postTokens(emu, passwordAuth(DEFAULT_USER, "f".repeat(32)))).toMatchObject(invalidScope);
+    expect(emu.requests.at(-1)).toMatchObject({ path: "/v3/auth/tokens", status: 400, code: "IAM.0004" });
     const noScope = { auth: { identity: { methods: ["password"], password: { user: DEFAULT_USER } } } };
     expect(await postTokens(emu, noScope)).toMatchObject(invalidScope);
     expect(await postTokens(emu, { auth: { ...noScope.auth, scope: {} } })).toMatchObject(invalidScope);
@@ -328,7 +331,7 @@ describe("TensorBay's X-Token", () => {
     expect(await send(emu.url, "GET", TB_DATASETS, { headers: { "X-Token": DEFAULTS.tensorbayAccessKey } })).toMatchObject({ status: 200 });
   });
 
-  // The body's code would read "Unauthorized" for any 401 (the status's name): the request log shows the emulator's own code.
+  // A TensorBay body's code would read the same for any 401 or 403 (the code the document gives the status): the request log shows the code raised.
   it("missing is refused with 401 Unauthorized", async () => {
     expect(await send(emu.url, "GET", TB_DATASETS)).toMatchObject({ status: 401, json: { code: "Unauthorized", message: "X-Token header is required." } });
     expect(emu.requests.at(-1)).toMatchObject({ path: TB_DATASETS, status: 401, code: "Unauthorized" });
@@ -336,6 +339,7 @@ describe("TensorBay's X-Token", () => {
 
   it("an unknown key is refused with 403 AccessDenied", async () => {
     expect(await send(emu.url, "GET", TB_DATASETS, { headers: { "X-Token": "Accesskey-ffffffffffffffffffffffffffffffff" } })).toMatchObject({ status: 403, json: { code: "AccessDenied", message: "The accesskey is invalid." } });
+    expect(emu.requests.at(-1)).toMatchObject({ path: TB_DATASETS, status: 403, code: "AccessDenied" });
   });
 
   it("the keys are the emulator's tensorbayAccessKeys when given", async () => {
