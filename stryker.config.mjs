@@ -4,7 +4,7 @@ export default {
   testRunner: "vitest",
   vitest: { configFile: "vitest.mutate.config.mts", related: false },
   coverageAnalysis: "perTest",
-  mutate: ["provider/**/*.ts", "emulator/server.ts", "emulator/store.ts", "!provider/**/*-cli.ts"],
+  mutate: ["provider/**/*.ts", "emulator/auth.ts", "emulator/store.ts", "!provider/**/*-cli.ts"],
   // Static mutants (module-level code: constants, tables) need every test re-run per mutant, ~90% of
   // the run time on this machine; they are reported as ignored. `npm run mutate -- --ignoreStatic false` counts them.
   ignoreStatic: true,
