@@ -5,8 +5,9 @@ import type { Store } from "./store";
  * deployment rollouts, Octopus pushes and dataset versions) and the timestamps it writes.
  * Transitions are computed from timestamps when an object is read, so a test that starts the
  * emulator with a `ManualClock` moves that work on by advancing the clock instead of sleeping.
- * Request authentication (X-Sdk-Date skew, IAM token expiry) keeps the machine's clock: the
- * signatures it checks are made with real time.
+ * Request authentication (X-Sdk-Date skew, IAM token expiry) keeps the machine's clock by default:
+ * the signatures it checks are made with real time (a test that checks its boundaries passes
+ * `authClock`).
  */
 export interface Clock {
   now(): number;

@@ -1,48 +1,27 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import { join } from "node:path";
-import { randomBytes, timingSafeEqual } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { Store } from "./store";
 import { RequestLog } from "./requestLog";
 import { BadPathError, EmuError, EmuRequest, FamilyCodes, Route, matchRoute, route } from "./http";
-import { canonicalRequest, parseAuthorization, parseSdkDate, signature } from "../provider/client/signer";
 import { Fault, FaultDecision, FaultInjector, FaultLogEntry, FaultMode, FaultModeInput, checkFault, formatFaultMode } from "./faults";
 import { Family, familyOf, isControlPath } from "./families";
 import { hilensRoutes } from "./hilens";
 import { octopusRoutes } from "./octopus";
 import { tensorbayRoutes } from "./tensorbay";
-import { tensorbayPrincipal } from "./tensorbay/common";
-import { Clock, setClock } from "./clock";
+import { Clock, setClock, systemClock } from "./clock";
+import { AuthOptions, CREDENTIAL_DEFAULTS, createAuth, header, sameToken } from "./auth";
 
 export type { Fault, FaultKind, FaultLogEntry, FaultMode, FaultModeInput } from "./faults";
+export type { Credential, IamUser } from "./auth";
 
-export interface Credential {
-  accessKey: string;
-  secretKey: string;
-  projectId: string;
-  /** IAM actions this principal's policy does not grant (e.g. `octopus:imageRepo:create`); routes that check them answer 403. */
-  deniedActions?: string[];
-}
-
-export interface IamUser {
-  name: string;
-  password: string;
-  domain: string;
-}
-
-export interface EmulatorOptions {
+/** The auth options (credentials, IAM users, token lifetime, X-Sdk-Date skew, TensorBay keys): see auth.ts. */
+export interface EmulatorOptions extends AuthOptions {
   port?: number;
   /** Interface to listen on (default 127.0.0.1). */
   host?: string;
   dataDir: string;
-  credentials: Credential[];
-  users?: IamUser[];
-  /** Lifetime of issued IAM tokens (the real service: 24 h). */
-  tokenTtlMs?: number;
-  /** Allowed X-Sdk-Date skew (documented: 15 minutes). */
-  maxClockSkewMs?: number;
-  /** TensorBay access keys accepted in `X-Token` (default: `DEFAULTS.tensorbayAccessKey`). */
-  tensorbayAccessKeys?: string[];
   /** Fault mode: `"rate=0.1,seed=42,kinds=429,500,503,reset,lost,latency=20ms"` or its fields (see faults.ts). Off by default. */
   faults?: FaultModeInput;
   /** The token control routes (`/__emulator/…`) require in `X-Emulator-Token` (default: a random one, see `Emulator.controlToken`). */
@@ -51,6 +30,8 @@ export interface EmulatorOptions {
   maxBodyBytes?: number;
   /** The time that drives asynchronous work and timestamps (default: the machine's); tests pass a `ManualClock` and advance it instead of sleeping (see clock.ts). */
   clock?: Clock;
+  /** The time X-Sdk-Date and IAM token expiry are checked against (default: the machine's, as signatures are made with real time); tests pass a `ManualClock` to reach the boundaries exactly. */
+  authClock?: Clock;
   /** How many of the latest requests `Emulator.requests` holds in memory (default `DEFAULTS.requestLogLimit`); `<data>/requests.jsonl` gets them all. */
   requestLogLimit?: number;
 }
@@ -71,14 +52,7 @@ export const DEFAULTS = {
   port: 8787,
   host: "127.0.0.1",
   dataDir: ".edgeai-emulator",
-  accessKey: "EMULATORACCESSKEY0001",
-  secretKey: "emulator-secret-key-0001",
-  projectId: "0e1d2c3b4a5968778695a4b3c2d1e0f0",
-  userName: "edgeai",
-  password: "edgeai-password",
-  domainName: "edgeai",
-  /** The documented shape: `Accesskey-` plus 32 characters. */
-  tensorbayAccessKey: "Accesskey-0123456789abcdef0123456789abcdef",
+  ...CREDENTIAL_DEFAULTS,
   /** HiLens and Octopus §3: "AK/SK签名认证方式仅支持消息体大小12M以内" (AK/SK-signed bodies up to 12 MB). */
   maxBodyBytes: 12 * 1024 * 1024,
   requestLogLimit: 10_000,
@@ -154,19 +128,6 @@ function splitTarget(target: string): { path: string; search: string } {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function sameToken(given: unknown, expected: string): boolean {
-  if (typeof given !== "string") return false;
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
-/** A header's value, only when the request carries it (never an inherited property). */
-function header(req: IncomingMessage, name: string): string | undefined {
-  const v = Object.hasOwn(req.headers, name) ? req.headers[name] : undefined;
-  return Array.isArray(v) ? v.join(", ") : v;
-}
-
 /** Whether the request carries a body (a Content-Length above 0 or a chunked body). */
 function hasBody(req: IncomingMessage): boolean {
   return Number(header(req, "content-length") ?? 0) > 0 || header(req, "transfer-encoding") !== undefined;
@@ -178,9 +139,6 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   const store = new Store(options.dataDir);
   if (options.clock) setClock(store, options.clock);
   const requests = new RequestLog<LoggedRequest>(options.requestLogLimit ?? DEFAULTS.requestLogLimit, join(options.dataDir, "requests.jsonl"));
-  const users = options.users ?? [{ name: DEFAULTS.userName, password: DEFAULTS.password, domain: DEFAULTS.domainName }];
-  const tokenTtl = options.tokenTtlMs ?? 24 * 3600_000;
-  const skew = options.maxClockSkewMs ?? 15 * 60_000;
   const maxBody = options.maxBodyBytes ?? DEFAULTS.maxBodyBytes;
   const controlToken = options.controlToken ?? randomBytes(24).toString("base64url");
   if (!controlToken) {
@@ -188,22 +146,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     throw new Error("controlToken must not be empty");
   }
   const faults = new FaultInjector(join(options.dataDir, "faults.jsonl"), options.faults);
+  const { iamRoute, authenticateHuawei, authenticateTensorbay } = createAuth(options, store, options.authClock ?? systemClock);
 
-  const iamRoute = route(
-    "POST /v3/auth/tokens",
-    (req) => {
-      const user = req.body?.auth?.identity?.password?.user;
-      const projectId = req.body?.auth?.scope?.project?.id;
-      const known = users.find((u) => u.name === user?.name && u.password === user?.password && u.domain === user?.domain?.name);
-      if (!known) throw new EmuError(401, "IAM.0002", "The username or password is incorrect.", { error: { code: 401, title: "Unauthorized", message: "The username or password is incorrect." } });
-      if (!options.credentials.some((c) => c.projectId === projectId)) throw new EmuError(400, "IAM.0004", "Invalid project scope.", { error: { code: 400, title: "Bad Request", message: "Invalid project scope." } });
-      const token = "MIIT" + randomBytes(48).toString("base64url");
-      const expiresAt = Date.now() + tokenTtl;
-      store.saveToken(token, projectId, expiresAt);
-      return { status: 201, headers: { "X-Subject-Token": token }, body: { token: { expires_at: new Date(expiresAt).toISOString(), methods: ["password"], project: { id: projectId } } } };
-    },
-    "none",
-  );
   const control = (spec: string, handler: Route["handler"]) => route(spec, handler, "none");
   const badControlBody = (err: unknown): never => {
     throw new EmuError(400, "EMU.0400", (err as Error).message);
@@ -242,43 +186,6 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     control("GET /__emulator/count", (req) => ({ body: { count: store.count(req.query.get("project") ?? undefined) } })),
   ];
   const routes: Route[] = [iamRoute, ...controlRoutes, ...hilensRoutes, ...octopusRoutes, ...tensorbayRoutes];
-
-  const tensorbayKeys = new Set(options.tensorbayAccessKeys ?? [DEFAULTS.tensorbayAccessKey]);
-  /** Returns the caller's TensorBay namespace: a digest of the key, so the persisted state never holds a key. */
-  function authenticateTensorbay(req: IncomingMessage): string {
-    const token = header(req, "x-token");
-    if (!token) throw new EmuError(401, "Unauthorized", "X-Token header is required.");
-    if (!tensorbayKeys.has(token)) throw new EmuError(403, "AccessDenied", "The accesskey is invalid.");
-    return tensorbayPrincipal(token);
-  }
-
-  /** Returns the caller's project, or throws the documented 401/403. */
-  function authenticateHuawei(req: IncomingMessage, wirePath: string, query: URLSearchParams, body: string): { projectId: string; deniedActions: string[] } {
-    const auth = header(req, "authorization");
-    if (auth) {
-      const parsed = parseAuthorization(auth);
-      const cred = parsed && options.credentials.find((c) => c.accessKey === parsed.accessKey);
-      if (!parsed || !cred) throw new EmuError(401, "APIGW.0301", "Incorrect IAM authentication information: ak not found or authorization header malformed.");
-      const sdkDate = header(req, "x-sdk-date") ?? "";
-      const date = parseSdkDate(sdkDate);
-      if (!date || Math.abs(Date.now() - date.getTime()) > skew) throw new EmuError(401, "APIGW.0301", "Incorrect IAM authentication information: X-Sdk-Date is missing or more than 15 minutes off.");
-      const signed: Record<string, string> = Object.create(null);
-      for (const name of parsed.signedHeaders) signed[name] = header(req, name) ?? "";
-      const queryRecord: Record<string, string[]> = Object.create(null);
-      for (const [k, v] of query) (queryRecord[k] ??= []).push(v);
-      const { text } = canonicalRequest({ method: req.method!, path: wirePath, query: queryRecord, headers: signed, body });
-      if (signature(cred.secretKey, sdkDate, text) !== parsed.signature) throw new EmuError(401, "APIGW.0301", "Incorrect IAM authentication information: verify aksk signature fail.");
-      return { projectId: cred.projectId, deniedActions: cred.deniedActions ?? [] };
-    }
-    const token = header(req, "x-auth-token");
-    if (token) {
-      const known = store.token(token);
-      if (!known) throw new EmuError(403, "HIL.0145", "Invalid token.");
-      if (known.expiresAt < Date.now()) throw new EmuError(401, "APIGW.0301", "Incorrect IAM authentication information: the token has expired.");
-      return { projectId: known.projectId, deniedActions: [] };
-    }
-    throw new EmuError(401, "APIGW.0301", "Incorrect IAM authentication information: no Authorization or X-Auth-Token header.");
-  }
 
   /** An injected status fault, in the family's shape; the handler does not run. */
   function faultError(family: Family, codes: FamilyCodes, status: number): EmuError {

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Mutation testing (`npm run mutate`): Stryker over provider/ and the emulator's auth (server.ts) and
+# Mutation testing (`npm run mutate`): Stryker over provider/ and the emulator's auth (auth.ts) and
 # store, against the unit tests; then the score per folder and every surviving mutant. Slow (each
 # mutant runs the tests that cover it), so it is not part of `npm test`. Incremental: results of
 # unchanged code and tests are reused from .stryker-incremental.json.

@@ -204,7 +204,8 @@ export function importIdForm(def: Pick<ResourceDefinition, "importScope" | "idIn
 
 /** The ID `pulumi import` takes for an object (`importIdForm` filled in: `file.sha256` read from the `file` input): the inverse of the runtime's `locate`. */
 export function importIdOf(def: Pick<ResourceDefinition, "importScope" | "idInput">, id: string, inputs: Props): string {
-  const value = (path: string) => path.split(".").reduce<unknown>((v, key) => (v as Props | undefined)?.[key], inputs);
+  // Scope inputs are required: every object on a path is there.
+  const value = (path: string) => path.split(".").reduce<unknown>((v, key) => (v as Props)[key], inputs);
   return [...((def.importScope ?? []) as readonly string[]).map((path) => String(value(path))), ...(def.idInput ? [] : [id])].join("/");
 }
 

@@ -43,6 +43,7 @@ export function isEdgeResource(obj: unknown, token: string, delivery: Delivery =
  * from the URN, so its state holds no code.
  */
 function deliveryOf(def: ResourceDefinition, delivery: Delivery): { type: string; hidden: (name: string) => Record<string, unknown> } {
+  // Stryker disable next-line ArrowFunction: equivalent, the constructor Object.assign()s the hidden inputs, and an undefined source adds nothing, as {} does.
   if (delivery === "native") return { type: token(def), hidden: () => ({}) };
   const provider = providerText(token(def));
   return { type: `pulumi-nodejs:dynamic/${token(def)}`, hidden: (name) => ({ [NAME_KEY]: name, __provider: provider }) };
@@ -64,6 +65,7 @@ export function resourceClass<S extends z.ZodObject<any>, O extends z.ZodObject<
       // resources that wait get them as an input.
       if ("awaitTimeouts" in def.inputs.shape) props.awaitTimeouts ??= awaitTimeoutsOf(opts?.customTimeouts);
       // Secret inputs are secret even when the program passes plain values.
+      // Stryker disable next-line ArrayDeclaration: equivalent, a definition without secrets has no input named like the mutant's made-up one, so nothing is sealed either way.
       for (const key of def.secrets ?? []) if (props[key] !== undefined) props[key] = pulumi.secret(props[key]);
       Object.assign(props, hidden(name));
       // The SDK records `new Error().stack` on every promise it makes (used only in its report of

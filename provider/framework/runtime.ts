@@ -59,10 +59,14 @@ function userInputs(props: Props): Props {
   return out;
 }
 
-/** The input fields of a full set of outputs. */
+/** The input fields of a full set of outputs, for the API mapping: like the inputs of create and update, without `importId`. */
 function inputsOf(def: ResourceDefinition, props: Props): Props {
   const out: Props = {};
-  for (const key of Object.keys(def.inputs.shape)) if (key !== "importId" && props[key] !== undefined) out[key] = props[key];
+  for (const key of Object.keys(def.inputs.shape)) {
+    // Stryker disable next-line ConditionalExpression,StringLiteral: equivalent, read puts a recorded importId back itself, and no definition's read, update or delete looks at it.
+    if (key === "importId") continue;
+    if (props[key] !== undefined) out[key] = props[key];
+  }
   return out;
 }
 
@@ -90,25 +94,25 @@ export interface FieldDiff extends dynamic.DiffResult {
 const impl = {
   async check(type: string, _olds: Props, news: Props): Promise<dynamic.CheckResult> {
     const def = definitionOf(type);
-    const { failures, parsed } = validateInputs(def, { ...userInputs(news), importId: news.importId });
+    const { failures } = validateInputs(def, { ...userInputs(news), importId: news.importId });
     const missing = missingSettings(def.service);
     if (missing) failures.push({ property: "", reason: missing });
     if (failures.length) return { inputs: news, failures };
-    // Inputs are returned normalised (defaults applied, documented types sent): all at once when
-    // fully known, otherwise field by field, so that a default never looks like a change in a
-    // preview where some other input is still unknown.
-    const normalised = parsed && !containsUnknown(news) ? parsed : normaliseKnownFields(def, news);
-    return { inputs: prune({ ...normalised, [NAME_KEY]: news[NAME_KEY], [PROVIDER_KEY]: news[PROVIDER_KEY] }) };
+    // Inputs are returned normalised (defaults applied, documented types sent) field by field, so
+    // that a default never looks like a change in a preview where some input is still unknown.
+    return { inputs: prune({ ...normaliseFields(def, news), [NAME_KEY]: news[NAME_KEY], [PROVIDER_KEY]: news[PROVIDER_KEY] }) };
   },
 
   async diff(type: string, _id: string, olds: Props, news: Props): Promise<FieldDiff> {
     const def = definitionOf(type);
     const diffed = Object.keys(def.inputs.shape).filter((key) => key !== "importId" && !(AWAIT_KEYS as readonly string[]).includes(key));
     // A field the service never answers is absent after an import: the program's value is not a change.
+    // Stryker disable next-line ArrayDeclaration: equivalent, an element that is no input's name matches no field.
     const unreadable = (def.unreadable ?? []) as readonly string[];
     const unread = (key: string) => unreadable.includes(key) && olds[key] === undefined;
     const serverDefaults = (def.serverDefaults ?? {}) as Record<string, readonly unknown[]>;
     // Left unset, a field holding what the service gives by default (as an imported object's state does) is unchanged.
+    // Stryker disable next-line ArrayDeclaration: equivalent, a field without server defaults would then match only an old value equal to the element, Stryker's text.
     const defaulted = (key: string) => news[key] === undefined && (serverDefaults[key] ?? []).some((value) => same(olds[key], value));
     const changed = diffed.filter((key) => !unread(key) && (containsUnknown(news[key]) || (!same(olds[key], news[key]) && !defaulted(key))));
     const replaceWhen = (def.replaceWhen ?? {}) as Record<string, (olds: unknown, news: unknown) => boolean>;
@@ -139,7 +143,8 @@ const impl = {
     if (!live) return {};
     const liveInputs = importing ? withDefaults(def, prune({ ...scope, ...live.inputs })) : overlay(inputs, live.inputs);
     const carried = carriedState(def, props);
-    return { id, props: outputsOf(liveInputs, { ...carried, ...live.state, ...(props.importId ? { importId: props.importId } : {}) }), inputs: outputsOf(liveInputs, props.importId ? { importId: props.importId } : {}) };
+    // outputsOf leaves an unset importId out.
+    return { id, props: outputsOf(liveInputs, { ...carried, ...live.state, importId: props.importId }), inputs: outputsOf(liveInputs, { importId: props.importId }) };
   },
 
   async update(type: string, id: string, olds: Props, news: Props): Promise<dynamic.UpdateResult> {
@@ -183,8 +188,13 @@ function withName(outs: Props, props: Props): Props {
 function traced<A extends unknown[], R>(label: (...args: A) => string, fn: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
   return (...args: A) =>
     withResource(label(...args), () => fn(...args)).catch((err) => {
-      throw hideStack(err);
+      throw hideStack(asError(err));
     });
+}
+
+/** A thrown value that is not an Error (a bug) becomes one: the engine's provider host reads the message and stack of what it gets. */
+function asError(err: unknown): unknown {
+  return err instanceof Error ? err : new Error(`pulumi-edgeai: failed with ${String(err)}, which is not an Error (a bug in pulumi-edgeai)`);
 }
 
 export const handlers = {
@@ -254,10 +264,11 @@ function locate(def: ResourceDefinition, importId: string): { id: string; scope:
   return { id: def.idInput ? String(scope[def.idInput]) : parts.slice(paths.length).join("/"), scope };
 }
 
+/** A scope path is an input or a field of an object input (`InputPath`): one or two levels. */
 function setPath(target: Props, path: string, value: unknown): void {
-  const [head, ...rest] = path.split(".");
-  if (rest.length === 0) target[head] = value;
-  else setPath((target[head] ??= {}) as Props, rest.join("."), value);
+  const [input, field] = path.split(".");
+  if (field === undefined) target[input] = value;
+  else ((target[input] ??= {}) as Props)[field] = value;
 }
 
 /**
@@ -266,9 +277,10 @@ function setPath(target: Props, path: string, value: unknown): void {
  * (an unchanged resource keeps the imported outputs), so the diff and refresh take them from there.
  */
 export function withRecordedInputs(type: string, outputs: Props, inputs: Props): Props {
-  const missing = ((definitionOf(type).unreadable ?? []) as readonly string[]).filter((key) => outputs[key] === undefined && inputs[key] !== undefined);
-  return missing.length ? { ...outputs, ...Object.fromEntries(missing.map((key) => [key, inputs[key]])) } : outputs;
-
+  // Stryker disable next-line ArrayDeclaration: equivalent, an element that is no input's name adds a key without a value, the same as none to diff and read.
+  const unreadable = (definitionOf(type).unreadable ?? []) as readonly string[];
+  // A key neither holds stays without a value, the same as absent to diff and read.
+  return { ...outputs, ...Object.fromEntries(unreadable.filter((key) => outputs[key] === undefined).map((key) => [key, inputs[key]])) };
 }
 
 /**
@@ -281,9 +293,8 @@ export function withRecordedInputs(type: string, outputs: Props, inputs: Props):
 function withDefaults(def: ResourceDefinition, inputs: Props): Props {
   const out: Props = { ...inputs };
   for (const [key, field] of Object.entries<z.ZodType>(def.inputs.shape)) {
-    if (out[key] !== undefined || (AWAIT_KEYS as readonly string[]).includes(key)) continue;
-    const fallback = field.safeParse(undefined);
-    if (fallback.success && fallback.data !== undefined) out[key] = fallback.data;
+    // A field without a default gets no value (undefined), which the outputs leave out.
+    if (out[key] === undefined && !(AWAIT_KEYS as readonly string[]).includes(key)) out[key] = field.safeParse(undefined).data;
   }
   return out;
 }
@@ -299,18 +310,16 @@ function overlay(inputs: Props, live: Props): Props {
 }
 
 /**
- * A `NotReadyError` becomes the engine's "partially created" error: the id, the outputs (with
- * `__provider`, which every later operation on the resource needs) and the reason.
+ * Each input field parsed on its own (defaults, types), the inputs the type does not take left out.
+ * Check normalises only inputs without failures: a field that does not parse holds a value unknown
+ * in preview and stays as it is; one that parses with an unknown inside (an object's field) gets
+ * its defaults around it, as it will once known.
  */
-/** Each input field without unknowns, parsed on its own (defaults, types); fields with unknowns stay as they are. */
-function normaliseKnownFields(def: ResourceDefinition, news: Props): Props {
-  const out: Props = { ...userInputs(news), importId: news.importId };
+function normaliseFields(def: ResourceDefinition, news: Props): Props {
+  const out: Props = {};
   for (const [key, field] of Object.entries<z.ZodType>(def.inputs.shape)) {
-    // Stryker disable next-line ConditionalExpression: equivalent, the engine's unknown marker fails or passes a field's parse unchanged.
-    if (containsUnknown(news[key])) continue;
     const result = field.safeParse(news[key]);
-    // Stryker disable next-line ConditionalExpression: equivalent, check normalises only inputs without failures, so every known field parses.
-    if (result.success) out[key] = result.data;
+    out[key] = result.success ? result.data : news[key];
   }
   return out;
 }
@@ -324,6 +333,10 @@ async function importHint(def: ResourceDefinition, inputs: Props, err: unknown):
   return new InputError(`${token(def)}: an object${name} already exists${id ? ` (id ${id})` : ""}: ${adopt}, or choose another name. (${err.errorCode}: ${err.errorMsg})`);
 }
 
+/**
+ * A `NotReadyError` becomes the engine's "partially created" error: the id, the outputs (with
+ * `__provider`, which every later operation on the resource needs) and the reason.
+ */
 function partiallyCreated(err: unknown, inputs: Props, props: Props, carried: Props = {}): unknown {
   if (!(err instanceof NotReadyError)) return err;
   return Object.assign(err, { properties: { ...outputsOf(inputs, { ...carried, ...err.state }), [PROVIDER_KEY]: props[PROVIDER_KEY] }, reasons: [err.message] });
@@ -367,7 +380,9 @@ async function createExactlyOnce(def: ResourceDefinition, inputs: Props, props: 
       const lost = `no answer to ${err.method} ${err.path} (${err.reason})`;
       if (identity.by === "none") throw new Error(`${token(def)}: ${lost}; it is not sent again, since ${identity.doc}`);
       const found = await findMade(def, inputs, before);
-      if (found !== undefined && !(identity.by === "new" && identity.whenFound === "recreate")) {
+      // Stryker disable next-line ConditionalExpression: equivalent, the other identities have no whenFound (the test only narrows the type).
+      const whenFound = identity.by === "new" ? identity.whenFound : undefined;
+      if (found !== undefined && whenFound !== "recreate") {
         ctx().log(`${label}: ${lost}; found it (id ${found}), adopting`);
         return await adopt(def, found, inputs, "resume").catch((failure) => {
           // The object is this stack's: whatever fails now must keep its ID, so nothing is orphaned.
@@ -419,6 +434,7 @@ async function adopt(def: ResourceDefinition, id: string, inputs: Props, how: "i
   // one it made: the name was already taken (the lost answer was a 409). Taking it over would
   // overwrite someone else's object.
   if (how === "resume" && def.identity.by === "name") {
+    // Stryker disable next-line ArrayDeclaration: equivalent, an element that is no input's name leaves every input checked.
     const later: readonly string[] = def.identity.setAfterCreate ?? [];
     const differing = Object.keys(inputs).filter((key) => !later.includes(key) && live.inputs[key] !== undefined && !same(inputs[key], live.inputs[key]));
     if (differing.length)

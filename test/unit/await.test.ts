@@ -80,6 +80,16 @@ describe("a wait", () => {
     expect(lines).toEqual(["job 7: pending (0s)", "job 7: pending (12s)"]);
   });
 
+  it("prints an unchanged status again exactly 10 s after it was last printed", async () => {
+    // With a 10 s limit the last poll comes at exactly 10 s (after 9.75 s, the rest of the limit).
+    const { ctx, lines, polledAt, observe } = setUp([{}]);
+    const result = waitFor(ctx, "job 8", 10_000, observe);
+    await vi.runAllTimersAsync();
+    expect(await result).toMatchObject({ ok: false, reason: "timed out after 10s waiting (last seen: pending)" });
+    expect(polledAt.at(-1)).toBe(10_000);
+    expect(lines).toEqual(["job 8: pending (0s)", "job 8: pending (10s)"]);
+  });
+
   it("ends with the service's reason when the object fails", async () => {
     const { ctx, observe } = setUp([{}, { status: "FAILED", failure: "image pull failed", value: "last" }]);
     const result = waitFor(ctx, "deployment d1", 60_000, observe);

@@ -15,7 +15,8 @@ export interface RawAnswer {
   error?: string;
 }
 
-export function send(baseUrl: string, method: string, path: string, opts: { headers?: Record<string, string>; body?: string | Buffer } = {}): Promise<RawAnswer> {
+/** A header given as a list is sent once per value (as Node sends `Set-Cookie`). */
+export function send(baseUrl: string, method: string, path: string, opts: { headers?: Record<string, string | string[]>; body?: string | Buffer } = {}): Promise<RawAnswer> {
   const url = new URL(baseUrl);
   // Node sends a GET/DELETE body without framing unless told its length.
   const headers = opts.body !== undefined && !Object.keys(opts.headers ?? {}).some((h) => /^(content-length|transfer-encoding)$/i.test(h)) ? { ...opts.headers, "Content-Length": String(Buffer.byteLength(opts.body)) } : opts.headers;

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import * as pulumi from "@pulumi/pulumi";
+import { configureRequest } from "./runtime-emulator";
 
 const created: pulumi.runtime.MockResourceArgs[] = [];
 beforeAll(() => {
@@ -27,12 +28,15 @@ afterAll(() => pulumi.runtime.resetOptions("project", "stack"));
  */
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 const secretOutputs = new Map<string, string[]>();
+/** Each request's inputs as the engine receives them (secrets still sealed), by resource name. */
+const sentInputs = new Map<string, Record<string, unknown>>();
 beforeAll(() => {
   const monitor = (pulumi.runtime as any).getMonitor();
   const register = monitor.registerResource.bind(monitor);
   monitor.registerResource = (req: any, callback: (err: unknown, res: any) => void) => {
     const listed: string[] = req.getAdditionalsecretoutputsList();
     secretOutputs.set(req.getName(), listed);
+    sentInputs.set(req.getName(), req.getObject().toJavaScript());
     return register(req, (err: unknown, res: any) => {
       if (!err && res && listed.length) {
         const object = res.getObject().toJavaScript();
@@ -181,5 +185,102 @@ describe("resource classes (mocked engine)", () => {
     expect(created.find((r) => r.name === "ws-kind")!.inputs.__edgeaiName).toBe("ws-kind");
     expect(hilens.Workspace.name).toBe("Workspace");
     expect(await output(ws.workspaceId)).toBe("ws-kind-id");
+  });
+
+  /**
+   * A copy of the package loaded afresh, so that its module-level code (the classes, their marks)
+   * runs inside the test that uses it: what a program gets when two copies of the package are installed.
+   */
+  async function freshCopy() {
+    vi.resetModules();
+    return { ...(await import("../../provider")), native: await import("../../provider/native") };
+  }
+
+  it("a copy of the package recognises another copy's resources by type and delivery, and nothing else", async () => {
+    const { hilens } = await import("../../provider");
+    const copy = await freshCopy();
+    const ws = new hilens.Workspace("ws-other-copy", { name: "other-copy" });
+    const nativeWs = new copy.native.hilens.Workspace("ws-native-copy", { name: "native-copy" });
+    await Promise.all([output(ws.id), output(nativeWs.id)]);
+    expect(copy.hilens.Workspace.isInstance(ws)).toBe(true);
+    expect(copy.hilens.Workspace.isInstance(new copy.hilens.Workspace("ws-same-copy", { name: "same-copy" }))).toBe(true);
+    expect(copy.hilens.Workspace.isInstance(nativeWs)).toBe(false);
+    expect(copy.native.hilens.Workspace.isInstance(nativeWs)).toBe(true);
+    expect(copy.native.hilens.Workspace.isInstance(ws)).toBe(false);
+    expect(copy.hilens.ConfigMap.isInstance(ws)).toBe(false);
+    for (const notOne of [undefined, null, "edgeai:hilens:Workspace", 42]) expect(copy.hilens.Workspace.isInstance(notOne)).toBe(false);
+    // Copies of other versions mark their resources with the same registered symbols.
+    expect(copy.hilens.Workspace.isInstance({ [Symbol.for("pulumi-edgeai:type")]: "edgeai:hilens:Workspace" })).toBe(true);
+    expect(copy.native.hilens.Workspace.isInstance({ [Symbol.for("pulumi-edgeai:native-type")]: "edgeai:hilens:Workspace" })).toBe(true);
+  });
+
+  it("sends the engine each declared input, secret ones sealed, the resource's name, and the exact list of outputs to keep secret", async () => {
+    const { hilens, tensorbay } = await freshCopy();
+    const cm = new hilens.ConfigMap("cm-sent", { name: "sent-config", configs: [{ key: "A", value: "b" }] }, { customTimeouts: { create: "5m" } });
+    const secret = new hilens.Secret("secret-sent", { name: "sent-creds", secrets: [{ key: "password", value: "plain-text" }] });
+    const device = new hilens.Device("device-sent", { name: "camera-02" });
+    // A local storage needs no access key: the one given is sealed, the absent one is not sent.
+    const store = new tensorbay.StorageConfig("store-sent", { name: "local-store", type: "local", filePath: "p", accesskeySecret: "plain-secret" });
+    await Promise.all([cm, secret, device, store].map((r) => output(r.id)));
+    // A resource that does not wait takes no wait limits from customTimeouts.
+    expect(sentInputs.get("cm-sent")).toEqual({ name: "sent-config", configs: [{ key: "A", value: "b" }], __edgeaiName: "cm-sent", __provider: expect.any(String) });
+    expect(sentInputs.get("store-sent")).toEqual({ name: "local-store", type: "local", filePath: "p", accesskeySecret: { [SECRET_SIG]: expect.any(String), value: "plain-secret" }, __edgeaiName: "store-sent", __provider: expect.any(String) });
+    expect(sentInputs.get("secret-sent")!.secrets).toEqual({ [SECRET_SIG]: expect.any(String), value: [{ key: "password", value: "plain-text" }] });
+    expect(secretOutputs.get("cm-sent")).toEqual([]);
+    expect(secretOutputs.get("secret-sent")).toEqual(["secrets"]);
+    expect(secretOutputs.get("device-sent")).toEqual(["package"]);
+    expect(secretOutputs.get("store-sent")).toEqual(["accesskeyId", "accesskeySecret"]);
+  });
+
+  it("shows a stack export of the resource its declared properties: the ID a definition names as an output, nothing made up", async () => {
+    const { hilens } = await freshCopy();
+    const ws = new hilens.Workspace("ws-exported", { name: "exported" });
+    const cm = new hilens.ConfigMap("cm-exported", { name: "exported-config", configs: [{ key: "A", value: "b" }] });
+    await Promise.all([output(ws.id), output(cm.id)]);
+    // A stack export of a resource lists its enumerable properties (but those starting with "__").
+    expect(Object.keys(ws)).toContain("workspaceId");
+    expect(await output(ws.workspaceId)).toBe("ws-exported-id");
+    expect(Object.keys(cm)).not.toContain("undefined");
+  });
+
+  it("a stack trace through a resource's constructor names the resource's class", async () => {
+    const { hilens } = await freshCopy();
+    // A JavaScript program that forgets the arguments.
+    const error = (() => {
+      try {
+        new hilens.Workspace("ws-no-args", undefined as never);
+      } catch (err) {
+        return err as Error;
+      }
+    })();
+    expect(error).toBeInstanceOf(TypeError);
+    expect(error!.stack).toMatch(/at new Workspace /);
+    expect(error!.stack).not.toMatch(/EdgeResource/);
+  });
+});
+
+describe("adopting an existing object (our `pulumi import`)", () => {
+  it("builds the import ID a user types from the object's scope inputs, nested ones included", async () => {
+    const { importIdOf } = await import("../../provider/framework/definition");
+    const { definitions } = await import("../../provider/registry");
+    const definition = (name: string) => definitions.find((d) => d.name === name)!;
+    expect(importIdOf(definition("Sensor"), "lidar", { datasetId: "ds-1", branchName: "main", segmentName: "drive" })).toBe("ds-1/main/drive/lidar");
+    expect(importIdOf(definition("SceneMap"), "42", { file: { sha256: "ab12" } })).toBe("ab12/42");
+  });
+
+  it("importId takes any non-empty ID and is documented as adopting the object", async () => {
+    // A fresh copy of the package: the shared field is built inside this test.
+    vi.resetModules();
+    const { configure, handlers } = await import("../../provider/framework/runtime");
+    // Checking builds the clients, so it needs credentials; it sends nothing.
+    await configure(configureRequest({ accessKey: "AK", secretKey: "SK", projectId: "project", octopusEndpoint: "http://127.0.0.1:9" }));
+    const { packageSchema } = await import("../../provider/framework/schema");
+    const repo = { name: "adopted-repo", scope: "DATA_CONVERSION" };
+    const adopted = await handlers.check("edgeai:octopus:ImageRepo", {}, { ...repo, importId: "repo-1234" });
+    expect(adopted.failures ?? []).toEqual([]);
+    const empty = await handlers.check("edgeai:octopus:ImageRepo", {}, { ...repo, importId: "" });
+    expect(empty.failures).toEqual([expect.objectContaining({ property: "importId" })]);
+    const importId = (packageSchema() as any).resources["edgeai:octopus:ImageRepo"].inputProperties.importId;
+    expect(importId.description).toMatch(/^ID of an existing object to adopt instead of creating one \(our `pulumi import`\)/);
   });
 });

@@ -6,6 +6,25 @@ import { startEmulator, DEFAULTS, Emulator } from "../../emulator";
 import type { Clock } from "../../emulator/clock";
 import { configure } from "../../provider/framework/runtime";
 
+/** The `edgeai:` stack config (without the prefix) that points every service at `emu`, with its credentials and no retries. */
+export function emulatorSettings(emu: Emulator): Record<string, string> {
+  return {
+    hilensEndpoint: emu.url,
+    octopusEndpoint: emu.url,
+    projectId: DEFAULTS.projectId,
+    accessKey: DEFAULTS.accessKey,
+    secretKey: DEFAULTS.secretKey,
+    tensorbayEndpoint: `${emu.url}/gatewayv2/tensorbay-open-api`,
+    tensorbayAccessKey: DEFAULTS.tensorbayAccessKey,
+    maxRetries: "0",
+  };
+}
+
+/** The engine's configure request of a provider whose stack config is `settings`. */
+export function configureRequest(settings: Record<string, string>): Parameters<typeof configure>[0] {
+  return { config: { get: (key: string) => settings[key.replace(/^edgeai:/, "")] } } as never;
+}
+
 /**
  * One in-process emulator for a test file, with the provider's runtime configured against it
  * (HiLens and Octopus with AK/SK, TensorBay with its access key, no retries), the way the engine configures
@@ -18,17 +37,7 @@ export function runtimeAgainstEmulator(name: string, options: { clock?: Clock } 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), `edgeai-${name}-`));
     env.emu = await startEmulator({ dataDir, clock: options.clock, credentials: [{ accessKey: DEFAULTS.accessKey, secretKey: DEFAULTS.secretKey, projectId: DEFAULTS.projectId }] });
-    const values: Record<string, string> = {
-      hilensEndpoint: env.emu.url,
-      octopusEndpoint: env.emu.url,
-      projectId: DEFAULTS.projectId,
-      accessKey: DEFAULTS.accessKey,
-      secretKey: DEFAULTS.secretKey,
-      tensorbayEndpoint: `${env.emu.url}/gatewayv2/tensorbay-open-api`,
-      tensorbayAccessKey: DEFAULTS.tensorbayAccessKey,
-      maxRetries: "0",
-    };
-    await configure({ config: { get: (key: string) => values[key.replace(/^edgeai:/, "")] } } as never);
+    await configure(configureRequest(emulatorSettings(env.emu)));
   });
   afterAll(async () => {
     await env.emu.close();

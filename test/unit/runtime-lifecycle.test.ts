@@ -1,12 +1,13 @@
 /**
- * The runtime's lifecycle (provider/framework/runtime.ts) for a resource type registered by this
+ * The runtime's lifecycle (provider/framework/runtime.ts) for resource types registered by this
  * file, whose API is an in-memory service: what check, diff, create, read, update and delete
  * answer the engine, and what they print, independently of any vendor's HTTP.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { isDeepStrictEqual } from "node:util";
 import { z } from "zod";
-import { configure, handlers, provider } from "../../provider/framework/runtime";
-import { defineResource, importIdField, NAME_KEY, NewObjectIdentity, NotReadyError, Props, ResourceDefinition } from "../../provider/framework/definition";
+import { configure, handlers, provider, withRecordedInputs } from "../../provider/framework/runtime";
+import { defineResource, importIdField, importIdOf, NAME_KEY, NewObjectIdentity, NotReadyError, Props, ResourceDefinition } from "../../provider/framework/definition";
 import { awaitTimeoutsField, skipAwaitField } from "../../provider/framework/await";
 import { UNKNOWN, containsUnknown } from "../../provider/framework/validate";
 import { progressLine, setProgressSink } from "../../provider/framework/progress";
@@ -16,6 +17,9 @@ import { ApiError, InputError, OutcomeUnknownError } from "../../provider/client
 const WIDGET = "edgeai:hilens:TestWidget";
 const PART = "edgeai:hilens:TestPart";
 const MAP = "edgeai:hilens:TestMap";
+const NOTE = "edgeai:hilens:TestNote";
+const BADGE = "edgeai:hilens:TestBadge";
+const LABEL = "edgeai:hilens:TestLabel";
 const PROVIDER = "serialized provider";
 
 interface Stored {
@@ -38,8 +42,8 @@ const server = {
   rivalPart: false,
 };
 function failNext(op: keyof typeof server.fail) {
-  const err = server.fail[op].shift();
-  if (err) throw err;
+  // Any queued value is thrown, even one that is not an Error.
+  if (server.fail[op].length) throw server.fail[op].shift();
 }
 const notFound = (id: string) => new ApiError("hilens", "GET", `/widgets/${id}`, 404, "HIL.404", "no such widget");
 const lost = () => new OutcomeUnknownError("hilens", "POST", "/widgets", "socket hang up");
@@ -168,15 +172,156 @@ const map: ResourceDefinition = defineResource({
   },
 });
 
+/** A widget's note: a widget holds at most one, found by its widget; no unique name of its own. */
+interface StoredNote {
+  widgetId: string;
+  text: string;
+  pinned: boolean;
+}
+const notes = new Map<string, StoredNote>();
+const note: ResourceDefinition = defineResource({
+  service: "hilens",
+  name: "TestNote",
+  description: "The note of a widget.",
+  inputs: z.object({ widgetId: z.string().describe("Widget."), text: z.string().describe("Text."), pinned: z.boolean().default(false).describe("Pinned."), importId: importIdField }),
+  outputs: z.object({ id: z.string() }),
+  immutable: ["widgetId"],
+  identity: { by: "name", doc: "its widget: a widget holds one note", find: async (_ctx, i) => [...notes].find(([, n]) => n.widgetId === i.widgetId)?.[0] },
+  api: {
+    async create(_ctx, i) {
+      server.calls.push(`create note ${i.widgetId}`);
+      failNext("create");
+      if ([...notes.values()].some((n) => n.widgetId === i.widgetId)) throw new ApiError("hilens", "POST", "/notes", 409, "HIL.409", `widget ${i.widgetId} has a note`);
+      const id = `n${server.next++}`;
+      notes.set(id, { widgetId: i.widgetId, text: i.text, pinned: i.pinned });
+      return { id, state: { id } };
+    },
+    async read(_ctx, id) {
+      const n = notes.get(id);
+      return n && { inputs: { ...n }, state: { id } };
+    },
+    async update(_ctx, id, _olds, news) {
+      server.calls.push(`update note ${id}`);
+      Object.assign(notes.get(id)!, { text: news.text, pinned: news.pinned });
+      return {};
+    },
+    async delete(_ctx, id) {
+      notes.delete(id);
+    },
+  },
+});
+
+/**
+ * A badge in a slot of a widget: no unique field, found after a lost answer as the new one; imported
+ * as `<widgetId>/<slot>/<id>`. A new badge is grey: its colour is painted after the create.
+ */
+interface StoredBadge {
+  widgetId: string;
+  slot: string;
+  colour: string;
+  border?: { colour: string; width: number };
+}
+const badges = new Map<string, StoredBadge>();
+const badge: ResourceDefinition = defineResource({
+  service: "hilens",
+  name: "TestBadge",
+  description: "A badge of a widget.",
+  inputs: z.object({
+    widgetId: z.string().describe("Widget."),
+    slot: z.string().describe("Slot."),
+    colour: z.string().describe("Colour."),
+    border: z.object({ colour: z.string().describe("Border colour."), width: z.number().int().default(1).describe("Border width.") }).optional().describe("Border."),
+    importId: importIdField,
+  }),
+  outputs: z.object({ id: z.string() }),
+  immutable: ["widgetId", "slot"],
+  importScope: ["widgetId", "slot"],
+  identity: { by: "new", doc: "the new badge in the slot", candidates: async (_ctx, i) => [...badges].filter(([, b]) => b.widgetId === i.widgetId && b.slot === i.slot).map(([id]) => id) },
+  api: {
+    async create(_ctx, i) {
+      server.calls.push(`create badge ${i.widgetId}/${i.slot}`);
+      const id = `b${server.next++}`;
+      badges.set(id, { widgetId: i.widgetId, slot: i.slot, colour: "grey", border: i.border });
+      if (server.loseCreateAnswer > 0) {
+        server.loseCreateAnswer--;
+        throw lost();
+      }
+      badges.get(id)!.colour = i.colour;
+      return { id, state: { id } };
+    },
+    async read(_ctx, id) {
+      server.calls.push(`read badge ${id}`);
+      const b = badges.get(id);
+      return b && { inputs: { ...b }, state: { id } };
+    },
+    async update(_ctx, id, _olds, news) {
+      server.calls.push(`update badge ${id}`);
+      Object.assign(badges.get(id)!, { colour: news.colour, border: news.border });
+      return {};
+    },
+    async delete(_ctx, id) {
+      badges.delete(id);
+    },
+  },
+});
+
+/**
+ * A label on a side of a widget, imported as `<at.widgetId>/<at.side>/<id>` (its scope is an object
+ * input's fields): the service never answers its text (`unreadable`) nor its title (which has a
+ * default), and gives it the font "sans" when unset.
+ */
+interface StoredLabel {
+  at: { widgetId: string; side: string };
+  text: string;
+  font?: string;
+}
+const labels = new Map<string, StoredLabel>();
+const FRONT = { widgetId: "w1", side: "front" };
+const label: ResourceDefinition = defineResource({
+  service: "hilens",
+  name: "TestLabel",
+  description: "A label of a widget.",
+  inputs: z.object({
+    at: z.object({ widgetId: z.string().describe("Widget."), side: z.string().describe("Side.") }).describe("Where."),
+    text: z.string().describe("Text; never answered."),
+    font: z.string().optional().describe("Font; the service's default is sans."),
+    title: z.string().default("Label").describe("Title; never answered."),
+    awaitTimeouts: awaitTimeoutsField,
+    skipAwait: skipAwaitField,
+    importId: importIdField,
+  }),
+  outputs: z.object({ id: z.string() }),
+  immutable: ["at", "text"],
+  importScope: ["at.widgetId", "at.side"],
+  unreadable: ["text"],
+  serverDefaults: { font: ["sans"] },
+  identity: { by: "none", doc: "labels cannot be listed" },
+  api: {
+    async create(_ctx, i) {
+      const id = `l${server.next++}`;
+      labels.set(id, { at: i.at, text: i.text, font: i.font });
+      return { id, state: { id } };
+    },
+    // Read through its widget's side, as the service lists labels: the answer does not repeat the side.
+    async read(_ctx, id, i) {
+      const l = labels.get(id);
+      return l && isDeepStrictEqual(l.at, i.at) ? { inputs: { font: l.font ?? "sans" }, state: { id } } : undefined;
+    },
+    async delete(_ctx, id) {
+      labels.delete(id);
+    },
+  },
+});
+
 const SETTINGS: Record<string, string> = { "edgeai:region": "cn-north-4", "edgeai:projectId": "0123456789abcdef0123456789abcdef", "edgeai:accessKey": "AK", "edgeai:secretKey": "SK" };
 const configured = (settings: Record<string, string>) => configure({ config: { get: (key: string) => settings[key] } } as never);
 let printed: string[] = [];
 
 beforeAll(() => {
-  definitions.push(widget, part, map);
+  definitions.push(widget, part, map, note, badge, label);
 });
 afterAll(() => {
-  for (const def of [widget, part, map]) definitions.splice(definitions.indexOf(def), 1);
+  for (const def of [widget, part, map, note, badge, label]) definitions.splice(definitions.indexOf(def), 1);
   setProgressSink((message) => console.log(progressLine(message)));
 });
 beforeEach(async () => {
@@ -189,6 +334,9 @@ beforeEach(async () => {
   (part.identity as NewObjectIdentity<Props>).whenFound = undefined;
   server.next = 1;
   partsByWidget.clear();
+  notes.clear();
+  badges.clear();
+  labels.clear();
   printed = [];
   setProgressSink((message) => printed.push(progressLine(message)));
 });
@@ -211,6 +359,7 @@ describe("check", () => {
 
   it("drops inputs the type does not take, and works without old inputs", async () => {
     expect((await handlers.check(WIDGET, undefined as never, { name: "gear", colour: "red" })).inputs).toEqual({ name: "gear", size: 1, skipAwait: false });
+    expect((await handlers.check(WIDGET, {}, { name: UNKNOWN, colour: "red" })).inputs).toEqual({ name: UNKNOWN, size: 1, skipAwait: false });
   });
 
   it("names the type, the field path and the rule of each failure", async () => {
@@ -233,6 +382,11 @@ describe("check", () => {
     expect(result).toEqual({ inputs: { name: UNKNOWN, labels: { team: UNKNOWN }, size: 1, skipAwait: false, __provider: PROVIDER } });
     const bad = await handlers.check(WIDGET, {}, { name: UNKNOWN, size: "big" });
     expect(bad.failures?.map((f) => f.property)).toEqual(["size"]);
+  });
+
+  it("gives a field holding a value unknown in preview its defaults around it, so the preview does not show them removed", async () => {
+    const result = await handlers.check(BADGE, {}, { widgetId: "w1", slot: "top", colour: "red", border: { colour: UNKNOWN } });
+    expect(result).toEqual({ inputs: { widgetId: "w1", slot: "top", colour: "red", border: { colour: UNKNOWN, width: 1 } } });
   });
 
   it("fails in preview, before any request, when the service's settings are missing", async () => {
@@ -280,6 +434,21 @@ describe("diff", () => {
     expect(await handlers.diff(WIDGET, "w1", olds, { ...olds, size: 5 })).toMatchObject({ replaces: [] });
   });
 
+  it("of an input the service never answers: absent from an imported state, the program's value is no change; recorded, a change of it is", async () => {
+    const imported = { at: FRONT, font: "sans", title: "Label", id: "l1" };
+    const program = await checked(LABEL, { at: FRONT, text: "hello" });
+    expect(await handlers.diff(LABEL, "l1", imported, program)).toMatchObject({ changes: false, replaces: [] });
+    expect(await handlers.diff(LABEL, "l1", { ...imported, text: "hello" }, { ...program, text: "bye" })).toMatchObject({ changes: true, replaces: ["text"], changed: ["text"] });
+  });
+
+  it("of an input the program leaves unset that holds the service's default is no change; another value set or left is", async () => {
+    const olds = { at: FRONT, text: "hello", title: "Label", id: "l1" };
+    const program = await checked(LABEL, { at: FRONT, text: "hello" });
+    expect(await handlers.diff(LABEL, "l1", { ...olds, font: "sans" }, program)).toMatchObject({ changes: false });
+    expect(await handlers.diff(LABEL, "l1", { ...olds, font: "sans" }, { ...program, font: "serif" })).toMatchObject({ changes: true, changed: ["font"] });
+    expect(await handlers.diff(LABEL, "l1", { ...olds, font: "serif" }, program)).toMatchObject({ changes: true, changed: ["font"] });
+  });
+
   it("a value unknown in preview is a change, and a replacement says it depends on another resource", async () => {
     expect(await handlers.diff(WIDGET, "w1", olds, { ...olds, zone: UNKNOWN, labels: { team: UNKNOWN } })).toMatchObject({ changes: true, changed: ["zone", "labels"], replaces: ["zone"] });
     expect(printed).toEqual(['edgeai:hilens:TestWidget: will be replaced: "zone" (will change: its new value is known only after its dependency is updated or replaced; cannot change in place)']);
@@ -290,6 +459,25 @@ describe("create", () => {
   it("answers the inputs and server fields as outputs, with the resource's name", async () => {
     const result = await handlers.create(WIDGET, { ...(await checked(WIDGET, { name: "gear", zone: "a" })), [NAME_KEY]: "my-gear" });
     expect(result).toEqual({ id: "w1", outs: { name: "gear", size: 1, zone: "a", skipAwait: false, id: "w1", status: "ACTIVE", secretCode: "code-w1", [NAME_KEY]: "my-gear" } });
+  });
+
+  it("of a resource whose program passes no name answers outputs without a name key (the engine refuses undefined values)", async () => {
+    const result = await handlers.create(WIDGET, await checked(WIDGET, { name: "gear" }));
+    expect(result).toStrictEqual({ id: "w1", outs: { name: "gear", size: 1, skipAwait: false, id: "w1", status: "ACTIVE", secretCode: "code-w1" } });
+  });
+
+  it("that fails with a thrown value that is not an Error reports an Error naming it, for the engine's provider host reads its message", async () => {
+    const message = "pulumi-edgeai: failed with undefined, which is not an Error (a bug in pulumi-edgeai)";
+    server.fail.create.push(undefined);
+    const err = await failure(handlers.create(WIDGET, { ...(await checked(WIDGET, { name: "gear" })), [NAME_KEY]: "my-gear" }));
+    expect(err).toBeInstanceOf(Error);
+    expect(err.message).toBe(message);
+    expect(err.stack).toMatch(/\n\s+at /);
+    server.objects.set("w1", { name: "gear", size: 1, status: "ACTIVE" });
+    server.fail.update.push(null);
+    const olds = { name: "gear", size: 1, skipAwait: false, id: "w1", __provider: PROVIDER };
+    const updateErr = await failure(handlers.update(WIDGET, "w1", olds, { ...(await checked(WIDGET, { name: "gear", size: 2 })), [NAME_KEY]: "my-gear" }));
+    expect(updateErr.message).toBe(message.replace("undefined", "null"));
   });
 
   it("that fails with a plain error leaves it as it is, with no partial-create properties", async () => {
@@ -345,6 +533,13 @@ describe("create", () => {
     expect((await handlers.create(WIDGET, await checked(WIDGET, { name: "gear" }))).id).toBe("w1");
   });
 
+  it("whose answer was lost and whose object is not there, of an object without a unique name, says which type failed", async () => {
+    server.fail.create.push(lost(), lost(), lost(), lost());
+    const err = await failure(handlers.create(PART, await checked(PART, { widgetId: "w1", kind: "bolt" })));
+    expect(err.message).toBe("edgeai:hilens:TestPart: no answer to POST /widgets (socket hang up), 4 times; nothing was created");
+    expect(printed[0]).toBe("edgeai:hilens:TestPart: object: no answer to POST /widgets (socket hang up); it was not created");
+  });
+
   it("whose answer was lost and whose found object fails to converge keeps the found ID", async () => {
     server.loseCreateAnswer = 1;
     server.fail.read.push(new ApiError("hilens", "GET", "/widgets/w1", 503, "HIL.503", "busy"));
@@ -370,6 +565,30 @@ describe("create", () => {
       'edgeai:hilens:TestWidget: the object w7 found after a lost answer differs from the program ("size"), so it is not the one this create made: the name was already taken. Nothing was changed; adopt it with importId "w7", or choose another name',
     );
     expect(server.objects.get("w7")!.size).toBe(9);
+  });
+
+  it("whose answer was lost does not take over an object found by its scope that differs, naming every differing field", async () => {
+    notes.set("n7", { widgetId: "w1", text: "someone else's", pinned: true });
+    server.fail.create.push(lost());
+    const err = await failure(handlers.create(NOTE, await checked(NOTE, { widgetId: "w1", text: "mine" })));
+    expect(err.message).toBe(
+      'edgeai:hilens:TestNote: the object n7 found after a lost answer differs from the program ("text", "pinned"), so it is not the one this create made: the name was already taken. Nothing was changed; adopt it with importId "n7", or choose another name',
+    );
+    expect(notes.get("n7")).toEqual({ widgetId: "w1", text: "someone else's", pinned: true });
+  });
+
+  it("of a taken place, of an object without a unique name, says how to adopt the existing object", async () => {
+    await handlers.create(NOTE, await checked(NOTE, { widgetId: "w1", text: "first" }));
+    const err = await failure(handlers.create(NOTE, await checked(NOTE, { widgetId: "w1", text: "second" })));
+    expect(err.message).toBe('edgeai:hilens:TestNote: an object already exists (id n1): set `importId: "n1"` on this resource to adopt it, or choose another name. (HIL.409: widget w1 has a note)');
+  });
+
+  it("whose answer was lost, of an object found by what is new, adopts it even when it differs from the program (it is the one made), and converges it", async () => {
+    server.loseCreateAnswer = 1;
+    const made = await handlers.create(BADGE, await checked(BADGE, { widgetId: "w1", slot: "top", colour: "red" }));
+    expect(made).toEqual({ id: "b1", outs: { widgetId: "w1", slot: "top", colour: "red", id: "b1" } });
+    expect(server.calls).toEqual(["create badge w1/top", "read badge b1", "update badge b1"]);
+    expect(badges.get("b1")!.colour).toBe("red");
   });
 
   it("whose answer was lost, of an object found by what is new, adopts the one new object; two new ones are refused", async () => {
@@ -474,11 +693,43 @@ describe("read", () => {
     const result = await handlers.read(PART, "w1/p4", {});
     expect(result).toEqual({ id: "p4", props: { widgetId: "w1", kind: "bolt", id: "p4" }, inputs: { widgetId: "w1", kind: "bolt" } });
     expect(server.calls).toEqual(["read part w1/p4"]);
+    // A dynamic resource's `get` (the class with the `id` option) sends the provider and the name alone.
+    expect((await handlers.read(PART, "w1/p4", { __provider: PROVIDER, [NAME_KEY]: "found" })).props).toEqual({ widgetId: "w1", kind: "bolt", id: "p4", [NAME_KEY]: "found" });
   });
 
   it("by an import ID whose own part holds a '/' keeps it", async () => {
     partsByWidget.set("w1", ["p/4"]);
     expect((await handlers.read(PART, "w1/p/4", {})).id).toBe("p/4");
+  });
+
+  it("by an import ID with a scope of two inputs takes both, and refuses an ID lacking one, naming both", async () => {
+    badges.set("b4", { widgetId: "w1", slot: "top", colour: "red" });
+    expect(await handlers.read(BADGE, "w1/top/b4", {})).toEqual({ id: "b4", props: { widgetId: "w1", slot: "top", colour: "red", id: "b4" }, inputs: { widgetId: "w1", slot: "top", colour: "red" } });
+    expect((await failure(handlers.read(BADGE, "w1/b4", {}))).message).toBe(
+      'edgeai:hilens:TestBadge: import ID "w1/b4" must be <widgetId>/<slot>/<id>: the documented paths need widgetId, slot to find the object',
+    );
+  });
+
+  it("by an import ID alone gives the fields the service does not answer their defaults, but not the waits' settings", async () => {
+    labels.set("l1", { at: FRONT, text: "hello" });
+    expect(await handlers.read(LABEL, "w1/front/l1", {})).toEqual({
+      id: "l1",
+      props: { at: FRONT, font: "sans", title: "Label", id: "l1" },
+      inputs: { at: FRONT, font: "sans", title: "Label" },
+    });
+  });
+
+  it("by the import ID importIdOf writes finds the object, whatever its scope (none, inputs, an object input's fields)", async () => {
+    server.objects.set("w1", { name: "gear", size: 1, status: "ACTIVE" });
+    partsByWidget.set("w1", ["p4"]);
+    badges.set("b4", { widgetId: "w1", slot: "top", colour: "red" });
+    labels.set("l4", { at: FRONT, text: "hello" });
+    const ids = [importIdOf(widget, "w1", { name: "gear" }), importIdOf(part, "p4", { widgetId: "w1", kind: "bolt" }), importIdOf(badge, "b4", { widgetId: "w1", slot: "top" }), importIdOf(label, "l4", { at: FRONT })];
+    expect(ids).toEqual(["w1", "w1/p4", "w1/top/b4", "w1/front/l4"]);
+    expect((await handlers.read(WIDGET, ids[0], {})).id).toBe("w1");
+    expect((await handlers.read(PART, ids[1], {})).id).toBe("p4");
+    expect((await handlers.read(BADGE, ids[2], {})).id).toBe("b4");
+    expect((await handlers.read(LABEL, ids[3], {})).props).toMatchObject({ at: FRONT });
   });
 
   it("by an import ID without its scope is refused, saying what the ID must be", async () => {
@@ -545,6 +796,15 @@ describe("delete", () => {
   it("a bug keeps its stack frames", async () => {
     server.fail.delete.push(new TypeError("x is undefined"));
     expect((await failure(handlers.delete(WIDGET, "w1", {}))).stack).toMatch(/\n\s+at /);
+  });
+});
+
+describe("previous outputs of an imported object, completed with the recorded inputs", () => {
+  it("take the inputs the service never answers from the recorded inputs, only where they lack them", () => {
+    const imported = { at: FRONT, font: "sans", id: "l1" };
+    expect(withRecordedInputs(LABEL, imported, { at: FRONT, text: "hello", font: "serif" })).toEqual({ ...imported, text: "hello" });
+    expect(withRecordedInputs(LABEL, { ...imported, text: "hello" }, { text: "recorded later" })).toEqual({ ...imported, text: "hello" });
+    expect(withRecordedInputs(WIDGET, { name: "gear" }, { name: "cog", size: 2 })).toEqual({ name: "gear" });
   });
 });
 
