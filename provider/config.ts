@@ -115,7 +115,7 @@ export function huaweiEndpoint(config: ProviderConfig, service: "hilens" | "octo
 /** Both ways to set a key, for messages: `edgeai:region (HW_REGION_NAME)`. */
 export function settingNames(key: ConfigKey): string {
   const row = CONFIG_KEYS.find((r) => r.key === key)!;
-  // Stryker disable next-line StringLiteral: every key has a single environment variable, so the separator never shows.
+  // Stryker disable next-line StringLiteral: equivalent, every key in CONFIG_KEYS has a single environment variable, so the separator never shows.
   const envNames = row.env.join(", ");
   return `edgeai:${key} (${envNames})`;
 }
