@@ -204,26 +204,6 @@ describe("Huawei client against the emulator", () => {
   });
 });
 
-describe("configuration", () => {
-  it("falls back to the Terraform provider's HW_* variables, stack config first", () => {
-    const cfg = resolveConfig((k) => (k === "region" ? "cn-north-4" : undefined), { HW_REGION_NAME: "ap-southeast-1", HW_PROJECT_ID: "p", HW_ACCESS_KEY: "ak", HW_SECRET_KEY: "sk", HW_MAX_RETRIES: "7", HW_HILENS_ENDPOINT: "https://hilens.example.test" });
-    expect(cfg).toMatchObject({ region: "cn-north-4", projectId: "p", accessKey: "ak", secretKey: "sk", maxRetries: 7, endpoints: { hilens: "https://hilens.example.test" } });
-    expect(resolveConfig(() => undefined, {}).maxRetries).toBe(5);
-  });
-
-  it("refuses plain http:// except on loopback", () => {
-    expect(() => resolveConfig((k) => (k === "hilensEndpoint" ? "http://hilens.example.test" : undefined), {})).toThrow(/must use https/);
-    expect(() => resolveConfig((k) => (k === "hilensEndpoint" ? "http://127.0.0.1:8787" : undefined), {})).not.toThrow();
-    expect(() => resolveConfig((k) => (k === "hilensEndpoint" ? "http://localhost:8787" : undefined), {})).not.toThrow();
-  });
-
-  it("defaults endpoints per service and region", () => {
-    const cfg = resolveConfig((k) => ({ region: "cn-north-4", projectId: "p", accessKey: "a", secretKey: "s" })[k as string], {});
-    const c = new HuaweiServiceClient(cfg, "hilens", huaweiAuth(cfg));
-    expect(c.endpoint.baseUrl).toBe("https://hilens.cn-north-4.myhuaweicloud.com");
-  });
-});
-
 function expireAllTokens(e: Emulator) {
   e.store.expireTokens();
 }
