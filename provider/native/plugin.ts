@@ -92,7 +92,8 @@ export function invokeOutputs(token: string, result: unknown): Props {
 
 /** A partial create keeps its outputs without the name, and without the dynamic provider's (here absent) `__provider`. */
 function bareFailure(err: any): never {
-  if (err?.properties) err.properties = prune(bare(err.properties));
+  // The handlers reject with errors; only a partial create's carries properties.
+  err.properties &&= prune(bare(err.properties));
   throw err;
 }
 
@@ -156,10 +157,10 @@ type UnaryCall<Req> = { request: Req };
 /** The calls served here instead of by the SDK's server (see the file comment). */
 export const served = {
   configure(call: UnaryCall<provproto.ConfigureRequest>, callback: Callback<provproto.ConfigureResponse>) {
-    // Keys arrive as `edgeai:config:region`; the runtime asks for `edgeai:region`.
-    const values = new Map<string, string>();
-    call.request.getVariablesMap().forEach((value, key) => values.set(key.replace(/^edgeai:(config:)?/, ""), value));
-    configure({ config: { get: (key: string) => values.get(key.replace(/^edgeai:/, "")) } } as unknown as dynamic.ConfigureRequest).then(() => {
+    // Keys arrive as `edgeai:config:region` (or `edgeai:region`); the runtime asks for `edgeai:region`.
+    const variables = call.request.getVariablesMap();
+    const get = (key: string) => variables.get(key.replace("edgeai:", "edgeai:config:")) ?? variables.get(key);
+    configure({ config: { get } } as unknown as dynamic.ConfigureRequest).then(() => {
       const resp = new provproto.ConfigureResponse();
       // Secrets arrive as plain values and the engine keeps them secret in state by name; the
       // server-side ones are marked in the outputs (`sealed`).

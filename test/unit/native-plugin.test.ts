@@ -89,6 +89,17 @@ describe("the edgeai plugin's provider", () => {
     await edgeaiProvider.delete!(made.id, secUrn, read.props);
   });
 
+  it("an update answers the new outputs, its secrets sealed and nothing hidden, and the service holds the new values", async () => {
+    const secUrn = urn("edgeai:hilens:Secret", "rotated");
+    const made = await edgeaiProvider.create!(secUrn, { name: "rotated-creds", secrets: [{ key: "TOKEN", value: "old" }], tags: [] });
+    const news = { name: "rotated-creds", secrets: [{ key: "TOKEN", value: "new" }], tags: [] };
+    const updated = await edgeaiProvider.update!(made.id, secUrn, made.outs, news);
+    expect(updated.outs).toMatchObject({ name: "rotated-creds", secrets: sealed([{ key: "TOKEN", value: "new" }]) });
+    expect(Object.keys(updated.outs!)).not.toContain("__edgeaiName");
+    expect((await edgeaiProvider.read!(made.id, secUrn, undefined)).inputs.secrets).toEqual(sealed([{ key: "TOKEN", value: "new" }]));
+    await edgeaiProvider.delete!(made.id, secUrn, updated.outs);
+  });
+
   it("an imported device comes back with the platform that manages it (§5.1.1's filter), not the default; its one-time package cannot be read again", async () => {
     const devUrn = urn("edgeai:hilens:Device", "edge");
     const made = await edgeaiProvider.create!(devUrn, { name: "ief-camera", provider: "ief", enableGpu: false, enableNpu: false, logConfigs: [], tags: [], enabled: true, skipAwait: false });
