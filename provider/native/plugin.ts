@@ -224,4 +224,5 @@ export async function main(args: string[]): Promise<void> {
   await provider.main(edgeaiProvider, args);
 }
 
+// Stryker disable next-line all: runs only as the plugin process's entry point, which no in-process test can be; every native stack of the e2e suite starts the plugin through it.
 if (require.main === module) void main(process.argv.slice(2));
