@@ -22,8 +22,9 @@ function propertyOf(node: Json, typeName: string, b: SchemaBuilder, secret = fal
   const base: Json = {};
   const variants: Json[] | undefined = node.anyOf ?? node.oneOf ?? (Array.isArray(node.type) ? node.type.map((type: string) => ({ type })) : undefined);
   if (variants) {
-    const kinds = variants.filter((v) => v.type !== "null").map((v) => propertyOf(v, typeName, b));
-    Object.assign(base, kinds.length === 1 ? kinds[0] : { oneOf: kinds });
+    const kinds = variants.filter((v) => v.type !== "null");
+    // Each member of a union has a type name of its own (numbered, as its TypeScript interface), so object members do not overwrite each other's type.
+    Object.assign(base, kinds.length === 1 ? propertyOf(kinds[0], typeName, b) : { oneOf: kinds.map((v, i) => propertyOf(v, `${typeName}${i}`, b)) });
   } else if (node.enum) {
     Object.assign(base, { type: typeof node.enum[0] === "number" ? "number" : "string" });
   } else if (node.type === "array") {

@@ -30,6 +30,12 @@ describe("schema.json of shapes no real resource has", () => {
     expect(widget().inputProperties.note).toEqual({ type: "string", description: "A note, or null to clear it." });
   });
 
+  it("documents each object of a union as a type of its own", () => {
+    expect(widget().inputProperties.target.oneOf).toEqual([{ $ref: "#/types/edgeai:hilens:WidgetTarget0" }, { $ref: "#/types/edgeai:hilens:WidgetTarget1" }]);
+    expect(Object.keys(schema().types["edgeai:hilens:WidgetTarget0"].properties)).toEqual(["host"]);
+    expect(Object.keys(schema().types["edgeai:hilens:WidgetTarget1"].properties)).toEqual(["port"]);
+  });
+
   it("types an enum by its first value: numbers as number, strings and a mixed list as string", () => {
     expect(widget().inputProperties.size.type).toBe("number");
     expect(widget().inputProperties.mode.type).toBe("string");
