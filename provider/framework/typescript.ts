@@ -25,10 +25,9 @@ const key = (k: string) => (IDENT.test(k) ? k : JSON.stringify(k));
 
 function jsdoc(lines: (string | undefined)[], indent: string): string {
   const kept = lines.filter((l): l is string => Boolean(l));
-  // Paragraphs are separated by a blank line; JSDoc tags (`@param`, `@default`) follow each other.
+  // Paragraphs are separated by a blank line; JSDoc tags (`@param`, `@default`) come last, one a line.
   const text = kept
-    // Stryker disable next-line StringLiteral: equivalent, every caller puts the tags last, so a line after a tag is a tag.
-    .map((l, i) => (i === 0 ? l : (l.startsWith("@") && kept[i - 1].startsWith("@") ? "\n" : "\n\n") + l))
+    .map((l, i) => (i === 0 ? l : (kept[i - 1].startsWith("@") ? "\n" : "\n\n") + l))
     .join("")
     .replace(/\*\//g, "*\\/");
   if (!text) return "";
@@ -201,7 +200,8 @@ function functionCode(def: LookupDefinition<any, unknown>, e: Emitter, delivery:
   const resultName = e.claim(`${base}Result`);
   const optionalArgs = (argsNode.required ?? []).length === 0 ? "?" : "";
   // Stryker disable next-line StringLiteral: equivalent, the emitter tells only "args" and "output" apart; "plain" names the third mode.
-  let code = `${jsdoc([`The arguments of {@link ${def.name}}.`], "")}export interface ${argsName} {\n${e.members(argsNode, `${base}Args`, "plain", "    ")}}\n\n`;
+  const plain: Mode = "plain";
+  let code = `${jsdoc([`The arguments of {@link ${def.name}}.`], "")}export interface ${argsName} {\n${e.members(argsNode, `${base}Args`, plain, "    ")}}\n\n`;
   code += `${jsdoc([`The arguments of {@link ${def.name}Output}: those of {@link ${argsName}}, each an Input.`], "")}export interface ${outputArgsName} {\n${e.members(argsNode, `${base}OutputArgs`, "args", "    ")}}\n\n`;
   // Stryker disable next-line StringLiteral: equivalent, zod reads any io but "input" as the output schema, less the `additionalProperties: false` the emitter reads as "any value" either way.
   const resultNode = jsonSchema(def.result, "output");
