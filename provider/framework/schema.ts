@@ -33,8 +33,8 @@ function propertyOf(node: Json, typeName: string, b: SchemaBuilder, secret = fal
     b.types[typeName] = objectType(node, typeName, b);
     Object.assign(base, { $ref: `#/types/${typeName}` });
   } else if (node.type === "object") {
-    // No `additionalProperties` (an input object without fields), `false` and `{}` all come out as `pulumi.json#/Any`.
-    Object.assign(base, { type: "object", additionalProperties: propertyOf(node.additionalProperties || {}, typeName, b) });
+    // A record: zod gives the schema of its values (`{}` for any value, which comes out as `pulumi.json#/Any`); an object, even one without fields, has `properties`.
+    Object.assign(base, { type: "object", additionalProperties: propertyOf(node.additionalProperties, typeName, b) });
   } else if (node.type === "integer" || node.type === "number" || node.type === "boolean" || node.type === "string") {
     Object.assign(base, { type: node.type });
   } else {
