@@ -25,7 +25,7 @@ declare -A MUTATE=(
   [native]="provider/native/plugin.ts|native-plugin,native-plugin-server,native-plugin-standalone"
   [config]="provider/config.ts,provider/registry.ts|config,client,errors"
   [emulator]="emulator/auth.ts,emulator/store.ts|emulator-auth-official,emulator-store"
-  [tensorbay]="provider/tensorbay/*.ts,!provider/tensorbay/generated.ts|tensorbay-client,tensorbay-emulator-operations,tensorbay-resources,tensorbay-structure,tensorbay-wire,exactly-once,native-plugin,resource,schema"
+  [tensorbay]="provider/tensorbay/*.ts,!provider/tensorbay/generated.ts|tensorbay-client,tensorbay-emulator-operations,tensorbay-resources,tensorbay-structure,tensorbay-wire,exactly-once,native-plugin,schema"
 )
 args=("$@")
 if [[ $# -gt 0 && -n "${MUTATE[$1]:-}" ]]; then
