@@ -88,6 +88,8 @@ function same(a: unknown, b: unknown): boolean {
 
 /** A diff and the fields that changed: the native plugin reports them one by one (a detailed diff); the dynamic provider host ignores them. */
 export interface FieldDiff extends dynamic.DiffResult {
+  /** Every changed field that forces a replacement, none listed when nothing does. */
+  replaces: string[];
   changed: string[];
 }
 

@@ -22,19 +22,19 @@ function propertyOf(node: Json, typeName: string, b: SchemaBuilder, secret = fal
   const base: Json = {};
   const variants: Json[] | undefined = node.anyOf ?? node.oneOf ?? (Array.isArray(node.type) ? node.type.map((type: string) => ({ type })) : undefined);
   if (variants) {
-    const kinds = variants.filter((v) => v.type !== "null").map((v) => propertyOf(v, typeName, b));
-    Object.assign(base, kinds.length === 1 ? kinds[0] : { oneOf: kinds });
+    const kinds = variants.filter((v) => v.type !== "null");
+    // Each member of a union has a type name of its own (numbered, as its TypeScript interface), so object members do not overwrite each other's type.
+    Object.assign(base, kinds.length === 1 ? propertyOf(kinds[0], typeName, b) : { oneOf: kinds.map((v, i) => propertyOf(v, `${typeName}${i}`, b)) });
   } else if (node.enum) {
     Object.assign(base, { type: typeof node.enum[0] === "number" ? "number" : "string" });
-  } else if (node.const !== undefined) {
-    Object.assign(base, { type: typeof node.const === "number" ? "number" : typeof node.const === "boolean" ? "boolean" : "string" });
   } else if (node.type === "array") {
     Object.assign(base, { type: "array", items: propertyOf(node.items ?? {}, typeName, b) });
   } else if (node.type === "object" && node.properties) {
     b.types[typeName] = objectType(node, typeName, b);
     Object.assign(base, { $ref: `#/types/${typeName}` });
   } else if (node.type === "object") {
-    Object.assign(base, { type: "object", additionalProperties: node.additionalProperties && node.additionalProperties !== true ? propertyOf(node.additionalProperties, typeName, b) : { $ref: "pulumi.json#/Any" } });
+    // A record: zod gives the schema of its values (`{}` for any value, which comes out as `pulumi.json#/Any`); an object, even one without fields, has `properties`.
+    Object.assign(base, { type: "object", additionalProperties: propertyOf(node.additionalProperties, typeName, b) });
   } else if (node.type === "integer" || node.type === "number" || node.type === "boolean" || node.type === "string") {
     Object.assign(base, { type: node.type });
   } else {
@@ -63,7 +63,7 @@ export function constraintsOf(node: Json): string {
 function objectType(node: Json, typeName: string, b: SchemaBuilder): Json {
   const properties: Json = {};
   for (const [key, child] of Object.entries<Json>(node.properties)) properties[key] = propertyOf(child, typeName + pascal(key), b);
-  return { type: "object", ...(node.description ? { description: node.description } : {}), properties, required: (node.required ?? []).filter((k: string) => node.properties[k]?.default === undefined) };
+  return { type: "object", ...(node.description ? { description: node.description } : {}), properties, required: node.required ?? [] };
 }
 
 function jsonSchema(schema: z.ZodType, io: "input" | "output"): Json {
@@ -73,8 +73,10 @@ function jsonSchema(schema: z.ZodType, io: "input" | "output"): Json {
 function resourceSpec(def: ResourceDefinition, b: SchemaBuilder): Json {
   const prefix = `edgeai:${def.service}:${def.name}`;
   const typeName = (key: string) => `${prefix}${pascal(key)}`;
+  // Stryker disable next-line ArrayDeclaration: equivalent, an element no property is named after marks no property secret.
   const secrets = new Set<string>([...(def.secrets ?? []), ...(def.secretOutputs ?? [])]);
   const inputs = jsonSchema(def.inputs, "input");
+  // Stryker disable next-line StringLiteral: equivalent, zod reads any io but "input" as the output schema, less the `additionalProperties: false` that reads as "any value" like its absence.
   const outputs = jsonSchema(def.outputs, "output");
   const inputProperties: Json = {};
   for (const [key, node] of Object.entries<Json>(inputs.properties)) {
@@ -83,7 +85,9 @@ function resourceSpec(def: ResourceDefinition, b: SchemaBuilder): Json {
   }
   const properties: Json = { ...inputProperties };
   for (const [key, node] of Object.entries<Json>(outputs.properties)) properties[key] = propertyOf(node, typeName(key), b, secrets.has(key));
-  const requiredInputs = (inputs.required ?? []).filter((k: string) => inputs.properties[k]?.default === undefined);
+  // zod's input schema leaves a field with a default out of `required`.
+  // Stryker disable next-line ArrayDeclaration: equivalent, an element no property is named after is no required input.
+  const requiredInputs: string[] = inputs.required ?? [];
   return { description: def.description, inputProperties, requiredInputs, properties, required: [...new Set([...(outputs.required ?? []), ...requiredInputs])] };
 }
 
@@ -94,14 +98,16 @@ function resourceSpec(def: ResourceDefinition, b: SchemaBuilder): Json {
  */
 function functionSpec(def: LookupDefinition<any, unknown>, b: SchemaBuilder): Json {
   const prefix = `edgeai:${def.service}:${def.name}`;
-  const object = (schema: z.ZodObject<any>, io: "input" | "output", suffix: string, secret = false) => {
-    const node = jsonSchema(schema, io);
+  const object = (node: Json, suffix: string, secret = false) => {
     const properties: Json = {};
     for (const [key, child] of Object.entries<Json>(node.properties ?? {})) properties[key] = propertyOf(child, `${prefix}${suffix}${pascal(key)}`, b, secret);
-    return { properties, required: (node.required ?? []).filter((k: string) => node.properties[k]?.default === undefined) };
+    // Stryker disable next-line ArrayDeclaration: equivalent, an element no property is named after is no required property.
+    return { properties, required: node.required ?? [] };
   };
-  const outputs = def.result instanceof z.ZodObject ? object(def.result, "output", "Result", def.secret) : propertyOf(jsonSchema(def.result, "output"), `${prefix}ResultItem`, b);
-  return { description: def.description, inputs: object(def.args, "input", "Args"), outputs };
+  // Stryker disable next-line StringLiteral: equivalent, zod reads any io but "input" as the output schema, less the `additionalProperties: false` that reads as "any value" like its absence.
+  const result = jsonSchema(def.result, "output");
+  const outputs = def.result instanceof z.ZodObject ? object(result, "Result", def.secret) : propertyOf(result, `${prefix}ResultItem`, b);
+  return { description: def.description, inputs: object(jsonSchema(def.args, "input"), "Args"), outputs };
 }
 
 export function packageSchema(): Json {

@@ -264,11 +264,14 @@ const wrongPassword = iamRefusal(401, "Unauthorized", "The username or password 
 const invalidScope = iamRefusal(400, "Bad Request", "Invalid project scope.");
 
 describe("IAM tokens (POST /v3/auth/tokens)", () => {
+  // An emulator of its own, started in the test: the defaults are what it is given no option for.
   it("are issued to the default user: 201, the token in X-Subject-Token, valid for 24 hours", async () => {
-    const res = await postTokens(emu, passwordAuth(DEFAULT_USER));
-    expect(res.status).toBe(201);
-    expect(res.headers!["x-subject-token"]).toMatch(/^MIIT[A-Za-z0-9_-]{64}$/);
-    expect(res.json).toEqual({ token: { expires_at: new Date(clock.now() + 24 * 3600_000).toISOString(), methods: ["password"], project: { id: P } } });
+    await withEmulator("default-user", { authClock: clock }, async (other) => {
+      const res = await postTokens(other, passwordAuth(DEFAULT_USER));
+      expect(res.status).toBe(201);
+      expect(res.headers!["x-subject-token"]).toMatch(/^MIIT[A-Za-z0-9_-]{64}$/);
+      expect(res.json).toEqual({ token: { expires_at: new Date(clock.now() + 24 * 3600_000).toISOString(), methods: ["password"], project: { id: P } } });
+    });
   });
 
   it("are refused for a wrong user name, password or domain, with IAM's 401 body", async () => {
@@ -328,7 +331,9 @@ describe("IAM tokens (POST /v3/auth/tokens)", () => {
 
 describe("TensorBay's X-Token", () => {
   it("the default access key is accepted", async () => {
-    expect(await send(emu.url, "GET", TB_DATASETS, { headers: { "X-Token": DEFAULTS.tensorbayAccessKey } })).toMatchObject({ status: 200 });
+    await withEmulator("default-tensorbay-key", {}, async (other) => {
+      expect(await send(other.url, "GET", TB_DATASETS, { headers: { "X-Token": DEFAULTS.tensorbayAccessKey } })).toMatchObject({ status: 200 });
+    });
   });
 
   // A TensorBay body's code would read the same for any 401 or 403 (the code the document gives the status): the request log shows the code raised.
