@@ -295,6 +295,26 @@ describe("the store", () => {
     }
   });
 
+  it("answers the objects of a name in the order they took it: an update keeping the name keeps the place, one that leaves and comes back comes last", () => {
+    const store = new Store(tempDir());
+    const byName = (name: string) => ids(store.findBy(P, "configmap", "name", name));
+    try {
+      for (const id of ["a", "b", "c"]) store.put(P, "configmap", id, { id, name: "n" });
+      expect(byName("n")).toEqual(["a", "b", "c"]);
+      store.put(P, "configmap", "a", { id: "a", name: "n", description: "updated" });
+      expect(byName("n")).toEqual(["a", "b", "c"]);
+      store.put(P, "configmap", "b", { id: "b", name: "elsewhere" });
+      store.put(P, "configmap", "b", { id: "b", name: "n" });
+      expect(byName("n")).toEqual(["a", "c", "b"]);
+      store.delete(P, "configmap", "a");
+      store.put(P, "configmap", "a", { id: "a", name: "n" });
+      expect(byName("n")).toEqual(["c", "b", "a"]);
+      expect(byName("elsewhere")).toEqual([]);
+    } finally {
+      store.close();
+    }
+  });
+
   it("expires every token at now - 1, leaves tokens that expired earlier as they were, and keeps that over a restart", () => {
     const dir = tempDir();
     let store = new Store(dir);
