@@ -392,6 +392,21 @@ describe("the store", () => {
     expect(readFileSync(join(crashed, STATE_DB)).equals(before)).toBe(true);
   });
 
+  it("reads a copy of state.db made with VACUUM INTO while the store runs (a database in rollback-journal mode, not WAL)", () => {
+    const dir = tempDir();
+    const backup = tempDir();
+    const store = new Store(dir);
+    const other = new DatabaseSync(join(dir, STATE_DB));
+    try {
+      store.put(P, "configmap", "cm-1", { id: "cm-1", name: "one" });
+      other.prepare("VACUUM INTO ?").run(join(backup, STATE_DB));
+      expect(readState(backup).projects).toEqual({ [P]: { configmap: { "cm-1": { id: "cm-1", name: "one" } } } });
+    } finally {
+      other.close();
+      store.close();
+    }
+  });
+
   it("waits for a lock another connection holds, then fails the write, changing nothing", () => {
     const dir = tempDir();
     const store = new Store(dir);
