@@ -2,8 +2,11 @@
  * The emulator's persistence (state.db in the data directory) and its bounded request log, as a
  * user of the emulator sees them: a restart keeps objects, their order, IAM tokens and Octopus
  * numbering; reserved ids stay plain data; a data directory of an earlier version (state.json)
- * is taken over; the in-memory request log keeps the latest entries with stable indexes while
- * requests.jsonl gets every request.
+ * is taken over (a malformed one imports nothing until fixed); the store itself answers and saves
+ * plain objects, finds objects by name as they are renamed and deleted, expires tokens, refuses
+ * writes once closed or while another connection holds the lock, and leaves its files as documented;
+ * readState reads empty, crashed and copied directories without writing; the in-memory request log
+ * keeps the latest entries with stable indexes while requests.jsonl gets every request.
  */
 import { afterAll, describe, expect, it } from "vitest";
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
