@@ -179,6 +179,7 @@ export class Store {
       for (const [id, row] of rows) indexAdd(index, id, fieldOf(row, field));
     }
     const out: Row[] = [];
+    // Stryker disable next-line ArrayDeclaration: equivalent, the placeholder id is not in this value's Set, so a row under it was not put with this value and the check below drops it (only a row with that very id, changed in place and not yet put, could tell).
     for (const id of index.byValue.get(value) ?? []) {
       const row = rows.get(id);
       // A row changed in place (and not yet put) is judged by what it holds now.
@@ -196,6 +197,7 @@ export class Store {
         if (row && fieldOf(row, field) === old) continue;
         const ids = index.byValue.get(old)!;
         ids.delete(id);
+        // Stryker disable next-line ConditionalExpression,CallExpression: equivalent when an emptied Set is kept (→ false, no delete): it answers no ids and takes the next object of that value; dropping a Set that still has ids (→ true) fails the unit test of objects sharing a name.
         if (!ids.size) index.byValue.delete(old);
         index.valueOf.delete(id);
       }
@@ -252,6 +254,7 @@ export class Store {
   expireTokens(now = Date.now()): void {
     this.open();
     this.sql.expireTokens.run(now - 1, now - 1);
+    // Stryker disable next-line EqualityOperator: equivalent, `>=` also sets a token that expires at now - 1 to now - 1, which changes nothing.
     for (const t of this.tokens.values()) if (t.expiresAt > now - 1) t.expiresAt = now - 1;
   }
 
