@@ -28,8 +28,9 @@ type Json = Record<string, any>;
 export function referenceMarkdown(): string {
   const schema = packageSchema();
   const lines: string[] = ["# pulumi-edgeai reference", "", "Generated from the resource definitions (`npm run docs`); do not edit by hand.", ""];
+  // propertyOf gives every property a $ref, a type or a oneOf.
   const typeLabel = (p: Json): string =>
-    p.$ref ? (p.$ref.startsWith("#/types/") ? `[${p.$ref.slice(8)}](#${anchor(p.$ref.slice(8))})` : "any") : p.type === "array" ? `${typeLabel(p.items ?? {})}[]` : p.oneOf ? p.oneOf.map(typeLabel).join(" \\| ") : (p.type ?? "any");
+    p.$ref ? (p.$ref.startsWith("#/types/") ? `[${p.$ref.slice(8)}](#${anchor(p.$ref.slice(8))})` : "any") : p.type === "array" ? `${typeLabel(p.items ?? {})}[]` : p.oneOf ? p.oneOf.map(typeLabel).join(" \\| ") : p.type;
   const anchor = (token: string) => token.toLowerCase().replace(/[^a-z0-9]+/g, "-");
   const cell = (text: string | undefined) => (text ?? "").replace(/\|/g, "\\|").replace(/\n/g, " ");
   const table = (props: Json, required: string[], flags: (key: string, p: Json) => string) => {

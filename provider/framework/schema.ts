@@ -29,7 +29,8 @@ function propertyOf(node: Json, typeName: string, b: SchemaBuilder, secret = fal
     Object.assign(base, { type: typeof node.enum[0] === "number" ? "number" : "string" });
   } else if (node.type === "array") {
     Object.assign(base, { type: "array", items: propertyOf(node.items ?? {}, typeName, b) });
-  } else if (node.type === "object" && node.properties) {
+  } else if (node.properties) {
+    // Only an object's JSON schema has properties.
     b.types[typeName] = objectType(node, typeName, b);
     Object.assign(base, { $ref: `#/types/${typeName}` });
   } else if (node.type === "object") {
@@ -43,7 +44,10 @@ function propertyOf(node: Json, typeName: string, b: SchemaBuilder, secret = fal
   const rules = constraintsOf(node);
   if (description || rules) base.description = [description, rules].filter(Boolean).join(" ");
   if (secret) base.secret = true;
-  if (node.default !== undefined && typeof node.default !== "object") base.default = node.default;
+  if (typeof node.default !== "object") {
+    // Stryker disable next-line ConditionalExpression: equivalent, an undefined default is left out of schema.json as an absent one is.
+    if (node.default !== undefined) base.default = node.default;
+  }
   return base;
 }
 
