@@ -1,10 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startEmulator, DEFAULTS, Emulator } from "../../emulator";
 import { configure, handlers } from "../../provider/framework/runtime";
 import { UNKNOWN } from "../../provider/framework/validate";
+import { tensorbayPrincipal } from "../../emulator/tensorbay/common";
+import { STORAGE_CONFIG_KIND } from "../../emulator/tensorbay/storageConfigs";
 import { getCommits, getCommitsOutput, getDatasets, getDatasetsOutput } from "../../provider/tensorbay";
 
 const STORAGE = "edgeai:tensorbay:StorageConfig";
@@ -119,5 +121,39 @@ describe("TensorBay resources against the emulator", () => {
     expect(commits.map((c) => c.title)).toEqual(["Update dataset notes", "Update dataset notes", "Initial commit"]);
     const viaOutput = await new Promise((resolve) => getCommitsOutput({ datasetId, revision: commitId }).apply(resolve));
     expect(viaOutput).toEqual({ commits: [expect.objectContaining({ commitId, title: "Initial commit", description: "" })] });
+  });
+});
+
+describe("StorageConfig against the emulator", () => {
+  const storedConfig = (name: string) => emu.store.get(tensorbayPrincipal(DEFAULTS.tensorbayAccessKey), STORAGE_CONFIG_KIND, name);
+
+  it("create sends the fields of its type to that type's call; read and delete go by name", async () => {
+    const azure = { name: "unit_blob", type: "azure", filePath: "datasets/", accesskeyId: "acct", accesskeySecret: "key", containerName: "c1", accountType: "Global" };
+    const created = await handlers.create(STORAGE, azure);
+    expect(created.id).toBe("unit_blob");
+    expect(created.outs).toMatchObject({ ...azure, isGravitiStorage: false });
+    // The emulator stores exactly what CreateStorageConfigAzure received.
+    expect(storedConfig("unit_blob")).toMatchObject({ name: "unit_blob", type: "azure", filePath: "datasets/", accesskeyId: "acct", accesskeySecret: "key", containerName: "c1", accountType: "Global" });
+    const read = await handlers.read(STORAGE, "unit_blob", created.outs!);
+    expect(read.id).toBe("unit_blob");
+    expect(read.inputs).toMatchObject({ name: "unit_blob", type: "azure", filePath: "datasets/" });
+    expect(read.props).toMatchObject({ isGravitiStorage: false });
+    // A path changed out of band shows as drift on the next read.
+    emu.store.put(tensorbayPrincipal(DEFAULTS.tensorbayAccessKey), STORAGE_CONFIG_KIND, "unit_blob", { ...storedConfig("unit_blob"), filePath: "moved/" });
+    expect((await handlers.read(STORAGE, "unit_blob", created.outs!)).inputs).toMatchObject({ filePath: "moved/" });
+    await handlers.delete(STORAGE, "unit_blob", created.outs!);
+    expect(storedConfig("unit_blob")).toBeUndefined();
+    expect(await handlers.read(STORAGE, "unit_blob", created.outs!)).toEqual({});
+  });
+
+  it("a config the list does not show right after its create is an error naming it", async () => {
+    const list = emu.store.list.bind(emu.store);
+    // A list lagging behind the create: the storage configs are missing from it.
+    const lagging = vi.spyOn(emu.store, "list").mockImplementation((principal, kind) => (kind === STORAGE_CONFIG_KIND ? [] : list(principal, kind)));
+    try {
+      await expect(handlers.create(STORAGE, { name: "unit_lagging", type: "local", filePath: "p", endpoint: "http://10.0.0.1:9000" })).rejects.toThrow('tensorbay: storage config "unit_lagging" was not listed right after it was created');
+    } finally {
+      lagging.mockRestore();
+    }
   });
 });
