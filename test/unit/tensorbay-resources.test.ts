@@ -7,6 +7,8 @@ import { configure, handlers } from "../../provider/framework/runtime";
 import { UNKNOWN } from "../../provider/framework/validate";
 import { tensorbayPrincipal } from "../../emulator/tensorbay/common";
 import { STORAGE_CONFIG_KIND } from "../../emulator/tensorbay/storageConfigs";
+import { TensorbayClient } from "../../provider/client/tensorbay";
+import { resolveConfig } from "../../provider/config";
 import { getCommits, getCommitsOutput, getDatasets, getDatasetsOutput } from "../../provider/tensorbay";
 
 const STORAGE = "edgeai:tensorbay:StorageConfig";
@@ -155,5 +157,48 @@ describe("StorageConfig against the emulator", () => {
     } finally {
       lagging.mockRestore();
     }
+  });
+});
+
+describe("drafts and commits: what a failed or unanswered step leaves behind", () => {
+  const api = () => new TensorbayClient(resolveConfig((k) => ({ tensorbayEndpoint: `${emu.url}/gatewayv2/tensorbay-open-api`, tensorbayAccessKey: DEFAULTS.tensorbayAccessKey })[k], {}));
+  const drafts = async (datasetId: string, status: string) => (await api().listAll<{ number: number; title: string }>("GET /v1/datasets/{datasetId}/drafts", "drafts", { params: { datasetId }, query: { status } })).map((d) => `${d.number} ${d.title}`);
+  const draftPosts = (from: number) => emu.requests.slice(from).filter((r) => r.method === "POST" && r.path.endsWith("/drafts")).length;
+
+  it("a commit that fails closes its draft, and a description reaches the commit", async () => {
+    const datasetId = (await handlers.create(DATASET, { name: "unit_closed_draft" })).id;
+    emu.inject({ pathPattern: "/commits$", method: "POST", status: 400, count: 1 });
+    await expect(handlers.create(COMMIT, { datasetId, branchName: "main", title: "doomed" })).rejects.toThrow();
+    expect(await drafts(datasetId, "OPEN")).toEqual([]);
+    expect(await drafts(datasetId, "CLOSED")).toEqual(["1 doomed"]);
+    const made = await handlers.create(COMMIT, { datasetId, branchName: "main", title: "kept", description: "why it was made" });
+    expect((await getCommits({ datasetId })).commits).toEqual([expect.objectContaining({ commitId: made.id, title: "kept", description: "why it was made" })]);
+  });
+
+  it("a draft whose request was reset is asked for once more; after a second reset the commit starts over", async () => {
+    const datasetId = (await handlers.create(DATASET, { name: "unit_reset_draft" })).id;
+    // An open draft with the same title from before is not the one this commit makes.
+    const leftover = await api().call("POST /v1/datasets/{datasetId}/drafts", { datasetId }, { body: { branchName: "main", title: "first" } });
+    let from = emu.requests.length;
+    emu.inject({ pathPattern: "/drafts$", method: "POST", kind: "reset", count: 1 });
+    const first = await handlers.create(COMMIT, { datasetId, branchName: "main", title: "first" });
+    expect(draftPosts(from)).toBe(2);
+    expect(first.outs).toMatchObject({ draftNumber: leftover.draftNumber + 1 });
+    expect(await drafts(datasetId, "OPEN")).toEqual([`${leftover.draftNumber} first`]);
+    from = emu.requests.length;
+    emu.inject({ pathPattern: "/drafts$", method: "POST", kind: "reset", count: 2 });
+    await handlers.create(COMMIT, { datasetId, branchName: "main", title: "second" });
+    // The second reset ends the draft step; the resource then checks the branch head before it starts over.
+    const steps = emu.requests.slice(from).map((r) => `${r.method} ${r.path.split("/").pop()}${r.fault ? ` (${r.fault})` : ""}`);
+    expect(steps.slice(0, 6)).toEqual(["GET commits", "GET drafts", "POST drafts (reset)", "GET drafts", "POST drafts (reset)", "GET commits"]);
+    expect(steps.filter((s) => s === "POST drafts")).toHaveLength(1);
+  });
+
+  it("a commit is read by its own ID: an older one is still there, a branch name is not a commit", async () => {
+    const datasetId = (await handlers.create(DATASET, { name: "unit_read_commit" })).id;
+    const older = await handlers.create(COMMIT, { datasetId, branchName: "main", title: "older" });
+    await handlers.create(COMMIT, { datasetId, branchName: "main", title: "newer" });
+    expect((await handlers.read(COMMIT, older.id, older.outs!)).inputs).toMatchObject({ title: "older" });
+    expect(await handlers.read(COMMIT, "main", older.outs!)).toEqual({});
   });
 });
