@@ -7,6 +7,7 @@ import { configure, handlers } from "../../provider/framework/runtime";
 import { UNKNOWN } from "../../provider/framework/validate";
 import { tensorbayPrincipal } from "../../emulator/tensorbay/common";
 import { STORAGE_CONFIG_KIND } from "../../emulator/tensorbay/storageConfigs";
+import { DATASET_KIND } from "../../emulator/tensorbay/datasets";
 import { TensorbayClient } from "../../provider/client/tensorbay";
 import { resolveConfig } from "../../provider/config";
 import { getCommits, getCommitsOutput, getDatasets, getDatasetsOutput } from "../../provider/tensorbay";
@@ -200,5 +201,46 @@ describe("drafts and commits: what a failed or unanswered step leaves behind", (
     await handlers.create(COMMIT, { datasetId, branchName: "main", title: "newer" });
     expect((await handlers.read(COMMIT, older.id, older.outs!)).inputs).toMatchObject({ title: "older" });
     expect(await handlers.read(COMMIT, "main", older.outs!)).toEqual({});
+  });
+});
+
+describe("Dataset against the emulator", () => {
+  const principal = () => tensorbayPrincipal(DEFAULTS.tensorbayAccessKey);
+  const stored = (id: string) => emu.store.get(principal(), DATASET_KIND, id) as Record<string, unknown> | undefined;
+
+  it("alias and isPublic change in place with one PATCH; read maps what GetDataset answers; delete removes it", async () => {
+    const created = await handlers.create(DATASET, { name: "unit_ds_life", type: 0, alias: "first alias", isPublic: true });
+    expect(created.outs).toMatchObject({ commitId: "0".repeat(32), defaultBranch: "main", owner: expect.any(String), updateTime: expect.any(Number) });
+    expect((await handlers.read(DATASET, created.id, created.outs!)).inputs).toEqual({ name: "unit_ds_life", type: 0, alias: "first alias", isPublic: true });
+    const from = emu.requests.length;
+    const updated = await handlers.update(DATASET, created.id, created.outs!, { ...created.outs!, alias: "second alias", isPublic: false });
+    expect(emu.requests.slice(from).map((r) => `${r.method} ${r.path.split("/").pop()}`)).toEqual([`PATCH ${created.id}`, `GET ${created.id}`]);
+    expect(stored(created.id)).toMatchObject({ alias: "second alias", isPublic: false });
+    expect(updated.outs).toMatchObject({ alias: "second alias", isPublic: false, defaultBranch: "main", commitId: "0".repeat(32) });
+    // An answer without alias or isPublic reads as their defaults.
+    const { alias: _alias, isPublic: _isPublic, ...bare } = stored(created.id)!;
+    emu.store.put(principal(), DATASET_KIND, created.id, bare);
+    expect((await handlers.read(DATASET, created.id, updated.outs!)).inputs).toMatchObject({ alias: "", isPublic: false });
+    await handlers.delete(DATASET, created.id, updated.outs!);
+    expect(stored(created.id)).toBeUndefined();
+  });
+
+  it("a dataset on a storage config reads its configName", async () => {
+    await handlers.create(STORAGE, { name: "unit_ds_store", type: "local", filePath: "p", endpoint: "http://10.0.0.1:9000" });
+    const created = await handlers.create(DATASET, { name: "unit_ds_on_store", configName: "unit_ds_store" });
+    expect((await handlers.read(DATASET, created.id, created.outs!)).inputs).toMatchObject({ configName: "unit_ds_store" });
+  });
+
+  it("a dataset create whose answer is lost adopts the dataset by name; one reset before it ran is sent again", async () => {
+    let from = emu.requests.length;
+    emu.inject({ pathPattern: "/datasets$", method: "POST", kind: "lost", count: 1 });
+    const lost = await handlers.create(DATASET, { name: "unit_ds_lost" });
+    expect(stored(lost.id)).toMatchObject({ name: "unit_ds_lost" });
+    expect(emu.requests.slice(from).filter((r) => r.method === "POST")).toHaveLength(1);
+    from = emu.requests.length;
+    emu.inject({ pathPattern: "/datasets$", method: "POST", kind: "reset", count: 1 });
+    const reset = await handlers.create(DATASET, { name: "unit_ds_reset" });
+    expect(stored(reset.id)).toMatchObject({ name: "unit_ds_reset" });
+    expect(emu.requests.slice(from).filter((r) => r.method === "POST")).toHaveLength(2);
   });
 });
