@@ -113,6 +113,7 @@ describe("TensorBay resources against the emulator", () => {
     expect((await getDatasets()).datasets.map((d) => d.name)).toEqual(expect.arrayContaining(["findXds", "find_ds"]));
     const viaOutput = await new Promise((resolve) => getDatasetsOutput({ name: Promise.resolve("findXds") }).apply(resolve));
     expect((viaOutput as { datasets: { name: string }[] }).datasets.map((d) => d.name)).toEqual(["findXds"]);
+    expect(await getDatasets({ name: "no_such_dataset" })).toEqual({ datasets: [] });
     await expect(getDatasets({ name: "" })).rejects.toThrow('edgeai:tensorbay:getDatasets: argument "name": must not be empty');
   });
 

@@ -7,6 +7,9 @@ import { TensorbayClient, TENSORBAY_PAGE_SIZE } from "../../provider/client/tens
 import { EndpointError, InputError } from "../../provider/client/errors";
 import { resolveConfig } from "../../provider/config";
 import { startScriptedServer, ScriptedServer } from "./scripted-server";
+import { invokeLookup } from "../../provider/framework/lookup";
+import { contextFor } from "../../provider/framework/context";
+import { lookupFunctions } from "../../provider/tensorbay/functions";
 
 const KEY = "Accesskey-" + "a".repeat(32);
 let srv: ScriptedServer;
@@ -112,5 +115,50 @@ describe("TensorBay lists", () => {
     srv.answer({ body: { datasets: [{ name: "cars-2024" }, { name: "cars_2024" }], totalCount: 2 } });
     expect(await client().findByName("GET /v1/datasets/{id}/branches", "datasets", "cars_2024", { id: "d1" })).toEqual({ name: "cars_2024" });
     expect(srv.seen[0].url).toBe("/open-api/v1/datasets/d1/branches?name=cars%5C_2024&offset=0&limit=128");
+  });
+});
+
+describe("TensorBay look-ups read sparse answers", () => {
+  const run = async (name: keyof typeof lookupFunctions, args: object) => {
+    const ctx = contextFor(resolveConfig(() => undefined, { TENSORBAY_ACCESS_KEY: KEY, TENSORBAY_ENDPOINT: srv.url + "/open-api", HW_MAX_RETRIES: "0" }));
+    const { result, failures } = await invokeLookup(lookupFunctions[name].definition, ctx, args);
+    expect(failures).toEqual([]);
+    return result;
+  };
+
+  it("getRevisionDiff: actions an answer leaves out are empty, the ones it gives are kept", async () => {
+    srv.answer(
+      { body: {} },
+      { body: { segments: [{ name: "drive", action: "modify" }], totalCount: 1 } },
+      { body: { data: [{ remotePath: "a.jpg", action: "add" }, { remotePath: "b.jpg", action: "modify", file: {}, label: {} }], totalCount: 2 } },
+    );
+    expect(await run("getRevisionDiff", { datasetId: "d1", head: "c2" })).toEqual({
+      notes: "",
+      catalog: "",
+      segments: [{ name: "drive", action: "modify", data: [{ remotePath: "a.jpg", action: "add", fileAction: "", labelAction: "" }, { remotePath: "b.jpg", action: "modify", fileAction: "", labelAction: "" }] }],
+    });
+    srv.answer({ body: { notes: { action: "modify" }, catalog: { action: "add" } } }, { body: { segments: [], totalCount: 0 } });
+    expect(await run("getRevisionDiff", { datasetId: "d1", head: "c2", base: "c1" })).toEqual({ notes: "modify", catalog: "add", segments: [] });
+    srv.answer({ body: { notes: {}, catalog: {} } }, { body: { segments: [], totalCount: 0 } });
+    expect(await run("getRevisionDiff", { datasetId: "d1", head: "c2" })).toEqual({ notes: "", catalog: "", segments: [] });
+    srv.answer({ body: "" }, { body: { segments: [], totalCount: 0 } });
+    expect(await run("getRevisionDiff", { datasetId: "d1", head: "c2" })).toEqual({ notes: "", catalog: "", segments: [] });
+  });
+
+  it("getCloudFiles: a page without files adds none, and a page without `truncated` is the last", async () => {
+    srv.answer({ body: { truncated: true, nextMarker: "m1" } }, { body: { cloudFiles: ["x/1.jpg"], nextMarker: "m2" } });
+    expect(await run("getCloudFiles", { configName: "nas" })).toEqual({ files: ["x/1.jpg"] });
+    expect(srv.seen).toHaveLength(2);
+    srv.answer({ body: { cloudFiles: ["y/1.jpg"], truncated: true } });
+    expect(await run("getCloudFiles", { configName: "nas" })).toEqual({ files: ["y/1.jpg"] });
+    expect(srv.seen).toHaveLength(3);
+    // An empty answer is an empty last page.
+    srv.answer({ body: "" });
+    expect(await run("getCloudFiles", { configName: "nas" })).toEqual({ files: [] });
+  });
+
+  it("getData: a file outside any frame is listed as it is", async () => {
+    srv.answer({ body: { dataDetails: [{ remotePath: "a.jpg", url: "https://files/a.jpg", label: {} }], totalCount: 1 } });
+    expect(await run("getData", { datasetId: "d1", segmentName: "s" })).toEqual({ data: [{ remotePath: "a.jpg", url: "https://files/a.jpg", label: {} }] });
   });
 });
