@@ -245,3 +245,41 @@ describe("Dataset against the emulator", () => {
     expect(emu.requests.slice(from).filter((r) => r.method === "POST")).toHaveLength(2);
   });
 });
+
+describe("branches, tags and segments: import and a list that lags behind", () => {
+  const TAG = "edgeai:tensorbay:Tag";
+  const SEGMENT = "edgeai:tensorbay:Segment";
+  async function datasetWithCommit(name: string) {
+    const datasetId = (await handlers.create(DATASET, { name })).id;
+    return { datasetId, commitId: (await handlers.create(COMMIT, { datasetId, title: "Initial commit" })).id };
+  }
+
+  it("an imported branch stands for the commit it points at", async () => {
+    const { datasetId, commitId } = await datasetWithCommit("unit_import_branch");
+    await handlers.create(BRANCH, { datasetId, name: "dev", commit: commitId });
+    // `pulumi import` of `<datasetId>/<name>`: no state, no program inputs.
+    const read = await handlers.read(BRANCH, `${datasetId}/dev`, {});
+    expect(read.inputs).toMatchObject({ datasetId, name: "dev", commit: commitId });
+    expect(read.props).toMatchObject({ commitId });
+  });
+
+  it("a tag or a segment the list does not show right after its create is an error naming it", async () => {
+    const { datasetId, commitId } = await datasetWithCommit("unit_lagging_lists");
+    const findByName = TensorbayClient.prototype.findByName;
+    const listAll = TensorbayClient.prototype.listAll;
+    // Lists lagging behind the create: tags and segments are missing from them.
+    const tags = vi.spyOn(TensorbayClient.prototype, "findByName").mockImplementation(function (this: TensorbayClient, ...args: Parameters<typeof findByName>) {
+      return args[1] === "tags" ? Promise.resolve(undefined) : findByName.apply(this, args);
+    } as typeof findByName);
+    const segments = vi.spyOn(TensorbayClient.prototype, "listAll").mockImplementation(function (this: TensorbayClient, ...args: Parameters<typeof listAll>) {
+      return args[1] === "segments" ? Promise.resolve([]) : listAll.apply(this, args);
+    } as typeof listAll);
+    try {
+      await expect(handlers.create(TAG, { datasetId, name: "v1", commit: commitId })).rejects.toThrow('tensorbay: tag "v1" was not listed right after it was created');
+      await expect(handlers.create(SEGMENT, { datasetId, branchName: "main", name: "drive" })).rejects.toThrow('tensorbay: segment "drive" was not listed at the head of branch main right after its commit');
+    } finally {
+      tags.mockRestore();
+      segments.mockRestore();
+    }
+  });
+});
