@@ -10,6 +10,8 @@ import { startScriptedServer, ScriptedServer } from "./scripted-server";
 import { invokeLookup } from "../../provider/framework/lookup";
 import { contextFor } from "../../provider/framework/context";
 import { lookupFunctions } from "../../provider/tensorbay/functions";
+import { datasetNoteDefinition } from "../../provider/tensorbay/datasetNote";
+import { commitDefinition } from "../../provider/tensorbay/commit";
 
 const KEY = "Accesskey-" + "a".repeat(32);
 let srv: ScriptedServer;
@@ -160,5 +162,34 @@ describe("TensorBay look-ups read sparse answers", () => {
   it("getData: a file outside any frame is listed as it is", async () => {
     srv.answer({ body: { dataDetails: [{ remotePath: "a.jpg", url: "https://files/a.jpg", label: {} }], totalCount: 1 } });
     expect(await run("getData", { datasetId: "d1", segmentName: "s" })).toEqual({ data: [{ remotePath: "a.jpg", url: "https://files/a.jpg", label: {} }] });
+  });
+});
+
+describe("TensorBay resources read sparse answers", () => {
+  const ctx = () => contextFor(resolveConfig(() => undefined, { TENSORBAY_ACCESS_KEY: KEY, TENSORBAY_ENDPOINT: srv.url + "/open-api", HW_MAX_RETRIES: "0" }));
+
+  it("dataset notes without isContinuous read as not continuous", async () => {
+    srv.answer({ body: {} });
+    const live = await datasetNoteDefinition.api.read!(ctx(), "d1", { datasetId: "d1", branchName: "main" } as never);
+    expect(live?.inputs).toEqual({ isContinuous: false });
+    expect(srv.seen[0].url).toBe("/open-api/v1/datasets/d1/notes?commit=main");
+  });
+
+  it("a commit ListCommit does not answer: its create keeps what it knows, its read finds it gone", async () => {
+    const commit = { datasetId: "d1", branchName: "main", title: "t" } as never;
+    srv.answer({ body: { drafts: [], totalCount: 0 } }, { body: { draftNumber: 4 } }, { body: { commitId: "c1" } }, { body: { commits: [] } });
+    expect(await commitDefinition.api.create(ctx(), commit)).toEqual({ id: "c1", state: { commitId: "c1", draftNumber: 4 } });
+    srv.answer({ body: { commits: [] } }, { body: {} }, { body: "" });
+    for (let i = 0; i < 3; i++) expect(await commitDefinition.api.read!(ctx(), "c1", commit)).toBeUndefined();
+  });
+
+  it("a commit's identity is the branch head with its title; a branch without commits has none", async () => {
+    const candidates = (title: string) => commitDefinition.identity.candidates!(ctx(), { datasetId: "d1", branchName: "main", title } as never);
+    const head = { commits: [{ commitId: "c9", title: "t" }] };
+    srv.answer({ body: head }, { body: head }, { status: 404, body: { code: "ResourceNotExist", message: "no commit" } }, { status: 403, body: { code: "AccessDenied", message: "Access denied." } });
+    expect(await candidates("t")).toEqual(["c9"]);
+    expect(await candidates("other")).toEqual([]);
+    expect(await candidates("t")).toEqual([]);
+    await expect(candidates("t")).rejects.toThrow("Access denied.");
   });
 });
