@@ -192,4 +192,24 @@ describe("TensorBay resources read sparse answers", () => {
     expect(await candidates("t")).toEqual([]);
     await expect(candidates("t")).rejects.toThrow("Access denied.");
   });
+
+  it("a draft whose answer was lost is the new open draft of the branch with the commit's title", async () => {
+    const commit = { datasetId: "d1", branchName: "main", title: "t" } as never;
+    srv.answer(
+      { body: { drafts: [{ number: 1, title: "t" }], totalCount: 1 } },
+      { drop: true },
+      // Besides the draft made, another writer's draft with another title opened meanwhile.
+      { body: { drafts: [{ number: 1, title: "t" }, { number: 2, title: "t" }, { number: 3, title: "other" }], totalCount: 3 } },
+      { body: { commitId: "c1" } },
+      { body: { commits: [] } },
+    );
+    expect(await commitDefinition.api.create(ctx(), commit)).toEqual({ id: "c1", state: { commitId: "c1", draftNumber: 2 } });
+    expect(srv.seen.map((r) => `${r.method} ${r.url}`).slice(0, 4)).toEqual([
+      "GET /open-api/v1/datasets/d1/drafts?status=OPEN&branchName=main&offset=0&limit=128",
+      "POST /open-api/v1/datasets/d1/drafts",
+      "GET /open-api/v1/datasets/d1/drafts?status=OPEN&branchName=main&offset=0&limit=128",
+      "POST /open-api/v1/datasets/d1/commits",
+    ]);
+    expect(JSON.parse(srv.seen[3].body)).toEqual({ title: "t", draftNumber: 2 });
+  });
 });
