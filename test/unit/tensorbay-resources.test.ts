@@ -196,6 +196,16 @@ describe("drafts and commits: what a failed or unanswered step leaves behind", (
     expect(steps.filter((s) => s === "POST drafts")).toHaveLength(1);
   });
 
+  it("commits on different datasets do not wait for each other's drafts", async () => {
+    const first = (await handlers.create(DATASET, { name: "unit_parallel_a" })).id;
+    const second = (await handlers.create(DATASET, { name: "unit_parallel_b" })).id;
+    const from = emu.requests.length;
+    await Promise.all([handlers.create(COMMIT, { datasetId: first, title: "a" }), handlers.create(COMMIT, { datasetId: second, title: "b" })]);
+    const steps = emu.requests.slice(from).map((r) => `${r.method} ${r.path.replace(/^.*\/datasets\//, "")}`);
+    // The second dataset's draft opens before the first dataset's commit: the two sequences overlap.
+    expect(steps.indexOf(`POST ${second}/drafts`)).toBeLessThan(steps.indexOf(`POST ${first}/commits`));
+  });
+
   it("a commit is read by its own ID: an older one is still there, a branch name is not a commit", async () => {
     const datasetId = (await handlers.create(DATASET, { name: "unit_read_commit" })).id;
     const older = await handlers.create(COMMIT, { datasetId, branchName: "main", title: "older" });
