@@ -64,6 +64,26 @@ describe("check: the structure resources reject bad input before any request", (
     expect((await handlers.check(CATALOG, {}, { datasetId: "d", classification: { categories: [{ name: "day" }], isTracking: true } })).inputs.classification).toEqual({ description: "", categories: [{ name: "day", description: "" }] });
   });
 
+  it("a label catalog's attributes have unique names, bounds only for numbers and in order, and items checked like the attribute", async () => {
+    const attributes = [
+      { name: "size", type: "number", minimum: 5, maximum: 1 },
+      { name: "size", type: "integer", minimum: 3, maximum: 3 },
+      { name: "scores", type: "array", items: { type: "string", maximum: 9 } },
+      { name: "counts", type: ["array", "null"], items: { type: ["integer", "null"], minimum: 0, maximum: 10 } },
+      { name: "level", type: ["string", "number"], maximum: 4 },
+      { name: "flag", type: "boolean", minimum: 0 },
+      { name: "flags", type: "boolean", items: { type: "boolean" } },
+      { name: "mode", enum: ["a", "b"] },
+    ];
+    expect(await failuresOf(CATALOG, { datasetId: "d", box2d: { attributes } })).toEqual([
+      'edgeai:tensorbay:LabelCatalog: field "box2d.attributes[0].minimum": must not exceed `maximum`',
+      'edgeai:tensorbay:LabelCatalog: field "box2d.attributes[1].name": "size" is listed twice',
+      'edgeai:tensorbay:LabelCatalog: field "box2d.attributes[2].items.maximum": applies only to type "number" or "integer"',
+      'edgeai:tensorbay:LabelCatalog: field "box2d.attributes[5].minimum": applies only to type "number" or "integer"',
+      'edgeai:tensorbay:LabelCatalog: field "box2d.attributes[6].items": applies only to type "array"',
+    ]);
+  });
+
   it("a sensor has a documented type, and intrinsics only for cameras; a segment name is a path segment", async () => {
     expect(await failuresOf(SENSOR, { datasetId: "d", segmentName: "s", ...LIDAR, type: "SONAR" })).toEqual([expect.stringContaining('field "type": Invalid option: expected one of "LIDAR"|"RADAR"|"CAMERA"|"FISHEYE_CAMERA"')]);
     expect(await failuresOf(SENSOR, { datasetId: "d", segmentName: "s", ...LIDAR, intrinsics: CAMERA.intrinsics })).toEqual(['edgeai:tensorbay:Sensor: field "intrinsics": applies only to CAMERA and FISHEYE_CAMERA sensors, not LIDAR']);

@@ -7,6 +7,11 @@ import { TensorbayClient, TENSORBAY_PAGE_SIZE } from "../../provider/client/tens
 import { EndpointError, InputError } from "../../provider/client/errors";
 import { resolveConfig } from "../../provider/config";
 import { startScriptedServer, ScriptedServer } from "./scripted-server";
+import { invokeLookup } from "../../provider/framework/lookup";
+import { contextFor } from "../../provider/framework/context";
+import { lookupFunctions } from "../../provider/tensorbay/functions";
+import { datasetNoteDefinition } from "../../provider/tensorbay/datasetNote";
+import { commitDefinition } from "../../provider/tensorbay/commit";
 
 const KEY = "Accesskey-" + "a".repeat(32);
 let srv: ScriptedServer;
@@ -112,5 +117,99 @@ describe("TensorBay lists", () => {
     srv.answer({ body: { datasets: [{ name: "cars-2024" }, { name: "cars_2024" }], totalCount: 2 } });
     expect(await client().findByName("GET /v1/datasets/{id}/branches", "datasets", "cars_2024", { id: "d1" })).toEqual({ name: "cars_2024" });
     expect(srv.seen[0].url).toBe("/open-api/v1/datasets/d1/branches?name=cars%5C_2024&offset=0&limit=128");
+  });
+});
+
+describe("TensorBay look-ups read sparse answers", () => {
+  const run = async (name: keyof typeof lookupFunctions, args: object) => {
+    const ctx = contextFor(resolveConfig(() => undefined, { TENSORBAY_ACCESS_KEY: KEY, TENSORBAY_ENDPOINT: srv.url + "/open-api", HW_MAX_RETRIES: "0" }));
+    const { result, failures } = await invokeLookup(lookupFunctions[name].definition, ctx, args);
+    expect(failures).toEqual([]);
+    return result;
+  };
+
+  it("getRevisionDiff: actions an answer leaves out are empty, the ones it gives are kept", async () => {
+    srv.answer(
+      { body: {} },
+      { body: { segments: [{ name: "drive", action: "modify" }], totalCount: 1 } },
+      { body: { data: [{ remotePath: "a.jpg", action: "add" }, { remotePath: "b.jpg", action: "modify", file: {}, label: {} }], totalCount: 2 } },
+    );
+    expect(await run("getRevisionDiff", { datasetId: "d1", head: "c2" })).toEqual({
+      notes: "",
+      catalog: "",
+      segments: [{ name: "drive", action: "modify", data: [{ remotePath: "a.jpg", action: "add", fileAction: "", labelAction: "" }, { remotePath: "b.jpg", action: "modify", fileAction: "", labelAction: "" }] }],
+    });
+    srv.answer({ body: { notes: { action: "modify" }, catalog: { action: "add" } } }, { body: { segments: [], totalCount: 0 } });
+    expect(await run("getRevisionDiff", { datasetId: "d1", head: "c2", base: "c1" })).toEqual({ notes: "modify", catalog: "add", segments: [] });
+    srv.answer({ body: { notes: {}, catalog: {} } }, { body: { segments: [], totalCount: 0 } });
+    expect(await run("getRevisionDiff", { datasetId: "d1", head: "c2" })).toEqual({ notes: "", catalog: "", segments: [] });
+    srv.answer({ body: "" }, { body: { segments: [], totalCount: 0 } });
+    expect(await run("getRevisionDiff", { datasetId: "d1", head: "c2" })).toEqual({ notes: "", catalog: "", segments: [] });
+  });
+
+  it("getCloudFiles: a page without files adds none, and a page without `truncated` is the last", async () => {
+    srv.answer({ body: { truncated: true, nextMarker: "m1" } }, { body: { cloudFiles: ["x/1.jpg"], nextMarker: "m2" } });
+    expect(await run("getCloudFiles", { configName: "nas" })).toEqual({ files: ["x/1.jpg"] });
+    expect(srv.seen).toHaveLength(2);
+    srv.answer({ body: { cloudFiles: ["y/1.jpg"], truncated: true } });
+    expect(await run("getCloudFiles", { configName: "nas" })).toEqual({ files: ["y/1.jpg"] });
+    expect(srv.seen).toHaveLength(3);
+    // An empty answer is an empty last page.
+    srv.answer({ body: "" });
+    expect(await run("getCloudFiles", { configName: "nas" })).toEqual({ files: [] });
+  });
+
+  it("getData: a file outside any frame is listed as it is", async () => {
+    srv.answer({ body: { dataDetails: [{ remotePath: "a.jpg", url: "https://files/a.jpg", label: {} }], totalCount: 1 } });
+    expect(await run("getData", { datasetId: "d1", segmentName: "s" })).toEqual({ data: [{ remotePath: "a.jpg", url: "https://files/a.jpg", label: {} }] });
+  });
+});
+
+describe("TensorBay resources read sparse answers", () => {
+  const ctx = () => contextFor(resolveConfig(() => undefined, { TENSORBAY_ACCESS_KEY: KEY, TENSORBAY_ENDPOINT: srv.url + "/open-api", HW_MAX_RETRIES: "0" }));
+
+  it("dataset notes without isContinuous read as not continuous", async () => {
+    srv.answer({ body: {} });
+    const live = await datasetNoteDefinition.api.read!(ctx(), "d1", { datasetId: "d1", branchName: "main" } as never);
+    expect(live?.inputs).toEqual({ isContinuous: false });
+    expect(srv.seen[0].url).toBe("/open-api/v1/datasets/d1/notes?commit=main");
+  });
+
+  it("a commit ListCommit does not answer: its create keeps what it knows, its read finds it gone", async () => {
+    const commit = { datasetId: "d1", branchName: "main", title: "t" } as never;
+    srv.answer({ body: { drafts: [], totalCount: 0 } }, { body: { draftNumber: 4 } }, { body: { commitId: "c1" } }, { body: { commits: [] } });
+    expect(await commitDefinition.api.create(ctx(), commit)).toEqual({ id: "c1", state: { commitId: "c1", draftNumber: 4 } });
+    srv.answer({ body: { commits: [] } }, { body: {} }, { body: "" });
+    for (let i = 0; i < 3; i++) expect(await commitDefinition.api.read!(ctx(), "c1", commit)).toBeUndefined();
+  });
+
+  it("a commit's identity is the branch head with its title; a branch without commits has none", async () => {
+    const candidates = (title: string) => commitDefinition.identity.candidates!(ctx(), { datasetId: "d1", branchName: "main", title } as never);
+    const head = { commits: [{ commitId: "c9", title: "t" }] };
+    srv.answer({ body: head }, { body: head }, { status: 404, body: { code: "ResourceNotExist", message: "no commit" } }, { status: 403, body: { code: "AccessDenied", message: "Access denied." } });
+    expect(await candidates("t")).toEqual(["c9"]);
+    expect(await candidates("other")).toEqual([]);
+    expect(await candidates("t")).toEqual([]);
+    await expect(candidates("t")).rejects.toThrow("Access denied.");
+  });
+
+  it("a draft whose answer was lost is the new open draft of the branch with the commit's title", async () => {
+    const commit = { datasetId: "d1", branchName: "main", title: "t" } as never;
+    srv.answer(
+      { body: { drafts: [{ number: 1, title: "t" }], totalCount: 1 } },
+      { drop: true },
+      // Besides the draft made, another writer's draft with another title opened meanwhile.
+      { body: { drafts: [{ number: 1, title: "t" }, { number: 2, title: "t" }, { number: 3, title: "other" }], totalCount: 3 } },
+      { body: { commitId: "c1" } },
+      { body: { commits: [] } },
+    );
+    expect(await commitDefinition.api.create(ctx(), commit)).toEqual({ id: "c1", state: { commitId: "c1", draftNumber: 2 } });
+    expect(srv.seen.map((r) => `${r.method} ${r.url}`).slice(0, 4)).toEqual([
+      "GET /open-api/v1/datasets/d1/drafts?status=OPEN&branchName=main&offset=0&limit=128",
+      "POST /open-api/v1/datasets/d1/drafts",
+      "GET /open-api/v1/datasets/d1/drafts?status=OPEN&branchName=main&offset=0&limit=128",
+      "POST /open-api/v1/datasets/d1/commits",
+    ]);
+    expect(JSON.parse(srv.seen[3].body)).toEqual({ title: "t", draftNumber: 2 });
   });
 });
