@@ -56,6 +56,25 @@ async function obsDataset(name: string): Promise<string> {
 }
 const versionInputs = (datasetId: string, extra: Record<string, unknown> = {}) => ({ datasetId, agreementConfirm: true, bucketName: "bucket", bucketPath: "raw/", ...extra });
 
+/**
+ * `action`'s outcome (its result or its error), with the provider's clock (Date.now) jumping past a
+ * version delete's 2-minute wait for newer versions once `cue` holds: what a destroy that waited
+ * that long sees, without waiting (3 minutes: within the 15 a request signature may be off).
+ */
+async function withWaitOverAfter(cue: () => boolean, action: () => Promise<unknown>): Promise<unknown> {
+  const realNow = Date.now.bind(Date);
+  let ahead = 0;
+  const providerClock = vi.spyOn(Date, "now").mockImplementation(() => realNow() + ahead);
+  try {
+    const outcome = action().catch((err) => err);
+    await until("the cue to end the wait", cue);
+    ahead = 3 * 60_000;
+    return await outcome;
+  } finally {
+    providerClock.mockRestore();
+  }
+}
+
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), "edgeai-octopus-datasets-"));
   emu = await startEmulator({ dataDir, clock, credentials: [{ accessKey: DEFAULTS.accessKey, secretKey: DEFAULTS.secretKey, projectId: P }, LIMITED] });
@@ -298,20 +317,12 @@ describe("versions are deleted newest first (§4.4.4, 400 octopus.202207)", () =
     const v1 = await handlers.create(VERSION, versionInputs(datasetId));
     await handlers.create(VERSION, versionInputs(datasetId));
     const from = emu.requests.length;
-    const realNow = Date.now.bind(Date);
-    let ahead = 0;
-    // The provider's clock jumps past the delete's 2-minute wait once it waits (within the 15 minutes a signature may be off).
-    const providerClock = vi.spyOn(Date, "now").mockImplementation(() => realNow() + ahead);
-    try {
-      const deleting = handlers.delete(VERSION, v1.id, { ...v1.outs, __edgeaiName: "blocked" }).catch((err) => err);
-      await until("v1's delete refused", () => deletesSince(from, v1.id).length > 0);
-      ahead = 3 * 60_000;
-      const err = await deleting;
-      expect(err).toMatchObject({ status: 400, errorCode: "octopus.202207" });
-      expect(err.message).toContain("This version is not the latest version (V1; delete V2 first)");
-    } finally {
-      providerClock.mockRestore();
-    }
+    const err: any = await withWaitOverAfter(
+      () => deletesSince(from, v1.id).length > 0,
+      () => handlers.delete(VERSION, v1.id, { ...v1.outs, __edgeaiName: "blocked" }),
+    );
+    expect(err).toMatchObject({ status: 400, errorCode: "octopus.202207" });
+    expect(err.message).toContain("This version is not the latest version (V1; delete V2 first)");
     expect((await versionsOf(datasetId)).map((v) => v.name)).toEqual(["V2", "V1"]);
     expect(logged[0]).toMatch(/^edgeai:octopus:DatasetVersion "blocked": dataset version V1: waiting for newer versions to be deleted first \(\d+s\)$/);
   });
@@ -321,7 +332,11 @@ describe("versions are deleted newest first (§4.4.4, 400 octopus.202207)", () =
     const v1 = await handlers.create(VERSION, versionInputs(datasetId));
     const from = emu.requests.length;
     const dv = octopus.datasetVersionDefinition;
-    const err = await dv.api.delete(contextAt(emu.url, LIMITED), v1.id, dv.inputs.parse(versionInputs(datasetId)) as never, v1.outs!).catch((e) => e);
+    // Were it taken for "not the latest", the delete would wait and try again: it is not.
+    const err = await withWaitOverAfter(
+      () => deletesSince(from, v1.id).length > 0,
+      () => dv.api.delete(contextAt(emu.url, LIMITED), v1.id, dv.inputs.parse(versionInputs(datasetId)) as never, v1.outs!),
+    );
     expect(err).toMatchObject({ status: 403, errorCode: "octopus.000111" });
     expect(deletesSince(from, v1.id)).toHaveLength(1);
     expect(logged).toEqual([]);
