@@ -368,6 +368,24 @@ describe("a scene map created with fileReady: true (§4.19.1, §4.19.2)", () => 
     expect(file.json).toMatchObject({ ready: true });
   });
 
+  it("a create answer without its file (§4.19.1 always sends one) is no error: the file is marked ready all the same", async () => {
+    const sha256 = "3".repeat(64);
+    srv.answer(
+      { status: 201, body: { url: `/v2/${P}/sim/sm/maps/7/`, id: 7, created_at: 1699954027.366, updated_at: 1699954027.366, version: "v1.6.0", agreement_confirm: true } },
+      { body: { url: `/v2/${P}/sim/sm/files/${sha256}/`, sha256, ready: true, get_url: "https://get_url", expire: 600, filename: "straight.xodr" } },
+    );
+    const from = srv.seen.length;
+    const inputs = octopus.sceneMapDefinition.inputs.parse({ version: "v1.6.0", file: { sha256, filename: "straight.xodr" }, agreementConfirm: true, fileReady: true });
+    expect(await octopus.sceneMapDefinition.api.create(contextAt(srv.url), inputs as never)).toEqual({
+      id: "7",
+      state: { url: `/v2/${P}/sim/sm/maps/7/`, createdAt: 1699954027.366, fileUrl: `/v2/${P}/sim/sm/files/${sha256}/`, fileReady: true, getUrl: "https://get_url", expire: 600 },
+    });
+    expect(srv.seen.slice(from).map((r) => `${r.method} ${r.url} ${r.body}`)).toEqual([
+      `POST /v2/${P}/sim/sm/maps ${JSON.stringify({ version: "v1.6.0", file: { sha256, filename: "straight.xodr" }, agreement_confirm: true })}`,
+      `PATCH /v2/${P}/sim/sm/maps/7/files/${sha256} {"ready":true}`,
+    ]);
+  });
+
   it("a file the service already has ready needs no PATCH", async () => {
     const sha256 = "2".repeat(64);
     const first = await handlers.create(MAP, { version: "v1.6.0", file: { sha256, filename: "ring.xodr" }, agreementConfirm: true, fileReady: true });
