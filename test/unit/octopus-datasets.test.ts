@@ -31,7 +31,7 @@ let srv: ScriptedServer;
 let dataDir: string;
 let token: string;
 let logged: string[] = [];
-/** The emulator's time: versions build when a test advances it. */
+/** The emulator's time, standing still: a version stays INITIALIZING whatever a test takes. */
 const clock = new ManualClock();
 
 /** A provider context against `endpoint` with these keys and no retries, as a refresh or destroy gets it. */
