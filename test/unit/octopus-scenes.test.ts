@@ -16,6 +16,9 @@ import { octopus } from "../../provider";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { served } from "../../provider/native/plugin";
+import { contextFor } from "../../provider/framework/context";
+import { packageSegments } from "../../provider/octopus/dataScene";
+import { startScriptedServer, ScriptedServer } from "./scripted-server";
 
 const SCENE = "edgeai:octopus:DataScene";
 const SIM = "edgeai:octopus:SimulationScene";
@@ -40,10 +43,14 @@ const clock = new ManualClock(T0 + 86_400_000);
 /** Seeded once: two packages of one vehicle and one of another, a warehouse holding the first, two custom attributes. */
 let seeded: { warehouses: string[]; packages: string[]; custom_attributes: string[] };
 
-function client(keys: { accessKey: string; secretKey: string } = DEFAULTS) {
-  const values: Record<string, string> = { octopusEndpoint: emu.url, projectId: DEFAULTS.projectId, accessKey: keys.accessKey, secretKey: keys.secretKey, maxRetries: "0" };
-  return octopusClient(resolveConfig((k) => values[k], {}));
+/** Provider settings against `endpoint` (the emulator unless told), without retries. */
+function settings(keys: { accessKey: string; secretKey: string } = DEFAULTS, endpoint = emu.url) {
+  const values: Record<string, string> = { octopusEndpoint: endpoint, projectId: DEFAULTS.projectId, accessKey: keys.accessKey, secretKey: keys.secretKey, maxRetries: "0" };
+  return resolveConfig((k) => values[k], {});
 }
+const client = (keys: { accessKey: string; secretKey: string } = DEFAULTS, endpoint = emu.url) => octopusClient(settings(keys, endpoint));
+/** The context a definition's api runs with (its clients and log), against `endpoint`. */
+const ctxAt = (endpoint = emu.url) => contextFor(settings(DEFAULTS, endpoint));
 const api = () => client();
 const failure = (p: Promise<unknown>) => p.then(() => undefined, (e) => e as ApiError);
 const sentSince = (from: number, pattern: RegExp) => emu.requests.slice(from).filter((r) => pattern.test(`${r.method} ${r.path}`));
@@ -85,6 +92,8 @@ describe("check refuses bad input, naming resource, field and rule", () => {
     expect(await checkFailures(SCENE, { dpkId: "DPK0000001", start: T0 + 1, end: T0, tagIds: [2] })).toEqual([
       'edgeai:octopus:DataScene: field "end": must not be before start (Octopus §4.16.2; the service answers octopus.108002)',
     ]);
+    // A segment of one instant (end equal to start) is a stretch the service takes.
+    expect(await checkFailures(SCENE, { dpkId: "DPK0000001", start: T0, end: T0, tagIds: [2] })).toEqual([]);
   });
 
   it("simulation scenes and maps: enums, sha256 form, the disclaimer, a ready flag without a file", async () => {
@@ -198,6 +207,33 @@ describe("resources below the engine", () => {
     expect((await handlers.read(SCENE, created.id, created.outs)).id).toBeUndefined();
   });
 
+  it("data scenes of one package are told apart by their id: each reads back as itself, imports by `<dpkId>/<id>`, and goes alone", async () => {
+    const dpkId = seeded.packages[1];
+    const first = { dpkId, start: T0 + 121_000, end: T0 + 122_000, tagIds: [2] };
+    const second = { dpkId, start: T0 + 125_000, end: T0 + 126_000, tagIds: [2] };
+    const made = [await handlers.create(SCENE, first), await handlers.create(SCENE, second)];
+    expect((await handlers.read(SCENE, made[1].id, made[1].outs)).inputs).toMatchObject(second);
+    const imported = await handlers.read(SCENE, `${dpkId}/${made[1].id}`, {});
+    expect(imported.id).toBe(made[1].id);
+    expect(imported.inputs).toEqual(second);
+    expect(imported.props).toEqual({ ...second, vehicleName: "car-1", tagNames: ["rain"], source: "MANUAL", createAt: clock.now(), updateAt: clock.now() });
+    await handlers.delete(SCENE, made[0].id, made[0].outs);
+    expect((await handlers.read(SCENE, made[0].id, made[0].outs)).id).toBeUndefined();
+    expect((await handlers.read(SCENE, made[1].id, made[1].outs)).id).toBe(made[1].id);
+  });
+
+  it("after a lost create answer, only a segment of the package with the create's start, end and tag can be the one it made", async () => {
+    const dpkId = seeded.packages[0];
+    const [start, end] = [T0 + 30_000, T0 + 31_000];
+    const segment = async (from: number, to: number, tag: number) => (await api().call(`POST ${SEGMENTS}`, {}, { body: { dpk_id: dpkId, start: from, end: to, tag_ids: [tag] } })).item;
+    const same = await segment(start, end, 3);
+    await segment(start, end + 1, 3);
+    await segment(start - 1, end, 3);
+    await segment(start, end, 2);
+    const identity = octopus.dataSceneDefinition.identity as { candidates(ctx: unknown, inputs: object): Promise<string[]> };
+    expect(await identity.candidates(ctxAt(), { dpkId, start, end, tagIds: [3] })).toEqual([same]);
+  });
+
   it("a simulation scene registers its file and marks it ready; a new file changes it in place; a lost answer is adopted by name", async () => {
     const from = emu.requests.length;
     emu.inject({ pathPattern: "/sim/sm/scenarios$", method: "POST", kind: "lost", count: 1 });
@@ -242,6 +278,52 @@ describe("resources below the engine", () => {
     expect((await api().call(`GET ${PACKAGES}/{id}`, { id: dpkId })).item.tag_ids).toEqual([2, 3]);
     await handlers.delete(TAGS, dpkId, created.outs);
     expect((await api().call(`GET ${PACKAGES}/{id}`, { id: dpkId })).item.tag_ids).toEqual([]);
+  });
+});
+
+describe("answers the emulator never gives, from a scripted server", () => {
+  let scripted: ScriptedServer;
+  const DPK = "DPK0000042";
+  const segment = (n: number) => ({ id: `seg-${n}`, dpk_id: DPK, start: T0 + n, end: T0 + n + 1, tag_ids: [2] });
+  const segmentPage = (from: number, count: number, pageInfo?: object) => ({ body: { item: { segments: Array.from({ length: count }, (_, n) => segment(from + n)) }, ...(pageInfo ? { page_info: pageInfo } : {}) } });
+  const scriptedClient = () => client(DEFAULTS, scripted.url);
+  /** The query of each request the server got, in order. */
+  const queries = () => scripted.seen.map((r) => Object.fromEntries(new URL(r.url, scripted.url).searchParams));
+
+  beforeAll(async () => {
+    scripted = await startScriptedServer();
+  });
+  afterEach(() => {
+    scripted.seen.length = 0;
+  });
+  afterAll(() => scripted.close());
+
+  it("a package's segments are read page by page (200 a page) until the total, with the caller's filters", async () => {
+    scripted.answer(segmentPage(0, 200, { offset: 0, limit: 200, total: 201 }), segmentPage(200, 1, { offset: 200, limit: 200, total: 201 }));
+    const all = await packageSegments(scriptedClient(), DPK, { tag_ids: "2" });
+    expect(all.map((s) => s.id)).toEqual(Array.from({ length: 201 }, (_, n) => `seg-${n}`));
+    const query = { tag_ids: "2", dpk_id: DPK, limit: "200", package_limit: "1" };
+    expect(queries()).toEqual([{ ...query, offset: "0" }, { ...query, offset: "200" }]);
+  });
+
+  it("a full page that reaches the total, or that gives none, is the last one asked for", async () => {
+    scripted.answer(segmentPage(0, 200, { offset: 0, limit: 200, total: 200 }));
+    expect(await packageSegments(scriptedClient(), DPK)).toHaveLength(200);
+    scripted.answer(segmentPage(0, 200));
+    expect(await packageSegments(scriptedClient(), DPK)).toHaveLength(200);
+    expect(scripted.seen).toHaveLength(2);
+  });
+
+  it("an answer without segments, or with no body at all, is a package without segments", async () => {
+    scripted.answer({ body: { page_info: { offset: 0, limit: 200, total: 0 } } }, { body: "" });
+    expect(await packageSegments(scriptedClient(), DPK)).toEqual([]);
+    expect(await packageSegments(scriptedClient(), DPK)).toEqual([]);
+  });
+
+  it("a segment answered without tag names reads back with none", async () => {
+    scripted.answer({ body: { item: { segments: [{ ...segment(7), vehicle_name: "car-9", source: "MANUAL", create_at: T0, update_at: T0 + 1 }] }, page_info: { offset: 0, limit: 200, total: 1 } } });
+    const inputs = { dpkId: DPK, start: T0 + 7, end: T0 + 8, tagIds: [2] };
+    expect(await octopus.dataSceneDefinition.api.read(ctxAt(scripted.url), "seg-7", inputs)).toEqual({ inputs, state: { vehicleName: "car-9", tagNames: [], source: "MANUAL", createAt: T0, updateAt: T0 + 1 } });
   });
 });
 
