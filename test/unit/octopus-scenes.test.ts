@@ -253,6 +253,83 @@ describe("resources below the engine", () => {
     expect((await handlers.read(SIM, created.id, updated.outs)).id).toBe(created.id);
   });
 
+  it("a simulation scene is created alone without a file (an empty description); with its file, registered, marked ready when told and read back Available", async () => {
+    const scenes = `/v2/${DEFAULTS.projectId}/sim/sm/scenarios`;
+    const sent = (from: number) => sentSince(from, /./).map((r) => r.method);
+    let from = emu.requests.length;
+    const plain = await handlers.create(SIM, { name: "no-file-scene", simulator: "VTD", version: "vtd" });
+    expect(sent(from)).toEqual(["POST"]);
+    expect(plain.outs).toMatchObject({ status: 10, url: `${scenes}/${plain.id}/` });
+    expect(plain.outs).not.toHaveProperty("putUrl");
+    expect(emu.store.get(DEFAULTS.projectId, "octopus.simScenario", plain.id)).toMatchObject({ description: "" });
+
+    from = emu.requests.length;
+    const ready = await handlers.create(SIM, { name: "ready-file-scene", simulator: "VTD", version: "vtd", file: { sha256: "1".repeat(64), filename: "ready.xosc" }, fileReady: true });
+    expect(sent(from)).toEqual(["POST", "POST", "PATCH", "GET"]);
+    expect(ready.outs).toMatchObject({ status: 1, url: `${scenes}/${ready.id}/`, filename: "ready.xosc", fileReady: true, fileUrl: expect.any(String), getUrl: expect.any(String) });
+
+    from = emu.requests.length;
+    const waiting = await handlers.create(SIM, { name: "upload-pending-scene", simulator: "VTD", version: "vtd", file: { sha256: "2".repeat(64), filename: "pending.xosc" } });
+    expect(sent(from)).toEqual(["POST", "POST", "GET"]);
+    expect(waiting.outs).toMatchObject({ status: 10, url: `${scenes}/${waiting.id}/`, filename: "pending.xosc", fileReady: false, putUrl: expect.any(String) });
+  });
+
+  it("a simulation scene whose read-back fails after its file was marked keeps the ID and the file's outputs", async () => {
+    emu.inject({ pathPattern: "/sim/sm/scenarios$", method: "GET", status: 500, count: 3 });
+    const err = await handlers.create(SIM, { name: "unread-scene", simulator: "VTD", version: "vtd", file: { sha256: "3".repeat(64), filename: "unread.xosc" }, fileReady: true }).catch((e) => e);
+    expect(err).toMatchObject({ id: expect.stringMatching(/^\d+$/), properties: expect.objectContaining({ status: 10, filename: "unread.xosc", fileReady: true, getUrl: expect.any(String) }) });
+  });
+
+  it("a simulation scene reads back its map and model, its file by sha256, and a file it no longer holds as none; other failures fail the read", async () => {
+    const map = await api().call(`POST ${MAPS}`, {}, { body: { version: "v1.6.0", file: { sha256: "9".repeat(64), filename: "town.xodr" }, agreement_confirm: true } });
+    const resources = { map: map.url, mapFilename: "town.xodr", model: "/models/town.osgb", modelFilename: "town.osgb" };
+    const scene = await api().call(`POST ${SCENARIOS}`, {}, { body: { name: "mapped-scene", simulator: "VTD", version: "v1.1.1", description: { content: "" }, map: map.url, map_filename: "town.xodr", model: resources.model, model_filename: "town.osgb" } });
+    const id = String(scene.id);
+    const file = { sha256: "4".repeat(64), filename: "mapped.xosc" };
+    await api().call(`POST ${SCENARIOS}/{id}/files`, { id }, { body: file });
+    await api().call(`PATCH ${SCENARIOS}/{id}/files/{sha}`, { id, sha: file.sha256 }, { body: { ready: true } });
+
+    const imported = await handlers.read(SIM, id, {});
+    expect(imported.inputs).toMatchObject({ name: "mapped-scene", ...resources });
+    expect(imported.props).toMatchObject({ filename: "mapped.xosc", status: 1 });
+
+    const program = { name: "mapped-scene", simulator: "VTD", version: "v1.1.1", priority: 40, source: "UPLOAD", ...resources, file, fileReady: true } as const;
+    const read = (inputs: object) => octopus.simulationSceneDefinition.api.read(ctxAt(), id, inputs as never);
+    const live = await read(program);
+    expect(live).toMatchObject({ inputs: program, state: { url: scene.url, status: 1, filename: "mapped.xosc", fileUrl: expect.any(String), fileReady: true, getUrl: expect.any(String) } });
+    expect((await read({ ...program, file: { sha256: "5".repeat(64), filename: "other.xosc" } }))!.inputs).toMatchObject({ file: undefined, fileReady: false });
+    emu.inject({ pathPattern: `/files/${file.sha256}$`, method: "PATCH", status: 500, count: 1 });
+    await expect(read(program)).rejects.toMatchObject({ status: 500 });
+    expect(await handlers.read(SIM, "987654321", program)).toEqual({});
+  });
+
+  it("a simulation scene's file changes in place: marked ready, renamed, or left as it is when the program drops it", async () => {
+    const scenes = `/v2/${DEFAULTS.projectId}/sim/sm/scenarios`;
+    const sent = (from: number) => sentSince(from, /./).map((r) => r.method);
+    // Not the project's first scene: a scene read back must be this one, not the first listed.
+    await handlers.create(SIM, { name: "neighbour-scene", simulator: "VTD", version: "vtd" });
+    const inputs = { name: "changing-scene", simulator: "VTD", version: "vtd", file: { sha256: "6".repeat(64), filename: "first.xosc" }, fileReady: false };
+    const created = await handlers.create(SIM, inputs);
+    let from = emu.requests.length;
+    const marked = await handlers.update(SIM, created.id, created.outs, { ...inputs, fileReady: true });
+    expect(sent(from)).toEqual(["PATCH", "GET"]);
+    expect(marked.outs).toMatchObject({ url: `${scenes}/${created.id}/`, status: 1, fileReady: true, filename: "first.xosc" });
+
+    from = emu.requests.length;
+    const renamed = await handlers.update(SIM, created.id, marked.outs, { ...inputs, file: { ...inputs.file, filename: "renamed.xosc" }, fileReady: true });
+    expect(sent(from)).toEqual(["POST", "GET"]);
+    expect(renamed.outs).toMatchObject({ status: 1, fileReady: true, filename: "renamed.xosc" });
+
+    const { file: _, ...withoutFile } = inputs;
+    from = emu.requests.length;
+    const dropped = await handlers.update(SIM, created.id, renamed.outs, withoutFile);
+    expect(sent(from)).toEqual(["GET"]);
+    expect(dropped.outs).toMatchObject({ status: 1, filename: "renamed.xosc" });
+    from = emu.requests.length;
+    await handlers.update(SIM, created.id, dropped.outs, withoutFile);
+    expect(sent(from)).toEqual(["GET"]);
+  });
+
   it("a scene map whose create answer is lost is not created again: up fails, one map was made", async () => {
     const from = emu.requests.length;
     emu.inject({ pathPattern: "/sim/sm/maps$", method: "POST", kind: "lost", count: 1 });
@@ -319,6 +396,21 @@ describe("answers the emulator never gives, from a scripted server", () => {
     scripted.answer({ body: { page_info: { offset: 0, limit: 200, total: 0 } } }, { body: "" });
     expect(await packageSegments(scriptedClient(), DPK)).toEqual([]);
     expect(await packageSegments(scriptedClient(), DPK)).toEqual([]);
+  });
+
+  it("a scene list answered without results, or with no body, finds no scene", async () => {
+    scripted.answer({ body: { count: 0 } }, { body: "" });
+    const inputs = { name: "gone", simulator: "VTD", version: "vtd", fileReady: false } as const;
+    expect(await octopus.simulationSceneDefinition.api.read(ctxAt(scripted.url), "5", inputs)).toBeUndefined();
+    expect(await octopus.simulationSceneDefinition.api.read(ctxAt(scripted.url), "5", inputs)).toBeUndefined();
+  });
+
+  it("after a lost create answer, a scene is found by its exact name, whatever else a name query answers", async () => {
+    const identity = octopus.simulationSceneDefinition.identity as { find(ctx: unknown, inputs: object): Promise<string | undefined> };
+    scripted.answer({ body: { count: 2, results: [{ id: 1, name: "merge-left" }, { id: 2, name: "merge" }] } }, { body: { count: 1, results: [{ id: 1, name: "merge-left" }] } });
+    expect(await identity.find(ctxAt(scripted.url), { name: "merge" })).toBe("2");
+    expect(await identity.find(ctxAt(scripted.url), { name: "merge" })).toBeUndefined();
+    expect(queries()).toEqual([{ name: "merge", limit: "100" }, { name: "merge", limit: "100" }]);
   });
 
   it("a segment answered without tag names reads back with none", async () => {
