@@ -203,3 +203,99 @@ describe("an image that operators run", () => {
     );
   });
 });
+
+describe("image repositories", () => {
+  const repo = (name: string, extra: Props = {}) => ({ name, scope: "TRAINING_TRAIN", ...extra });
+
+  it("import reads every field back; a rename in place without a description clears it", async () => {
+    const { id, outs } = await handlers.create(REPO, repo("models", { description: "Model images" }));
+    const live = { name: "models", scope: "TRAINING_TRAIN", description: "Model images", visibility: "TEAM", versionNum: 0, projectId: DEFAULTS.projectId, userId: expect.any(String), ...timestamps };
+    expect(await imported(REPO, id!)).toEqual(live);
+    await handlers.update(REPO, id!, outs, repo("models-2"));
+    const { description, ...withoutDescription } = live;
+    expect(await imported(REPO, id!)).toEqual({ ...withoutDescription, name: "models-2" });
+  });
+
+  it("a refresh finds the repository with one request, by its name; an import without a name lists them all once", async () => {
+    const { id } = await handlers.create(REPO, repo("by-name"));
+    const start = env.emu.requests.length;
+    expect((await handlers.read(REPO, id!, repo("by-name"))).props).toMatchObject({ name: "by-name" });
+    expect(requestsSince(start, /^GET /)).toEqual([`GET /v1.0/${DEFAULTS.projectId}/common/image-registry/image-repos?name=by-name&limit=100&offset=0`]);
+    const gone = env.emu.requests.length;
+    expect(await handlers.read(REPO, "999999", {})).toEqual({});
+    expect(requestsSince(gone, /^GET /)).toEqual([`GET /v1.0/${DEFAULTS.projectId}/common/image-registry/image-repos?limit=100&offset=0`]);
+  });
+
+  it("a refresh finds a repository renamed outside Pulumi, even when another one took its old name", async () => {
+    const { id, outs } = await handlers.create(REPO, repo("vision"));
+    await raw().call(`PUT ${REPOS_PATH}/{id}`, { id: id! }, { body: { name: "vision-archived" } });
+    await handlers.create(REPO, repo("vision"));
+    expect((await handlers.read(REPO, id!, outs)).props).toMatchObject({ name: "vision-archived" });
+  });
+});
+
+describe("image versions", () => {
+  it("import reads the repository and the description back", async () => {
+    const repoId = await repoWithVersions("described-images", 0);
+    const { id } = await handlers.create(VERSION, { repoId, description: "first build" });
+    expect(await imported(VERSION, `${repoId}/${id}`)).toMatchObject({ repoId: Number(repoId), description: "first build", version: 1, status: "INIT", repoName: "described-images" });
+  });
+
+  it("a wait names the version by its repository's name, says where to push, and times out as configured", async () => {
+    const repoId = await repoWithVersions("slow-images", 0);
+    const err = await handlers.create(VERSION, { repoId, waitForStatus: "PUSHED", awaitTimeouts: { create: "1s" } }).catch((e) => e);
+    expect(err).toBeInstanceOf(NotReadyError);
+    expect(err.message).toMatch(/^edgeai:octopus:ImageRepoVersion image version slow-images:v1 is not pushed: timed out after 1s/);
+    expect(logged).toContain(
+      `edgeai:octopus:ImageRepoVersion: image version slow-images:v1: waiting for PUSHED; push the image to swr.cn-north-1.myhuaweicloud.com/octopus-${DEFAULTS.projectId}/image-${repoId}:v1.0 with a PUSH account from octopus.getImageVersionAccount`,
+    );
+  });
+
+  it("a version deleted while create waits for its push fails the wait with that reason", async () => {
+    const repoId = await repoWithVersions("vanishing-images", 0);
+    const start = env.emu.requests.length;
+    const waiting = handlers.create(VERSION, { repoId, waitForStatus: "PUSHED" }).catch((e) => e);
+    await until("the provider polling version 1", () => requestsSince(start, /^GET .*\/versions\/1$/).length >= 1);
+    await raw().call(`DELETE ${REPOS_PATH}/{id}/versions/1`, { id: repoId });
+    expect((await waiting).message).toBe("edgeai:octopus:ImageRepoVersion image version vanishing-images:v1 was deleted while waiting for it to be pushed");
+  });
+
+  it("an update waits for the push with the update timeout, and reads the version again", async () => {
+    const repoId = await repoWithVersions("update-images", 0);
+    const { id, outs } = await handlers.create(VERSION, { repoId });
+    const waits = await handlers.update(VERSION, id!, outs, { repoId, waitForStatus: "PUSHED", awaitTimeouts: { update: "1s" } }).catch((e) => e);
+    expect(waits.message).toMatch(/is not pushed: timed out after 1s/);
+    await env.emu.control("PUT", "/__emulator/octopus/timing", { duration_ms: 0 });
+    await pushAccount(repoId, id!);
+    const { outs: pushed } = await handlers.update(VERSION, id!, outs, { repoId, waitForStatus: "PUSHED" });
+    expect(pushed).toMatchObject({ status: "PUSHED", version: 1 });
+  });
+
+  it("an update of a version deleted outside Pulumi says to refresh; any other failure to read it is reported as it is", async () => {
+    const repoId = await repoWithVersions("deleted-images", 2);
+    const update = (version: string) => handlers.update(VERSION, version, { repoId: Number(repoId), status: "INIT" }, { repoId, waitForStatus: "PUSHED" }).catch((e) => e);
+    await raw().call(`DELETE ${REPOS_PATH}/{id}/versions/1`, { id: repoId });
+    expect((await update("1")).message).toBe(`edgeai:octopus:ImageRepoVersion: version 1 of repository ${repoId} no longer exists; run \`pulumi refresh\``);
+    env.emu.inject({ pathPattern: `/image-repos/${repoId}/versions/2$`, method: "GET", status: 503, count: 1 });
+    expect(await update("2")).toMatchObject({ status: 503 });
+  });
+});
+
+describe("a data package's tags", () => {
+  it("import reads the package's tags, name, vehicle and status", async () => {
+    const seeded = await env.emu.control("POST", `/__emulator/octopus/${DEFAULTS.projectId}/data`, { packages: [{ name: "drive-tagged", vehicle_name: "car-7", start_time: 1_700_000_000_000, end_time: 1_700_000_060_000, tag_ids: [2, 3] }] });
+    const dpkId = seeded.packages[0];
+    expect(await imported(PACKAGE_TAGS, dpkId)).toEqual({ dpkId, tagIds: [2, 3], packageName: "drive-tagged", vehicleName: "car-7", status: "NORMAL" });
+  });
+
+  it("a package answered without tags or without a vehicle reads as one with no tags and no vehicle", async () => {
+    const read = () => octopus.dataPackageTagsDefinition.api.read(scriptedCtx(), "DPK0000001", {} as any);
+    const item = (fields: Props) => ({ body: { payload: { item: { id: "DPK0000001", name: "drive", status: "NORMAL", ...fields } } } });
+    scripted.answer(item({}));
+    expect(await read()).toEqual({ inputs: { dpkId: "DPK0000001", tagIds: [] }, state: { packageName: "drive", status: "NORMAL" } });
+    for (const collection_info of [{}, { cardrive: {} }]) {
+      scripted.answer(item({ collection_info, tag_ids: [1] }));
+      expect((await read())?.state).toEqual({ packageName: "drive", status: "NORMAL" });
+    }
+  });
+});
