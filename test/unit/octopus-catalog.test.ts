@@ -228,9 +228,9 @@ describe("image repositories", () => {
 
   it("a refresh finds a repository renamed outside Pulumi, even when another one took its old name", async () => {
     const { id, outs } = await handlers.create(REPO, repo("vision"));
-    await raw().call(`PUT ${REPOS_PATH}/{id}`, { id: id! }, { body: { name: "vision-archived" } });
+    await raw().call(`PUT ${REPOS_PATH}/{id}`, { id: id! }, { body: { name: "archived-cv" } });
     await handlers.create(REPO, repo("vision"));
-    expect((await handlers.read(REPO, id!, outs)).props).toMatchObject({ name: "vision-archived" });
+    expect((await handlers.read(REPO, id!, outs)).props).toMatchObject({ name: "archived-cv" });
   });
 });
 
