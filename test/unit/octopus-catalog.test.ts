@@ -279,6 +279,19 @@ describe("image versions", () => {
     env.emu.inject({ pathPattern: `/image-repos/${repoId}/versions/2$`, method: "GET", status: 503, count: 1 });
     expect(await update("2")).toMatchObject({ status: 503 });
   });
+
+  it("a create whose answer was lost adopts the version it made, not one another client made meanwhile", async () => {
+    const repoId = await repoWithVersions("raced-images", 0);
+    const faults = env.emu.faultLog.length;
+    // The provider's create is held a while, then its answer is lost; meanwhile another client adds a version.
+    env.emu.inject({ pathPattern: `/image-repos/${repoId}/versions$`, method: "POST", kind: "lost", count: 1, delayMs: 1500 });
+    const creating = handlers.create(VERSION, { repoId, description: "ours" });
+    await until("the provider's create held", () => env.emu.faultLog.length > faults);
+    await raw().call(`POST ${REPOS_PATH}/{id}/versions`, { id: repoId }, { body: { description: "theirs" } });
+    const { id, outs } = await creating;
+    expect({ id, description: outs.description }).toEqual({ id: "2", description: "ours" });
+    expect(logged.some((line) => line.includes("found it (id 2), adopting"))).toBe(true);
+  });
 });
 
 describe("a data package's tags", () => {
