@@ -35,7 +35,10 @@ let logged: string[] = [];
 /** The Octopus client with the emulator's settings, for changes made outside Pulumi. */
 const raw = () => octopusClient(resolveConfig((k) => emulatorSettings(env.emu)[k], {}));
 /** A provider context whose Octopus endpoint is the scripted server. */
-const scriptedCtx = () => contextFor(resolveConfig((k) => ({ ...emulatorSettings(env.emu), octopusEndpoint: scripted.url })[k], {}));
+const scriptedCtx = () => {
+  const settings: Record<string, string> = { ...emulatorSettings(env.emu), octopusEndpoint: scripted.url };
+  return contextFor(resolveConfig((k) => settings[k], {}));
+};
 /** What `pulumi import` reads: every live input and output of the object. */
 const imported = async (type: string, id: string) => (await handlers.read(type, id, {})).props;
 /** The requests the emulator answered since index `start`, as `METHOD path?query`. */
