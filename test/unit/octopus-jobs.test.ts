@@ -563,6 +563,20 @@ describe("a create whose answer is lost is sent once and the new object adopted"
     expect(logged.join("\n")).toContain(`job ${id}: STOP refused as done already (STOPPED)`);
   });
 
+  it("a RE_UPLOAD whose answer was lost, of an upload that then finished at once, is refused (428) and counts as done", async () => {
+    await setTiming({ duration_ms: 0, job_outcome: "UPLOAD_FAILED" });
+    const processorId = await operator("quick-upload");
+    const args = jobArgs(processorId, { dataId: "wh-quick-upload" });
+    const { id, state: created } = await createJob(args);
+    expect(created.status).toBe("UPLOAD_FAILED");
+    await setTiming({ job_outcome: "FINISHED" });
+    const start = emu.requests.length;
+    emu.inject({ pathPattern: `/data/jobs/${id}$`, method: "PUT", kind: "lost", count: 1 });
+    expect((await updateJob(id, args, { ...args, waitForStatus: "FINISHED" })).status).toBe("FINISHED");
+    expect(sent(start, /^PUT .*\/data\/jobs\/\d+$/)).toEqual(["PUT 200", "PUT 428"]);
+    expect(logged.join("\n")).toContain(`job ${id}: RE_UPLOAD refused as done already (FINISHED)`);
+  });
+
   it("an import's start whose answer was lost is sent again, refused as started (409), and the import awaited", async () => {
     await setTiming({ duration_ms: 0 });
     const start = emu.requests.length;
