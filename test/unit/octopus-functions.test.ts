@@ -81,15 +81,15 @@ describe("getDataWarehouses", () => {
 });
 
 describe("getWarehouseData", () => {
-  const window = (args: object) => invoke("getWarehouseData", { warehouseId: "wh-1", ...args });
+  const filesIn = (args: object) => invoke("getWarehouseData", { warehouseId: "wh-1", ...args });
 
   it("a window may be open at either end or a single instant; an end before its start is refused", async () => {
     for (const args of [{ startTime: 5 }, { endTime: 5 }, { startTime: 5, endTime: 5 }]) {
       server.answer(listed([]));
-      expect(await window(args)).toEqual({ result: [], failures: [] });
+      expect(await filesIn(args)).toEqual({ result: [], failures: [] });
     }
     expect(server.seen.map((r) => JSON.parse(r.body))).toEqual([{ start_time: 5 }, { end_time: 5 }, { start_time: 5, end_time: 5 }]);
-    expect((await window({ startTime: 6, endTime: 5 })).failures).toEqual([
+    expect((await filesIn({ startTime: 6, endTime: 5 })).failures).toEqual([
       { property: "endTime", reason: 'edgeai:octopus:getWarehouseData: argument "endTime": must not be before startTime (Octopus §4.5.2; the service answers octopus.108002)' },
     ]);
     expect(server.seen).toHaveLength(3);

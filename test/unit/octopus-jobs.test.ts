@@ -354,6 +354,13 @@ describe("jobs: what reads, updates, deletes and waits send and say", () => {
     expect(sent(start, /queuing-jobs$/)).toEqual(["GET 200"]);
   });
 
+  it("a read refused otherwise than with a 404 fails, rather than reporting the job gone", async () => {
+    const processorId = await operator("unreadable");
+    const { id } = await createJob(jobArgs(processorId));
+    emu.inject({ pathPattern: `/data/jobs/${id}$`, method: "GET", status: 403, count: 1 });
+    await expect(handlers.read(JOB, id, jobArgs(processorId))).rejects.toMatchObject({ status: 403 });
+  });
+
   it("after a lost create answer, the candidates for the job made are the jobs of that operator on that data", async () => {
     const mine = await operator("identity-mine");
     const other = await operator("identity-other");
