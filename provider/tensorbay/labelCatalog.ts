@@ -170,8 +170,9 @@ function argsOf(wire: Record<string, unknown>): Partial<Inputs> {
   const out: Record<string, unknown> = {};
   for (const kind of KINDS) {
     const read = wire[WIRE_KEYS[kind]];
-    const parsed = read === undefined ? undefined : subcatalogs[kind].safeParse(read);
-    out[kind] = parsed?.success ? parsed.data : read;
+    // A subcatalog is an object: an absent one (undefined) does not parse, and stays undefined.
+    const parsed = subcatalogs[kind].safeParse(read);
+    out[kind] = parsed.success ? parsed.data : read;
   }
   return out as Partial<Inputs>;
 }
