@@ -196,34 +196,6 @@ describe("the structure resources against the emulator", () => {
     expect(Object.keys((await head(datasetId, "labels/catalogs")).catalog)).toEqual(["BOX2D"]);
   });
 
-  it("a change that starts after an earlier one on its branch ended still waits for the one in progress", async () => {
-    // A client that answers at once and writes down each draft and commit opened, in order.
-    const sent: string[] = [];
-    let drafts = 0;
-    const answering = {
-      listAll: async () => [],
-      call: async (route: string, _params: unknown, { body }: { body: { title: string } }) => {
-        sent.push(`${route.split(" ")[0]} ${route.split("/").pop()} ${body.title}`);
-        return route.endsWith("/drafts") ? { draftNumber: ++drafts } : { commitId: `c${drafts}` };
-      },
-    } as unknown as TensorbayClient;
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    const first = commitDraft(answering, "d", { branchName: "main", title: "first" });
-    const second = commitDraft(answering, "d", { branchName: "main", title: "second" }, () => held);
-    await first;
-    const third = commitDraft(answering, "d", { branchName: "main", title: "third" });
-    // Every step that does not wait for the held change runs now (no time passes).
-    await new Promise((resolve) => setImmediate(resolve));
-    expect(sent).toEqual(["POST drafts first", "POST commits first", "POST drafts second"]);
-    release();
-    expect(await Promise.all([second, third])).toEqual([
-      { commitId: "c2", draftNumber: 2 },
-      { commitId: "c3", draftNumber: 3 },
-    ]);
-    expect(sent.slice(3)).toEqual(["POST commits second", "POST drafts third", "POST commits third"]);
-  });
-
   it("a create whose commit answer is lost adopts what it made: one segment, one sensor, one catalog commit", async () => {
     const datasetId = await datasetWithCommit("unit_lost", 1);
     const sent = (from: number, pattern: RegExp) => env.emu.requests.slice(from).filter((r) => pattern.test(`${r.method} ${r.path}`));
@@ -294,5 +266,35 @@ describe("the structure resources against the emulator", () => {
     expect(user).toMatchObject({ id: expect.stringMatching(/^[0-9a-f]{32}$/), nickname: "emulator" });
     expect(JSON.stringify(user)).not.toContain(DEFAULTS.tensorbayAccessKey);
     expect(await new Promise((resolve) => getUserOutput().apply(resolve))).toEqual(user);
+  });
+});
+
+describe("draft-to-commit sequences on one branch", () => {
+  it("a change that starts after an earlier one on its branch ended still waits for the one in progress", async () => {
+    // A client that answers at once and writes down each draft and commit opened, in order.
+    const sent: string[] = [];
+    let drafts = 0;
+    const answering = {
+      listAll: async () => [],
+      call: async (route: string, _params: unknown, { body }: { body: { title: string } }) => {
+        sent.push(`${route.split(" ")[0]} ${route.split("/").pop()} ${body.title}`);
+        return route.endsWith("/drafts") ? { draftNumber: ++drafts } : { commitId: `c${drafts}` };
+      },
+    } as unknown as TensorbayClient;
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const first = commitDraft(answering, "d", { branchName: "main", title: "first" });
+    const second = commitDraft(answering, "d", { branchName: "main", title: "second" }, () => held);
+    await first;
+    const third = commitDraft(answering, "d", { branchName: "main", title: "third" });
+    // Every step that does not wait for the held change runs now (no time passes).
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(sent).toEqual(["POST drafts first", "POST commits first", "POST drafts second"]);
+    release();
+    expect(await Promise.all([second, third])).toEqual([
+      { commitId: "c2", draftNumber: 2 },
+      { commitId: "c3", draftNumber: 3 },
+    ]);
+    expect(sent.slice(3)).toEqual(["POST commits second", "POST drafts third", "POST commits third"]);
   });
 });
