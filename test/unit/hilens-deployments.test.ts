@@ -1,0 +1,166 @@
+/**
+ * The Deployment definition's mapping (§5.3): what create and update send, what read maps back,
+ * the waits and their messages, against the in-process emulator (server state read by raw HTTP on
+ * the documented paths) and, for answers the emulator never gives (a field left out, a failure
+ * without a reason), against a scripted server.
+ */
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { DEFAULTS, ManualClock } from "../../emulator";
+import { handlers } from "../../provider/framework/runtime";
+import { contextFor } from "../../provider/framework/context";
+import { resolveConfig } from "../../provider/config";
+import { configHash, deploymentDefinition } from "../../provider/hilens/deployment";
+import { iamToken, send, withToken } from "./raw-http";
+import { emulatorSettings, runtimeAgainstEmulator } from "./runtime-emulator";
+import { startScriptedServer, ScriptedServer } from "./scripted-server";
+
+const DEVICE = "edgeai:hilens:Device";
+const DEPLOYMENT = "edgeai:hilens:Deployment";
+const PROVIDER = { __provider: "serialized provider" };
+const P = DEFAULTS.projectId;
+/** The emulator's time: deployments settle when a test advances it, never while it sleeps. */
+const clock = new ManualClock();
+const env = runtimeAgainstEmulator("hilens-deployments", { clock });
+/** Devices connect at once and deployments settle on their first read, unless a test says otherwise. */
+const TIMING = { deviceConnectMs: 0, deploymentReadyMs: 0 };
+let token: string;
+
+const app = (extra: Record<string, unknown> = {}) => ({ name: "detector", appUrl: "swr.example.com/vision/detector:1.0", resources: { limits: { cpu: 0.5, memory: 256 } }, ...extra });
+const deploymentArgs = (extra: Record<string, unknown>) => ({ name: "counter", template: { configs: { restartPolicy: "Always" }, apps: [app()] }, ...extra, ...PROVIDER });
+
+beforeAll(async () => {
+  token = await iamToken(env.emu);
+  await env.emu.control("PUT", "/__emulator/hilens/timing", TIMING);
+});
+
+// Timing is emulator-wide: every test starts from the same.
+afterEach(() => env.emu.control("PUT", "/__emulator/hilens/timing", TIMING));
+
+/** Raw HTTP on a documented HiLens path (`{p}` is the project) with an IAM token: the JSON of a 2xx answer. */
+async function ok(method: string, path: string, body?: unknown): Promise<any> {
+  const res = await send(env.emu.url, method, path.replace("{p}", P), { headers: withToken(token), body: body === undefined ? undefined : JSON.stringify(body) });
+  if (res.status === undefined || res.status >= 300) throw new Error(`${method} ${path}: ${res.status ?? res.error} ${JSON.stringify(res.json)}`);
+  return res.json;
+}
+
+async function checked(type: string, args: Record<string, unknown>) {
+  const result = await handlers.check(type, {}, { ...args, ...PROVIDER });
+  expect(result.failures ?? []).toEqual([]);
+  return result.inputs;
+}
+
+const device = async (name: string, extra: Record<string, unknown> = {}) => handlers.create(DEVICE, await checked(DEVICE, { name, ...extra }));
+const live = (id: string) => ok("GET", `/v3/{p}/ai-mgr/deployments/${id}`);
+const pods = async (id: string) => (await ok("GET", `/v3/{p}/ai-mgr/pods?deployment_id=${id}`)).pods as any[];
+/** The requests since `start`, as "METHOD path" with the project ID shown as {p}. */
+const callsSince = (start: number) => env.emu.requests.since(start).map((r) => `${r.method} ${r.path.replace(P, "{p}")}`);
+/** The definition's own API, against the emulator: its read mapping exactly, before the runtime overlays it on the declared inputs. */
+const emulatorContext = () => contextFor(resolveConfig((key) => emulatorSettings(env.emu)[key], {}));
+
+describe("create and read map every documented field", () => {
+  it("create sends description, source, replicas, template, devices, tags, license and order; read maps them all back", async () => {
+    const devices = [await device("map-1"), await device("map-2")];
+    const template = {
+      configs: { restartPolicy: "OnFailure", hostNetwork: false },
+      apps: [app({ envs: [{ name: "MODE", value: "fast" }], volumes: [{ name: "data", type: "hostPath", source: "/var/data", destination: "/data", readOnly: true }] })],
+    };
+    const tags = [{ key: "site", value: "north.1" }];
+    const inputs = await checked(DEPLOYMENT, deploymentArgs({ name: "mapped", description: "people counter", source: "aig", replicas: 2, template, nodeIds: devices.map((d) => d.id), tags, licenseQuota: 3, svcOrderId: "order-7", configHash: "h1" }));
+    const created = await handlers.create(DEPLOYMENT, inputs);
+    expect(created.outs).toMatchObject({ state: "RUNNING", readyReplicas: 2, deployedNodeIds: devices.map((d) => d.id), result: devices.map((d) => ({ nodeId: d.id })), projectId: P });
+
+    const raw = await live(created.id);
+    expect(raw).toMatchObject({ name: "mapped", description: "people counter", source: "aig", replicas: 2, node_ids: devices.map((d) => d.id), license_quota: 3, svc_order_id: "order-7" });
+    expect(raw.template.configs).toMatchObject({ restart_policy: "OnFailure", host_network: false });
+    // The config hash travels as one more variable of every app.
+    expect(raw.template.apps[0].envs).toEqual([{ name: "MODE", value: "fast" }, { name: "EDGEAI_CONFIG_HASH", value: "h1" }]);
+    expect(raw.template.apps[0].volumes).toEqual([expect.objectContaining({ name: "data", type: "hostPath", source: "/var/data", destination: "/data", read_only: true })]);
+    expect((await ok("GET", `/v3/{p}/deployment/${created.id}/tags`)).tags).toEqual(tags);
+
+    const read = await deploymentDefinition.api.read(emulatorContext(), created.id, inputs as never);
+    // Amounts come back as the strings the API carries (§5.3.2 Res), as check sends them.
+    const liveTemplate = { ...template, apps: [{ ...template.apps[0], resources: { limits: { cpu: "0.5", memory: "256" } } }] };
+    expect(read!.inputs).toEqual({ name: "mapped", description: "people counter", source: "aig", replicas: 2, template: liveTemplate, nodeIds: devices.map((d) => d.id), pausedNodeIds: [], tags, configHash: "h1" });
+    expect(read!.state).toEqual({ state: "RUNNING", readyReplicas: 2, deployedNodeIds: devices.map((d) => d.id), result: devices.map((d) => ({ nodeId: d.id })), projectId: P, createdAt: raw.created_at, updatedAt: raw.updated_at });
+    const refreshed = await handlers.read(DEPLOYMENT, created.id, created.outs!);
+    expect((await handlers.diff(DEPLOYMENT, created.id, refreshed.props!, inputs)).changes).toBe(false);
+    await handlers.delete(DEPLOYMENT, created.id, refreshed.props!);
+    for (const d of devices) await handlers.delete(DEVICE, d.id, d.outs!);
+  });
+
+  it("refresh shows description, replicas, template and tags changed in the console as drift", async () => {
+    const d = await device("drift-1");
+    const inputs = await checked(DEPLOYMENT, deploymentArgs({ name: "drifting", description: "before", nodeIds: [d.id], tags: [{ key: "team", value: "a" }] }));
+    const created = await handlers.create(DEPLOYMENT, inputs);
+    const consoleTemplate = { configs: { host_network: false, restart_policy: "Never" }, apps: [{ name: "detector", app_url: "swr.example.com/vision/detector:2.0", resources: { limits: { cpu: "0.5", memory: "256" } } }] };
+    await ok("PUT", `/v3/{p}/ai-mgr/deployments/${created.id}`, { description: "after", deployment: { replicas: 1, template: consoleTemplate } });
+    await ok("DELETE", `/v3/{p}/deployment/${created.id}/tags/team`);
+    await ok("POST", `/v3/{p}/deployment/${created.id}/tags`, { tags: [{ key: "team", value: "b" }] });
+    const read = await handlers.read(DEPLOYMENT, created.id, created.outs!);
+    expect(read.inputs).toMatchObject({ description: "after", tags: [{ key: "team", value: "b" }], template: { configs: { restartPolicy: "Never" }, apps: [{ appUrl: "swr.example.com/vision/detector:2.0" }] } });
+    expect((await handlers.diff(DEPLOYMENT, created.id, read.props!, inputs)).changed).toEqual(["description", "template", "tags"]);
+    await handlers.delete(DEPLOYMENT, created.id, read.props!);
+    await handlers.delete(DEVICE, d.id, d.outs!);
+  });
+
+  it("an imported deployment reads its whole live template, the service's defaults included, and no description when it has none", async () => {
+    const d = await device("import-1");
+    const created = await handlers.create(DEPLOYMENT, await checked(DEPLOYMENT, deploymentArgs({ name: "imported", nodeIds: [d.id] })));
+    const imported = await handlers.read(DEPLOYMENT, created.id, {});
+    expect(imported.inputs).not.toHaveProperty("description");
+    expect(imported.inputs).toMatchObject({ name: "imported", source: "userdefined", replicas: 1, nodeIds: [d.id], pausedNodeIds: [], tags: [] });
+    // Without a declared shape to project onto, the defaults the service echoes are kept.
+    expect((imported.inputs!.template as any).apps[0]).toMatchObject({ name: "detector", privileged: false });
+    await handlers.delete(DEPLOYMENT, created.id, created.outs!);
+    await handlers.delete(DEVICE, d.id, d.outs!);
+  });
+
+  it("devices chosen by tags are read as deployedNodeIds, not as nodeIds; pausing one of them pauses its instance", async () => {
+    const devices = [await device("by-tag-1", { tags: [{ key: "line", value: "two" }] }), await device("by-tag-2", { tags: [{ key: "line", value: "two" }] })];
+    const inputs = await checked(DEPLOYMENT, deploymentArgs({ name: "tagged", replicas: 2, nodeTags: [{ key: "line", value: "two" }], nodeNum: 2, pausedNodeIds: [devices[1].id] }));
+    const created = await handlers.create(DEPLOYMENT, inputs);
+    expect(created.outs).toMatchObject({ state: "RUNNING", readyReplicas: 1, deployedNodeIds: devices.map((d) => d.id) });
+    expect((await pods(created.id)).map((p) => [p.node_id, p.status])).toEqual([[devices[0].id, "Running"], [devices[1].id, "Succeeded"]]);
+    const read = await deploymentDefinition.api.read(emulatorContext(), created.id, inputs as never);
+    expect(read!.inputs).not.toHaveProperty("nodeIds");
+    expect(read!.inputs.pausedNodeIds).toEqual([devices[1].id]);
+
+    // Updates of a tag-chosen deployment leave its instances alone (there is no device list to compare with).
+    const resumed = await handlers.update(DEPLOYMENT, created.id, created.outs!, { ...inputs, pausedNodeIds: [] });
+    expect(resumed.outs).toMatchObject({ readyReplicas: 2, deployedNodeIds: devices.map((d) => d.id) });
+    expect((await pods(created.id)).map((p) => p.status)).toEqual(["Running", "Running"]);
+    await handlers.delete(DEPLOYMENT, created.id, resumed.outs!);
+    for (const d of devices) await handlers.delete(DEVICE, d.id, d.outs!);
+  });
+
+  it("pausing a device a tag-chosen deployment does not run on fails with the devices it lacks; the deployment is kept", async () => {
+    const [picked, other] = [await device("tag-pick", { tags: [{ key: "line", value: "three" }] }), await device("tag-other")];
+    const inputs = await checked(DEPLOYMENT, deploymentArgs({ name: "tag-pause", nodeTags: [{ key: "line", value: "three" }], nodeNum: 1, pausedNodeIds: [other.id] }));
+    const err: any = await handlers.create(DEPLOYMENT, inputs).catch((e) => e);
+    expect(err.message).toBe(`edgeai:hilens:Deployment "tag-pause" (${err.id}): field "pausedNodeIds": the deployment has no instance on ${other.id} (the object was created as ${err.id}; the next \`pulumi up\` completes it)`);
+    expect((await pods(err.id)).map((p) => [p.node_id, p.status])).toEqual([[picked.id, "Running"]]);
+    await handlers.delete(DEPLOYMENT, err.id, { ...inputs, ...err.properties });
+    for (const d of [picked, other]) await handlers.delete(DEVICE, d.id, d.outs!);
+  });
+
+  it("a read counts only this deployment's paused instances, and none while it is being deleted", async () => {
+    await env.emu.control("PUT", "/__emulator/hilens/timing", { deploymentReadyMs: 0 });
+    const [a, b] = [await device("own-1"), await device("own-2")];
+    const paused = await handlers.create(DEPLOYMENT, await checked(DEPLOYMENT, deploymentArgs({ name: "paused-one", replicas: 2, nodeIds: [a.id, b.id], pausedNodeIds: [a.id] })));
+    const inputs = await checked(DEPLOYMENT, deploymentArgs({ name: "running-one", replicas: 2, nodeIds: [a.id, b.id] }));
+    const running = await handlers.create(DEPLOYMENT, inputs);
+    expect((await handlers.read(DEPLOYMENT, running.id, running.outs!)).inputs).toMatchObject({ pausedNodeIds: [] });
+    expect((await handlers.read(DEPLOYMENT, paused.id, paused.outs!)).inputs).toMatchObject({ pausedNodeIds: [a.id] });
+
+    // Being deleted, every instance reports Succeeded: that is not a pause.
+    await env.emu.control("PUT", "/__emulator/hilens/timing", { deploymentReadyMs: 60_000 });
+    await handlers.delete(DEPLOYMENT, running.id, { ...running.outs!, skipAwait: true });
+    expect((await pods(running.id)).map((p) => p.status)).toEqual(["Succeeded", "Succeeded"]);
+    const deleting = await handlers.read(DEPLOYMENT, running.id, running.outs!);
+    expect(deleting.props).toMatchObject({ state: "DELETING", pausedNodeIds: [] });
+    clock.advance(30_000);
+    expect(await handlers.read(DEPLOYMENT, running.id, running.outs!)).toEqual({});
+    await handlers.delete(DEPLOYMENT, paused.id, { ...paused.outs!, skipAwait: true });
+    for (const d of [a, b]) await handlers.delete(DEVICE, d.id, d.outs!);
+  });
+});
