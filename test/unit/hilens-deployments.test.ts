@@ -164,3 +164,132 @@ describe("create and read map every documented field", () => {
     for (const d of [a, b]) await handlers.delete(DEVICE, d.id, d.outs!);
   });
 });
+
+describe("update sends only what changed", () => {
+  it("a description or tag change alone is one PUT without the template, restarting nothing; a removed description is sent empty", async () => {
+    const d = await device("describe-1");
+    const inputs = await checked(DEPLOYMENT, deploymentArgs({ name: "described", description: "first", nodeIds: [d.id], tags: [{ key: "stage", value: "a" }], configHash: "h1" }));
+    const created = await handlers.create(DEPLOYMENT, inputs);
+    const before = await pods(created.id);
+    clock.advance(1000);
+    const start = env.emu.requests.length;
+    const updated = await handlers.update(DEPLOYMENT, created.id, created.outs!, { ...inputs, description: "second", tags: [{ key: "stage", value: "b" }] });
+    // The PUT carries the tags: the tag API then finds nothing to add or remove.
+    expect(callsSince(start)).toEqual([`GET /v3/{p}/ai-mgr/deployments/${created.id}`, `PUT /v3/{p}/ai-mgr/deployments/${created.id}`, `GET /v3/{p}/deployment/${created.id}/tags`, `GET /v3/{p}/ai-mgr/deployments/${created.id}`]);
+    expect(updated.outs).toMatchObject({ state: "RUNNING", description: "second" });
+    expect(await live(created.id)).toMatchObject({ description: "second", template: { apps: [{ envs: [{ name: "EDGEAI_CONFIG_HASH", value: "h1" }] }] } });
+    expect((await ok("GET", `/v3/{p}/deployment/${created.id}/tags`)).tags).toEqual([{ key: "stage", value: "b" }]);
+    expect((await pods(created.id)).map((p) => p.created_at)).toEqual(before.map((p) => p.created_at));
+
+    const { description: _dropped, ...undescribed } = inputs as Record<string, unknown>;
+    await handlers.update(DEPLOYMENT, created.id, updated.outs!, { ...undescribed, tags: [{ key: "stage", value: "b" }] });
+    expect((await live(created.id)).description).toBe("");
+    await handlers.delete(DEPLOYMENT, created.id, updated.outs!);
+    await handlers.delete(DEVICE, d.id, d.outs!);
+  });
+
+  it("an update that restarts nothing does not wait for a deployment still starting", async () => {
+    await env.emu.control("PUT", "/__emulator/hilens/timing", { deploymentReadyMs: 60_000 });
+    const d = await device("starting-1");
+    const inputs = await checked(DEPLOYMENT, deploymentArgs({ name: "still-starting", nodeIds: [d.id], skipAwait: true }));
+    const created = await handlers.create(DEPLOYMENT, inputs);
+    const updated = await handlers.update(DEPLOYMENT, created.id, created.outs!, { ...inputs, description: "noted", skipAwait: false, awaitTimeouts: { update: "1ms" } });
+    expect(updated.outs).toMatchObject({ state: "CREATING", readyReplicas: 0 });
+    await handlers.delete(DEPLOYMENT, created.id, { ...updated.outs!, skipAwait: true });
+    clock.advance(60_000);
+    await handlers.delete(DEVICE, d.id, d.outs!);
+  });
+
+  it("replicas or the template changing with the config hash are one PUT of the whole template, not a PATCH of the hash", async () => {
+    const devices = [await device("both-1"), await device("both-2")];
+    const inputs = await checked(DEPLOYMENT, deploymentArgs({ name: "both-changed", nodeIds: devices.map((d) => d.id), configHash: "h1" }));
+    const created = await handlers.create(DEPLOYMENT, inputs);
+    const before = await pods(created.id);
+    clock.advance(1000);
+    let start = env.emu.requests.length;
+    const scaled = await handlers.update(DEPLOYMENT, created.id, created.outs!, { ...inputs, replicas: 2, configHash: "h2" });
+    expect(scaled.outs).toMatchObject({ state: "RUNNING", readyReplicas: 2 });
+    expect(await live(created.id)).toMatchObject({ replicas: 2, template: { apps: [{ envs: [{ name: "EDGEAI_CONFIG_HASH", value: "h2" }] }] } });
+    expect(callsSince(start).filter((c) => c.startsWith("PATCH"))).toEqual([]);
+    // A restart: the instances start again.
+    expect((await pods(created.id)).map((p) => p.created_at)).not.toEqual(before.map((p) => p.created_at));
+
+    start = env.emu.requests.length;
+    const retemplated = { configs: { restartPolicy: "Always" }, apps: [app({ appUrl: "swr.example.com/vision/detector:2.0" })] };
+    await handlers.update(DEPLOYMENT, created.id, scaled.outs!, { ...inputs, replicas: 2, template: retemplated, configHash: "h3" });
+    expect(await live(created.id)).toMatchObject({ template: { apps: [{ app_url: "swr.example.com/vision/detector:2.0", envs: [{ name: "EDGEAI_CONFIG_HASH", value: "h3" }] }] } });
+    expect(callsSince(start).filter((c) => c.startsWith("PATCH"))).toEqual([]);
+    await handlers.delete(DEPLOYMENT, created.id, scaled.outs!);
+    for (const d of devices) await handlers.delete(DEVICE, d.id, d.outs!);
+  });
+
+  it("removing the config hash sends the whole template without its variable", async () => {
+    const d = await device("unhash-1");
+    const inputs = await checked(DEPLOYMENT, deploymentArgs({ name: "unhashed", nodeIds: [d.id], configHash: "h1" }));
+    const created = await handlers.create(DEPLOYMENT, inputs);
+    const { configHash: _dropped, ...unhashed } = inputs as Record<string, unknown>;
+    const start = env.emu.requests.length;
+    const updated = await handlers.update(DEPLOYMENT, created.id, created.outs!, unhashed);
+    expect(updated.outs).toMatchObject({ state: "RUNNING" });
+    expect((await live(created.id)).template.apps[0].envs).toEqual([]);
+    expect(callsSince(start).filter((c) => c.startsWith("PATCH") || c.startsWith("PUT"))).toEqual([`PUT /v3/{p}/ai-mgr/deployments/${created.id}`]);
+    const read = await handlers.read(DEPLOYMENT, created.id, updated.outs!);
+    expect(read.inputs).not.toHaveProperty("configHash");
+    await handlers.delete(DEPLOYMENT, created.id, updated.outs!);
+    await handlers.delete(DEVICE, d.id, d.outs!);
+  });
+
+  it("a restart that fails reports START_FAILED with the reason; the next update redeploys the failed deployment unchanged", async () => {
+    const d = await device("restart-1");
+    const inputs = await checked(DEPLOYMENT, deploymentArgs({ name: "restart-fails", nodeIds: [d.id] }));
+    const created = await handlers.create(DEPLOYMENT, inputs);
+    await env.emu.control("PUT", `/__emulator/hilens/${P}/nodes/${d.id}/connection`, { online: false });
+    // A wait limit the failure comes well within: a missed failure would time out instead.
+    const news = { ...inputs, template: { configs: { restartPolicy: "Never" }, apps: [app()] }, awaitTimeouts: { update: "5s" } };
+    const err: any = await handlers.update(DEPLOYMENT, created.id, created.outs!, news).catch((e) => e);
+    expect(err.message).toBe(`edgeai:hilens:Deployment "restart-fails" (${created.id}) did not become ready: START_FAILED: The device ${d.id} is offline.`);
+    expect(err.properties).toMatchObject({ state: "START_FAILED", reason: `The device ${d.id} is offline.`, readyReplicas: 0, result: [{ nodeId: d.id, errorCode: "HIL.0503", errorMessage: `The device ${d.id} is offline.` }] });
+
+    await env.emu.control("PUT", `/__emulator/hilens/${P}/nodes/${d.id}/connection`, { online: true });
+    const start = env.emu.requests.length;
+    const retried = await handlers.update(DEPLOYMENT, created.id, { ...news, ...err.properties }, news);
+    expect(retried.outs).toMatchObject({ state: "RUNNING", readyReplicas: 1 });
+    expect(callsSince(start).filter((c) => c.startsWith("PUT") || c.startsWith("PATCH"))).toEqual([`PUT /v3/{p}/ai-mgr/deployments/${created.id}`]);
+    await handlers.delete(DEPLOYMENT, created.id, retried.outs!);
+    await handlers.delete(DEVICE, d.id, d.outs!);
+  });
+});
+
+describe("create after a lost answer", () => {
+  it("adopts the deployment of exactly its name and then pauses the instances the create would have", async () => {
+    const [a, b] = [await device("lost-1"), await device("lost-2")];
+    const similar = await handlers.create(DEPLOYMENT, await checked(DEPLOYMENT, deploymentArgs({ name: "lost-answer-2", nodeIds: [a.id] })));
+    env.emu.inject({ pathPattern: "/ai-mgr/deployments$", method: "POST", kind: "lost", count: 1 });
+    const created = await handlers.create(DEPLOYMENT, await checked(DEPLOYMENT, deploymentArgs({ name: "lost-answer", replicas: 2, nodeIds: [a.id, b.id], pausedNodeIds: [b.id] })));
+    const named = (await ok("GET", "/v3/{p}/ai-mgr/deployments?name=lost-answer")).deployments;
+    expect(named.map((d: any) => d.name).sort()).toEqual(["lost-answer", "lost-answer-2"]);
+    expect(created.id).toBe(named.find((d: any) => d.name === "lost-answer").id);
+    expect(created.outs).toMatchObject({ state: "RUNNING", readyReplicas: 1, pausedNodeIds: [b.id] });
+    expect((await pods(created.id)).map((p) => [p.node_id, p.status])).toEqual([[a.id, "Running"], [b.id, "Succeeded"]]);
+    await handlers.delete(DEPLOYMENT, created.id, created.outs!);
+    await handlers.delete(DEPLOYMENT, similar.id, similar.outs!);
+    for (const d of [a, b]) await handlers.delete(DEVICE, d.id, d.outs!);
+  });
+});
+
+describe("delete", () => {
+  it("waits until the deployment is gone, gives up after the delete timeout, and skipAwait does not wait", async () => {
+    await env.emu.control("PUT", "/__emulator/hilens/timing", { deploymentReadyMs: 60_000 });
+    const d = await device("delete-1");
+    const inputs = await checked(DEPLOYMENT, deploymentArgs({ name: "slow-delete", nodeIds: [d.id], skipAwait: true }));
+    const created = await handlers.create(DEPLOYMENT, inputs);
+    const err: any = await handlers.delete(DEPLOYMENT, created.id, { ...created.outs!, skipAwait: false, awaitTimeouts: { delete: "1ms" } }).catch((e) => e);
+    expect(err.message).toBe(`edgeai:hilens:Deployment "slow-delete" (${created.id}) was not deleted: timed out after 0s waiting (last seen: DELETING)`);
+    const start = env.emu.requests.length;
+    await handlers.delete(DEPLOYMENT, created.id, created.outs!);
+    expect(callsSince(start)).toEqual([`DELETE /v3/{p}/ai-mgr/deployments/${created.id}`]);
+    expect((await live(created.id)).state).toBe("DELETING");
+    clock.advance(30_000);
+    await handlers.delete(DEVICE, d.id, d.outs!);
+  });
+});
