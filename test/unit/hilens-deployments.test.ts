@@ -4,7 +4,7 @@
  * the documented paths) and, for answers the emulator never gives (a field left out, a failure
  * without a reason), against a scripted server.
  */
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { DEFAULTS, ManualClock } from "../../emulator";
 import { handlers } from "../../provider/framework/runtime";
 import { contextFor } from "../../provider/framework/context";
@@ -291,5 +291,106 @@ describe("delete", () => {
     expect((await live(created.id)).state).toBe("DELETING");
     clock.advance(30_000);
     await handlers.delete(DEVICE, d.id, d.outs!);
+  });
+});
+
+describe("answers the emulator never gives", () => {
+  let srv: ScriptedServer;
+  // One server per test: answers a failed test left queued never reach the next one.
+  beforeEach(async () => {
+    srv = await startScriptedServer();
+    return () => srv.close();
+  });
+  const scriptedContext = () => contextFor(resolveConfig(() => undefined, { HW_HILENS_ENDPOINT: srv.url, HW_PROJECT_ID: "p1", HW_ACCESS_KEY: "ak", HW_SECRET_KEY: "sk", HW_MAX_RETRIES: "0" }));
+  const parsed = (extra: Record<string, unknown> = {}) => deploymentDefinition.inputs.parse({ name: "sparse", nodeIds: ["n1"], template: { configs: { restartPolicy: "Always" }, apps: [app()] }, ...extra });
+  /** What the scripted server saw from `start` on, as "METHOD url". */
+  const seenSince = (start: number) => srv.seen.slice(start).map((r) => `${r.method} ${r.url}`);
+
+  it("a deployment answered without template, devices, counts or description reads as empty; result entries lose their nulls", async () => {
+    const start = srv.seen.length;
+    srv.answer(
+      { body: { id: "d1", name: "sparse", state: "RUNNING", replicas: 1, description: "", result: [{ node_id: "n1", error_code: null, error_message: null }] } },
+      { body: { count: 0, pods: [] } },
+      { body: { tags: [] } },
+    );
+    const read = await deploymentDefinition.api.read(scriptedContext(), "d1", parsed());
+    expect(read).toEqual({ inputs: { name: "sparse", replicas: 1, template: {}, pausedNodeIds: [], tags: [] }, state: { state: "RUNNING", readyReplicas: 0, deployedNodeIds: [], result: [{ nodeId: "n1" }] } });
+    // §5.3.9: the instances of this deployment only.
+    expect(seenSince(start)).toEqual(["GET /v3/p1/ai-mgr/deployments/d1", "GET /v3/p1/ai-mgr/pods?deployment_id=d1&limit=100&offset=0", "GET /v3/p1/deployment/d1/tags"]);
+  });
+
+  it("a template without apps, or apps without variables, reads without a config hash", async () => {
+    srv.answer({ body: { id: "d1", name: "sparse", state: "RUNNING", replicas: 1, template: { configs: { restart_policy: "Always" } } } }, { body: { pods: [] } }, { body: { tags: [] } });
+    expect((await deploymentDefinition.api.read(scriptedContext(), "d1", parsed()))!.inputs).toEqual({ name: "sparse", replicas: 1, template: { configs: { restartPolicy: "Always" } }, pausedNodeIds: [], tags: [] });
+    const apps = [{ name: "a", app_url: "u" }, { name: "b", app_url: "u", envs: [{ name: "MODE", value: "x" }, { name: "EDGEAI_CONFIG_HASH", value: "h9" }] }];
+    srv.answer({ body: { id: "d1", name: "sparse", state: "RUNNING", replicas: 1, template: { apps } } }, { body: { pods: [] } }, { body: { tags: [] } });
+    const read = await deploymentDefinition.api.read(scriptedContext(), "d1", {} as never);
+    expect(read!.inputs).toMatchObject({ configHash: "h9", template: { apps: [{ name: "a", appUrl: "u" }, { name: "b", appUrl: "u", envs: [{ name: "MODE", value: "x" }] }] } });
+  });
+
+  it("a failure without a reason says so; the partial state keeps what the service answered", async () => {
+    srv.answer({ body: { id: "d2" } }, { body: { id: "d2", state: "CREATE_FAILED", replicas: 1, node_ids: ["n1"] } });
+    const err: any = await deploymentDefinition.api.create(scriptedContext(), parsed()).catch((e) => e);
+    expect(err.message).toBe('edgeai:hilens:Deployment "sparse" (d2) did not become ready: CREATE_FAILED: no reason given');
+    expect(err.state).toEqual({ state: "CREATE_FAILED", readyReplicas: 0, deployedNodeIds: ["n1"] });
+  });
+
+  it("ready means every replica that is not paused ready; the wait names the count it waits for", async () => {
+    const running = { id: "d3", state: "RUNNING", replicas: 3, ready_replicas: 1 };
+    const instances = ["n1", "n2", "n3"].map((node, i) => ({ id: `p${i}`, node_id: node, status: node === "n2" ? "Succeeded" : "Running" }));
+    // The create's answer, the pause step's look (n2 is already paused: nothing to do), then the wait's reads.
+    srv.answer({ body: { id: "d3" } }, { body: running }, { body: { count: 3, pods: instances } }, ...Array.from({ length: 5 }, () => ({ body: running })));
+    const err: any = await deploymentDefinition.api.create(scriptedContext(), parsed({ replicas: 3, nodeIds: ["n1", "n2", "n3"], pausedNodeIds: ["n2"], awaitTimeouts: { create: "1ms" } })).catch((e) => e);
+    expect(err.message).toBe('edgeai:hilens:Deployment "sparse" (d3) did not become ready: timed out after 0s waiting (last seen: RUNNING, 1/2 ready)');
+    expect(srv.seen.filter((r) => r.method === "POST").map((r) => r.url)).toEqual(["/v3/p1/ai-mgr/deployments"]);
+  });
+
+  it("ready also means RUNNING: a deployment still creating is not ready even with its count ready", async () => {
+    srv.answer({ body: { id: "d4" } }, { body: { id: "d4", state: "CREATING", replicas: 1 } }, { body: { id: "d4", state: "CREATING", replicas: 1, ready_replicas: 1 } }, { body: { id: "d4", state: "RUNNING", replicas: 1, ready_replicas: 1 } });
+    const logged: string[] = [];
+    // The same clients, with the progress lines kept.
+    const ctx = Object.assign(Object.create(scriptedContext()), { log: (line: string) => void logged.push(line) });
+    const created = await deploymentDefinition.api.create(ctx, parsed());
+    expect(created).toEqual({ id: "d4", state: { state: "RUNNING", readyReplicas: 1, deployedNodeIds: [] } });
+    expect(logged.map((l) => l.replace(/ \(\d+s\)$/, ""))).toEqual(["deployment sparse: CREATING, 0/1 ready", "deployment sparse: CREATING, 1/1 ready", "deployment sparse: RUNNING, 1/1 ready"]);
+  });
+
+  it("delete reports DELETE_FAILED with its reason or without one, and passes on errors other than not found", async () => {
+    const inputs = parsed();
+    srv.answer({ body: {} }, { body: { state: "DELETE_FAILED", reason: "instances are stuck" } });
+    await expect(deploymentDefinition.api.delete(scriptedContext(), "d5", inputs, {})).rejects.toThrow('edgeai:hilens:Deployment "sparse" (d5) was not deleted: DELETE_FAILED: instances are stuck');
+    srv.answer({ body: {} }, { body: { state: "DELETE_FAILED" } });
+    await expect(deploymentDefinition.api.delete(scriptedContext(), "d5", inputs, {})).rejects.toThrow('edgeai:hilens:Deployment "sparse" (d5) was not deleted: DELETE_FAILED: no reason given');
+    srv.answer({ body: {} }, { status: 403, body: { error_code: "HIL.0403", error_msg: "no permission" } });
+    await expect(deploymentDefinition.api.delete(scriptedContext(), "d5", inputs, {})).rejects.toMatchObject({ status: 403 });
+    const start = srv.seen.length;
+    srv.answer({ body: {} }, { body: { state: "DELETING" } }, { status: 404, body: { error_code: "HIL.0404", error_msg: "not found" } });
+    await deploymentDefinition.api.delete(scriptedContext(), "d5", inputs, {});
+    expect(seenSince(start)).toEqual(["DELETE /v3/p1/ai-mgr/deployments/d5", "GET /v3/p1/ai-mgr/deployments/d5", "GET /v3/p1/ai-mgr/deployments/d5"]);
+  });
+});
+
+describe("advice and configHash", () => {
+  const advise = (args: Record<string, unknown>) => deploymentDefinition.advice!(args as never);
+  const ADVICE = "this deployment reads config maps or secrets but has no configHash: changing them will not restart its apps, which read them at start. Set configHash: hilens.configHash(configMap, secret, ...).";
+  const withApp = (extra: Record<string, unknown>) => ({ template: { configs: { restartPolicy: "Always" }, apps: [app(), app(extra)] } });
+
+  it("warns when an app reads a config map or secret (variable or volume) without a configHash", () => {
+    expect(advise(withApp({ envs: [{ name: "A", value: "1" }, { name: "B", valueFrom: { secret: { name: "creds", key: "token" } } }] }))).toEqual([ADVICE]);
+    for (const type of ["configMap", "secret"]) expect(advise(withApp({ volumes: [{ name: "v", type, source: "app-config", destination: "/etc", readOnly: true }] }))).toEqual([ADVICE]);
+    expect(advise(withApp({ volumes: [{ name: "v", type: "emptyDir", source: "disk", destination: "/tmp", readOnly: false }], envs: [{ name: "A", value: "1" }] }))).toEqual([]);
+    expect(advise({ ...withApp({ envs: [{ name: "B", valueFrom: { configmap: { name: "app-config", key: "k" } } }] }), configHash: "h" })).toEqual([]);
+    // A program still being written (no template yet) gets no advice, and no error.
+    expect(advise({ name: "draft" })).toEqual([]);
+  });
+
+  it("configHash is 32 hex characters that change with any source's name, entries, ID or update time", async () => {
+    const value = (...sources: Parameters<typeof configHash>) => new Promise<string>((resolve) => configHash(...sources).apply(resolve));
+    const base = { name: "cfg", configs: [{ key: "k", value: "v" }], id: "s1", updatedAt: "t1" };
+    const hash = await value(base);
+    expect(hash).toMatch(/^[0-9a-f]{32}$/);
+    expect(await value({ ...base })).toBe(hash);
+    for (const changed of [{ name: "cfg2" }, { configs: [{ key: "k", value: "w" }] }, { id: "s2" }, { updatedAt: "t2" }]) expect(await value({ ...base, ...changed }), JSON.stringify(changed)).not.toBe(hash);
+    expect(await value(base, base)).not.toBe(hash);
   });
 });
