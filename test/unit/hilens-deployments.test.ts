@@ -7,6 +7,7 @@
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { DEFAULTS, ManualClock } from "../../emulator";
 import { handlers } from "../../provider/framework/runtime";
+import { UNKNOWN } from "../../provider/framework/validate";
 import { contextFor } from "../../provider/framework/context";
 import { resolveConfig } from "../../provider/config";
 import { configHash, deploymentDefinition } from "../../provider/hilens/deployment";
@@ -56,6 +57,70 @@ const pods = async (id: string) => (await ok("GET", `/v3/{p}/ai-mgr/pods?deploym
 const callsSince = (start: number) => env.emu.requests.since(start).map((r) => `${r.method} ${r.path.replace(P, "{p}")}`);
 /** The definition's own API, against the emulator: its read mapping exactly, before the runtime overlays it on the declared inputs. */
 const emulatorContext = () => contextFor(resolveConfig((key) => emulatorSettings(env.emu)[key], {}));
+
+/** The check failures of a deployment on device n1 whose one app has `extra`, as "property: message" (without the resource prefix). */
+async function appFailures(extra: Record<string, unknown>, args: Record<string, unknown> = {}): Promise<string[]> {
+  const result = await handlers.check(DEPLOYMENT, {}, deploymentArgs({ nodeIds: ["n1"], template: { configs: { restartPolicy: "Always" }, apps: [app(extra)] }, ...args }));
+  return (result.failures ?? []).map((f) => `${f.property}: ${f.reason.replace(`edgeai:hilens:Deployment: field "${f.property}": `, "")}`);
+}
+const volume = (extra: Record<string, unknown>) => ({ volumes: [{ name: "v", destination: "/mnt", readOnly: true, ...extra }] });
+
+describe("check: the documented rules of §5.3.2, before any request", () => {
+  it("resource amounts are within their documented ranges, bounds included", async () => {
+    const limits = (l: Record<string, unknown>) => ({ resources: { limits: { cpu: 0.5, memory: 256, ...l } } });
+    expect(await appFailures(limits({ cpu: 0.01, memory: 4, gpu: 0, npu: 1000 }))).toEqual([]);
+    expect(await appFailures(limits({ cpu: "1000", memory: "1024000" }))).toEqual([]);
+    expect(await appFailures(limits({ cpu: 0.009 }))).toEqual(["template.apps[0].resources.limits.cpu: must be 0.01-1000 (HiLens §5.3.2 Res)"]);
+    expect(await appFailures(limits({ cpu: 1000.5 }))).toEqual(["template.apps[0].resources.limits.cpu: must be 0.01-1000 (HiLens §5.3.2 Res)"]);
+    expect(await appFailures(limits({ memory: 3.99 }))).toEqual(["template.apps[0].resources.limits.memory: must be 4-1024000 (HiLens §5.3.2 Res)"]);
+    expect(await appFailures({ resources: { requests: { memory: 0.01 } } })).toEqual([]);
+  });
+
+  it("variables: unique names, not the config hash's, each set one way, reading exactly one of a config map and a secret", async () => {
+    const ref = { name: "app-config", key: "k" };
+    expect(await appFailures({ envs: [{ name: "A", value: "1" }, { name: "B", valueFrom: { configmap: ref } }, { name: "C", valueFrom: { secret: ref } }] })).toEqual([]);
+    expect(await appFailures({ envs: [{ name: "A", value: "1" }, { name: "A", value: "2" }] })).toEqual(["template.apps[0].envs: env names must be unique"]);
+    expect(await appFailures({ envs: [{ name: "EDGEAI_CONFIG_HASH", value: "1" }] })).toEqual(["template.apps[0].envs[0].name: is reserved for configHash"]);
+    expect(await appFailures({ envs: [{ name: "A", valueFrom: { configmap: ref, secret: ref } }] })).toEqual(["template.apps[0].envs[0].valueFrom: set exactly one of configmap and secret (HiLens §5.3.2 ValueFrom)"]);
+    expect(await appFailures({ envs: [{ name: "A", valueFrom: {} }] })).toEqual(["template.apps[0].envs[0].valueFrom: set exactly one of configmap and secret (HiLens §5.3.2 ValueFrom)"]);
+  });
+
+  it("arguments total at most 65536 characters; a probe is exactly one of exec and httpGet", async () => {
+    expect(await appFailures({ args: ["a".repeat(65536)] })).toEqual([]);
+    expect(await appFailures({ args: ["a".repeat(65000), "b".repeat(537)] })).toEqual(["template.apps[0].args: must total at most 65536 characters (HiLens §5.3.2)"]);
+    expect(await appFailures({ livenessProbe: { exec: { command: "true" } }, readinessProbe: { httpGet: { path: "/ready", port: 8080 } } })).toEqual([]);
+    expect(await appFailures({ livenessProbe: { exec: { command: "true" }, httpGet: { path: "/ready", port: 8080 } } })).toEqual(["template.apps[0].livenessProbe: set exactly one of exec and httpGet (HiLens §5.3.2 Probe)"]);
+    expect(await appFailures({ readinessProbe: { initialDelaySeconds: 5 } })).toEqual(["template.apps[0].readinessProbe: set exactly one of exec and httpGet (HiLens §5.3.2 Probe)"]);
+  });
+
+  it("volume sources and read-only mounts follow each volume type's rule", async () => {
+    for (const ok of [volume({ type: "emptyDir", source: "disk", readOnly: false }), volume({ type: "emptyDir", source: "memory" }), volume({ type: "hostPath", source: "/var/lib/a\\b_c.d-e", readOnly: false }), volume({ type: "configMap", source: "app-config" }), volume({ type: "secret", source: "app-secret" })])
+      expect(await appFailures(ok), JSON.stringify(ok)).toEqual([]);
+    const at = "template.apps[0].volumes[0]";
+    expect(await appFailures(volume({ type: "emptyDir", source: "ssd" }))).toEqual([`${at}.source: must be disk or memory for emptyDir (HiLens §5.3.2 Volume)`]);
+    const hostPathRule = "must be a path starting with '/' of letters, digits, '-', '\\', '_', '.' (HiLens §5.3.2 Volume)";
+    for (const source of ["var/lib", "/var/lib data", "/var/lib:ro"]) expect(await appFailures(volume({ type: "hostPath", source })), source).toEqual([`${at}.source: ${hostPathRule}`]);
+    expect(await appFailures(volume({ type: "configMap", source: "App_Config" }))).toEqual([`${at}.source: must be a configMap name (HiLens §5.3.2 Volume)`]);
+    expect(await appFailures(volume({ type: "secret", source: "App_Secret" }))).toEqual([`${at}.source: must be a secret name (HiLens §5.3.2 Volume)`]);
+    expect(await appFailures(volume({ type: "secret", source: "app-secret", readOnly: false }))).toEqual([`${at}.readOnly: secret volumes are read-only (HiLens §5.3.2 Volume)`]);
+  });
+
+  it("a port maps to a host port or to a range whose top is above its bottom, not both", async () => {
+    expect(await appFailures({ ports: [{ containerPort: 80, hostPort: 8080 }, { containerPort: 81, hostPortRange: { minPort: 9000, maxPort: 9001 } }] })).toEqual([]);
+    expect(await appFailures({ ports: [{ containerPort: 80, hostPortRange: { minPort: 9000, maxPort: 9000 } }] })).toEqual(["template.apps[0].ports[0].hostPortRange: maxPort must be greater than minPort"]);
+    expect(await appFailures({ ports: [{ containerPort: 80, hostPort: 8080, hostPortRange: { minPort: 9000, maxPort: 9001 } }] })).toEqual(["template.apps[0].ports[0]: set hostPort or hostPortRange, not both (HiLens §5.3.2)"]);
+  });
+
+  it("devices are nodeIds or nodeTags, nodeNum goes with nodeTags, and paused devices are known targets", async () => {
+    expect(await appFailures({}, { nodeIds: undefined })).toEqual(["nodeIds: set exactly one of nodeIds and nodeTags (HiLens §5.3.2)"]);
+    expect(await appFailures({}, { nodeNum: 2 })).toEqual(["nodeNum: only applies with nodeTags (HiLens §5.3.2)"]);
+    expect(await appFailures({}, { nodeIds: undefined, nodeTags: [{ key: "line", value: "one" }], nodeNum: 2 })).toEqual([]);
+    expect(await appFailures({}, { nodeIds: ["n1", "n2"], pausedNodeIds: ["n2", "n3"] })).toEqual(["pausedNodeIds[1]: must be one of nodeIds: n3 is not a target device (HiLens §5.3.8 pauses an instance of the deployment)"]);
+    // Not known yet (a device created in the same run): checked when known.
+    expect(await appFailures({}, { nodeIds: ["n1", UNKNOWN], pausedNodeIds: ["n2"] })).toEqual([]);
+    expect(await appFailures({}, { nodeIds: UNKNOWN, pausedNodeIds: ["n2"] })).toEqual([]);
+  });
+});
 
 describe("create and read map every documented field", () => {
   it("create sends description, source, replicas, template, devices, tags, license and order; read maps them all back", async () => {
