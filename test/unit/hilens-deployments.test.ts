@@ -131,8 +131,11 @@ describe("create and read map every documented field", () => {
     };
     const tags = [{ key: "site", value: "north.1" }];
     const inputs = await checked(DEPLOYMENT, deploymentArgs({ name: "mapped", description: "people counter", source: "aig", replicas: 2, template, nodeIds: devices.map((d) => d.id), tags, licenseQuota: 3, svcOrderId: "order-7", configHash: "h1" }));
+    const start = env.emu.requests.length;
     const created = await handlers.create(DEPLOYMENT, inputs);
     expect(created.outs).toMatchObject({ state: "RUNNING", readyReplicas: 2, deployedNodeIds: devices.map((d) => d.id), result: devices.map((d) => ({ nodeId: d.id })), projectId: P });
+    // One request carries it all (tags included); with no device to pause, the instances are not looked at.
+    expect(callsSince(start)).toEqual(["POST /v3/{p}/ai-mgr/deployments", `GET /v3/{p}/ai-mgr/deployments/${created.id}`]);
 
     const raw = await live(created.id);
     expect(raw).toMatchObject({ name: "mapped", description: "people counter", source: "aig", replicas: 2, node_ids: devices.map((d) => d.id), license_quota: 3, svc_order_id: "order-7" });
@@ -183,15 +186,22 @@ describe("create and read map every documented field", () => {
   it("devices chosen by tags are read as deployedNodeIds, not as nodeIds; pausing one of them pauses its instance", async () => {
     const devices = [await device("by-tag-1", { tags: [{ key: "line", value: "two" }] }), await device("by-tag-2", { tags: [{ key: "line", value: "two" }] })];
     const inputs = await checked(DEPLOYMENT, deploymentArgs({ name: "tagged", replicas: 2, nodeTags: [{ key: "line", value: "two" }], nodeNum: 2, pausedNodeIds: [devices[1].id] }));
+    let start = env.emu.requests.length;
     const created = await handlers.create(DEPLOYMENT, inputs);
     expect(created.outs).toMatchObject({ state: "RUNNING", readyReplicas: 1, deployedNodeIds: devices.map((d) => d.id) });
-    expect((await pods(created.id)).map((p) => [p.node_id, p.status])).toEqual([[devices[0].id, "Running"], [devices[1].id, "Succeeded"]]);
+    const instances = await pods(created.id);
+    expect(instances.map((p) => [p.node_id, p.status])).toEqual([[devices[0].id, "Running"], [devices[1].id, "Succeeded"]]);
+    const actions = () => callsSince(start).filter((c) => c.includes("/action/"));
+    // Only the instance whose state differs is acted on.
+    expect(actions()).toEqual([`POST /v3/{p}/ai-mgr/deployments/${created.id}/${instances[1].id}/action/pause`]);
     const read = await deploymentDefinition.api.read(emulatorContext(), created.id, inputs as never);
     expect(read!.inputs).not.toHaveProperty("nodeIds");
     expect(read!.inputs.pausedNodeIds).toEqual([devices[1].id]);
 
-    // Updates of a tag-chosen deployment leave its instances alone (there is no device list to compare with).
+    // Updates of a tag-chosen deployment delete no instance (there is no device list to compare with).
+    start = env.emu.requests.length;
     const resumed = await handlers.update(DEPLOYMENT, created.id, created.outs!, { ...inputs, pausedNodeIds: [] });
+    expect(actions()).toEqual([`POST /v3/{p}/ai-mgr/deployments/${created.id}/${instances[1].id}/action/resume`]);
     expect(resumed.outs).toMatchObject({ readyReplicas: 2, deployedNodeIds: devices.map((d) => d.id) });
     expect((await pods(created.id)).map((p) => p.status)).toEqual(["Running", "Running"]);
     await handlers.delete(DEPLOYMENT, created.id, resumed.outs!);
@@ -249,6 +259,19 @@ describe("update sends only what changed", () => {
     const { description: _dropped, ...undescribed } = inputs as Record<string, unknown>;
     await handlers.update(DEPLOYMENT, created.id, updated.outs!, { ...undescribed, tags: [{ key: "stage", value: "b" }] });
     expect((await live(created.id)).description).toBe("");
+    await handlers.delete(DEPLOYMENT, created.id, updated.outs!);
+    await handlers.delete(DEVICE, d.id, d.outs!);
+  });
+
+  it("a state written before pausedNodeIds existed updates without looking at the instances", async () => {
+    const d = await device("old-state-1");
+    const inputs = await checked(DEPLOYMENT, deploymentArgs({ name: "old-state", nodeIds: [d.id] }));
+    const created = await handlers.create(DEPLOYMENT, inputs);
+    const { pausedNodeIds: _absent, ...oldState } = created.outs!;
+    const start = env.emu.requests.length;
+    const updated = await handlers.update(DEPLOYMENT, created.id, oldState, { ...inputs, description: "migrated" });
+    expect(updated.outs).toMatchObject({ state: "RUNNING", description: "migrated", pausedNodeIds: [] });
+    expect(callsSince(start).filter((c) => c.includes("/pods"))).toEqual([]);
     await handlers.delete(DEPLOYMENT, created.id, updated.outs!);
     await handlers.delete(DEVICE, d.id, d.outs!);
   });
@@ -391,6 +414,22 @@ describe("answers the emulator never gives", () => {
     srv.answer({ body: { id: "d1", name: "sparse", state: "RUNNING", replicas: 1, template: { apps } } }, { body: { pods: [] } }, { body: { tags: [] } });
     const read = await deploymentDefinition.api.read(scriptedContext(), "d1", {} as never);
     expect(read!.inputs).toMatchObject({ configHash: "h9", template: { apps: [{ name: "a", appUrl: "u" }, { name: "b", appUrl: "u", envs: [{ name: "MODE", value: "x" }] }] } });
+  });
+
+  it("pausing an instance is safe to repeat: an answer lost to a server error is asked again", async () => {
+    const retrying = () => contextFor(resolveConfig(() => undefined, { HW_HILENS_ENDPOINT: srv.url, HW_PROJECT_ID: "p1", HW_ACCESS_KEY: "ak", HW_SECRET_KEY: "sk", HW_MAX_RETRIES: "1" }));
+    const instances = [{ id: "p1", node_id: "n1", status: "Pending" }, { id: "p2", node_id: "n2", status: "Pending" }];
+    srv.answer(
+      { body: { id: "d6" } },
+      { body: { id: "d6", state: "CREATING", replicas: 2 } },
+      { body: { count: 2, pods: instances } },
+      { status: 502, body: { error_code: "HIL.0502", error_msg: "bad gateway" } },
+      { body: { pod_id: "p2" } },
+      { body: { id: "d6", state: "RUNNING", replicas: 2, ready_replicas: 1, node_ids: ["n1", "n2"] } },
+    );
+    const created = await deploymentDefinition.api.create(retrying(), parsed({ replicas: 2, nodeIds: ["n1", "n2"], pausedNodeIds: ["n2"] }));
+    expect(created).toEqual({ id: "d6", state: { state: "RUNNING", readyReplicas: 1, deployedNodeIds: ["n1", "n2"] } });
+    expect(srv.seen.filter((r) => r.method === "POST").map((r) => r.url)).toEqual(["/v3/p1/ai-mgr/deployments", "/v3/p1/ai-mgr/deployments/d6/p2/action/pause", "/v3/p1/ai-mgr/deployments/d6/p2/action/pause"]);
   });
 
   it("a failure without a reason says so; the partial state keeps what the service answered", async () => {
