@@ -208,14 +208,26 @@ describe("create and read map every documented field", () => {
     for (const d of devices) await handlers.delete(DEVICE, d.id, d.outs!);
   });
 
-  it("pausing a device a tag-chosen deployment does not run on fails with the devices it lacks; the deployment is kept", async () => {
-    const [picked, other] = [await device("tag-pick", { tags: [{ key: "line", value: "three" }] }), await device("tag-other")];
-    const inputs = await checked(DEPLOYMENT, deploymentArgs({ name: "tag-pause", nodeTags: [{ key: "line", value: "three" }], nodeNum: 1, pausedNodeIds: [other.id] }));
+  it("pausing devices a tag-chosen deployment does not run on fails with the devices it lacks; the deployment is kept", async () => {
+    const [picked, other, third] = [await device("tag-pick", { tags: [{ key: "line", value: "three" }] }), await device("tag-other"), await device("tag-third")];
+    const inputs = await checked(DEPLOYMENT, deploymentArgs({ name: "tag-pause", nodeTags: [{ key: "line", value: "three" }], nodeNum: 1, pausedNodeIds: [other.id, picked.id, third.id] }));
     const err: any = await handlers.create(DEPLOYMENT, inputs).catch((e) => e);
-    expect(err.message).toBe(`edgeai:hilens:Deployment "tag-pause" (${err.id}): field "pausedNodeIds": the deployment has no instance on ${other.id} (the object was created as ${err.id}; the next \`pulumi up\` completes it)`);
-    expect((await pods(err.id)).map((p) => [p.node_id, p.status])).toEqual([[picked.id, "Running"]]);
+    expect(err.message).toBe(`edgeai:hilens:Deployment "tag-pause" (${err.id}): field "pausedNodeIds": the deployment has no instance on ${other.id}, ${third.id} (the object was created as ${err.id}; the next \`pulumi up\` completes it)`);
+    expect((await pods(err.id)).map((p) => [p.node_id, p.status])).toEqual([[picked.id, "Succeeded"]]);
     await handlers.delete(DEPLOYMENT, err.id, { ...inputs, ...err.properties });
-    for (const d of [picked, other]) await handlers.delete(DEVICE, d.id, d.outs!);
+    for (const d of [picked, other, third]) await handlers.delete(DEVICE, d.id, d.outs!);
+  });
+
+  it("a tag-chosen deployment's description update neither lists nor adds devices", async () => {
+    const d = await device("tag-describe", { tags: [{ key: "line", value: "four" }] });
+    const inputs = await checked(DEPLOYMENT, deploymentArgs({ name: "tag-described", nodeTags: [{ key: "line", value: "four" }], nodeNum: 1 }));
+    const created = await handlers.create(DEPLOYMENT, inputs);
+    const start = env.emu.requests.length;
+    const updated = await handlers.update(DEPLOYMENT, created.id, created.outs!, { ...inputs, description: "fourth line" });
+    expect(updated.outs).toMatchObject({ state: "RUNNING", readyReplicas: 1, deployedNodeIds: [d.id], description: "fourth line" });
+    expect(callsSince(start)).toEqual([`GET /v3/{p}/ai-mgr/deployments/${created.id}`, `PUT /v3/{p}/ai-mgr/deployments/${created.id}`, `GET /v3/{p}/deployment/${created.id}/tags`, `GET /v3/{p}/ai-mgr/deployments/${created.id}`]);
+    await handlers.delete(DEPLOYMENT, created.id, updated.outs!);
+    await handlers.delete(DEVICE, d.id, d.outs!);
   });
 
   it("a read counts only this deployment's paused instances, and none while it is being deleted", async () => {
