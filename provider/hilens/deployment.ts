@@ -281,7 +281,7 @@ async function awaitReady(ctx: Context, id: string, i: Inputs, op: "create" | "u
   return stateOf(result.value);
 }
 
-// Either list is absent only when both are (the devices are chosen by nodeTags; a change to nodeIds replaces the deployment).
+// Stryker disable next-line OptionalChaining: equivalent, a list is absent only when both are (devices chosen by nodeTags; a change between nodeTags and nodeIds replaces the deployment), and an empty one filters nothing.
 const added = (olds: string[] | undefined, news: string[] | undefined) => (news ?? []).filter((id) => !olds?.includes(id));
 
 /** §5.3.9: the deployment's instances (one per device). */
@@ -393,6 +393,7 @@ export const deploymentDefinition = defineResource({
       if (more.length) await ctx.hilens.call(`PUT ${item}/nodes`, { id }, { body: { deployment_id: id, node_ids: more, node_num: more.length } });
       // Pauses are compared with the live instances whenever any is declared (or was: olds.pausedNodeIds is absent in
       // states written before the field existed): the update that finishes a partial create has olds equal to news.
+      // Stryker disable next-line OptionalChaining: equivalent, as in `added`: news has no nodeIds only when olds has none to look for.
       const removed = (olds.nodeIds ?? []).some((nodeId) => !news.nodeIds?.includes(nodeId));
       if (removed || news.pausedNodeIds.length || (olds.pausedNodeIds ?? []).length) await reconcileInstances(ctx, id, news.name, news.nodeIds, news.pausedNodeIds);
       await reconcileTags(ctx.hilens, "deployment", id, news.tags);
