@@ -300,23 +300,31 @@ describe("update sends only what changed", () => {
     await handlers.delete(DEVICE, d.id, d.outs!);
   });
 
-  it("replicas or the template changing with the config hash are one PUT of the whole template, not a PATCH of the hash", async () => {
+  it("replicas alone, or replicas or the template with the config hash, are one PUT of the whole template, not a PATCH of the hash", async () => {
     const devices = [await device("both-1"), await device("both-2")];
     const inputs = await checked(DEPLOYMENT, deploymentArgs({ name: "both-changed", nodeIds: devices.map((d) => d.id), configHash: "h1" }));
     const created = await handlers.create(DEPLOYMENT, inputs);
-    const before = await pods(created.id);
+    let before = await pods(created.id);
+    clock.advance(1000);
+    // Replicas alone: the whole template goes again, and the instances restart.
+    const doubled = await handlers.update(DEPLOYMENT, created.id, created.outs!, { ...inputs, replicas: 2 });
+    expect(doubled.outs).toMatchObject({ state: "RUNNING", readyReplicas: 2 });
+    expect((await live(created.id)).replicas).toBe(2);
+    expect((await pods(created.id)).map((p) => p.created_at)).not.toEqual(before.map((p) => p.created_at));
+
+    before = await pods(created.id);
     clock.advance(1000);
     let start = env.emu.requests.length;
-    const scaled = await handlers.update(DEPLOYMENT, created.id, created.outs!, { ...inputs, replicas: 2, configHash: "h2" });
-    expect(scaled.outs).toMatchObject({ state: "RUNNING", readyReplicas: 2 });
-    expect(await live(created.id)).toMatchObject({ replicas: 2, template: { apps: [{ envs: [{ name: "EDGEAI_CONFIG_HASH", value: "h2" }] }] } });
+    const scaled = await handlers.update(DEPLOYMENT, created.id, doubled.outs!, { ...inputs, replicas: 1, configHash: "h2" });
+    expect(scaled.outs).toMatchObject({ state: "RUNNING", readyReplicas: 1 });
+    expect(await live(created.id)).toMatchObject({ replicas: 1, template: { apps: [{ envs: [{ name: "EDGEAI_CONFIG_HASH", value: "h2" }] }] } });
     expect(callsSince(start).filter((c) => c.startsWith("PATCH"))).toEqual([]);
     // A restart: the instances start again.
     expect((await pods(created.id)).map((p) => p.created_at)).not.toEqual(before.map((p) => p.created_at));
 
     start = env.emu.requests.length;
     const retemplated = { configs: { restartPolicy: "Always" }, apps: [app({ appUrl: "swr.example.com/vision/detector:2.0" })] };
-    await handlers.update(DEPLOYMENT, created.id, scaled.outs!, { ...inputs, replicas: 2, template: retemplated, configHash: "h3" });
+    await handlers.update(DEPLOYMENT, created.id, scaled.outs!, { ...inputs, template: retemplated, configHash: "h3" });
     expect(await live(created.id)).toMatchObject({ template: { apps: [{ app_url: "swr.example.com/vision/detector:2.0", envs: [{ name: "EDGEAI_CONFIG_HASH", value: "h3" }] }] } });
     expect(callsSince(start).filter((c) => c.startsWith("PATCH"))).toEqual([]);
     await handlers.delete(DEPLOYMENT, created.id, scaled.outs!);
@@ -339,9 +347,9 @@ describe("update sends only what changed", () => {
     await handlers.delete(DEVICE, d.id, d.outs!);
   });
 
-  it("a restart that fails reports START_FAILED with the reason; the next update redeploys the failed deployment unchanged", async () => {
+  it("a restart that fails reports START_FAILED with the reason; the next update redeploys the failed deployment whole", async () => {
     const d = await device("restart-1");
-    const inputs = await checked(DEPLOYMENT, deploymentArgs({ name: "restart-fails", nodeIds: [d.id] }));
+    const inputs = await checked(DEPLOYMENT, deploymentArgs({ name: "restart-fails", nodeIds: [d.id], configHash: "h1" }));
     const created = await handlers.create(DEPLOYMENT, inputs);
     await env.emu.control("PUT", `/__emulator/hilens/${P}/nodes/${d.id}/connection`, { online: false });
     // A wait limit the failure comes well within: a missed failure would time out instead.
@@ -350,11 +358,17 @@ describe("update sends only what changed", () => {
     expect(err.message).toBe(`edgeai:hilens:Deployment "restart-fails" (${created.id}) did not become ready: START_FAILED: The device ${d.id} is offline.`);
     expect(err.properties).toMatchObject({ state: "START_FAILED", reason: `The device ${d.id} is offline.`, readyReplicas: 0, result: [{ nodeId: d.id, errorCode: "HIL.0503", errorMessage: `The device ${d.id} is offline.` }] });
 
+    // Unchanged, it is deployed again: a second `up` retries it (and fails again while the device is offline).
+    const again: any = await handlers.update(DEPLOYMENT, created.id, { ...news, ...err.properties }, news).catch((e) => e);
+    expect(again.message).toBe(err.message);
+
     await env.emu.control("PUT", `/__emulator/hilens/${P}/nodes/${d.id}/connection`, { online: true });
     const start = env.emu.requests.length;
-    const retried = await handlers.update(DEPLOYMENT, created.id, { ...news, ...err.properties }, news);
+    // A new config hash alone is no PATCH for a failed deployment: the whole template goes again.
+    const retried = await handlers.update(DEPLOYMENT, created.id, { ...news, ...again.properties }, { ...news, configHash: "h2" });
     expect(retried.outs).toMatchObject({ state: "RUNNING", readyReplicas: 1 });
     expect(callsSince(start).filter((c) => c.startsWith("PUT") || c.startsWith("PATCH"))).toEqual([`PUT /v3/{p}/ai-mgr/deployments/${created.id}`]);
+    expect(await live(created.id)).toMatchObject({ template: { configs: { restart_policy: "Never" }, apps: [{ envs: [{ name: "EDGEAI_CONFIG_HASH", value: "h2" }] }] } });
     await handlers.delete(DEPLOYMENT, created.id, retried.outs!);
     await handlers.delete(DEVICE, d.id, d.outs!);
   });
@@ -381,7 +395,8 @@ describe("delete", () => {
   it("waits until the deployment is gone, gives up after the delete timeout, and skipAwait does not wait", async () => {
     await env.emu.control("PUT", "/__emulator/hilens/timing", { deploymentReadyMs: 60_000 });
     const d = await device("delete-1");
-    const inputs = await checked(DEPLOYMENT, deploymentArgs({ name: "slow-delete", nodeIds: [d.id], skipAwait: true }));
+    // The limit only shows when skipAwait is not honoured.
+    const inputs = await checked(DEPLOYMENT, deploymentArgs({ name: "slow-delete", nodeIds: [d.id], skipAwait: true, awaitTimeouts: { delete: "1s" } }));
     const created = await handlers.create(DEPLOYMENT, inputs);
     const err: any = await handlers.delete(DEPLOYMENT, created.id, { ...created.outs!, skipAwait: false, awaitTimeouts: { delete: "1ms" } }).catch((e) => e);
     expect(err.message).toBe(`edgeai:hilens:Deployment "slow-delete" (${created.id}) was not deleted: timed out after 0s waiting (last seen: DELETING)`);
@@ -439,7 +454,7 @@ describe("answers the emulator never gives", () => {
       { body: { pod_id: "p2" } },
       { body: { id: "d6", state: "RUNNING", replicas: 2, ready_replicas: 1, node_ids: ["n1", "n2"] } },
     );
-    const created = await deploymentDefinition.api.create(retrying(), parsed({ replicas: 2, nodeIds: ["n1", "n2"], pausedNodeIds: ["n2"] }));
+    const created = await deploymentDefinition.api.create(retrying(), parsed({ replicas: 2, nodeIds: ["n1", "n2"], pausedNodeIds: ["n2"], awaitTimeouts: { create: "5s" } }));
     expect(created).toEqual({ id: "d6", state: { state: "RUNNING", readyReplicas: 1, deployedNodeIds: ["n1", "n2"] } });
     expect(srv.seen.filter((r) => r.method === "POST").map((r) => r.url)).toEqual(["/v3/p1/ai-mgr/deployments", "/v3/p1/ai-mgr/deployments/d6/p2/action/pause", "/v3/p1/ai-mgr/deployments/d6/p2/action/pause"]);
   });
@@ -466,13 +481,14 @@ describe("answers the emulator never gives", () => {
     const logged: string[] = [];
     // The same clients, with the progress lines kept.
     const ctx = Object.assign(Object.create(scriptedContext()), { log: (line: string) => void logged.push(line) });
-    const created = await deploymentDefinition.api.create(ctx, parsed());
+    const created = await deploymentDefinition.api.create(ctx, parsed({ awaitTimeouts: { create: "5s" } }));
     expect(created).toEqual({ id: "d4", state: { state: "RUNNING", readyReplicas: 1, deployedNodeIds: [] } });
     expect(logged.map((l) => l.replace(/ \(\d+s\)$/, ""))).toEqual(["deployment sparse: CREATING, 0/1 ready", "deployment sparse: CREATING, 1/1 ready", "deployment sparse: RUNNING, 1/1 ready"]);
   });
 
   it("delete reports DELETE_FAILED with its reason or without one, and passes on errors other than not found", async () => {
-    const inputs = parsed();
+    // A limit well beyond the answers: a missed failure times out instead.
+    const inputs = parsed({ awaitTimeouts: { delete: "5s" } });
     srv.answer({ body: {} }, { body: { state: "DELETE_FAILED", reason: "instances are stuck" } });
     await expect(deploymentDefinition.api.delete(scriptedContext(), "d5", inputs, {})).rejects.toThrow('edgeai:hilens:Deployment "sparse" (d5) was not deleted: DELETE_FAILED: instances are stuck');
     srv.answer({ body: {} }, { body: { state: "DELETE_FAILED" } });
