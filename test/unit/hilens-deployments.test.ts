@@ -288,6 +288,20 @@ describe("update sends only what changed", () => {
     await handlers.delete(DEVICE, d.id, d.outs!);
   });
 
+  it("an update that restarts the instances waits for them within the update timeout", async () => {
+    await env.emu.control("PUT", "/__emulator/hilens/timing", { deploymentReadyMs: 60_000 });
+    const d = await device("restart-wait-1");
+    const inputs = await checked(DEPLOYMENT, deploymentArgs({ name: "restart-waits", nodeIds: [d.id], skipAwait: true }));
+    const created = await handlers.create(DEPLOYMENT, inputs);
+    clock.advance(60_000);
+    const news = { ...inputs, template: { configs: { restartPolicy: "Never" }, apps: [app()] }, skipAwait: false, awaitTimeouts: { update: "1ms" } };
+    const err: any = await handlers.update(DEPLOYMENT, created.id, created.outs!, news).catch((e) => e);
+    expect(err.message).toBe(`edgeai:hilens:Deployment "restart-waits" (${created.id}) did not become ready: timed out after 0s waiting (last seen: STARTING, 0/1 ready)`);
+    await handlers.delete(DEPLOYMENT, created.id, { ...err.properties, ...news, skipAwait: true });
+    clock.advance(60_000);
+    await handlers.delete(DEVICE, d.id, d.outs!);
+  });
+
   it("an update that restarts nothing does not wait for a deployment still starting", async () => {
     await env.emu.control("PUT", "/__emulator/hilens/timing", { deploymentReadyMs: 60_000 });
     const d = await device("starting-1");
@@ -497,8 +511,11 @@ describe("answers the emulator never gives", () => {
     await expect(deploymentDefinition.api.delete(scriptedContext(), "d5", inputs, {})).rejects.toMatchObject({ status: 403 });
     const start = srv.seen.length;
     srv.answer({ body: {} }, { body: { state: "DELETING" } }, { status: 404, body: { error_code: "HIL.0404", error_msg: "not found" } });
-    await deploymentDefinition.api.delete(scriptedContext(), "d5", inputs, {});
+    const logged: string[] = [];
+    const ctx = Object.assign(Object.create(scriptedContext()), { log: (line: string) => void logged.push(line) });
+    await deploymentDefinition.api.delete(ctx, "d5", inputs, {});
     expect(seenSince(start)).toEqual(["DELETE /v3/p1/ai-mgr/deployments/d5", "GET /v3/p1/ai-mgr/deployments/d5", "GET /v3/p1/ai-mgr/deployments/d5"]);
+    expect(logged.map((l) => l.replace(/ \(\d+s\)$/, ""))).toEqual(["deployment sparse: DELETING", "deployment sparse: deleted"]);
   });
 });
 
@@ -509,7 +526,8 @@ describe("advice and configHash", () => {
 
   it("warns when an app reads a config map or secret (variable or volume) without a configHash", () => {
     expect(advise(withApp({ envs: [{ name: "A", value: "1" }, { name: "B", valueFrom: { secret: { name: "creds", key: "token" } } }] }))).toEqual([ADVICE]);
-    for (const type of ["configMap", "secret"]) expect(advise(withApp({ volumes: [{ name: "v", type, source: "app-config", destination: "/etc", readOnly: true }] }))).toEqual([ADVICE]);
+    const scratch = { name: "scratch", type: "emptyDir", source: "disk", destination: "/tmp", readOnly: false };
+    for (const type of ["configMap", "secret"]) expect(advise(withApp({ volumes: [scratch, { name: "v", type, source: "app-config", destination: "/etc", readOnly: true }] }))).toEqual([ADVICE]);
     expect(advise(withApp({ volumes: [{ name: "v", type: "emptyDir", source: "disk", destination: "/tmp", readOnly: false }], envs: [{ name: "A", value: "1" }] }))).toEqual([]);
     expect(advise({ ...withApp({ envs: [{ name: "B", valueFrom: { configmap: { name: "app-config", key: "k" } } }] }), configHash: "h" })).toEqual([]);
     // A program still being written (no template yet) gets no advice, and no error.
