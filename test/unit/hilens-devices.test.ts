@@ -1,0 +1,212 @@
+/**
+ * The HiLens Device (§5.1) and the device look-ups: the documented requests the definition sends
+ * (register, update, activate, start/stop, firmware upgrade) and how it reads a device back into
+ * inputs and outputs. Against the in-process emulator, whose server state is read by raw HTTP on
+ * the documented paths; answers the emulator never gives (a field left out) come from a scripted
+ * server.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { DEFAULTS, ManualClock } from "../../emulator";
+import { handlers } from "../../provider/framework/runtime";
+import { contextFor } from "../../provider/framework/context";
+import { NotReadyError, Props } from "../../provider/framework/definition";
+import { resolveConfig } from "../../provider/config";
+import { deviceDefinition } from "../../provider/hilens/device";
+import { emulatorSettings, runtimeAgainstEmulator } from "./runtime-emulator";
+import { iamToken, send, withToken } from "./raw-http";
+import { ScriptedServer, startScriptedServer } from "./scripted-server";
+
+const DEVICE = "edgeai:hilens:Device";
+const PROVIDER = { __provider: "serialized provider" };
+const P = DEFAULTS.projectId;
+/** The emulator's time: firmware upgrades move when a test advances it, never while it sleeps. */
+const clock = new ManualClock();
+const env = runtimeAgainstEmulator("hilens-devices", { clock });
+/** Devices connect only when a test says so; an upgrade takes 600 ms of the emulator's clock. */
+const TIMING = { deviceConnectMs: null, firmwareUpgradeMs: 600 };
+let token: string;
+let scripted: ScriptedServer;
+
+beforeAll(async () => {
+  token = await iamToken(env.emu);
+  scripted = await startScriptedServer();
+  await env.emu.control("PUT", "/__emulator/hilens/timing", TIMING);
+});
+
+afterEach(() => env.emu.control("PUT", "/__emulator/hilens/timing", TIMING));
+
+afterAll(() => scripted.close());
+
+/** The provider's context against the emulator, or against another HiLens endpoint (the scripted server). */
+const contextAt = (hilensEndpoint?: string) => {
+  const settings: Record<string, string> = { ...emulatorSettings(env.emu), ...(hilensEndpoint ? { hilensEndpoint } : {}) };
+  return contextFor(resolveConfig((key) => settings[key], {}));
+};
+
+/** The inputs as the engine hands them to the definition: validated, defaults applied. */
+const declared = (args: Record<string, unknown>) => deviceDefinition.inputs.parse(args) as any;
+
+/** A documented HiLens call by raw HTTP with an IAM token (`{p}`: the project): the JSON answered. */
+async function documented(method: string, path: string): Promise<any> {
+  const res = await send(env.emu.url, method, path.replace("{p}", P), { headers: withToken(token) });
+  if (res.status !== 200) throw new Error(`${method} ${path}: ${res.status ?? res.error} ${res.text ?? ""}`);
+  return res.json;
+}
+
+const rawDevice = (id: string) => documented("GET", `/v3/{p}/ai-mgr/nodes/${id}`);
+
+async function checked(args: Record<string, unknown>) {
+  const result = await handlers.check(DEVICE, {}, { ...args, ...PROVIDER });
+  expect(result.failures ?? []).toEqual([]);
+  return result.inputs;
+}
+
+async function setOnline(id: string, online: boolean) {
+  await env.emu.control("PUT", `/__emulator/hilens/${P}/nodes/${id}/connection`, { online });
+}
+
+/** The requests the emulator got since index `start`, as `METHOD path?query`. */
+const sentSince = (start: number) => env.emu.requests.since(start).map((r) => `${r.method} ${r.path}${r.query}`);
+
+/** What the scripted server got, with JSON bodies parsed; the record is emptied for the next test. */
+function scriptedRequests() {
+  const seen = scripted.seen.splice(0).map((r) => ({ request: `${r.method} ${r.url.replace(`/v3/${P}/`, "/v3/{p}/")}`, body: r.body ? JSON.parse(r.body) : undefined }));
+  return seen;
+}
+
+const everyField = {
+  name: "cam-full",
+  description: "north gate",
+  enableGpu: true,
+  enableNpu: true,
+  npuType: "D910",
+  logConfigs: [{ component: "app", type: "LTS", level: "debug", rotateNum: 7, size: 100 }],
+  tags: [{ key: "site", value: "north" }],
+  eventValidityPeriod: 30,
+};
+
+describe("Device: what registration and update send", () => {
+  it("registration sends every field of the §5.1.2 body in the document's names, the platform as the `provider` query", async () => {
+    scripted.answer({ body: { id: "dev-1", name: "cam-full", package: "UEtH" } }, { body: { id: "dev-1", name: "cam-full", state: "UNCONNECTED" } });
+    const logConfigs = [{ component: "system", type: "local", level: "warning", rotateNum: 3, rotatePeriod: "weekly", size: 20 }];
+    const inputs = declared({ ...everyField, logConfigs, provider: "ief", iamUserId: "sub-user", workspaceId: "ws-1" });
+    const created = await deviceDefinition.api.create(contextAt(scripted.url), inputs);
+    expect(scriptedRequests()).toEqual([
+      {
+        request: "POST /v3/{p}/ai-mgr/nodes?provider=ief",
+        body: {
+          node: {
+            name: "cam-full",
+            description: "north gate",
+            enable_gpu: true,
+            enable_npu: true,
+            npu_type: "D910",
+            iam_user_id: "sub-user",
+            log_configs: [{ component: "system", type: "local", level: "warning", rotate_num: 3, rotate_period: "weekly", size: 20 }],
+            tags: [{ key: "site", value: "north" }],
+            workspace_id: "ws-1",
+            event_validity_period: 30,
+          },
+        },
+      },
+      { request: "GET /v3/{p}/ai-mgr/nodes/dev-1", body: undefined },
+    ]);
+    // A detail that leaves the optional fields out reads as no orders and nothing else.
+    expect(created).toEqual({ id: "dev-1", state: { package: "UEtH", state: "UNCONNECTED", activeContent: [] } });
+  });
+
+  it("a device declared stopped and activated is activated with its orders (§5.1.7), then stopped on its platform (§5.1.6)", async () => {
+    scripted.answer({ body: { id: "dev-2", name: "cam-off", package: "UEtH" } }, { body: { node_id: "dev-2" } }, { body: {} }, { body: { id: "dev-2", name: "cam-off", state: "STOPPED", active_content: ["cpu-1", "npu-1"] } });
+    const inputs = declared({ name: "cam-off", provider: "ief", enabled: false, activation: { cpuOrderId: "cpu-1", npuGpuOrderId: "npu-1" } });
+    const created = await deviceDefinition.api.create(contextAt(scripted.url), inputs);
+    expect(scriptedRequests().slice(1)).toEqual([
+      { request: "POST /v3/{p}/ai-mgr/nodes/dev-2/activate", body: { cpu_order_id: "cpu-1", npu_gpu_order_id: "npu-1" } },
+      { request: "POST /v3/{p}/ai-mgr/nodes/dev-2/action/stop?provider=ief", body: undefined },
+      { request: "GET /v3/{p}/ai-mgr/nodes/dev-2", body: undefined },
+    ]);
+    expect(created.state).toEqual({ package: "UEtH", state: "STOPPED", activeContent: ["cpu-1", "npu-1"] });
+  });
+
+  it("a registered device whose activation is refused is kept with its package, and the error says it was registered", async () => {
+    const orderError = { error_code: "HIL.0400", error_msg: "order o-1 has no unit left" };
+    scripted.answer({ body: { id: "dev-3", name: "cam-unpaid", package: "UEtH" } }, { status: 400, body: orderError });
+    const err = await deviceDefinition.api.create(contextAt(scripted.url), declared({ name: "cam-unpaid", activation: { orderId: "o-1" } })).catch((e) => e);
+    expect(scriptedRequests().map((r) => r.request)).toEqual(["POST /v3/{p}/ai-mgr/nodes?provider=hilens", "POST /v3/{p}/ai-mgr/nodes/dev-3/activate"]);
+    expect(err).toBeInstanceOf(NotReadyError);
+    expect(err.message).toMatch(/^edgeai:hilens:Device "cam-unpaid" \(dev-3\) was registered but not configured: .*order o-1 has no unit left/);
+    expect(err).toMatchObject({ id: "dev-3", state: { package: "UEtH" } });
+  });
+
+  it("an update sends the §5.1.4 body: the declared values, and an empty description and no NPU type once they are removed", async () => {
+    const detail = { body: { id: "dev-4", name: "cam-full", state: "RUNNING", active_content: [] } };
+    const noTags = { body: { tags: [{ key: "site", value: "north" }] } };
+    scripted.answer({ body: {} }, noTags, detail, detail);
+    const full = declared(everyField);
+    await deviceDefinition.api.update!(contextAt(scripted.url), "dev-4", full, full, {});
+    const updateOf = (requests: { request: string; body: unknown }[]) => requests.find((r) => r.request === "PUT /v3/{p}/ai-mgr/nodes/dev-4")!.body;
+    expect(updateOf(scriptedRequests())).toEqual({
+      node: { description: "north gate", log_configs: [{ component: "app", type: "LTS", level: "debug", rotate_num: 7, size: 100 }], tags: [{ key: "site", value: "north" }], event_validity_period: 30, enable_gpu: true, enable_npu: true, npu_type: "D910" },
+    });
+
+    scripted.answer({ body: {} }, { body: { tags: [] } }, detail, detail);
+    await deviceDefinition.api.update!(contextAt(scripted.url), "dev-4", full, declared({ name: "cam-full", enableNpu: true }), {});
+    expect(updateOf(scriptedRequests())).toEqual({ node: { description: "", log_configs: [], tags: [], enable_gpu: false, enable_npu: true, npu_type: null } });
+  });
+});
+
+describe("Device: read back from the emulator", () => {
+  it("every declared input reads back as declared, and the outputs show the connected device", async () => {
+    const inputs = await checked(everyField);
+    const created = await handlers.create(DEVICE, inputs);
+    await setOnline(created.id, true);
+    const live = await deviceDefinition.api.read(contextAt(), created.id, declared(everyField));
+    const { name, description, enableGpu, enableNpu, npuType, tags, eventValidityPeriod } = everyField;
+    expect(live!.inputs).toEqual({ name, description, enableGpu, enableNpu, npuType, tags, eventValidityPeriod, logConfigs: everyField.logConfigs, enabled: true, firmwareVersion: "1.0.0", provider: "hilens" });
+    const raw = await rawDevice(created.id);
+    expect(live!.state).toEqual({
+      state: "RUNNING",
+      activeStatus: "INACTIVE",
+      activeContent: [],
+      type: "General ARM Device",
+      arch: "aarch64",
+      hostIps: raw.host_ips,
+      firmwareName: "HiLens_Device_Agent",
+      runningFirmwareVersion: "1.0.0",
+      deploymentNum: 0,
+      createdAt: raw.created_at,
+      updatedAt: raw.updated_at,
+    });
+    expect(raw.host_ips).toHaveLength(1);
+    await handlers.delete(DEVICE, created.id, created.outs!);
+  });
+
+  it("a removed description is cleared on the device and reads back as unset, as do the NPU type and a stopped device's `enabled`", async () => {
+    const inputs = await checked(everyField);
+    const created = await handlers.create(DEVICE, inputs);
+    const bare = await checked({ name: everyField.name, enabled: false });
+    await handlers.update(DEVICE, created.id, created.outs!, bare);
+    const raw = await rawDevice(created.id);
+    expect(raw).toMatchObject({ description: "", enable_gpu: false, enable_npu: false, npu_type: null, log_configs: [], state: "STOPPED" });
+    const live = await deviceDefinition.api.read(contextAt(), created.id, declared({ name: everyField.name, enabled: false }));
+    // The event validity period is not cleared: §5.1.4 has no way to unset it.
+    expect(live!.inputs).toEqual({ name: everyField.name, enableGpu: false, enableNpu: false, logConfigs: [], tags: [], eventValidityPeriod: 30, enabled: false, provider: "hilens" });
+    await handlers.delete(DEVICE, created.id, created.outs!);
+  });
+
+  it("an import reads the managing platform from the ief list by the device's name: ief for an ief device, hilens otherwise", async () => {
+    const onIef = await handlers.create(DEVICE, await checked({ name: "cam-imported", provider: "ief" }));
+    const onHilens = await handlers.create(DEVICE, await checked({ name: "cam-imported" }));
+    const start = env.emu.requests.length;
+    expect((await handlers.read(DEVICE, onIef.id, {})).inputs).toMatchObject({ name: "cam-imported", provider: "ief" });
+    expect(sentSince(start).filter((r) => r.startsWith(`GET /v3/${P}/ai-mgr/nodes?`))).toEqual([`GET /v3/${P}/ai-mgr/nodes?name=cam-imported&provider=ief&limit=100&offset=0`]);
+    expect((await handlers.read(DEVICE, onHilens.id, {})).inputs).toMatchObject({ name: "cam-imported", provider: "hilens" });
+    for (const d of [onIef, onHilens]) await handlers.delete(DEVICE, d.id, d.outs!);
+  });
+
+  it("a detail that leaves every optional field out reads as no description, logs, orders or firmware, and a running device", async () => {
+    scripted.answer({ body: { id: "dev-5", name: "cam-sparse", state: "UNCONNECTED" } }, { body: {} });
+    const live = await deviceDefinition.api.read(contextAt(scripted.url), "dev-5", declared({ name: "cam-sparse", activation: { orderId: "o-1" } }));
+    expect(scriptedRequests().map((r) => r.request)).toEqual(["GET /v3/{p}/ai-mgr/nodes/dev-5", "GET /v3/{p}/node/dev-5/tags"]);
+    expect(live).toEqual({ inputs: { name: "cam-sparse", logConfigs: [], tags: [], enabled: true, provider: "hilens" }, state: { state: "UNCONNECTED", activeContent: [] } });
+  });
+});
