@@ -210,3 +210,88 @@ describe("Device: read back from the emulator", () => {
     expect(live).toEqual({ inputs: { name: "cam-sparse", logConfigs: [], tags: [], enabled: true, provider: "hilens" }, state: { state: "UNCONNECTED", activeContent: [] } });
   });
 });
+
+describe("Device: activation read back", () => {
+  /** Reads a device bound to `orders` (§5.1.3 active_content) against the program's declared activation. */
+  async function activationRead(orders: string[], activation?: Record<string, string>) {
+    scripted.answer({ body: { id: "dev-6", name: "cam-paid", state: "RUNNING", active_content: orders } }, { body: { tags: [] } });
+    const live = await deviceDefinition.api.read(contextAt(scripted.url), "dev-6", declared({ name: "cam-paid", ...(activation ? { activation } : {}) }));
+    scripted.seen.splice(0);
+    return live!.inputs.activation;
+  }
+
+  it("the declared orders read back as declared, whatever order the device lists them in", async () => {
+    expect(await activationRead(["o-1"], { orderId: "o-1" })).toEqual({ orderId: "o-1" });
+    expect(await activationRead(["b-2", "a-1"], { cpuOrderId: "a-1", npuGpuOrderId: "b-2" })).toEqual({ cpuOrderId: "a-1", npuGpuOrderId: "b-2" });
+    expect(await activationRead(["a-1", "b-2"], { cpuOrderId: "b-2", npuGpuOrderId: "a-1" })).toEqual({ cpuOrderId: "b-2", npuGpuOrderId: "a-1" });
+  });
+
+  it("other orders read back as drift: one as orderId, two as cpuOrderId and npuGpuOrderId; none as no activation", async () => {
+    expect(await activationRead(["o-9"], { orderId: "o-1" })).toEqual({ orderId: "o-9" });
+    expect(await activationRead(["c-1", "n-1"])).toEqual({ cpuOrderId: "c-1", npuGpuOrderId: "n-1" });
+    expect(await activationRead([], { orderId: "o-1" })).toBeUndefined();
+  });
+});
+
+describe("Device: firmware upgrade (§5.2.1, §5.1.9, §5.1.10)", () => {
+  const connected = { id: "dev-7", name: "cam-fw", state: "RUNNING", type: "General ARM Device", arch: "aarch64", firmware_name: "HiLens_Device_Agent", firmware_version: "1.0.0" };
+  const catalog = (...rows: object[]) => ({ body: { count: rows.length, firmwares: rows } });
+  const agent = (id: string, version: string, name = "HiLens_Device_Agent") => ({ id, name, version });
+
+  /** Registers `cam-fw` on the scripted server wanting `firmwareVersion`, the device answering `detail`, then the firmware list and the progress answers given. */
+  async function registerWanting(extra: Record<string, unknown>, detail: object, ...answers: object[]) {
+    scripted.answer({ body: { id: "dev-7", name: "cam-fw", package: "UEtH" } }, { body: detail }, ...answers.map((body) => ("body" in body ? body : { body })));
+    return deviceDefinition.api.create(contextAt(scripted.url), declared({ name: "cam-fw", firmwareVersion: "2.0.0", ...extra })).catch((e) => e);
+  }
+
+  it("picks the version of the device's own agent, for its type and architecture, and follows the upgrade to the end", async () => {
+    const created = await registerWanting({}, connected, catalog(agent("f-other", "2.0.0", "Other_Agent"), agent("f-old", "1.1.0"), agent("f-mine", "2.0.0")), {}, { status: 3, progress: "100" }, { ...connected, firmware_version: "2.0.0", firmware_status: 3 });
+    expect(scriptedRequests().map((r) => r.request)).toEqual([
+      "POST /v3/{p}/ai-mgr/nodes?provider=hilens",
+      "GET /v3/{p}/ai-mgr/nodes/dev-7",
+      "GET /v3/ai-mgr/firmwares?device_type=General+ARM+Device&arch=aarch64&limit=100&offset=0",
+      "PUT /v3/{p}/node-manager/node/dev-7/firmware/f-mine",
+      "GET /v3/{p}/node-manager/node/dev-7/firmware/upgrade-progress",
+      "GET /v3/{p}/ai-mgr/nodes/dev-7",
+    ]);
+    expect(created.state).toMatchObject({ runningFirmwareVersion: "2.0.0", firmwareStatus: "3" });
+  });
+
+  it("a device reporting no architecture or agent name is upgraded with the first firmware of that version for its type", async () => {
+    await registerWanting({ skipAwait: true }, { ...connected, arch: null, firmware_name: null }, catalog(agent("f-other", "2.0.0", "Other_Agent"), agent("f-mine", "2.0.0")), {}, connected);
+    expect(scriptedRequests().map((r) => r.request).slice(2, 4)).toEqual(["GET /v3/ai-mgr/firmwares?device_type=General+ARM+Device&limit=100&offset=0", "PUT /v3/{p}/node-manager/node/dev-7/firmware/f-other"]);
+  });
+
+  it("nothing is upgraded on a device that runs that version, or has not connected yet", async () => {
+    for (const detail of [{ ...connected, firmware_version: "2.0.0" }, { ...connected, firmware_version: null }]) {
+      await registerWanting({}, detail, detail);
+      expect(scriptedRequests().map((r) => r.request)).toEqual(["POST /v3/{p}/ai-mgr/nodes?provider=hilens", "GET /v3/{p}/ai-mgr/nodes/dev-7", "GET /v3/{p}/ai-mgr/nodes/dev-7"]);
+    }
+  });
+
+  it("a version the catalog lacks for the device is refused, naming the versions there are (or none)", async () => {
+    const missing = await registerWanting({}, connected, catalog(agent("f-old", "1.1.0"), agent("f-new", "3.0.0")));
+    expect(missing.message).toMatch(/was registered but not configured: edgeai:hilens:Device "cam-fw": field "firmwareVersion": no firmware 2\.0\.0 for a General ARM Device \(aarch64\); available: 1\.1\.0, 3\.0\.0 \(see hilens\.getFirmwares\)$/);
+    const none = await registerWanting({}, connected, catalog());
+    expect(none.message).toMatch(/no firmware 2\.0\.0 for a General ARM Device \(aarch64\); available: none \(see hilens\.getFirmwares\)$/);
+    scripted.seen.splice(0);
+  });
+
+  it("an upgrade still under way when the timeout passes says how far it got (a progress without a percentage as 0%)", async () => {
+    for (const [progress, shown] of [[{ status: "1", progress: "40" }, "40%"], [{ status: 1 }, "0%"]] as const) {
+      const err = await registerWanting({ awaitTimeouts: { create: "0s" } }, connected, catalog(agent("f-mine", "2.0.0")), {}, progress, { ...connected, state: "UPGRADING" });
+      expect(err).toBeInstanceOf(NotReadyError);
+      expect(err.message).toBe(`edgeai:hilens:Device "cam-fw" (dev-7): firmware upgrade to 2.0.0 did not complete: timed out after 0s waiting (last seen: upgrading, ${shown})`);
+      expect(err.state).toMatchObject({ package: "UEtH", state: "UPGRADING" });
+      scripted.seen.splice(0);
+    }
+  });
+
+  it("a failed upgrade is reported with the cause the device gives, or as failed when it gives none", async () => {
+    for (const [progress, cause] of [[{ status: 2, cause: "Not enough disk space." }, "Not enough disk space."], [{ status: "2", cause: "" }, "the upgrade failed"]] as const) {
+      const err = await registerWanting({}, connected, catalog(agent("f-mine", "2.0.0")), {}, progress, connected);
+      expect(err.message).toBe(`edgeai:hilens:Device "cam-fw" (dev-7): firmware upgrade to 2.0.0 did not complete: ${cause}`);
+      scripted.seen.splice(0);
+    }
+  });
+});
