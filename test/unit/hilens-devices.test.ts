@@ -12,6 +12,8 @@ import { contextFor } from "../../provider/framework/context";
 import { NotReadyError, Props } from "../../provider/framework/definition";
 import { resolveConfig } from "../../provider/config";
 import { deviceDefinition } from "../../provider/hilens/device";
+import { lookupFunctions } from "../../provider/hilens/functions";
+import { invokeLookup } from "../../provider/framework/lookup";
 import { emulatorSettings, runtimeAgainstEmulator } from "./runtime-emulator";
 import { iamToken, send, withToken } from "./raw-http";
 import { ScriptedServer, startScriptedServer } from "./scripted-server";
@@ -75,7 +77,7 @@ const sentSince = (start: number) => env.emu.requests.since(start).map((r) => `$
 
 /** What the scripted server got, with JSON bodies parsed; the record is emptied for the next test. */
 function scriptedRequests() {
-  const seen = scripted.seen.splice(0).map((r) => ({ request: `${r.method} ${r.url.replace(`/v3/${P}/`, "/v3/{p}/")}`, body: r.body ? JSON.parse(r.body) : undefined }));
+  const seen = scripted.seen.splice(0).map((r) => ({ request: `${r.method} ${r.url.replace(`/${P}/`, "/{p}/")}`, body: r.body ? JSON.parse(r.body) : undefined }));
   return seen;
 }
 
@@ -297,5 +299,60 @@ describe("Device: firmware upgrade (§5.2.1, §5.1.9, §5.1.10)", () => {
       expect(err.message).toBe(`edgeai:hilens:Device "cam-fw" (dev-7): firmware upgrade to 2.0.0 did not complete: ${cause}`);
       scripted.seen.splice(0);
     }
+  });
+});
+
+describe("functions: the documented queries they send and the results they map", () => {
+  /** Runs look-up `name` against the scripted server, which answers `answers`: the result and the requests it got. */
+  async function invoke(name: keyof typeof lookupFunctions, args: Record<string, unknown>, ...answers: object[]) {
+    scripted.answer(...answers.map((body) => ({ body })));
+    const { result, failures } = await invokeLookup(lookupFunctions[name].definition as never, contextAt(scripted.url), args);
+    expect(failures).toEqual([]);
+    return { result: result as any, requests: scriptedRequests().map((r) => r.request) };
+  }
+
+  it("getFirmwares asks for the device type, architecture and OS, and maps every field, leaving out the null ones", async () => {
+    const row = { id: "f-1", name: "HiLens_Device_Agent", version: "2.0.0", description: "agent", version_type: "release", expire_time: null, firmware_whitelist: ["1.0.0"], type: "incremental", series: "HiLens", device_type: "General ARM Device", arch: "aarch64", os_name: "Linux", os_type: "Linux", os_version: "5.10", size: 4, create_time: 1, update_time: 2 };
+    const { result, requests } = await invoke("getFirmwares", { deviceType: "General ARM Device", arch: "aarch64", osName: "Linux", osVersion: "5.10" }, { count: 1, firmwares: [row] });
+    expect(requests).toEqual(["GET /v3/ai-mgr/firmwares?device_type=General+ARM+Device&arch=aarch64&os_name=Linux&os_version=5.10&limit=100&offset=0"]);
+    expect(result).toEqual({
+      firmwares: [{ id: "f-1", name: "HiLens_Device_Agent", version: "2.0.0", description: "agent", versionType: "release", firmwareWhitelist: ["1.0.0"], type: "incremental", series: "HiLens", deviceType: "General ARM Device", arch: "aarch64", osName: "Linux", osType: "Linux", osVersion: "5.10", size: 4, createTime: 1, updateTime: 2 }],
+    });
+  });
+
+  it("getDevices sends every filter (tags as key.value pairs) and answers tags as a list, whether the service gives a map, a list or none", async () => {
+    const args = { name: "cam", workspaceId: "ws-1", appName: "detector", tags: [{ key: "site", value: "north" }, { key: "role", value: "gate" }], provider: "ief", status: "RUNNING", activeStatus: "ACTIVATED" };
+    const nodes = [
+      { id: "n-1", name: "cam-1", state: "RUNNING", description: null, tags: { site: "north", floor: 3 }, firmware_status: 3, host_ips: ["10.0.0.5"] },
+      { id: "n-2", name: "cam-2", state: "RUNNING", tags: [{ key: "site", value: "north" }] },
+      { id: "n-3", name: "cam-3", state: "OFFLINE" },
+    ];
+    const { result, requests } = await invoke("getDevices", args, { count: 3, nodes });
+    expect(requests).toEqual([`GET /v3/{p}/ai-mgr/nodes?name=cam&workspace_id=ws-1&app_name=detector&tags=site.north%2Crole.gate&provider=ief&status=RUNNING&active_status=ACTIVATED&limit=100&offset=0`]);
+    expect(result).toEqual({
+      devices: [
+        { id: "n-1", name: "cam-1", state: "RUNNING", firmwareStatus: 3, hostIps: ["10.0.0.5"], tags: [{ key: "site", value: "north" }, { key: "floor", value: "3" }] },
+        { id: "n-2", name: "cam-2", state: "RUNNING", tags: [{ key: "site", value: "north" }] },
+        { id: "n-3", name: "cam-3", state: "OFFLINE", tags: [] },
+      ],
+    });
+    expect((await invoke("getDevices", {}, { count: 0, nodes: [] })).requests).toEqual(["GET /v3/{p}/ai-mgr/nodes?limit=100&offset=0"]);
+  });
+
+  it("getDeploymentInstances asks by deployment, device and workspace and maps the pods", async () => {
+    const pod = { id: "p-1", name: "detector-1", deployment_id: "d-1", node_id: "n-1", status: "Running", reason: null, host_ip: "10.0.0.5", created_at: "t1", updated_at: "t2", apps: [{ name: "a" }], configs: { restart_policy: "Always" } };
+    const { result, requests } = await invoke("getDeploymentInstances", { deploymentId: "d-1", nodeId: "n-1", workspaceId: "ws-1" }, { count: 1, pods: [pod] });
+    expect(requests).toEqual(["GET /v3/{p}/ai-mgr/pods?deployment_id=d-1&node_id=n-1&workspace_id=ws-1&limit=100&offset=0"]);
+    expect(result).toEqual({ instances: [{ id: "p-1", name: "detector-1", deploymentId: "d-1", nodeId: "n-1", status: "Running", hostIp: "10.0.0.5", createdAt: "t1", updatedAt: "t2", apps: [{ name: "a" }], configs: { restartPolicy: "Always" } }] });
+  });
+
+  it("getActivationRecords reads the device's records (§5.1.11) and getRunServiceOrders the orders by id, class and edition (§5.1.12)", async () => {
+    const records = await invoke("getActivationRecords", { nodeId: "n-1" }, { count: 1, records: [{ active_status: "ACTIVATED", update_time: "t1", node_id: "n-1", project_id: null }] });
+    expect(records.requests).toEqual(["GET /v3/{p}/ai-mgr/nodes/n-1/activation/records?limit=100&offset=0"]);
+    expect(records.result).toEqual({ records: [{ activeStatus: "ACTIVATED", updateTime: "t1", nodeId: "n-1" }] });
+    const order = { id: "o-1", device_type: "small_device", amount: 2, used_amount: 1, status: 0, cbc_order_id: null, order_update_time: "t2" };
+    const orders = await invoke("getRunServiceOrders", { id: "o-1", deviceType: "small_device", type: "running_service" }, { total: 1, data: [order] });
+    expect(orders.requests).toEqual(["GET /v1/{p}/platform-manager/orders?id=o-1&device_type=small_device&type=running_service&limit=100&offset=0"]);
+    expect(orders.result).toEqual({ orders: [{ id: "o-1", deviceType: "small_device", amount: 2, usedAmount: 1, status: 0, orderUpdateTime: "t2" }] });
   });
 });
