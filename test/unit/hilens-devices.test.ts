@@ -346,6 +346,22 @@ describe("functions: the documented queries they send and the results they map",
     expect(result).toEqual({ instances: [{ id: "p-1", name: "detector-1", deploymentId: "d-1", nodeId: "n-1", status: "Running", hostIp: "10.0.0.5", createdAt: "t1", updatedAt: "t2", apps: [{ name: "a" }], configs: { restartPolicy: "Always" } }] });
   });
 
+  it("getSkills sends every filter, lists separated by spaces (§5.9.1); getSkill asks for a version; getSkillOrders filters by name and form (§5.9.4); their numeric IDs read as text", async () => {
+    const args = { skillName: "people", skillForm: "support_template", permission: "public", templateSource: "studio", status: 1, chargeModels: [0, 2], platform: "Linux", chip: "Ascend 310", type: "standard", deviceTypes: ["HiLens_Lite", "Atlas_500"], scenes: ["retail", "traffic"] };
+    const skill = { skill_id: 12, name: "people-counting", version: "1.1.0", charge_model: 0, chip: null, versions: ["1.0.0", "1.1.0"] };
+    const skills = await invoke("getSkills", args, { total: 1, data: [skill] });
+    expect(skills.requests).toEqual(["GET /v1/skill-market/skills?skill_name=people&skill_form=support_template&permission=public&template_source=studio&status=1&charge_models=0+2&platform=Linux&chip=Ascend+310&type=standard&device_types=HiLens_Lite+Atlas_500&scenes=retail+traffic&limit=100&offset=0"]);
+    const asRead = { skillId: "12", name: "people-counting", version: "1.1.0", chargeModel: 0, versions: ["1.0.0", "1.1.0"] };
+    expect(skills.result).toEqual({ skills: [asRead] });
+    const detail = await invoke("getSkill", { skillId: "12", version: "1.1.0" }, skill);
+    expect(detail.requests).toEqual(["GET /v1/skill-market/skills/12?version=1.1.0"]);
+    expect(detail.result).toEqual(asRead);
+    const order = { order_id: 7, skill_id: 12, skill_name: "people-counting", amount: 1, used_amount: null, status: 0 };
+    const orders = await invoke("getSkillOrders", { skillName: "people", skillForm: "no_template" }, { total: 1, data: [order] });
+    expect(orders.requests).toEqual(["GET /v1/{p}/skill-market/skill-order?skill_name=people&skill_form=no_template&limit=100&offset=0"]);
+    expect(orders.result).toEqual({ orders: [{ orderId: "7", skillId: "12", skillName: "people-counting", amount: 1, status: 0 }] });
+  });
+
   it("getActivationRecords reads the device's records (§5.1.11) and getRunServiceOrders the orders by id, class and edition (§5.1.12)", async () => {
     const records = await invoke("getActivationRecords", { nodeId: "n-1" }, { count: 1, records: [{ active_status: "ACTIVATED", update_time: "t1", node_id: "n-1", project_id: null }] });
     expect(records.requests).toEqual(["GET /v3/{p}/ai-mgr/nodes/n-1/activation/records?limit=100&offset=0"]);
