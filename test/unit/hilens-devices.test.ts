@@ -92,6 +92,27 @@ const everyField = {
   eventValidityPeriod: 30,
 };
 
+describe("Device: check", () => {
+  const failures = async (args: Record<string, unknown>) => (await handlers.check(DEVICE, {}, { name: "cam", ...args, ...PROVIDER })).failures ?? [];
+
+  it("a log rotation period needs provider ief, which keeps at most 10 rotated files (§5.1.2)", async () => {
+    const rotated = { component: "system", type: "local", rotatePeriod: "daily" };
+    expect(await failures({ logConfigs: [{ component: "app", type: "LTS" }, rotated] })).toEqual([
+      { property: "logConfigs[1].rotatePeriod", reason: 'edgeai:hilens:Device: field "logConfigs[1].rotatePeriod": is only supported with provider ief (HiLens §5.1.2)' },
+    ]);
+    expect(await failures({ provider: "ief", logConfigs: [{ ...rotated, rotateNum: 10 }] })).toEqual([]);
+    expect(await failures({ provider: "ief", logConfigs: [{ component: "app", type: "LTS" }, { component: "app", type: "LTS", rotateNum: 11 }] })).toEqual([
+      { property: "logConfigs[1].rotateNum", reason: 'edgeai:hilens:Device: field "logConfigs[1].rotateNum": must be 1-10 with provider ief (HiLens §5.1.2)' },
+    ]);
+    expect(await failures({ logConfigs: [{ component: "app", type: "LTS", rotateNum: 30 }] })).toEqual([]);
+  });
+
+  it("an NPU type needs the NPU enabled (§5.1.4)", async () => {
+    expect(await failures({ npuType: "D310" })).toEqual([{ property: "npuType", reason: 'edgeai:hilens:Device: field "npuType": is only meaningful with enableNpu: true (HiLens §5.1.4)' }]);
+    expect(await failures({ npuType: "D310", enableNpu: true })).toEqual([]);
+  });
+});
+
 describe("Device: what registration and update send", () => {
   it("registration sends every field of the §5.1.2 body in the document's names, the platform as the `provider` query", async () => {
     scripted.answer({ body: { id: "dev-1", name: "cam-full", package: "UEtH" } }, { body: { id: "dev-1", name: "cam-full", state: "UNCONNECTED" } });
@@ -146,18 +167,60 @@ describe("Device: what registration and update send", () => {
 
   it("an update sends the §5.1.4 body: the declared values, and an empty description and no NPU type once they are removed", async () => {
     const detail = { body: { id: "dev-4", name: "cam-full", state: "RUNNING", active_content: [] } };
-    const noTags = { body: { tags: [{ key: "site", value: "north" }] } };
-    scripted.answer({ body: {} }, noTags, detail, detail);
+    const sameTags = { body: { tags: [{ key: "site", value: "north" }] } };
+    scripted.answer({ body: {} }, sameTags, detail, detail);
     const full = declared(everyField);
     await deviceDefinition.api.update!(contextAt(scripted.url), "dev-4", full, full, {});
-    const updateOf = (requests: { request: string; body: unknown }[]) => requests.find((r) => r.request === "PUT /v3/{p}/ai-mgr/nodes/dev-4")!.body;
-    expect(updateOf(scriptedRequests())).toEqual({
-      node: { description: "north gate", log_configs: [{ component: "app", type: "LTS", level: "debug", rotate_num: 7, size: 100 }], tags: [{ key: "site", value: "north" }], event_validity_period: 30, enable_gpu: true, enable_npu: true, npu_type: "D910" },
+    expect(scriptedRequests()[0]).toEqual({
+      request: "PUT /v3/{p}/ai-mgr/nodes/dev-4",
+      body: { node: { description: "north gate", log_configs: [{ component: "app", type: "LTS", level: "debug", rotate_num: 7, size: 100 }], tags: [{ key: "site", value: "north" }], event_validity_period: 30, enable_gpu: true, enable_npu: true, npu_type: "D910" } },
     });
 
-    scripted.answer({ body: {} }, { body: { tags: [] } }, detail, detail);
+    // A detail without active_content: the device holds no orders, and none are declared.
+    const noOrders = { body: { id: "dev-4", name: "cam-full", state: "RUNNING" } };
+    scripted.answer({ body: {} }, { body: { tags: [] } }, noOrders, noOrders);
     await deviceDefinition.api.update!(contextAt(scripted.url), "dev-4", full, declared({ name: "cam-full", enableNpu: true }), {});
-    expect(updateOf(scriptedRequests())).toEqual({ node: { description: "", log_configs: [], tags: [], enable_gpu: false, enable_npu: true, npu_type: null } });
+    expect(scriptedRequests()).toEqual([
+      { request: "PUT /v3/{p}/ai-mgr/nodes/dev-4", body: { node: { description: "", log_configs: [], tags: [], enable_gpu: false, enable_npu: true, npu_type: null } } },
+      { request: "GET /v3/{p}/node/dev-4/tags", body: undefined },
+      { request: "GET /v3/{p}/ai-mgr/nodes/dev-4", body: undefined },
+      { request: "GET /v3/{p}/ai-mgr/nodes/dev-4", body: undefined },
+    ]);
+  });
+
+  it("an update moves the device to the new orders (§5.1.8 then §5.1.7) and stops it on its platform when `enabled` turns false", async () => {
+    const detail = { body: { id: "dev-5", name: "cam-moved", state: "RUNNING", active_content: ["o-1"] } };
+    scripted.answer({ body: {} }, { body: { tags: [] } }, detail, { body: {} }, { body: {} }, { body: {} }, detail);
+    const olds = declared({ name: "cam-moved", provider: "ief", activation: { orderId: "o-1" } });
+    await deviceDefinition.api.update!(contextAt(scripted.url), "dev-5", olds, declared({ name: "cam-moved", provider: "ief", activation: { orderId: "o-2" }, enabled: false }), {});
+    expect(scriptedRequests().slice(2)).toEqual([
+      { request: "GET /v3/{p}/ai-mgr/nodes/dev-5", body: undefined },
+      { request: "POST /v3/{p}/ai-mgr/nodes/dev-5/deactivate", body: undefined },
+      { request: "POST /v3/{p}/ai-mgr/nodes/dev-5/activate", body: { order_id: "o-2" } },
+      { request: "POST /v3/{p}/ai-mgr/nodes/dev-5/action/stop?provider=ief", body: undefined },
+      { request: "GET /v3/{p}/ai-mgr/nodes/dev-5", body: undefined },
+    ]);
+  });
+
+  it("a start or stop answered 503 is sent again: starting a started device changes nothing", async () => {
+    const detail = { body: { id: "dev-5", name: "cam-restarted", state: "RUNNING", active_content: [] } };
+    scripted.answer({ body: {} }, { body: { tags: [] } }, detail, { status: 503, headers: { "Retry-After": "0" }, body: { error_code: "HIL.5000", error_msg: "busy" } }, { body: {} }, detail);
+    const settings: Record<string, string> = { ...emulatorSettings(env.emu), hilensEndpoint: scripted.url, maxRetries: "1" };
+    const olds = declared({ name: "cam-restarted", enabled: false });
+    expect(await deviceDefinition.api.update!(contextFor(resolveConfig((key) => settings[key], {})), "dev-5", olds, declared({ name: "cam-restarted" }), {})).toEqual({ state: "RUNNING", activeContent: [] });
+    expect(scriptedRequests().map((r) => r.request).slice(3, 5)).toEqual(["POST /v3/{p}/ai-mgr/nodes/dev-5/action/start?provider=hilens", "POST /v3/{p}/ai-mgr/nodes/dev-5/action/start?provider=hilens"]);
+  });
+
+  it("delete unbinds a declared activation's orders first, when the device still holds any (§5.1.8)", async () => {
+    const remove = async (inputs: Record<string, unknown>, ...answers: object[]) => {
+      scripted.answer(...answers.map((body) => ({ body })));
+      await deviceDefinition.api.delete(contextAt(scripted.url), "dev-6", declared({ name: "cam-gone", ...inputs }), {});
+      return scriptedRequests().map((r) => r.request);
+    };
+    const activation = { orderId: "o-1" };
+    expect(await remove({ activation }, { id: "dev-6", active_content: ["o-1"] })).toEqual(["GET /v3/{p}/ai-mgr/nodes/dev-6", "POST /v3/{p}/ai-mgr/nodes/dev-6/deactivate", "DELETE /v3/{p}/ai-mgr/nodes/dev-6"]);
+    expect(await remove({ activation }, { id: "dev-6" })).toEqual(["GET /v3/{p}/ai-mgr/nodes/dev-6", "DELETE /v3/{p}/ai-mgr/nodes/dev-6"]);
+    expect(await remove({})).toEqual(["DELETE /v3/{p}/ai-mgr/nodes/dev-6"]);
   });
 });
 
