@@ -224,6 +224,20 @@ describe("Device: what registration and update send", () => {
   });
 });
 
+describe("Device: identity", () => {
+  it("after a lost registration answer, the candidates are the devices of its workspace with exactly its name", async () => {
+    const nodes = [
+      { id: "n-1", name: "cam", workspace_id: "ws-1" },
+      { id: "n-2", name: "cam-2", workspace_id: "ws-1" },
+      { id: "n-3", name: "cam", workspace_id: "ws-2" },
+    ];
+    scripted.answer({ body: { count: 3, nodes } });
+    const identity = deviceDefinition.identity as { candidates: (ctx: unknown, inputs: unknown) => Promise<string[]> };
+    expect(await identity.candidates(contextAt(scripted.url), declared({ name: "cam", workspaceId: "ws-1" }))).toEqual(["n-1"]);
+    expect(scriptedRequests().map((r) => r.request)).toEqual(["GET /v3/{p}/ai-mgr/nodes?name=cam&workspace_id=ws-1&limit=100&offset=0"]);
+  });
+});
+
 describe("Device: read back from the emulator", () => {
   it("every declared input reads back as declared, and the outputs show the connected device", async () => {
     const inputs = await checked(everyField);
@@ -308,10 +322,16 @@ describe("Device: firmware upgrade (§5.2.1, §5.1.9, §5.1.10)", () => {
   const catalog = (...rows: object[]) => ({ body: { count: rows.length, firmwares: rows } });
   const agent = (id: string, version: string, name = "HiLens_Device_Agent") => ({ id, name, version });
 
+  /** The progress lines the last registration printed while it waited. */
+  let progress: string[] = [];
+
   /** Registers `cam-fw` on the scripted server wanting `firmwareVersion`, the device answering `detail`, then the firmware list and the progress answers given. */
   async function registerWanting(extra: Record<string, unknown>, detail: object, ...answers: object[]) {
     scripted.answer({ body: { id: "dev-7", name: "cam-fw", package: "UEtH" } }, { body: detail }, ...answers.map((body) => ("body" in body ? body : { body })));
-    return deviceDefinition.api.create(contextAt(scripted.url), declared({ name: "cam-fw", firmwareVersion: "2.0.0", ...extra })).catch((e) => e);
+    const ctx = contextAt(scripted.url);
+    progress = [];
+    ctx.log = (line) => progress.push(line);
+    return deviceDefinition.api.create(ctx, declared({ name: "cam-fw", firmwareVersion: "2.0.0", ...extra })).catch((e) => e);
   }
 
   it("picks the version of the device's own agent, for its type and architecture, and follows the upgrade to the end", async () => {
@@ -325,6 +345,7 @@ describe("Device: firmware upgrade (§5.2.1, §5.1.9, §5.1.10)", () => {
       "GET /v3/{p}/ai-mgr/nodes/dev-7",
     ]);
     expect(created.state).toMatchObject({ runningFirmwareVersion: "2.0.0", firmwareStatus: "3" });
+    expect(progress).toEqual(["device cam-fw: firmware 1.0.0 → 2.0.0: upgraded (0s)"]);
   });
 
   it("a device reporting no architecture or agent name is upgraded with the first firmware of that version for its type", async () => {
@@ -347,19 +368,21 @@ describe("Device: firmware upgrade (§5.2.1, §5.1.9, §5.1.10)", () => {
   });
 
   it("an upgrade still under way when the timeout passes says how far it got (a progress without a percentage as 0%)", async () => {
-    for (const [progress, shown] of [[{ status: "1", progress: "40" }, "40%"], [{ status: 1 }, "0%"]] as const) {
-      const err = await registerWanting({ awaitTimeouts: { create: "0s" } }, connected, catalog(agent("f-mine", "2.0.0")), {}, progress, { ...connected, state: "UPGRADING" });
+    for (const [answer, shown] of [[{ status: "1", progress: "40" }, "40%"], [{ status: 1 }, "0%"]] as const) {
+      const err = await registerWanting({ awaitTimeouts: { create: "0s" } }, connected, catalog(agent("f-mine", "2.0.0")), {}, answer, { ...connected, state: "UPGRADING" });
       expect(err).toBeInstanceOf(NotReadyError);
       expect(err.message).toBe(`edgeai:hilens:Device "cam-fw" (dev-7): firmware upgrade to 2.0.0 did not complete: timed out after 0s waiting (last seen: upgrading, ${shown})`);
       expect(err.state).toMatchObject({ package: "UEtH", state: "UPGRADING" });
+      expect(progress).toEqual([`device cam-fw: firmware 1.0.0 → 2.0.0: upgrading, ${shown} (0s)`]);
       scripted.seen.splice(0);
     }
   });
 
   it("a failed upgrade is reported with the cause the device gives, or as failed when it gives none", async () => {
-    for (const [progress, cause] of [[{ status: 2, cause: "Not enough disk space." }, "Not enough disk space."], [{ status: "2", cause: "" }, "the upgrade failed"]] as const) {
-      const err = await registerWanting({}, connected, catalog(agent("f-mine", "2.0.0")), {}, progress, connected);
+    for (const [answer, cause] of [[{ status: 2, cause: "Not enough disk space." }, "Not enough disk space."], [{ status: "2", cause: "" }, "the upgrade failed"]] as const) {
+      const err = await registerWanting({}, connected, catalog(agent("f-mine", "2.0.0")), {}, answer, connected);
       expect(err.message).toBe(`edgeai:hilens:Device "cam-fw" (dev-7): firmware upgrade to 2.0.0 did not complete: ${cause}`);
+      expect(progress).toEqual(["device cam-fw: firmware 1.0.0 → 2.0.0: failed (0s)"]);
       scripted.seen.splice(0);
     }
   });
@@ -423,6 +446,13 @@ describe("functions: the documented queries they send and the results they map",
     const orders = await invoke("getSkillOrders", { skillName: "people", skillForm: "no_template" }, { total: 1, data: [order] });
     expect(orders.requests).toEqual(["GET /v1/{p}/skill-market/skill-order?skill_name=people&skill_form=no_template&limit=100&offset=0"]);
     expect(orders.result).toEqual({ orders: [{ orderId: "7", skillId: "12", skillName: "people-counting", amount: 1, status: 0 }] });
+  });
+
+  it("the skill market and order lists stop at their `total`: a full page of 100 that is all of them is read once", async () => {
+    const hundred = (row: (i: number) => object) => ({ total: 100, data: Array.from({ length: 100 }, (_, i) => row(i)) });
+    expect((await invoke("getSkills", {}, hundred((i) => ({ skill_id: i, name: `skill-${i}` })))).requests).toEqual(["GET /v1/skill-market/skills?limit=100&offset=0"]);
+    expect((await invoke("getSkillOrders", {}, hundred((i) => ({ order_id: i, skill_id: 1, amount: 1, status: 0 })))).requests).toEqual(["GET /v1/{p}/skill-market/skill-order?limit=100&offset=0"]);
+    expect((await invoke("getRunServiceOrders", {}, hundred((i) => ({ id: `o-${i}`, device_type: "small_device", amount: 1, used_amount: 0, status: 0 })))).requests).toEqual(["GET /v1/{p}/platform-manager/orders?limit=100&offset=0"]);
   });
 
   it("getActivationRecords reads the device's records (§5.1.11) and getRunServiceOrders the orders by id, class and edition (§5.1.12)", async () => {
