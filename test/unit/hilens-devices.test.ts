@@ -367,15 +367,25 @@ describe("Device: firmware upgrade (§5.2.1, §5.1.9, §5.1.10)", () => {
     expect(none.message).toMatch(/no firmware 2\.0\.0 for a General ARM Device \(aarch64\); available: none \(see hilens\.getFirmwares\)$/);
   });
 
-  it("an upgrade still under way when the timeout passes says how far it got (a progress without a percentage as 0%)", async () => {
-    for (const [answer, shown] of [[{ status: "1", progress: "40" }, "40%"], [{ status: 1 }, "0%"]] as const) {
-      const err = await registerWanting({ awaitTimeouts: { create: "0s" } }, connected, catalog(agent("f-mine", "2.0.0")), {}, answer, { ...connected, state: "UPGRADING" });
-      expect(err).toBeInstanceOf(NotReadyError);
-      expect(err.message).toBe(`edgeai:hilens:Device "cam-fw" (dev-7): firmware upgrade to 2.0.0 did not complete: timed out after 0s waiting (last seen: upgrading, ${shown})`);
-      expect(err.state).toMatchObject({ package: "UEtH", state: "UPGRADING" });
-      expect(progress).toEqual([`device cam-fw: firmware 1.0.0 → 2.0.0: upgrading, ${shown} (0s)`]);
-      scripted.seen.splice(0);
-    }
+  it.each([
+    [{ status: "1", progress: "40" }, "40%"],
+    [{ status: 1 }, "0%"],
+  ])("an upgrade still under way when the create timeout passes says how far it got (%j: %s)", async (answer, shown) => {
+    // Were the create timeout not applied, the wait would go on to the last answer, a finished upgrade.
+    const err = await registerWanting({ awaitTimeouts: { create: "0s", update: "1h" } }, connected, catalog(agent("f-mine", "2.0.0")), {}, answer, { ...connected, state: "UPGRADING" }, { status: 3 });
+    expect(err).toBeInstanceOf(NotReadyError);
+    expect(err.message).toBe(`edgeai:hilens:Device "cam-fw" (dev-7): firmware upgrade to 2.0.0 did not complete: timed out after 0s waiting (last seen: upgrading, ${shown})`);
+    expect(err.state).toMatchObject({ package: "UEtH", state: "UPGRADING" });
+    expect(progress).toEqual([`device cam-fw: firmware 1.0.0 → 2.0.0: upgrading, ${shown} (0s)`]);
+  });
+
+  it("an update waits for the upgrade within the update timeout, keeping the state it was given", async () => {
+    const answers = [{}, { tags: [] }, connected, connected, catalog(agent("f-mine", "2.0.0")), {}, { status: 1, progress: "40" }, { ...connected, state: "UPGRADING" }, { status: 3 }];
+    scripted.answer(...answers.map((body) => ("body" in body ? body : { body })));
+    const wanted = declared({ name: "cam-fw", firmwareVersion: "2.0.0", awaitTimeouts: { create: "1h", update: "0s" } });
+    const err = await deviceDefinition.api.update!(contextAt(scripted.url), "dev-7", declared({ name: "cam-fw" }), wanted, { package: "UEtH" }).catch((e) => e);
+    expect(err.message).toBe('edgeai:hilens:Device "cam-fw" (dev-7): firmware upgrade to 2.0.0 did not complete: timed out after 0s waiting (last seen: upgrading, 40%)');
+    expect(err.state).toMatchObject({ package: "UEtH", state: "UPGRADING" });
   });
 
   it("a failed upgrade is reported with the cause the device gives, or as failed when it gives none", async () => {
