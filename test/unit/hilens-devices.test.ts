@@ -348,9 +348,17 @@ describe("Device: firmware upgrade (§5.2.1, §5.1.9, §5.1.10)", () => {
     expect(progress).toEqual(["device cam-fw: firmware 1.0.0 → 2.0.0: upgraded (0s)"]);
   });
 
-  it("a device reporting no architecture or agent name is upgraded with the first firmware of that version for its type", async () => {
-    await registerWanting({ skipAwait: true }, { ...connected, arch: null, firmware_name: null }, catalog(agent("f-other", "2.0.0", "Other_Agent"), agent("f-mine", "2.0.0")), {}, connected);
-    expect(scriptedRequests().map((r) => r.request).slice(2, 4)).toEqual(["GET /v3/ai-mgr/firmwares?device_type=General+ARM+Device&limit=100&offset=0", "PUT /v3/{p}/node-manager/node/dev-7/firmware/f-other"]);
+  it("a device reporting no architecture or agent name is upgraded with the first firmware of that version for its type; skipAwait does not follow the upgrade", async () => {
+    // Were the upgrade followed, its progress would be read: the last answer, a finished upgrade.
+    const created = await registerWanting({ skipAwait: true }, { ...connected, arch: null, firmware_name: null }, catalog(agent("f-other", "2.0.0", "Other_Agent"), agent("f-mine", "2.0.0")), {}, { ...connected, state: "UPGRADING" }, { status: 3 });
+    expect(scriptedRequests().map((r) => r.request)).toEqual([
+      "POST /v3/{p}/ai-mgr/nodes?provider=hilens",
+      "GET /v3/{p}/ai-mgr/nodes/dev-7",
+      "GET /v3/ai-mgr/firmwares?device_type=General+ARM+Device&limit=100&offset=0",
+      "PUT /v3/{p}/node-manager/node/dev-7/firmware/f-other",
+      "GET /v3/{p}/ai-mgr/nodes/dev-7",
+    ]);
+    expect(created.state).toMatchObject({ state: "UPGRADING" });
   });
 
   it("nothing is upgraded on a device that runs that version, or has not connected yet", async () => {
