@@ -202,6 +202,19 @@ describe("Device: what registration and update send", () => {
     ]);
   });
 
+  it("an update leaves the orders alone when the device holds exactly the declared ones, in whatever order", async () => {
+    for (const [held, activation] of [
+      [["b-2", "a-1"], { cpuOrderId: "a-1", npuGpuOrderId: "b-2" }],
+      [["a-1", "b-2"], { cpuOrderId: "b-2", npuGpuOrderId: "a-1" }],
+    ] as const) {
+      const detail = { body: { id: "dev-5", name: "cam-paid", state: "RUNNING", active_content: held } };
+      scripted.answer({ body: {} }, { body: { tags: [] } }, detail, detail);
+      const inputs = declared({ name: "cam-paid", activation });
+      await deviceDefinition.api.update!(contextAt(scripted.url), "dev-5", inputs, inputs, {});
+      expect(scriptedRequests().map((r) => r.request)).toEqual(["PUT /v3/{p}/ai-mgr/nodes/dev-5", "GET /v3/{p}/node/dev-5/tags", "GET /v3/{p}/ai-mgr/nodes/dev-5", "GET /v3/{p}/ai-mgr/nodes/dev-5"]);
+    }
+  });
+
   it("a start or stop answered 503 is sent again: starting a started device changes nothing", async () => {
     const detail = { body: { id: "dev-5", name: "cam-restarted", state: "RUNNING", active_content: [] } };
     scripted.answer({ body: {} }, { body: { tags: [] } }, detail, { status: 503, headers: { "Retry-After": "0" }, body: { error_code: "HIL.5000", error_msg: "busy" } }, { body: {} }, detail);
@@ -285,6 +298,18 @@ describe("Device: read back from the emulator", () => {
     expect(sentSince(start).filter((r) => r.startsWith(`GET /v3/${P}/ai-mgr/nodes?`))).toEqual([`GET /v3/${P}/ai-mgr/nodes?name=cam-imported&provider=ief&limit=100&offset=0`]);
     expect((await handlers.read(DEVICE, onHilens.id, {})).inputs).toMatchObject({ name: "cam-imported", provider: "hilens" });
     for (const d of [onIef, onHilens]) await handlers.delete(DEVICE, d.id, d.outs!);
+  });
+
+  it("an import finds the device among the ief devices of its name, or reads it as a hilens device", async () => {
+    for (const [iefDevices, provider] of [
+      [[{ id: "dev-other" }, { id: "dev-8" }], "ief"],
+      [[{ id: "dev-other" }], "hilens"],
+    ] as const) {
+      scripted.answer({ body: { id: "dev-8", name: "cam-found", state: "RUNNING" } }, { body: { tags: [] } }, { body: { count: iefDevices.length, nodes: iefDevices } });
+      const live = await deviceDefinition.api.read(contextAt(scripted.url), "dev-8", {} as never);
+      expect(live!.inputs.provider).toBe(provider);
+      expect(scriptedRequests().map((r) => r.request)[2]).toBe("GET /v3/{p}/ai-mgr/nodes?name=cam-found&provider=ief&limit=100&offset=0");
+    }
   });
 
   it("a detail that leaves every optional field out reads as no description, logs, orders or firmware, and a running device", async () => {
