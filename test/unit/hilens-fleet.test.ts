@@ -409,6 +409,11 @@ describe("DeploymentJob: what it sends and how it reads a task", () => {
     expect(received().map((r) => r.request)).toEqual(["POST /v3/{p}/ai-mgr/deployments/d-1/task/t-1", "POST /v3/{p}/ai-mgr/deployments/d-1/task/t-1", "GET /v3/{p}/ai-mgr/deployments/d-1/tasks/t-1"]);
   });
 
+  it("delete removes the task from its deployment (§5.5.4)", async () => {
+    await deploymentJobDefinition.api.delete(scriptedContext(), "t-1", declared(everyField), {});
+    expect(received()).toEqual([{ request: "DELETE /v3/{p}/ai-mgr/deployments/d-1/tasks/t-1", body: undefined }]);
+  });
+
   it("a task with only the required fields sends only those", async () => {
     scripted.answer({ body: { task_id: "t-2" } }, { body: { task_id: "t-2", name: "bare" } });
     const bare = { input: { type: "camera", data: {} }, outputs: [] };
