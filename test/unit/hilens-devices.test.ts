@@ -360,7 +360,9 @@ describe("Device: firmware upgrade (§5.2.1, §5.1.9, §5.1.10)", () => {
   }
 
   it("picks the version of the device's own agent, for its type and architecture, and follows the upgrade to the end", async () => {
-    const created = await registerWanting({}, connected, catalog(agent("f-other", "2.0.0", "Other_Agent"), agent("f-old", "1.1.0"), agent("f-mine", "2.0.0")), {}, { status: 3, progress: "100" }, { ...connected, firmware_version: "2.0.0", firmware_status: 3 });
+    // Were the finished upgrade missed, the wait would go on to the last answer, a failed one.
+    const finished = { ...connected, firmware_version: "2.0.0", firmware_status: 3 };
+    const created = await registerWanting({}, connected, catalog(agent("f-other", "2.0.0", "Other_Agent"), agent("f-old", "1.1.0"), agent("f-mine", "2.0.0")), {}, { status: 3, progress: "100" }, finished, { status: 2, cause: "missed" });
     expect(scriptedRequests().map((r) => r.request)).toEqual([
       "POST /v3/{p}/ai-mgr/nodes?provider=hilens",
       "GET /v3/{p}/ai-mgr/nodes/dev-7",
@@ -421,13 +423,14 @@ describe("Device: firmware upgrade (§5.2.1, §5.1.9, §5.1.10)", () => {
     expect(err.state).toMatchObject({ package: "UEtH", state: "UPGRADING" });
   });
 
-  it("a failed upgrade is reported with the cause the device gives, or as failed when it gives none", async () => {
-    for (const [answer, cause] of [[{ status: 2, cause: "Not enough disk space." }, "Not enough disk space."], [{ status: "2", cause: "" }, "the upgrade failed"]] as const) {
-      const err = await registerWanting({}, connected, catalog(agent("f-mine", "2.0.0")), {}, answer, connected);
-      expect(err.message).toBe(`edgeai:hilens:Device "cam-fw" (dev-7): firmware upgrade to 2.0.0 did not complete: ${cause}`);
-      expect(progress).toEqual(["device cam-fw: firmware 1.0.0 → 2.0.0: failed (0s)"]);
-      scripted.seen.splice(0);
-    }
+  it.each([
+    [{ status: 2, cause: "Not enough disk space." }, "Not enough disk space."],
+    [{ status: "2", cause: "" }, "the upgrade failed"],
+  ])("a failed upgrade is reported with the cause the device gives, or as failed when it gives none (%j)", async (answer, cause) => {
+    // Were the failure missed, the wait would go on to the last answer, a finished upgrade.
+    const err = await registerWanting({}, connected, catalog(agent("f-mine", "2.0.0")), {}, answer, connected, { status: 3 });
+    expect(err.message).toBe(`edgeai:hilens:Device "cam-fw" (dev-7): firmware upgrade to 2.0.0 did not complete: ${cause}`);
+    expect(progress).toEqual(["device cam-fw: firmware 1.0.0 → 2.0.0: failed (0s)"]);
   });
 });
 
