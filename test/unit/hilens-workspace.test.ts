@@ -1,0 +1,167 @@
+/**
+ * HiLens workspaces (§5.8) through the runtime handlers (what the engine calls) against the
+ * in-process emulator: the documented request bodies (read back by raw HTTP on the documented
+ * paths, never through the provider's own client), every output, the update that clears the
+ * description, the look-up after a lost create answer, and delete. Answers the emulator never gives
+ * (the §5.8.3 example's numeric `owner`, a ModelArts workspace ID) come from a scripted server.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEFAULTS } from "../../emulator";
+import { handlers } from "../../provider/framework/runtime";
+import { contextFor } from "../../provider/framework/context";
+import { resolveConfig } from "../../provider/config";
+import { workspaceDefinition } from "../../provider/hilens/workspace";
+import { iamToken, send, withToken } from "./raw-http";
+import { runtimeAgainstEmulator } from "./runtime-emulator";
+import { startScriptedServer, ScriptedServer } from "./scripted-server";
+
+const WORKSPACE = "edgeai:hilens:Workspace";
+const PROVIDER = { __provider: "serialized provider" };
+const P = DEFAULTS.projectId;
+const env = runtimeAgainstEmulator("hilens-workspace");
+let token: string;
+let scripted: ScriptedServer;
+
+beforeAll(async () => {
+  token = await iamToken(env.emu);
+  scripted = await startScriptedServer();
+});
+afterAll(() => scripted.close());
+
+/** Raw HTTP on a documented HiLens path, with an IAM token: the status and the JSON body. */
+async function raw(method: string, path: string, body?: unknown): Promise<{ status?: number; json?: any }> {
+  const res = await send(env.emu.url, method, `/v3/${P}/ai-mgr${path}`, { headers: withToken(token), body: body === undefined ? undefined : JSON.stringify(body) });
+  return { status: res.status, json: res.json };
+}
+
+/** The workspace as the server holds it (§5.8.3). */
+async function shown(id: string): Promise<any> {
+  const res = await raw("GET", `/workspaces/${id}`);
+  expect(res.status).toBe(200);
+  return res.json;
+}
+
+async function create(args: Record<string, unknown>) {
+  const checked = await handlers.check(WORKSPACE, {}, { ...args, ...PROVIDER });
+  expect(checked.failures ?? []).toEqual([]);
+  return handlers.create(WORKSPACE, checked.inputs!);
+}
+
+describe("a workspace's create (§5.8.2)", () => {
+  it("sends the documented body, enterprise_project_id as the documented string, and outputs every field the detail answers", async () => {
+    const created = await create({ name: "vision-team", description: "cameras of the vision team", enterpriseProjectId: 0 });
+    const held = await shown(created.id);
+    expect(held).toMatchObject({ workspace_id: created.id, name: "vision-team", description: "cameras of the vision team", enterprise_project_id: "0", enterprise_project_name: "default" });
+    expect(created.outs).toEqual({
+      workspaceId: created.id,
+      projectId: P,
+      name: "vision-team",
+      description: "cameras of the vision team",
+      enterpriseProjectId: "0",
+      enterpriseProjectName: "default",
+      createTime: held.create_time,
+      updateTime: held.update_time,
+      owner: "emulator",
+      userId: "emulator-user",
+    });
+  });
+
+  it("of a declared enterprise project sends it", async () => {
+    const created = await create({ name: "ep-team", enterpriseProjectId: "4d7a1c", enterpriseProjectName: "retail" });
+    expect(await shown(created.id)).toMatchObject({ name: "ep-team", description: null, enterprise_project_id: "4d7a1c", enterprise_project_name: "retail" });
+    expect(created.outs).toMatchObject({ enterpriseProjectId: "4d7a1c", enterpriseProjectName: "retail" });
+    expect(created.outs).not.toHaveProperty("description");
+  });
+
+  it("whose answer is lost finds the workspace by its exact name in the whole list (it has no name filter) and adopts it", async () => {
+    // Names that contain the new one: a substring match would pick one of them.
+    const others = [await create({ name: "lost-answer-team-b" }), await create({ name: "a-lost-answer-team" })];
+    const from = env.emu.requests.length;
+    env.emu.inject({ pathPattern: "/ai-mgr/workspaces$", method: "POST", kind: "lost", count: 1 });
+    const created = await create({ name: "lost-answer-team" });
+    const sent = env.emu.requests.slice(from).filter((r) => r.path.endsWith("/ai-mgr/workspaces"));
+    expect(sent.map((r) => `${r.method} ${r.status}`)).toEqual(["POST 200", "GET 200"]);
+    // §5.8.1 documents offset, limit and iam_user_id only.
+    expect(new URLSearchParams(sent[1].query).has("name")).toBe(false);
+    expect(created.id).not.toBe("");
+    expect(others.map((o) => o.id)).not.toContain(created.id);
+    const listed = (await raw("GET", "/workspaces")).json.workspaces.filter((w: { name: string }) => w.name === "lost-answer-team");
+    expect(listed.map((w: { workspace_id: string }) => w.workspace_id)).toEqual([created.id]);
+    expect(created.outs).toMatchObject({ workspaceId: created.id, name: "lost-answer-team" });
+  });
+
+  it("of a taken name names the workspace that importId adopts", async () => {
+    const first = await create({ name: "taken-team" });
+    const err = await create({ name: "taken-team" }).catch((e) => e);
+    expect(err.message).toContain(`already exists (id ${first.id}): set \`importId: "${first.id}"\``);
+  });
+});
+
+describe("a workspace's update (§5.8.4: the description only)", () => {
+  it("sends the new description, and an empty one when the program drops it", async () => {
+    const created = await create({ name: "described-team", description: "first" });
+    const described = (await handlers.check(WORKSPACE, created.outs!, { name: "described-team", description: "second", ...PROVIDER })).inputs!;
+    expect(await handlers.diff(WORKSPACE, created.id, created.outs!, described)).toMatchObject({ changes: true, replaces: [] });
+    const updated = await handlers.update(WORKSPACE, created.id, created.outs!, described);
+    expect((await shown(created.id)).description).toBe("second");
+    expect(updated.outs).toMatchObject({ workspaceId: created.id, description: "second" });
+
+    const undescribed = (await handlers.check(WORKSPACE, updated.outs!, { name: "described-team", ...PROVIDER })).inputs!;
+    const cleared = await handlers.update(WORKSPACE, created.id, updated.outs!, undescribed);
+    expect((await shown(created.id)).description).toBe("");
+    expect(cleared.outs).toMatchObject({ workspaceId: created.id, name: "described-team" });
+  });
+
+  it("a changed name or enterprise project replaces the workspace; one keeping its unique name is deleted first", async () => {
+    const olds = { name: "t", enterpriseProjectId: "0", enterpriseProjectName: "default", workspaceId: "w" };
+    expect(await handlers.diff(WORKSPACE, "w", olds, { ...olds, name: "u" })).toMatchObject({ replaces: ["name"], deleteBeforeReplace: false });
+    expect(await handlers.diff(WORKSPACE, "w", olds, { ...olds, enterpriseProjectId: "1", enterpriseProjectName: "other" })).toMatchObject({ replaces: ["enterpriseProjectId", "enterpriseProjectName"], deleteBeforeReplace: true });
+  });
+});
+
+describe("a workspace's read (§5.8.3)", () => {
+  it("imports every input the detail answers; a workspace without a description has none", async () => {
+    const described = await create({ name: "imported-team", description: "from the console", enterpriseProjectId: "7", enterpriseProjectName: "lab" });
+    const read = await handlers.read(WORKSPACE, described.id, {});
+    expect(read.inputs).toEqual({ name: "imported-team", description: "from the console", enterpriseProjectId: "7", enterpriseProjectName: "lab" });
+    expect(read.props).toMatchObject({ workspaceId: described.id, projectId: P, owner: "emulator", userId: "emulator-user" });
+
+    const bare = await create({ name: "bare-team" });
+    expect((await handlers.read(WORKSPACE, bare.id, {})).inputs).toEqual({ name: "bare-team", enterpriseProjectId: "0", enterpriseProjectName: "default" });
+  });
+
+  it("shows a description edited in the console as drift, and a deleted workspace as gone", async () => {
+    const created = await create({ name: "drifting-team", description: "ours" });
+    expect((await raw("PUT", `/workspaces/${created.id}`, { description: "theirs" })).status).toBe(200);
+    expect((await handlers.read(WORKSPACE, created.id, created.outs!)).props).toMatchObject({ description: "theirs" });
+    await handlers.delete(WORKSPACE, created.id, created.outs!);
+    expect((await raw("GET", `/workspaces/${created.id}`)).status).toBe(404);
+    expect(await handlers.read(WORKSPACE, created.id, created.outs!)).toEqual({});
+  });
+
+  it("reads the §5.8.3 example's numeric owner as text, the ModelArts workspace ID, and no owner when it is null", async () => {
+    const ctx = contextFor(resolveConfig(() => undefined, { HW_HILENS_ENDPOINT: scripted.url, HW_PROJECT_ID: P, HW_ACCESS_KEY: DEFAULTS.accessKey, HW_SECRET_KEY: DEFAULTS.secretKey, HW_MAX_RETRIES: "0" }));
+    const detail = { workspace_id: "ws1", ma_workspace_id: "ma1", project_id: P, name: "n", description: null, enterprise_project_id: "0", enterprise_project_name: "default", create_time: 1598094655508, update_time: 1598094655509, owner: 123, user_id: "u1", used_flag: null };
+    scripted.answer({ body: detail }, { body: { ...detail, owner: null, ma_workspace_id: null } });
+    const first = await workspaceDefinition.api.read!(ctx, "ws1", {} as never);
+    expect(scripted.seen.at(-1)!.url).toBe(`/v3/${P}/ai-mgr/workspaces/ws1`);
+    expect(first).toEqual({
+      inputs: { name: "n", description: undefined, enterpriseProjectId: "0", enterpriseProjectName: "default" },
+      state: { workspaceId: "ws1", maWorkspaceId: "ma1", projectId: P, createTime: 1598094655508, updateTime: 1598094655509, owner: "123", userId: "u1" },
+    });
+    const second = await workspaceDefinition.api.read!(ctx, "ws1", {} as never);
+    expect(second?.state).toEqual({ workspaceId: "ws1", projectId: P, createTime: 1598094655508, updateTime: 1598094655509, userId: "u1" });
+  });
+});
+
+describe("a workspace's delete (§5.8.5)", () => {
+  it("refuses while a config map lives in it, naming why; succeeds once it is empty", async () => {
+    const created = await create({ name: "holding-team" });
+    const held = await raw("POST", "/configmaps", { configmap: { name: "held-settings", configs: [{ key: "K", value: "v" }] }, workspace_id: created.id });
+    expect(held.status).toBe(200);
+    await expect(handlers.delete(WORKSPACE, created.id, created.outs!)).rejects.toThrow(/HIL\.0409.*still holds 1 resource/);
+    expect((await raw("DELETE", `/configmaps/${held.json.configmap.id}`)).status).toBe(200);
+    await handlers.delete(WORKSPACE, created.id, created.outs!);
+    expect((await raw("GET", `/workspaces/${created.id}`)).status).toBe(404);
+  });
+});
