@@ -7,7 +7,10 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { DEFAULTS } from "../../emulator";
 import { handlers } from "../../provider/framework/runtime";
 import { iamToken, send, withToken } from "./raw-http";
-import { runtimeAgainstEmulator } from "./runtime-emulator";
+import { huaweiContextAt, runtimeAgainstEmulator } from "./runtime-emulator";
+import { startScriptedServer } from "./scripted-server";
+import { configMapDefinition } from "../../provider/hilens/configMap";
+import { secretDefinition } from "../../provider/hilens/secret";
 
 const CONFIG_MAP = "edgeai:hilens:ConfigMap";
 const SECRET = "edgeai:hilens:Secret";
@@ -110,5 +113,53 @@ describe("importId", () => {
     expect(created).toMatchObject({ id: made.id, outs: { importId: made.id } });
     expect((await hilens("GET", `/configmaps/${made.id}`)).configmap.configs).toEqual([{ key: "A", value: "program" }]);
     expect((await hilens("GET", "/configmaps")).configmaps.filter((c: { name: string }) => c.name === "console-match")).toHaveLength(1);
+  });
+});
+
+describe("read (§5.4.3, §5.6.3)", () => {
+  it("imports every input and output of a config map in a workspace (its workspace_id beside the config map)", async () => {
+    const ws = await hilens("POST", "/workspaces", { name: "kv-read-ws", enterprise_project_id: "0", enterprise_project_name: "default" });
+    const made = await hilens("POST", "/configmaps", { configmap: { name: "read-settings", configs: [{ key: "MODEL", value: "yolo" }, { key: "FPS", value: "15" }], description: "camera settings", tags: [{ key: "team", value: "vision" }, { key: "site", value: "s1" }] }, workspace_id: ws.workspace_id });
+    const held = made.configmap;
+    const read = await handlers.read(CONFIG_MAP, held.id, {});
+    expect(read.id).toBe(held.id);
+    expect(read.inputs).toEqual({ name: "read-settings", configs: [{ key: "MODEL", value: "yolo" }, { key: "FPS", value: "15" }], description: "camera settings", tags: [{ key: "team", value: "vision" }, { key: "site", value: "s1" }], workspaceId: ws.workspace_id });
+    expect(read.props).toEqual({ ...read.inputs, id: held.id, projectId: P, type: "configmap", createdAt: held.created_at, updatedAt: held.updated_at });
+  });
+
+  it("imports a secret's workspace from inside the secret, where its show answer has it (table 5-399)", async () => {
+    const ws = await hilens("POST", "/workspaces", { name: "kv-secret-ws", enterprise_project_id: "0", enterprise_project_name: "default" });
+    const held = (await hilens("POST", "/secrets", { secret: { name: "read-secret", secrets: [{ key: "TOKEN", value: "t0k3n" }], description: "upload token", tags: [] }, workspace_id: ws.workspace_id })).secret;
+    const read = await handlers.read(SECRET, held.id, {});
+    expect(read.inputs).toEqual({ name: "read-secret", secrets: [{ key: "TOKEN", value: "t0k3n" }], description: "upload token", tags: [], workspaceId: ws.workspace_id });
+    expect(read.props).toEqual({ ...read.inputs, id: held.id, projectId: P, createdAt: held.created_at, updatedAt: held.updated_at });
+  });
+
+  it("shows the program's tags in its order whatever order the server keeps; a tag added in the console comes last, as drift", async () => {
+    const checked = await handlers.check(CONFIG_MAP, {}, { name: "ordered-tags", configs: [{ key: "K", value: "v" }], tags: [{ key: "zone", value: "b" }, { key: "app", value: "a" }], ...PROVIDER });
+    const created = await handlers.create(CONFIG_MAP, checked.inputs!);
+    const { configmap } = await hilens("GET", `/configmaps/${created.id}`);
+    // The same tags in another order, then one more: edited in the console (the update body carries every field).
+    await hilens("PUT", `/configmaps/${created.id}`, { configmap: { ...configmap, tags: [{ key: "app", value: "a" }, { key: "zone", value: "b" }] } });
+    const same = await handlers.read(CONFIG_MAP, created.id, created.outs!);
+    expect(same.props!.tags).toEqual([{ key: "zone", value: "b" }, { key: "app", value: "a" }]);
+    expect(await handlers.diff(CONFIG_MAP, created.id, same.props!, checked.inputs!)).toMatchObject({ changes: false });
+    await hilens("PUT", `/configmaps/${created.id}`, { configmap: { ...configmap, tags: [{ key: "owner", value: "ops" }, { key: "app", value: "a" }, { key: "zone", value: "b" }] } });
+    const more = await handlers.read(CONFIG_MAP, created.id, created.outs!);
+    expect(more.props!.tags).toEqual([{ key: "zone", value: "b" }, { key: "app", value: "a" }, { key: "owner", value: "ops" }]);
+    expect(await handlers.diff(CONFIG_MAP, created.id, more.props!, checked.inputs!)).toMatchObject({ changes: true, changed: ["tags"] });
+  });
+
+  it("an answer without entries, tags, description or workspace reads as empty lists and nothing else", async () => {
+    const scripted = await startScriptedServer();
+    try {
+      scripted.answer({ body: { configmap: { id: "c1", name: "sparse", description: null } } }, { body: { secret: { id: "s1", name: "sparse" } } });
+      const ctx = huaweiContextAt(scripted.url);
+      expect(await configMapDefinition.api.read!(ctx, "c1", {} as never)).toEqual({ inputs: { name: "sparse", configs: [], tags: [] }, state: { id: "c1" } });
+      expect(await secretDefinition.api.read!(ctx, "s1", { tags: [{ key: "team", value: "a" }] } as never)).toEqual({ inputs: { name: "sparse", secrets: [], tags: [] }, state: { id: "s1" } });
+      expect(scripted.seen.map((r) => `${r.method} ${r.url}`)).toEqual([`GET /v3/${P}/ai-mgr/configmaps/c1`, `GET /v3/${P}/ai-mgr/secrets/s1`]);
+    } finally {
+      await scripted.close();
+    }
   });
 });

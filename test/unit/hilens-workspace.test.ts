@@ -8,11 +8,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULTS } from "../../emulator";
 import { handlers } from "../../provider/framework/runtime";
-import { contextFor } from "../../provider/framework/context";
-import { resolveConfig } from "../../provider/config";
 import { workspaceDefinition } from "../../provider/hilens/workspace";
 import { iamToken, send, withToken } from "./raw-http";
-import { runtimeAgainstEmulator } from "./runtime-emulator";
+import { huaweiContextAt, runtimeAgainstEmulator } from "./runtime-emulator";
 import { startScriptedServer, ScriptedServer } from "./scripted-server";
 
 const WORKSPACE = "edgeai:hilens:Workspace";
@@ -140,7 +138,7 @@ describe("a workspace's read (§5.8.3)", () => {
   });
 
   it("reads the §5.8.3 example's numeric owner as text, the ModelArts workspace ID, and no owner when it is null", async () => {
-    const ctx = contextFor(resolveConfig(() => undefined, { HW_HILENS_ENDPOINT: scripted.url, HW_PROJECT_ID: P, HW_ACCESS_KEY: DEFAULTS.accessKey, HW_SECRET_KEY: DEFAULTS.secretKey, HW_MAX_RETRIES: "0" }));
+    const ctx = huaweiContextAt(scripted.url);
     const detail = { workspace_id: "ws1", ma_workspace_id: "ma1", project_id: P, name: "n", description: null, enterprise_project_id: "0", enterprise_project_name: "default", create_time: 1598094655508, update_time: 1598094655509, owner: 123, user_id: "u1", used_flag: null };
     scripted.answer({ body: detail }, { body: { ...detail, owner: null, ma_workspace_id: null } });
     const first = await workspaceDefinition.api.read!(ctx, "ws1", {} as never);
