@@ -163,3 +163,42 @@ describe("read (§5.4.3, §5.6.3)", () => {
     }
   });
 });
+
+describe("a create whose answer is lost (identity: the name, in its workspace)", () => {
+  it("in a workspace is looked up in that workspace's list and adopted: one POST, one object", async () => {
+    const ws = await hilens("POST", "/workspaces", { name: "kv-lost-ws", enterprise_project_id: "0", enterprise_project_name: "default" });
+    const from = env.emu.requests.length;
+    env.emu.inject({ pathPattern: "/ai-mgr/secrets$", method: "POST", kind: "lost", count: 1 });
+    const checked = await handlers.check(SECRET, {}, { name: "lost-in-ws", secrets: [{ key: "K", value: "v" }], workspaceId: ws.workspace_id, ...PROVIDER });
+    const created = await handlers.create(SECRET, checked.inputs!);
+    const sent = env.emu.requests.slice(from).filter((r) => r.path.endsWith("/ai-mgr/secrets"));
+    expect(sent.map((r) => `${r.method} ${r.status}`)).toEqual(["POST 200", "GET 200"]);
+    expect(Object.fromEntries(new URLSearchParams(sent[1].query))).toEqual({ name: "lost-in-ws", workspace_id: ws.workspace_id, limit: "100", offset: "0" });
+    const listed = (await hilens("GET", `/secrets?workspace_id=${ws.workspace_id}`)).secrets.filter((s: { name: string }) => s.name === "lost-in-ws");
+    expect(listed.map((s: { id: string }) => s.id)).toEqual([created.id]);
+    expect(created.outs).toMatchObject({ id: created.id, workspaceId: ws.workspace_id });
+  });
+
+  it("takes only an exact name of the program's workspace from the list; an item without workspace_id is the workspace's own", async () => {
+    const scripted = await startScriptedServer();
+    try {
+      const find = (workspaceId?: string) => configMapDefinition.identity.find!(huaweiContextAt(scripted.url), { name: "cfg-a", workspaceId } as never);
+      const item = (id: string, name: string, workspace?: string) => ({ id, name, ...(workspace ? { workspace_id: workspace } : {}) });
+      scripted.answer(
+        { body: { count: 3, configmaps: [item("substring", "cfg-a-2", "ws1"), item("elsewhere", "cfg-a", "ws2"), item("ours", "cfg-a", "ws1")] } },
+        { body: { count: 2, configmaps: [item("substring", "cfg-a-2"), item("unscoped", "cfg-a")] } },
+        { body: { count: 1, configmaps: [item("default-ws", "cfg-a", "0")] } },
+      );
+      expect(await find("ws1")).toBe("ours");
+      expect(await find("ws1")).toBe("unscoped");
+      expect(await find()).toBe("default-ws");
+      expect(scripted.seen.map((r) => r.url)).toEqual([
+        `/v3/${P}/ai-mgr/configmaps?name=cfg-a&workspace_id=ws1&limit=100&offset=0`,
+        `/v3/${P}/ai-mgr/configmaps?name=cfg-a&workspace_id=ws1&limit=100&offset=0`,
+        `/v3/${P}/ai-mgr/configmaps?name=cfg-a&limit=100&offset=0`,
+      ]);
+    } finally {
+      await scripted.close();
+    }
+  });
+});
