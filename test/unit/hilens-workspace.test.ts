@@ -1,14 +1,15 @@
 /**
- * HiLens workspaces (§5.8) through the runtime handlers (what the engine calls) against the
+ * HiLens workspaces (§5.8), and skill orders (§5.9.3-5.9.5, at the end), through the runtime handlers (what the engine calls) against the
  * in-process emulator: the documented request bodies (read back by raw HTTP on the documented
  * paths, never through the provider's own client), every output, the update that clears the
  * description, the look-up after a lost create answer, and delete. Answers the emulator never gives
  * (the §5.8.3 example's numeric `owner`, a ModelArts workspace ID) come from a scripted server.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { DEFAULTS } from "../../emulator";
 import { handlers } from "../../provider/framework/runtime";
 import { workspaceDefinition } from "../../provider/hilens/workspace";
+import { skillOrderDefinition } from "../../provider/hilens/skillOrder";
 import { iamToken, send, withToken } from "./raw-http";
 import { huaweiContextAt, runtimeAgainstEmulator } from "./runtime-emulator";
 import { startScriptedServer, ScriptedServer } from "./scripted-server";
@@ -161,5 +162,82 @@ describe("a workspace's delete (§5.8.5)", () => {
     expect((await raw("DELETE", `/configmaps/${held.json.configmap.id}`)).status).toBe(200);
     await handlers.delete(WORKSPACE, created.id, created.outs!);
     expect((await raw("GET", `/workspaces/${created.id}`)).status).toBe(404);
+  });
+});
+
+/**
+ * Skill orders (§5.9.3-5.9.5), the other project-level HiLens object outside any workspace: placed
+ * once, read back whole, found again after a lost answer, and only dropped from the stack on delete.
+ */
+describe("a skill order", () => {
+  const SKILL_ORDER = "edgeai:hilens:SkillOrder";
+  const ORDERS = `/v1/${P}/skill-market/skill-order`;
+  const skillId = async (name: string): Promise<string> => {
+    const res = await send(env.emu.url, "GET", `/v1/skill-market/skills?skill_name=${name}`, { headers: withToken(token) });
+    return res.json.data.find((s: { name: string }) => s.name === name).skill_id;
+  };
+  const order = async (args: Record<string, unknown>) => {
+    const checked = await handlers.check(SKILL_ORDER, {}, { ...args, ...PROVIDER });
+    expect(checked.failures ?? []).toEqual([]);
+    return handlers.create(SKILL_ORDER, checked.inputs!);
+  };
+  const held = async (id: string) => (await send(env.emu.url, "GET", `${ORDERS}/${id}`, { headers: withToken(token) })).json;
+
+  it("sends the documented body and outputs every field of the order's detail; an import reads its inputs back", async () => {
+    const skill = await skillId("people-counting");
+    const created = await order({ skillId: skill, amount: 2, commissionFlag: 1 });
+    const detail = await held(created.id);
+    expect(detail).toMatchObject({ order_id: created.id, skill_id: skill, amount: 2, commission_flag: 1 });
+    const state = { skillName: "people-counting", usedAmount: 0, status: 0, versions: ["1.0.0", "1.1.0"], chargeModel: 0, format: "image", measureUnit: "road", updateTime: detail.update_time };
+    expect(created.outs).toEqual({ skillId: skill, amount: 2, commissionFlag: 1, ...state });
+    const imported = await handlers.read(SKILL_ORDER, created.id, {});
+    expect(imported.inputs).toEqual({ skillId: skill, amount: 2, commissionFlag: 1 });
+    expect(imported.props).toEqual({ skillId: skill, amount: 2, commissionFlag: 1, ...state });
+  });
+
+  it("shows the service freezing it and deployments using it on refresh", async () => {
+    const created = await order({ skillId: await skillId("helmet-detection"), amount: 3 });
+    await env.emu.control("PUT", `/__emulator/hilens/${P}/skill-orders/${created.id}`, { status: 1, used_amount: 2 });
+    expect((await handlers.read(SKILL_ORDER, created.id, created.outs!)).props).toMatchObject({ status: 1, usedAmount: 2, amount: 3, commissionFlag: 0 });
+  });
+
+  it("whose answer is lost adopts the one order of its skill that is new: one POST", async () => {
+    const skill = await skillId("mask-detection-lite");
+    const earlier = await order({ skillId: skill, amount: 1 });
+    const other = await order({ skillId: await skillId("helmet-detection"), amount: 1 });
+    const from = env.emu.requests.length;
+    env.emu.inject({ pathPattern: "/skill-market/skill-order$", method: "POST", kind: "lost", count: 1 });
+    const created = await order({ skillId: skill, amount: 1 });
+    const sent = env.emu.requests.slice(from).filter((r) => r.path.endsWith("/skill-market/skill-order"));
+    // The orders are listed before ordering, and again after the lost answer.
+    expect(sent.map((r) => `${r.method} ${r.status} ${r.query}`)).toEqual(["GET 200 ?limit=100&offset=0", "POST 200 ", "GET 200 ?limit=100&offset=0"]);
+    expect([earlier.id, other.id]).not.toContain(created.id);
+    expect(await held(created.id)).toMatchObject({ skill_id: skill, amount: 1 });
+    expect(created.outs).toMatchObject({ skillName: "mask-detection-lite" });
+  });
+
+  it("is only dropped from the stack on delete, which says so", async () => {
+    const created = await order({ skillId: await skillId("helmet-detection"), amount: 1 });
+    const logged: string[] = [];
+    const spy = vi.spyOn(console, "log").mockImplementation((message: string) => void logged.push(message));
+    try {
+      await handlers.delete(SKILL_ORDER, created.id, { ...created.outs!, __edgeaiName: "helmet-order" });
+    } finally {
+      spy.mockRestore();
+    }
+    expect(logged).toEqual([`edgeai:hilens:SkillOrder "helmet-order": order ${created.id} stays in the project: the skill market has no call to cancel an order (§5.9); it is only removed from the stack`]);
+    expect(await held(created.id)).toMatchObject({ order_id: created.id, status: 0 });
+  });
+
+  it("reads an order's expiry (which the emulator's free orders lack), an order without versions as having none, and every page of orders up to the documented total", async () => {
+    const ctx = huaweiContextAt(scripted.url);
+    scripted.answer({ body: { order_id: "o1", skill_id: "s1", amount: 1, commission_flag: 0, skill_name: "gone-skill", used_amount: 0, status: 2, expire_time: 1767225600000 } });
+    expect(await skillOrderDefinition.api.read!(ctx, "o1", {} as never)).toEqual({ inputs: { skillId: "s1", amount: 1, commissionFlag: 0 }, state: { skillName: "gone-skill", usedAmount: 0, status: 2, versions: [], expireTime: 1767225600000 } });
+    const orders = (from: number, n: number, skill: string) => Array.from({ length: n }, (_, i) => ({ order_id: `o${from + i}`, skill_id: skill }));
+    scripted.answer({ body: { total: 101, data: orders(0, 100, "s1") } }, { body: { total: 101, data: orders(100, 1, "s2") } }, { body: { total: 100, data: orders(0, 100, "s2") } });
+    const seen = scripted.seen.length;
+    expect(await skillOrderDefinition.identity.candidates!(ctx, { skillId: "s2" } as never)).toEqual(["o100"]);
+    expect(await skillOrderDefinition.identity.candidates!(ctx, { skillId: "s2" } as never)).toHaveLength(100);
+    expect(scripted.seen.slice(seen).map((r) => r.url)).toEqual([`${ORDERS}?limit=100&offset=0`, `${ORDERS}?limit=100&offset=100`, `${ORDERS}?limit=100&offset=0`]);
   });
 });
