@@ -202,3 +202,25 @@ describe("a create whose answer is lost (identity: the name, in its workspace)",
     }
   });
 });
+
+describe("create and update (§5.4.2, §5.4.4): one request each, the documented body", () => {
+  it("sends every field, in the program's workspace, and an update without the description clears it", async () => {
+    const ws = await hilens("POST", "/workspaces", { name: "kv-write-ws", enterprise_project_id: "0", enterprise_project_name: "default" });
+    const args = { name: "written-settings", configs: [{ key: "MODEL", value: "yolo" }], description: "first", tags: [{ key: "team", value: "vision" }], workspaceId: ws.workspace_id };
+    const from = env.emu.requests.length;
+    const created = await handlers.create(CONFIG_MAP, (await handlers.check(CONFIG_MAP, {}, { ...args, ...PROVIDER })).inputs!);
+    expect(env.emu.requests.slice(from).map((r) => `${r.method} ${r.path}`)).toEqual([`POST /v3/${P}/ai-mgr/configmaps`]);
+    const first = await hilens("GET", `/configmaps/${created.id}`);
+    expect(first).toMatchObject({ workspace_id: ws.workspace_id, configmap: { name: "written-settings", configs: [{ key: "MODEL", value: "yolo" }], description: "first", tags: [{ key: "team", value: "vision" }] } });
+    expect(created.outs).toEqual({ ...args, id: created.id, projectId: P, type: "configmap", createdAt: first.configmap.created_at, updatedAt: first.configmap.updated_at });
+
+    const { description: _dropped, ...rest } = args;
+    const news = (await handlers.check(CONFIG_MAP, created.outs!, { ...rest, configs: [{ key: "MODEL", value: "detr" }], tags: [], ...PROVIDER })).inputs!;
+    const at = env.emu.requests.length;
+    const updated = await handlers.update(CONFIG_MAP, created.id, created.outs!, news);
+    expect(env.emu.requests.slice(at).map((r) => `${r.method} ${r.path}`)).toEqual([`PUT /v3/${P}/ai-mgr/configmaps/${created.id}`]);
+    const second = (await hilens("GET", `/configmaps/${created.id}`)).configmap;
+    expect(second).toMatchObject({ configs: [{ key: "MODEL", value: "detr" }], description: null, tags: [] });
+    expect(updated.outs).toEqual({ ...rest, configs: [{ key: "MODEL", value: "detr" }], tags: [], id: created.id, projectId: P, type: "configmap", createdAt: second.created_at, updatedAt: second.updated_at });
+  });
+});
