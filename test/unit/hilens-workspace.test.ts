@@ -10,6 +10,8 @@ import { DEFAULTS } from "../../emulator";
 import { handlers } from "../../provider/framework/runtime";
 import { workspaceDefinition } from "../../provider/hilens/workspace";
 import { skillOrderDefinition } from "../../provider/hilens/skillOrder";
+import { readTags, reconcileTags } from "../../provider/hilens/tags";
+import { projectOnto } from "../../provider/hilens/common";
 import { iamToken, send, withToken } from "./raw-http";
 import { huaweiContextAt, runtimeAgainstEmulator } from "./runtime-emulator";
 import { startScriptedServer, ScriptedServer } from "./scripted-server";
@@ -239,5 +241,62 @@ describe("a skill order", () => {
     expect(await skillOrderDefinition.identity.candidates!(ctx, { skillId: "s2" } as never)).toEqual(["o100"]);
     expect(await skillOrderDefinition.identity.candidates!(ctx, { skillId: "s2" } as never)).toHaveLength(100);
     expect(scripted.seen.slice(seen).map((r) => r.url)).toEqual([`${ORDERS}?limit=100&offset=0`, `${ORDERS}?limit=100&offset=100`, `${ORDERS}?limit=100&offset=0`]);
+  });
+});
+
+/**
+ * The helpers every HiLens definition shares (tags.ts, common.ts): the resource tag API (§5.7)
+ * that device and deployment tags are reconciled with, and the declared-shape view of a live value.
+ */
+describe("resource tags (§5.7), which device and deployment updates reconcile after their PUT", () => {
+  it("deletes the extra tags and the changed ones, adds the missing ones in one request, and leaves equal ones alone", async () => {
+    const ctx = huaweiContextAt(scripted.url);
+    const seen = scripted.seen.length;
+    const live = [{ key: "keep", value: "same" }, { key: "drop", value: "x" }, { key: "change", value: "old" }];
+    scripted.answer({ body: { count: 3, tags: live } }, { status: 204 }, { status: 204 }, { body: {} }, { body: { count: 1, tags: [{ key: "keep", value: "same" }] } });
+    await reconcileTags(ctx.hilens, "node", "n1", [{ key: "keep", value: "same" }, { key: "change", value: "new" }, { key: "add", value: "y" }]);
+    await reconcileTags(ctx.hilens, "node", "n1", [{ key: "keep", value: "same" }]);
+    const sent = scripted.seen.slice(seen);
+    expect(sent.map((r) => `${r.method} ${r.url}`)).toEqual([
+      `GET /v3/${P}/node/n1/tags`,
+      `DELETE /v3/${P}/node/n1/tags/drop`,
+      `DELETE /v3/${P}/node/n1/tags/change`,
+      `POST /v3/${P}/node/n1/tags`,
+      // Nothing to change: only the read.
+      `GET /v3/${P}/node/n1/tags`,
+    ]);
+    expect(JSON.parse(sent[3].body)).toEqual({ tags: [{ key: "change", value: "new" }, { key: "add", value: "y" }] });
+  });
+
+  it("reads a tag answered without a value as an empty one, and an answer without tags as none", async () => {
+    const ctx = huaweiContextAt(scripted.url);
+    scripted.answer({ body: { count: 2, tags: [{ key: "bare" }, { key: "nulled", value: null }] } }, { body: {} });
+    expect(await readTags(ctx.hilens, "deployment", "d1")).toEqual([{ key: "bare", value: "" }, { key: "nulled", value: "" }]);
+    expect(await readTags(ctx.hilens, "node", "n1")).toEqual([]);
+    expect(scripted.seen.slice(-2).map((r) => r.url)).toEqual([`/v3/${P}/deployment/d1/tags`, `/v3/${P}/node/n1/tags`]);
+  });
+
+  it("sends the missing tags again when the add is answered 5xx: adding a tag twice sets it once (§5.7.4)", async () => {
+    const ctx = huaweiContextAt(scripted.url, { maxRetries: 1 });
+    const seen = scripted.seen.length;
+    scripted.answer({ body: { tags: [] } }, { status: 503, body: { error_code: "HIL.5003", error_msg: "busy" } }, { body: {} });
+    await reconcileTags(ctx.hilens, "deployment", "d1", [{ key: "team", value: "vision" }]);
+    const sent = scripted.seen.slice(seen);
+    expect(sent.map((r) => `${r.method} ${r.url}`)).toEqual([`GET /v3/${P}/deployment/d1/tags`, `POST /v3/${P}/deployment/d1/tags`, `POST /v3/${P}/deployment/d1/tags`]);
+    expect(sent.slice(1).map((r) => JSON.parse(r.body))).toEqual([{ tags: [{ key: "team", value: "vision" }] }, { tags: [{ key: "team", value: "vision" }] }]);
+  });
+});
+
+describe("a live value seen through the declared shape (projectOnto)", () => {
+  it("drops what the program left unset, item by item; items past the declared ones stay whole", () => {
+    const declared = { apps: [{ name: "a", ports: [80] }], restartPolicy: "Always" };
+    const live = { apps: [{ name: "a", ports: [80, 81], privileged: false }, { name: "b", privileged: true }], restartPolicy: "OnFailure", hostNetwork: false };
+    expect(projectOnto(declared, live)).toEqual({ apps: [{ name: "a", ports: [80, 81] }, { name: "b", privileged: true }], restartPolicy: "OnFailure" });
+  });
+
+  it("shows a live value of another shape than the declared one whole, as drift", () => {
+    expect(projectOnto([{ port: 80 }], "80")).toBe("80");
+    expect(projectOnto([{ port: 80 }], { port: 80, extra: 1 })).toStrictEqual({ port: 80, extra: 1 });
+    expect(projectOnto({ port: 80 }, [{ port: 80, extra: 1 }])).toStrictEqual([{ port: 80, extra: 1 }]);
   });
 });

@@ -51,9 +51,10 @@ export function runtimeAgainstEmulator(name: string, options: { clock?: Clock } 
 
 /**
  * The provider's context (its lazy HiLens and Octopus clients) against `url`, e.g. a scripted server's,
- * with the emulator's default project and AK/SK and no retries: for calling a definition's `api`
+ * with the emulator's default project and AK/SK and no retries unless told: for calling a definition's `api`
  * directly on answers the emulator never gives.
  */
-export function huaweiContextAt(url: string): Context {
-  return contextFor(resolveConfig(() => undefined, { HW_HILENS_ENDPOINT: url, HW_OCTOPUS_ENDPOINT: url, HW_PROJECT_ID: DEFAULTS.projectId, HW_ACCESS_KEY: DEFAULTS.accessKey, HW_SECRET_KEY: DEFAULTS.secretKey, HW_MAX_RETRIES: "0" }));
+export function huaweiContextAt(url: string, options: { maxRetries?: number } = {}): Context {
+  const env = { HW_HILENS_ENDPOINT: url, HW_OCTOPUS_ENDPOINT: url, HW_PROJECT_ID: DEFAULTS.projectId, HW_ACCESS_KEY: DEFAULTS.accessKey, HW_SECRET_KEY: DEFAULTS.secretKey, HW_MAX_RETRIES: String(options.maxRetries ?? 0) };
+  return contextFor(resolveConfig(() => undefined, env));
 }
