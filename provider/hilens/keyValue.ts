@@ -40,10 +40,10 @@ export function keyValueApi<I extends KeyValueInputs>(k: { collection: "configma
   });
   return {
     ...api,
-    // Tags in the program's order (extras last), so the same set is never a diff.
+    // Tags in the program's order (extras last), so the same set is never a diff. fromBody always reads a list of them.
     async read(ctx, id, declared) {
       const live = await api.read(ctx, id, declared);
-      return live && { ...live, inputs: { ...live.inputs, tags: inDeclaredOrder(declared.tags ?? [], (live.inputs.tags as typeof declared.tags) ?? []) } };
+      return live && { ...live, inputs: { ...live.inputs, tags: inDeclaredOrder(declared.tags ?? [], live.inputs.tags as typeof declared.tags) } };
     },
   };
 }
