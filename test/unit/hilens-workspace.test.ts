@@ -268,12 +268,13 @@ describe("resource tags (§5.7), which device and deployment updates reconcile a
     expect(JSON.parse(sent[3].body)).toEqual({ tags: [{ key: "change", value: "new" }, { key: "add", value: "y" }] });
   });
 
-  it("reads a tag answered without a value as an empty one, and an answer without tags as none", async () => {
+  it("reads a tag answered without a value as an empty one, and an answer without tags, or empty, as none", async () => {
     const ctx = huaweiContextAt(scripted.url);
-    scripted.answer({ body: { count: 2, tags: [{ key: "bare" }, { key: "nulled", value: null }] } }, { body: {} });
+    scripted.answer({ body: { count: 2, tags: [{ key: "bare" }, { key: "nulled", value: null }] } }, { body: {} }, { status: 200 });
     expect(await readTags(ctx.hilens, "deployment", "d1")).toEqual([{ key: "bare", value: "" }, { key: "nulled", value: "" }]);
     expect(await readTags(ctx.hilens, "node", "n1")).toEqual([]);
-    expect(scripted.seen.slice(-2).map((r) => r.url)).toEqual([`/v3/${P}/deployment/d1/tags`, `/v3/${P}/node/n1/tags`]);
+    expect(await readTags(ctx.hilens, "node", "n2")).toEqual([]);
+    expect(scripted.seen.slice(-3).map((r) => r.url)).toEqual([`/v3/${P}/deployment/d1/tags`, `/v3/${P}/node/n1/tags`, `/v3/${P}/node/n2/tags`]);
   });
 
   it("sends the missing tags again when the add is answered 5xx: adding a tag twice sets it once (§5.7.4)", async () => {
