@@ -5,7 +5,7 @@
  * description, the look-up after a lost create answer, and delete. Answers the emulator never gives
  * (the §5.8.3 example's numeric `owner`, a ModelArts workspace ID) come from a scripted server.
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { DEFAULTS } from "../../emulator";
 import { handlers } from "../../provider/framework/runtime";
 import { workspaceDefinition } from "../../provider/hilens/workspace";
@@ -25,9 +25,12 @@ let scripted: ScriptedServer;
 
 beforeAll(async () => {
   token = await iamToken(env.emu);
+});
+// A fresh one per test: answers a failed test left unread never reach the next one.
+beforeEach(async () => {
   scripted = await startScriptedServer();
 });
-afterAll(() => scripted.close());
+afterEach(() => scripted.close());
 
 /** Raw HTTP on a documented HiLens path, with an IAM token: the status and the JSON body. */
 async function raw(method: string, path: string, body?: unknown): Promise<{ status?: number; json?: any }> {
@@ -140,18 +143,20 @@ describe("a workspace's read (§5.8.3)", () => {
     expect(await handlers.read(WORKSPACE, created.id, created.outs!)).toEqual({});
   });
 
-  it("reads the §5.8.3 example's numeric owner as text, the ModelArts workspace ID, and no owner when it is null", async () => {
+  it("reads the §5.8.3 example's numeric owner as text, the ModelArts workspace ID, and no owner when it is null or absent", async () => {
     const ctx = huaweiContextAt(scripted.url);
     const detail = { workspace_id: "ws1", ma_workspace_id: "ma1", project_id: P, name: "n", description: null, enterprise_project_id: "0", enterprise_project_name: "default", create_time: 1598094655508, update_time: 1598094655509, owner: 123, user_id: "u1", used_flag: null };
-    scripted.answer({ body: detail }, { body: { ...detail, owner: null, ma_workspace_id: null } });
+    const { owner: _absent, ...ownerless } = detail;
+    scripted.answer({ body: detail }, { body: { ...detail, owner: null, ma_workspace_id: null } }, { body: { ...ownerless, ma_workspace_id: null } });
     const first = await workspaceDefinition.api.read!(ctx, "ws1", {} as never);
-    expect(scripted.seen.at(-1)!.url).toBe(`/v3/${P}/ai-mgr/workspaces/ws1`);
+    expect(scripted.seen[0].url).toBe(`/v3/${P}/ai-mgr/workspaces/ws1`);
     expect(first).toEqual({
       inputs: { name: "n", description: undefined, enterpriseProjectId: "0", enterpriseProjectName: "default" },
       state: { workspaceId: "ws1", maWorkspaceId: "ma1", projectId: P, createTime: 1598094655508, updateTime: 1598094655509, owner: "123", userId: "u1" },
     });
-    const second = await workspaceDefinition.api.read!(ctx, "ws1", {} as never);
-    expect(second?.state).toEqual({ workspaceId: "ws1", projectId: P, createTime: 1598094655508, updateTime: 1598094655509, userId: "u1" });
+    const unowned = { workspaceId: "ws1", projectId: P, createTime: 1598094655508, updateTime: 1598094655509, userId: "u1" };
+    expect((await workspaceDefinition.api.read!(ctx, "ws1", {} as never))?.state).toEqual(unowned);
+    expect((await workspaceDefinition.api.read!(ctx, "ws1", {} as never))?.state).toEqual(unowned);
   });
 });
 
@@ -237,10 +242,9 @@ describe("a skill order", () => {
     expect(await skillOrderDefinition.api.read!(ctx, "o1", {} as never)).toEqual({ inputs: { skillId: "s1", amount: 1, commissionFlag: 0 }, state: { skillName: "gone-skill", usedAmount: 0, status: 2, versions: [], expireTime: 1767225600000 } });
     const orders = (from: number, n: number, skill: string) => Array.from({ length: n }, (_, i) => ({ order_id: `o${from + i}`, skill_id: skill }));
     scripted.answer({ body: { total: 101, data: orders(0, 100, "s1") } }, { body: { total: 101, data: orders(100, 1, "s2") } }, { body: { total: 100, data: orders(0, 100, "s2") } });
-    const seen = scripted.seen.length;
     expect(await skillOrderDefinition.identity.candidates!(ctx, { skillId: "s2" } as never)).toEqual(["o100"]);
     expect(await skillOrderDefinition.identity.candidates!(ctx, { skillId: "s2" } as never)).toHaveLength(100);
-    expect(scripted.seen.slice(seen).map((r) => r.url)).toEqual([`${ORDERS}?limit=100&offset=0`, `${ORDERS}?limit=100&offset=100`, `${ORDERS}?limit=100&offset=0`]);
+    expect(scripted.seen.map((r) => r.url)).toEqual([`${ORDERS}/o1`, `${ORDERS}?limit=100&offset=0`, `${ORDERS}?limit=100&offset=100`, `${ORDERS}?limit=100&offset=0`]);
   });
 });
 
@@ -251,12 +255,11 @@ describe("a skill order", () => {
 describe("resource tags (§5.7), which device and deployment updates reconcile after their PUT", () => {
   it("deletes the extra tags and the changed ones, adds the missing ones in one request, and leaves equal ones alone", async () => {
     const ctx = huaweiContextAt(scripted.url);
-    const seen = scripted.seen.length;
     const live = [{ key: "keep", value: "same" }, { key: "drop", value: "x" }, { key: "change", value: "old" }];
     scripted.answer({ body: { count: 3, tags: live } }, { status: 204 }, { status: 204 }, { body: {} }, { body: { count: 1, tags: [{ key: "keep", value: "same" }] } });
     await reconcileTags(ctx.hilens, "node", "n1", [{ key: "keep", value: "same" }, { key: "change", value: "new" }, { key: "add", value: "y" }]);
     await reconcileTags(ctx.hilens, "node", "n1", [{ key: "keep", value: "same" }]);
-    const sent = scripted.seen.slice(seen);
+    const sent = scripted.seen;
     expect(sent.map((r) => `${r.method} ${r.url}`)).toEqual([
       `GET /v3/${P}/node/n1/tags`,
       `DELETE /v3/${P}/node/n1/tags/drop`,
@@ -274,15 +277,14 @@ describe("resource tags (§5.7), which device and deployment updates reconcile a
     expect(await readTags(ctx.hilens, "deployment", "d1")).toEqual([{ key: "bare", value: "" }, { key: "nulled", value: "" }]);
     expect(await readTags(ctx.hilens, "node", "n1")).toEqual([]);
     expect(await readTags(ctx.hilens, "node", "n2")).toEqual([]);
-    expect(scripted.seen.slice(-3).map((r) => r.url)).toEqual([`/v3/${P}/deployment/d1/tags`, `/v3/${P}/node/n1/tags`, `/v3/${P}/node/n2/tags`]);
+    expect(scripted.seen.map((r) => r.url)).toEqual([`/v3/${P}/deployment/d1/tags`, `/v3/${P}/node/n1/tags`, `/v3/${P}/node/n2/tags`]);
   });
 
   it("sends the missing tags again when the add is answered 5xx: adding a tag twice sets it once (§5.7.4)", async () => {
     const ctx = huaweiContextAt(scripted.url, { maxRetries: 1 });
-    const seen = scripted.seen.length;
     scripted.answer({ body: { tags: [] } }, { status: 503, body: { error_code: "HIL.5003", error_msg: "busy" } }, { body: {} });
     await reconcileTags(ctx.hilens, "deployment", "d1", [{ key: "team", value: "vision" }]);
-    const sent = scripted.seen.slice(seen);
+    const sent = scripted.seen;
     expect(sent.map((r) => `${r.method} ${r.url}`)).toEqual([`GET /v3/${P}/deployment/d1/tags`, `POST /v3/${P}/deployment/d1/tags`, `POST /v3/${P}/deployment/d1/tags`]);
     expect(sent.slice(1).map((r) => JSON.parse(r.body))).toEqual([{ tags: [{ key: "team", value: "vision" }] }, { tags: [{ key: "team", value: "vision" }] }]);
   });
