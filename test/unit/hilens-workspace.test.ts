@@ -1,9 +1,12 @@
 /**
- * HiLens workspaces (§5.8), and skill orders (§5.9.3-5.9.5, at the end), through the runtime handlers (what the engine calls) against the
+ * HiLens workspaces (§5.8) through the runtime handlers (what the engine calls) against the
  * in-process emulator: the documented request bodies (read back by raw HTTP on the documented
  * paths, never through the provider's own client), every output, the update that clears the
- * description, the look-up after a lost create answer, and delete. Answers the emulator never gives
- * (the §5.8.3 example's numeric `owner`, a ModelArts workspace ID) come from a scripted server.
+ * description, the look-up after a lost create answer, and delete. Then the other HiLens code
+ * outside devices, deployments, config maps and secrets: skill orders (§5.9.3-5.9.5), the tag API
+ * (§5.7) device and deployment updates reconcile with, and `projectOnto`. Answers the emulator
+ * never gives (the §5.8.3 example's numeric `owner`, a tag without value, a 5xx) come from a
+ * scripted server.
  */
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { DEFAULTS } from "../../emulator";
