@@ -59,6 +59,24 @@ describe("a bad config map name is refused in preview, before any request", () =
   });
 });
 
+describe("tags are refused in preview, before any request, when the tag API would refuse them (§5.1.2, §5.7)", () => {
+  const tag = (i: number) => ({ key: `k${i}`, value: `v${i}` });
+
+  it("two with the same key, or more than 20", async () => {
+    const before = env.emu.requests.length;
+    const twice = await handlers.check(SECRET, {}, { name: "tagged-secret", secrets: [{ key: "K", value: "v" }], tags: [tag(1), { key: "k1", value: "other" }], ...PROVIDER });
+    expect(twice.failures).toEqual([{ property: "tags", reason: expect.stringMatching(/^edgeai:hilens:Secret: field "tags": tag keys must be unique/) }]);
+    const many = await handlers.check(CONFIG_MAP, {}, { name: "tagged-settings", configs: [{ key: "K", value: "v" }], tags: Array.from({ length: 21 }, (_, i) => tag(i)), ...PROVIDER });
+    expect(many.failures).toEqual([{ property: "tags", reason: expect.stringMatching(/^edgeai:hilens:ConfigMap: field "tags": at most 20 tags \(HiLens §5\.1\.2\)/) }]);
+    expect(env.emu.requests.length).toBe(before);
+  });
+
+  it("20 with distinct keys pass", async () => {
+    const result = await handlers.check(CONFIG_MAP, {}, { name: "tagged-settings", configs: [{ key: "K", value: "v" }], tags: Array.from({ length: 20 }, (_, i) => tag(i)), ...PROVIDER });
+    expect(result.failures ?? []).toEqual([]);
+  });
+});
+
 describe("a changed secret value", () => {
   const olds = { name: "upload-credentials", secrets: [{ key: "OBS_SECRET", value: "first-value" }], tags: [], id: "1", ...PROVIDER };
 
