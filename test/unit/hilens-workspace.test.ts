@@ -260,7 +260,8 @@ describe("resource tags (§5.7), which device and deployment updates reconcile a
     const ctx = huaweiContextAt(scripted.url);
     const live = [{ key: "keep", value: "same" }, { key: "drop", value: "x" }, { key: "change", value: "old" }];
     scripted.answer({ body: { count: 3, tags: live } }, { status: 204 }, { status: 204 }, { body: {} }, { body: { count: 1, tags: [{ key: "keep", value: "same" }] } });
-    await reconcileTags(ctx.hilens, "node", "n1", [{ key: "keep", value: "same" }, { key: "change", value: "new" }, { key: "add", value: "y" }]);
+    // "add" holds the value "drop" had: a tag is its key and value together.
+    await reconcileTags(ctx.hilens, "node", "n1", [{ key: "keep", value: "same" }, { key: "change", value: "new" }, { key: "add", value: "x" }]);
     await reconcileTags(ctx.hilens, "node", "n1", [{ key: "keep", value: "same" }]);
     const sent = scripted.seen;
     expect(sent.map((r) => `${r.method} ${r.url}`)).toEqual([
@@ -271,7 +272,7 @@ describe("resource tags (§5.7), which device and deployment updates reconcile a
       // Nothing to change: only the read.
       `GET /v3/${P}/node/n1/tags`,
     ]);
-    expect(JSON.parse(sent[3].body)).toEqual({ tags: [{ key: "change", value: "new" }, { key: "add", value: "y" }] });
+    expect(JSON.parse(sent[3].body)).toEqual({ tags: [{ key: "change", value: "new" }, { key: "add", value: "x" }] });
   });
 
   it("reads a tag answered without a value as an empty one, and an answer without tags, or empty, as none", async () => {
