@@ -317,6 +317,10 @@ export const deviceRoutes = [
   route(`POST ${node}/action/{action}`, (req) => {
     const existing = getDevice(req, req.params.node_id);
     const action = oneOf(req.params.action, "action", ["start", "stop"]);
+    // §5.1.6: `provider` picks the platform the device is managed on, hilens when absent; a device
+    // registered on the other platform is not found there.
+    const provider = oneOf(req.query.get("provider"), "provider", ["hilens", "ief"]) ?? "hilens";
+    if (existing.provider !== provider) notFound("device", existing.id);
     req.store.put(req.principal, DEVICE_KIND, existing.id, { ...existing, emu: { ...existing.emu, stopped: action === "stop" }, updated_at: hilensTime(nowOf(req.store)) });
     return {};
   }),

@@ -51,8 +51,9 @@ export const tagRoutes = [
     const exact = q.get("exact_name");
     for (const [key, value] of [["name", name], ["exact_name", exact]] as const) if (value !== null && value.length > 255) invalidParam(key, value, "length must be at most 255");
     const idsText = q.get("ids");
-    if (idsText !== null && idsText.length > 300) invalidParam("ids", idsText, "length must be at most 300");
     const ids = idsText ? idsText.split(",").map(Number) : undefined;
+    // §4.17.1 "标签id列表, 最多300个, 逗号分隔": at most 300 ids, comma-separated.
+    if (ids && ids.length > 300) invalidParam("ids", idsText!, "must list at most 300 ids");
     const isTag = q.get("is_tag");
     if (isTag !== null && isTag !== "true" && isTag !== "false") invalidParam("is_tag", isTag, "must be true or false");
     const rows = allTags(req)

@@ -158,7 +158,8 @@ const impl = {
     const state = await converge(ctx(), id, inputsOf(def, olds), inputs, carried).catch((err) => {
       throw partiallyCreated(err, inputs, news, carried);
     });
-    return { outs: outputsOf(inputs, { ...carried, ...state }) };
+    // An adopted object keeps its importId for as long as the program declares it, as read does.
+    return { outs: outputsOf(inputs, { ...carried, ...state, importId: news.importId }) };
   },
 
   async delete(type: string, id: string, props: Props): Promise<void> {

@@ -174,9 +174,10 @@ async function providerOf(ctx: Context, id: string, name: string): Promise<Input
   return managedByIef.some((n) => n.id === id) ? "ief" : "hilens";
 }
 
-async function setEnabled(ctx: Context, id: string, enabled: boolean): Promise<void> {
-  // Starting a started device (or stopping a stopped one) changes nothing: safe to repeat.
-  await ctx.hilens.call(`POST ${node}/action/{action}`, { id, action: enabled ? "start" : "stop" }, { idempotent: true });
+async function setEnabled(ctx: Context, id: string, enabled: boolean, provider: Inputs["provider"]): Promise<void> {
+  // Starting a started device (or stopping a stopped one) changes nothing: safe to repeat. The
+  // `provider` query names the platform managing the device (§5.1.6): without it, hilens is assumed.
+  await ctx.hilens.call(`POST ${node}/action/{action}`, { id, action: enabled ? "start" : "stop" }, { idempotent: true, query: { provider } });
 }
 
 export const deviceDefinition = defineResource({
@@ -203,7 +204,7 @@ export const deviceDefinition = defineResource({
       const carried = { package: registered.package };
       try {
         if (i.activation) await setActivation(ctx, id, [], i.activation);
-        if (!i.enabled) await setEnabled(ctx, id, false);
+        if (!i.enabled) await setEnabled(ctx, id, false, i.provider);
         if (i.firmwareVersion) await upgradeFirmware(ctx, id, i, timeoutFor(i as AwaitInputs, "create", DEFAULT_FIRMWARE_TIMEOUT_MS), carried);
         return { id, state: { ...carried, ...stateOf(await detail(ctx, id)) } };
       } catch (err) {
@@ -238,7 +239,7 @@ export const deviceDefinition = defineResource({
       await reconcileTags(ctx.hilens, "node", id, news.tags);
       // Against the live orders, not olds: an update that finishes a partial create (activation failed) has olds equal to news.
       await setActivation(ctx, id, (await detail(ctx, id)).active_content ?? [], news.activation);
-      if (olds.enabled !== news.enabled) await setEnabled(ctx, id, news.enabled);
+      if (olds.enabled !== news.enabled) await setEnabled(ctx, id, news.enabled, news.provider);
       if (news.firmwareVersion) await upgradeFirmware(ctx, id, news, timeoutFor(news as AwaitInputs, "update", DEFAULT_FIRMWARE_TIMEOUT_MS), state);
       return stateOf(await detail(ctx, id));
     },

@@ -150,8 +150,9 @@ export const datasetVersionDefinition = defineResource({
   identity: {
     by: "new",
     doc: "the dataset's versions with its description, listed before creating (§4.4.1; versions are named V1, V2, … by the service, nothing in the request is unique): after a lost answer, the new one is the version made",
+    // An empty description is none on either side: a version listed with "" or without one matches a program that sets "" or none.
     candidates: async (ctx, i) =>
-      (await listAllOctopus(ctx.octopus, `GET ${VERSIONS}`, { params: { dataset_id: i.datasetId } })).filter((v) => (v.description || undefined) === i.description).map((v) => String(v.id)),
+      (await listAllOctopus(ctx.octopus, `GET ${VERSIONS}`, { params: { dataset_id: i.datasetId } })).filter((v) => (v.description || undefined) === (i.description || undefined)).map((v) => String(v.id)),
   },
   importScope: ["datasetId"],
   immutable: ["datasetId", "agreementConfirm", "description", "batchTaskId", "labelMetaNames", "onlyValid", "hardMining", "searchStatus", "bucketName", "bucketPath", "warehouseParams", "customImage", "command", "tags", "customAttributes"],

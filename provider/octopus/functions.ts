@@ -1,6 +1,5 @@
 /** Octopus look-ups: each a plain async function and an `…Output` form (framework/lookup.ts). */
 import { z } from "zod";
-import { InputError } from "../client/errors";
 import { OCTOPUS_BASE, idText, listAllOctopus } from "../client/octopus";
 import { lookup } from "../framework/lookup";
 import { compact, toCamel, toSnake } from "../framework/case";
@@ -90,7 +89,11 @@ const imageRepos = lookup({
 const dataTagsArgs = z.object({
   name: text({ max: 255, section: "§4.17.1" }).optional().describe("Name contains this (fuzzy)."),
   exactName: text({ max: 255, section: "§4.17.1" }).optional().describe("Name is exactly this."),
-  ids: z.array(numericId("ids, Octopus §4.17.1", 0)).optional().describe("Only these tag ids."),
+  ids: z
+    .array(numericId("ids, Octopus §4.17.1", 0))
+    .max(300, { message: "at most 300 tag ids (Octopus §4.17.1)" })
+    .optional()
+    .describe("Only these tag ids (at most 300)."),
   isTag: z.boolean().optional().describe("true for tags only, false for categories only."),
 });
 
@@ -117,7 +120,6 @@ const dataTags = lookup({
   result: z.array(dataTagInfo).describe("The tags and categories, every page."),
   async run(ctx, a): Promise<DataTagInfo[]> {
     const ids = a.ids?.join(",");
-    if (ids && ids.length > 300) throw new InputError(`edgeai:octopus:getDataTags: argument "ids": at most 300 characters once comma-separated (Octopus §4.17.1)`);
     const tags = await listAllOctopus(ctx.octopus, `GET ${DATA_TAGS}`, { query: { name: a.name, exact_name: a.exactName, ids, is_tag: a.isTag } });
     return tags.map((t) => {
       const { isBuildIn, isBuiltIn, ...rest } = toCamel(t);

@@ -3051,7 +3051,9 @@ export interface GetDataTagsArgs {
      */
     exactName?: string;
     /**
-     * Only these tag ids.
+     * Only these tag ids (at most 300).
+     *
+     * (Rules: max items 300.)
      */
     ids?: (number | string)[];
     /**
@@ -3077,7 +3079,9 @@ export interface GetDataTagsOutputArgs {
      */
     exactName?: pulumi.Input<string>;
     /**
-     * Only these tag ids.
+     * Only these tag ids (at most 300).
+     *
+     * (Rules: max items 300.)
      */
     ids?: pulumi.Input<pulumi.Input<number | string>[]>;
     /**

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { idText, listAllOctopus } from "../client/octopus";
+import { isNotFound } from "../client/errors";
 import { Context, NotReadyError, Props, ResourceApi, defineResource, importIdField } from "../framework/definition";
 import { awaitTimeoutsField, timeoutFor, waitFor } from "../framework/await";
 import { restApi } from "../framework/rest";
@@ -71,14 +72,24 @@ const rest = restApi<Inputs>({
   },
 });
 
+/** The version as it is now; undefined once it is gone (its detail call answers 404 octopus.007001, §4.2). */
+async function readVersion(ctx: Context, id: string, i: Inputs) {
+  try {
+    return await rest.read(ctx, id, i);
+  } catch (err) {
+    if (isNotFound(err)) return undefined;
+    throw err;
+  }
+}
+
 /** Waits until the push has landed (PUSHED); PUSH_FAILED or the timeout leave the version in state as not ready. */
 async function awaitPushed(ctx: Context, id: string, i: Inputs, op: "create" | "update", state: Props): Promise<Props> {
   if (i.waitForStatus !== "PUSHED") return state;
   const what = `image version ${state.repoName ?? i.repoId}:v${id}`;
   ctx.log(`${what}: waiting for PUSHED; push the image to ${state.url} with a PUSH account from octopus.getImageVersionAccount`);
   const result = await waitFor(ctx, what, timeoutFor(i, op, DEFAULT_WAIT_MS), async () => {
-    const live = await rest.read(ctx, id, i);
-    if (!live) throw new Error(`${what} was deleted while waiting for it to be pushed`);
+    const live = await readVersion(ctx, id, i);
+    if (!live) throw new Error(`edgeai:octopus:ImageRepoVersion ${what} was deleted while waiting for it to be pushed`);
     const status = live.state.status;
     return { done: status === "PUSHED", failure: status === "PUSH_FAILED" ? "the push failed (PUSH_FAILED): push the image again with a new PUSH account, then run `pulumi up` again" : undefined, status: String(status), value: live.state };
   });
@@ -96,7 +107,7 @@ const api: ResourceApi<Inputs> = {
     deleteUnlessRun(ctx, `edgeai:octopus:ImageRepoVersion: version ${id} of repository ${i.repoId}`, { repoId: String(i.repoId), version: Number(id) }, "Point those operators at another version or delete them first.", () => rest.delete(ctx, id, i, state)),
   // Only `waitForStatus` changes in place: versions themselves cannot be edited (§4.2).
   async update(ctx, id, _olds, news) {
-    const live = await rest.read(ctx, id, news);
+    const live = await readVersion(ctx, id, news);
     if (!live) throw new Error(`edgeai:octopus:ImageRepoVersion: version ${id} of repository ${news.repoId} no longer exists; run \`pulumi refresh\``);
     return awaitPushed(ctx, id, news, "update", live.state);
   },

@@ -14,6 +14,15 @@ export const branchNameField = z
   .default("main")
   .describe('Branch the draft is opened on (CreateDraft `branchName`; default "main", the default branch of a new dataset). Changing it replaces the object.');
 
+/**
+ * Reports a rule between fields broken at `path` (a superRefine's issue): the user sees the path
+ * and the message.
+ */
+export function fieldIssue(issues: z.RefinementCtx, path: (string | number)[], message: string): void {
+  // Stryker disable next-line StringLiteral: equivalent, the failure shown is the path and message; zod reports a custom issue with any code the same way
+  issues.addIssue({ code: "custom", path, message });
+}
+
 /** `committer` / `author` (wire format §1.9). */
 export const userOutput = z.object({ name: z.string().describe("User name."), date: z.number().describe("Time (Unix seconds).") });
 
@@ -42,7 +51,8 @@ async function onBranch<T>(datasetId: string, branchName: string, work: () => Pr
   branchQueues.set(key, run);
   try {
     return await run;
-  } finally {
+  } finally /* Stryker disable next-line BlockStatement: equivalent, as the clean-up below */ {
+    // Stryker disable next-line ConditionalExpression,CallExpression: the clean-up only keeps the map small, so it is equivalent when a settled sequence's entry is kept (→ false, no delete): the next sequence on its branch then waits for nothing; dropping the entry of a sequence still waited on (→ true) fails the unit test of a change that starts after an earlier one ended.
     if (branchQueues.get(key) === run) branchQueues.delete(key);
   }
 }

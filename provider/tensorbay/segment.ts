@@ -30,7 +30,8 @@ type Inputs = z.infer<typeof inputs>;
 async function find(ctx: Context, datasetId: string, branchName: string, name: string) {
   const segments = await ctx.tensorbay.listAll<{ name: string; description?: string }>("GET /v1/datasets/{datasetId}/segments", "segments", { params: { datasetId }, query: { commit: branchName } });
   const found = segments.find((s) => s.name === name);
-  return found && { inputs: { name: found.name } as Partial<Inputs>, state: found.description === undefined ? {} : { description: found.description } };
+  // A description the list leaves out is undefined, which the outputs leave out.
+  return found && { inputs: { name: found.name } as Partial<Inputs>, state: { description: found.description } };
 }
 
 export const segmentDefinition = defineResource({

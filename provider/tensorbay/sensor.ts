@@ -3,7 +3,7 @@ import { defineResource, importIdField } from "../framework/definition";
 import type { Context } from "../framework/definition";
 import { InputError } from "../client/errors";
 import { compact } from "../framework/case";
-import { branchNameField, commitDraft, datasetIdField } from "./common";
+import { branchNameField, commitDraft, datasetIdField, fieldIssue } from "./common";
 import { segmentNameRule } from "./segment";
 
 /** SDK `sensor/sensor.py` SensorType. */
@@ -54,7 +54,7 @@ const inputs = z
     importId: importIdField,
   })
   .superRefine((sensor, issues) => {
-    if (sensor.intrinsics !== undefined && !CAMERAS.has(sensor.type)) issues.addIssue({ code: "custom", path: ["intrinsics"], message: `applies only to CAMERA and FISHEYE_CAMERA sensors, not ${sensor.type}` });
+    if (sensor.intrinsics !== undefined && !CAMERAS.has(sensor.type)) fieldIssue(issues, ["intrinsics"], `applies only to CAMERA and FISHEYE_CAMERA sensors, not ${sensor.type}`);
   });
 
 const outputs = z.object({

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { defineResource, importIdField } from "../framework/definition";
 import { compact } from "../framework/case";
+import { fieldIssue } from "./common";
 
 export const STORAGE_TYPES = ["oss", "s3", "azure", "local"] as const;
 type StorageType = (typeof STORAGE_TYPES)[number];
@@ -37,8 +38,8 @@ const inputs = z
     const required = FIELDS_BY_TYPE[config.type];
     for (const field of OPTIONAL_FIELDS) {
       const given = config[field] !== undefined;
-      if (!given && required.includes(field)) issues.addIssue({ code: "custom", path: [field], message: `is required for type "${config.type}" (CreateStorageConfig ${config.type} body)` });
-      if (given && !required.includes(field)) issues.addIssue({ code: "custom", path: [field], message: `does not apply to type "${config.type}" (it takes ${required.join(", ")})` });
+      if (!given && required.includes(field)) fieldIssue(issues, [field], `is required for type "${config.type}" (CreateStorageConfig ${config.type} body)`);
+      if (given && !required.includes(field)) fieldIssue(issues, [field], `does not apply to type "${config.type}" (it takes ${required.join(", ")})`);
     }
   });
 

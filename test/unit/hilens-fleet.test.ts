@@ -160,6 +160,18 @@ describe("Device against the emulator", () => {
     await handlers.delete(DEVICE, device.id, started.outs!);
   });
 
+  it("a device managed by ief is stopped and started on ief (§5.1.6 `provider`), not looked up on hilens", async () => {
+    const created = await handlers.create(DEVICE, await checked(DEVICE, { name: "cam-ief", provider: "ief", enabled: false }));
+    await setOnline(created.id, true);
+    expect(created.outs!.state).toBe("STOPPED");
+    const inputs = await checked(DEVICE, { name: "cam-ief", provider: "ief", enabled: true });
+    const started = await handlers.update(DEVICE, created.id, created.outs!, inputs);
+    expect(started.outs!.state).toBe("RUNNING");
+    // The document's default platform is hilens: there the device does not exist.
+    await expect(api.call("POST /v3/{project_id}/ai-mgr/nodes/{id}/action/{action}", { id: created.id, action: "stop" })).rejects.toMatchObject({ status: 404 });
+    await handlers.delete(DEVICE, created.id, started.outs!);
+  });
+
   it("a firmware change upgrades, waits for completion, and reports the new version", async () => {
     const device = await onlineDevice("cam-04");
     const inputs = await checked(DEVICE, { name: "cam-04", firmwareVersion: "2.0.0" });

@@ -35,6 +35,14 @@ describe("check names the resource, the field and the documented rule", () => {
     ]);
   });
 
+  it("numeric ids: digits followed by more are no id, a fraction is no integer", async () => {
+    const result = await failures(OPERATOR, { name: "op", outputType: "DATA_SET", visibility: "PUBLIC", imageRepoId: "12abc", imageVersion: 1.5, config: { command: "run" } });
+    expect(result.map((f) => f.reason)).toEqual([
+      'edgeai:octopus:Operator: field "imageRepoId": must be a numeric id (image_repo_id, Octopus §4.13.2)',
+      'edgeai:octopus:Operator: field "imageVersion": must be an integer (image_version, Octopus §4.13.2)',
+    ]);
+  });
+
   it("datasets: what a form and a source require", async () => {
     expect(await failures(DATASET, { name: "sub", datasetForm: "SUBSET", dataSource: "HOUSE" })).toEqual([
       { property: "sourceDatasetId", reason: 'edgeai:octopus:Dataset: field "sourceDatasetId": is required when datasetForm is SUBSET (Octopus §4.3.2)' },

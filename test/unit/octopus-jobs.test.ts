@@ -16,6 +16,7 @@ import { NotReadyError, Props, ResourceDefinition } from "../../provider/framewo
 import { configure, handlers } from "../../provider/framework/runtime";
 import { contextFor } from "../../provider/framework/context";
 import { octopus } from "../../provider";
+import { ScriptedServer, startScriptedServer } from "./scripted-server";
 
 const JOB = "edgeai:octopus:Job";
 const IMPORT = "edgeai:octopus:ImportTask";
@@ -28,12 +29,14 @@ const OBS = { path: "octopus-user-0123/rosbag/DO202302010834046875241", ak: "ABC
 
 let emu: Emulator;
 let dataDir: string;
+/** For answers the emulator never gives (a detail without the operator's name, two log files). */
+let scripted: ScriptedServer;
 let logged: string[] = [];
 /** The emulator's time: jobs and imports move on when a test advances it. */
 const clock = new ManualClock();
 
-function config(keys: { accessKey: string; secretKey: string } = DEFAULTS) {
-  const values: Partial<Record<ConfigKey, string>> = { octopusEndpoint: emu.url, projectId: DEFAULTS.projectId, accessKey: keys.accessKey, secretKey: keys.secretKey, maxRetries: "2" };
+function config(keys: { accessKey: string; secretKey: string } = DEFAULTS, endpoint = emu.url) {
+  const values: Partial<Record<ConfigKey, string>> = { octopusEndpoint: endpoint, projectId: DEFAULTS.projectId, accessKey: keys.accessKey, secretKey: keys.secretKey, maxRetries: "2" };
   return resolveConfig((k) => values[k], {});
 }
 const ctx = () => contextFor(config());
@@ -73,6 +76,7 @@ beforeAll(async () => {
   const values: Record<string, string> = { octopusEndpoint: emu.url, projectId: DEFAULTS.projectId, accessKey: DEFAULTS.accessKey, secretKey: DEFAULTS.secretKey, maxRetries: "2" };
   await configure({ config: { get: (key: string) => values[key.replace(/^edgeai:/, "")] } } as never);
   vi.spyOn(console, "log").mockImplementation((message: string) => void logged.push(message));
+  scripted = await startScriptedServer();
 });
 // Timing is emulator-wide: every test starts from the defaults (2 s of work that succeeds, a free cluster).
 afterEach(async () => {
@@ -81,6 +85,7 @@ afterEach(async () => {
 });
 afterAll(async () => {
   vi.restoreAllMocks();
+  await scripted.close();
   await emu.close();
   rmSync(dataDir, { recursive: true, force: true });
 });
@@ -111,6 +116,14 @@ describe("check names the resource, the field and the documented rule, before an
       'edgeai:octopus:Job: field "processorId": must be a numeric id (processor_id, Octopus §4.12.2)',
     ]);
     expect(emu.requests.length).toBe(start);
+  });
+
+  it("jobs: distinct env keys, and a filter's time range open at either end or of one instant, pass", async () => {
+    const envs = [
+      { key: "topic", value: "a" },
+      { key: "rate", value: "a" },
+    ];
+    for (const warehouseFilters of [{ startTime: 5 }, { endTime: 5 }, { startTime: 5, endTime: 5 }]) expect(await failures(JOB, { ...jobArgs(1), envs, warehouseFilters })).toEqual([]);
   });
 
   it("import tasks: the OBS key pair's form, 1-10 packages, the agreement, the operators' specs", async () => {
@@ -179,6 +192,7 @@ describe("jobs", () => {
     expect(state).toMatchObject({ status: "FINISHED" });
     expect(state.msgCode).toBeUndefined();
     expect(sent(start, /^PUT .*\/data\/jobs\/\d+$/)).toEqual(["PUT 200"]);
+    expect(logged.join("\n")).toContain(`job ${err.id}: RUN_FAILED; restarting it (§4.12.6 RESTART)`);
     const [log] = await octopus.getJobLogs({ jobId: err.id });
     expect(log.content).toMatch(/ERROR RUN_FAILED[\s\S]*queued in PROCESSOR[\s\S]*FINISHED\n$/);
   });
@@ -307,6 +321,169 @@ describe("jobs", () => {
   });
 });
 
+describe("jobs: what reads, updates, deletes and waits send and say", () => {
+  /** A job that has run to FINISHED on the emulator's clock. */
+  async function finishedJob(name: string, extra: Props = {}) {
+    const processorId = await operator(name);
+    const args = jobArgs(processorId, extra);
+    const { id } = await createJob(args);
+    clock.advance(2000);
+    expect((await readJob(id, args)).state.status).toBe("FINISHED");
+    return { id, args, processorId };
+  }
+
+  it("the warehouse filters go out in the document's snake_case and read back as given", async () => {
+    const processorId = await operator("filtered");
+    const warehouseFilters = { startTime: 1, endTime: 2, fileTypes: ["IMAGE"], rawDataIds: ["DPK0000001"], andTags: [2] };
+    const args = jobArgs(processorId, { warehouseFilters });
+    const { id } = await createJob(args);
+    expect((await raw().call(`GET ${JOBS}/{id}`, { id })).item.warehouse_filters).toEqual({ start_time: 1, end_time: 2, file_types: ["IMAGE"], raw_data_ids: ["DPK0000001"], and_tags: [2] });
+    expect((await readJob(id, args)).inputs.warehouseFilters).toEqual(warehouseFilters);
+  });
+
+  it("a job at work is read from its detail alone; a queued one's priority from its queue entry too", async () => {
+    const processorId = await operator("reader");
+    const { id } = await createJob(jobArgs(processorId));
+    let start = emu.requests.length;
+    expect((await readJob(id, jobArgs(processorId))).state.status).toBe("LAUNCHING");
+    expect(sent(start, /./)).toEqual(["GET 200"]);
+    await setTiming({ hold_jobs: true });
+    const queued = await createJob(jobArgs(processorId, { dataId: "wh-held" }));
+    start = emu.requests.length;
+    expect((await readJob(queued.id, jobArgs(processorId))).state.status).toBe("QUEUING");
+    expect(sent(start, /queuing-jobs$/)).toEqual(["GET 200"]);
+  });
+
+  it("a read refused otherwise than with a 404 fails, rather than reporting the job gone", async () => {
+    const processorId = await operator("unreadable");
+    const { id } = await createJob(jobArgs(processorId));
+    emu.inject({ pathPattern: `/data/jobs/${id}$`, method: "GET", status: 403, count: 1 });
+    await expect(handlers.read(JOB, id, jobArgs(processorId))).rejects.toMatchObject({ status: 403 });
+  });
+
+  it("after a lost create answer, the candidates for the job made are the jobs of that operator on that data", async () => {
+    const mine = await operator("identity-mine");
+    const other = await operator("identity-other");
+    const { id } = await createJob(jobArgs(mine, { dataId: "wh-identity" }));
+    await createJob(jobArgs(other, { dataId: "wh-identity" }));
+    await createJob(jobArgs(mine, { dataId: "wh-identity-2" }));
+    const identity = octopus.jobDefinition.identity as { candidates: (ctx: unknown, inputs: Props) => Promise<string[]> };
+    expect(await identity.candidates(ctx(), parsed(octopus.jobDefinition, jobArgs(mine, { dataId: "wh-identity" })))).toEqual([id]);
+  });
+
+  it("a wait that times out says where the job stands, with no log (it has not ended); create and update each use their own timeout", async () => {
+    const processorId = await operator("slow");
+    const args = jobArgs(processorId, { dataId: "wh-slow", waitForStatus: "FINISHED" });
+    const err = await createJob({ ...args, awaitTimeouts: { create: "0s", update: "1h" } }).catch((e) => e);
+    expect(err).toBeInstanceOf(NotReadyError);
+    const timedOut = `edgeai:octopus:Job job ${err.id} (slow on wh-slow) did not finish: timed out after 0s waiting (last seen: LAUNCHING); the next \`pulumi up\` restarts it.`;
+    expect(err.message).toBe(timedOut);
+    const again = await updateJob(err.id, args, { ...args, awaitTimeouts: { create: "1h", update: "0s" } }).catch((e) => e);
+    expect(again).toBeInstanceOf(NotReadyError);
+    expect(again.message).toBe(timedOut);
+  });
+
+  it("a failed job whose log cannot be read fails with its reason and says the log could not be read", async () => {
+    await setTiming({ duration_ms: 0, job_outcome: "RUN_FAILED" });
+    const processorId = await operator("unlogged");
+    emu.inject({ pathPattern: "/data/jobs/\\d+/logs$", method: "GET", status: 403, count: 1 });
+    const err = await createJob(jobArgs(processorId, { dataId: "wh-unlogged", waitForStatus: "FINISHED" })).catch((e) => e);
+    expect(err).toBeInstanceOf(NotReadyError);
+    expect(err.message).toMatch(/it ended RUN_FAILED: 作业运行失败 \(msg_code 99999\); the next `pulumi up` restarts it\.\n--- \(log\) \(end\) ---\n\(the log could not be read: .*403.*\)$/);
+  });
+
+  it("a failed job's error ends with the end of every log file; a detail without the operator's name or a reason names the operator's id", async () => {
+    const detail = { id: 7, data_id: "wh-lidar", processor_id: 12, resource_spec: SPEC, output_type: "DATA_SET", project_id: DEFAULTS.projectId, user_id: "u", create_at: 1, update_at: 1 };
+    const item = (fields: object) => ({ body: { payload: { item: { ...detail, ...fields } } } });
+    const tail = { body: { payload: { item: { content: "the end\n", end_byte: 8 } } } };
+    scripted.answer({ status: 201, body: { payload: { item: 7 } } }, item({ status: "LAUNCHING" }), item({ status: "STOPPED", end_at: 2 }));
+    scripted.answer({ body: { payload: { list: [{ file_name: "job-std-stream.log", file_size: 8, update_time: 2 }, { file_name: "job-err.log", file_size: 8, update_time: 2 }], page_info: { total: 2 } } } }, tail, tail);
+    const def = octopus.jobDefinition;
+    const err = await def.api.create(contextFor(config(DEFAULTS, scripted.url)), parsed(def, jobArgs(12, { waitForStatus: "FINISHED" }))).catch((e) => e);
+    expect(err).toBeInstanceOf(NotReadyError);
+    expect(err.message).toBe(
+      "edgeai:octopus:Job job 7 (operator 12 on wh-lidar) did not finish: it ended STOPPED; the next `pulumi up` restarts it.\n--- job-std-stream.log (end) ---\nthe end\n--- job-err.log (end) ---\nthe end",
+    );
+  });
+
+  it("a job deleted while create waits for it fails the create saying so, and keeps its id", async () => {
+    const detail = { id: 8, data_id: "wh-lidar", processor_id: 12, processor_name: "vanishing", resource_spec: SPEC, output_type: "DATA_SET", status: "LAUNCHING", create_at: 1, update_at: 1 };
+    scripted.answer({ status: 201, body: { payload: { item: 8 } } }, { body: { payload: { item: detail } } }, { status: 404, body: { error_code: "octopus.109003", error_msg: "The job does not exist" } });
+    const def = octopus.jobDefinition;
+    const err = await def.api.create(contextFor(config(DEFAULTS, scripted.url)), parsed(def, jobArgs(12, { waitForStatus: "FINISHED" }))).catch((e) => e);
+    expect(err).toBeInstanceOf(NotReadyError);
+    expect(err).toMatchObject({ id: "8", message: "job 8 (vanishing on wh-lidar) was deleted while waiting for it to finish (the object was created as 8; the next `pulumi up` completes it)" });
+  });
+
+  it("an update of a job deleted out of band says to refresh; deleting it again succeeds", async () => {
+    const { id, args } = await finishedJob("deleted");
+    await raw().call(`DELETE ${JOBS}/{id}`, { id });
+    await expect(updateJob(id, args, args)).rejects.toThrow(`edgeai:octopus:Job: job ${id} no longer exists; run \`pulumi refresh\``);
+    await expect(handlers.delete(JOB, id, args)).resolves.toBeUndefined();
+  });
+
+  it("a job that is no longer at work is deleted without a STOP", async () => {
+    const { id, args } = await finishedJob("done");
+    const start = emu.requests.length;
+    await octopus.jobDefinition.api.delete(ctx(), id, parsed(octopus.jobDefinition, args), {});
+    expect(sent(start, /^(PUT|DELETE) /)).toEqual(["DELETE 200"]);
+  });
+
+  it("a new spec restarts a job that is no longer at work without a STOP; a RESTART whose answer was lost is refused as done (428) and counts as done", async () => {
+    const { id, args } = await finishedJob("respec-done");
+    const start = emu.requests.length;
+    emu.inject({ pathPattern: `/data/jobs/${id}$`, method: "PUT", kind: "lost", count: 1 });
+    const state = await updateJob(id, args, { ...args, resourceSpec: "Pnt1_1Gpu_8Core_32GiB" });
+    expect(state.status).toBe("LAUNCHING");
+    expect(sent(start, /^PUT .*\/data\/jobs\/\d+$/)).toEqual(["PUT 200", "PUT 428"]);
+    expect(logged.join("\n")).toContain(`job ${id}: restarting on Pnt1_1Gpu_8Core_32GiB (was ${SPEC}, §4.12.6 RESTART)`);
+    expect(logged.join("\n")).toContain(`job ${id}: RESTART refused as done already (LAUNCHING)`);
+  });
+
+  it("an action that fails otherwise than as done (a lost STOP, then 503s) fails the delete, though the job did stop", async () => {
+    const processorId = await operator("unstoppable");
+    const { id } = await createJob(jobArgs(processorId));
+    emu.inject({ pathPattern: `/data/jobs/${id}$`, method: "PUT", kind: "lost", count: 1 });
+    emu.inject({ pathPattern: `/data/jobs/${id}$`, method: "PUT", status: 503, count: 2 });
+    await expect(octopus.jobDefinition.api.delete(ctx(), id, parsed(octopus.jobDefinition, jobArgs(processorId)), {})).rejects.toMatchObject({ status: 503 });
+    expect((await raw().call(`GET ${JOBS}/{id}`, { id })).item.status).toBe("STOPPED");
+  });
+
+  it("an update that changes nothing restarts no job: neither a failed one (without waitForStatus) nor a finished one", async () => {
+    await setTiming({ duration_ms: 0, job_outcome: "RUN_FAILED" });
+    const processorId = await operator("left-alone");
+    const failedArgs = jobArgs(processorId, { dataId: "wh-failed" });
+    const failed = await createJob(failedArgs);
+    await setTiming({ job_outcome: "FINISHED" });
+    const finishedArgs = jobArgs(processorId, { dataId: "wh-finished" });
+    const finished = await createJob(finishedArgs);
+    const start = emu.requests.length;
+    expect((await updateJob(failed.id, failedArgs, failedArgs)).status).toBe("RUN_FAILED");
+    expect((await updateJob(finished.id, finishedArgs, { ...finishedArgs, waitForStatus: "FINISHED" })).status).toBe("FINISHED");
+    expect(sent(start, /^PUT /)).toEqual([]);
+    expect(logged.join("\n")).not.toContain("§4.12.6");
+  });
+
+  it("a priority the queue entry already has is not sent again, and a job not queued says nothing when its priority stays", async () => {
+    await setTiming({ hold_jobs: true });
+    const processorId = await operator("steady");
+    const args = jobArgs(processorId, { dataId: "wh-steady" });
+    const { id } = await createJob(args);
+    const start = emu.requests.length;
+    expect((await updateJob(id, args, args)).status).toBe("QUEUING");
+    // An earlier update that set the priority, and whose state was not saved: the entry has it already.
+    const [entry] = (await raw().call(`GET ${QUEUE}`, {}, { query: { queue_type: "PROCESSOR", job_id: id } })).list;
+    await raw().call(`PUT ${QUEUE}/batch-update`, {}, { body: { queue_type: "PROCESSOR", priority: 5, ids: [entry.id] } });
+    const fromPut = emu.requests.length;
+    expect(await updateJob(id, args, { ...args, priority: 5 })).toMatchObject({ status: "QUEUING" });
+    await setTiming({ hold_jobs: false });
+    expect((await updateJob(id, { ...args, priority: 5 }, { ...args, priority: 5 })).status).toBe("LAUNCHING");
+    expect(sent(start, /^PUT /)).toEqual(["PUT 200"]);
+    expect(sent(fromPut, /^PUT /)).toEqual([]);
+    expect(logged).toEqual([]);
+  });
+});
+
 describe("import tasks", () => {
   it("are started and awaited to SUCCESS on the emulator's clock; progress counts the packages", async () => {
     const start = emu.requests.length;
@@ -391,6 +568,20 @@ describe("a create whose answer is lost is sent once and the new object adopted"
     expect(sent(start, /^PUT .*\/data\/jobs\/\d+$/)).toEqual(["PUT 200", "PUT 428", "PUT 200"]);
     expect(state.status).toBe("LAUNCHING");
     expect(logged.join("\n")).toContain(`job ${id}: STOP refused as done already (STOPPED)`);
+  });
+
+  it("a RE_UPLOAD whose answer was lost, of an upload that then finished at once, is refused (428) and counts as done", async () => {
+    await setTiming({ duration_ms: 0, job_outcome: "UPLOAD_FAILED" });
+    const processorId = await operator("quick-upload");
+    const args = jobArgs(processorId, { dataId: "wh-quick-upload" });
+    const { id, state: created } = await createJob(args);
+    expect(created.status).toBe("UPLOAD_FAILED");
+    await setTiming({ job_outcome: "FINISHED" });
+    const start = emu.requests.length;
+    emu.inject({ pathPattern: `/data/jobs/${id}$`, method: "PUT", kind: "lost", count: 1 });
+    expect((await updateJob(id, args, { ...args, waitForStatus: "FINISHED" })).status).toBe("FINISHED");
+    expect(sent(start, /^PUT .*\/data\/jobs\/\d+$/)).toEqual(["PUT 200", "PUT 428"]);
+    expect(logged.join("\n")).toContain(`job ${id}: RE_UPLOAD refused as done already (FINISHED)`);
   });
 
   it("an import's start whose answer was lost is sent again, refused as started (409), and the import awaited", async () => {

@@ -16,6 +16,9 @@ import { octopus } from "../../provider";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { served } from "../../provider/native/plugin";
+import { contextFor } from "../../provider/framework/context";
+import { packageSegments } from "../../provider/octopus/dataScene";
+import { startScriptedServer, ScriptedServer } from "./scripted-server";
 
 const SCENE = "edgeai:octopus:DataScene";
 const SIM = "edgeai:octopus:SimulationScene";
@@ -40,10 +43,14 @@ const clock = new ManualClock(T0 + 86_400_000);
 /** Seeded once: two packages of one vehicle and one of another, a warehouse holding the first, two custom attributes. */
 let seeded: { warehouses: string[]; packages: string[]; custom_attributes: string[] };
 
-function client(keys: { accessKey: string; secretKey: string } = DEFAULTS) {
-  const values: Record<string, string> = { octopusEndpoint: emu.url, projectId: DEFAULTS.projectId, accessKey: keys.accessKey, secretKey: keys.secretKey, maxRetries: "0" };
-  return octopusClient(resolveConfig((k) => values[k], {}));
+/** Provider settings against `endpoint` (the emulator unless told), without retries. */
+function settings(keys: { accessKey: string; secretKey: string } = DEFAULTS, endpoint = emu.url) {
+  const values: Record<string, string> = { octopusEndpoint: endpoint, projectId: DEFAULTS.projectId, accessKey: keys.accessKey, secretKey: keys.secretKey, maxRetries: "0" };
+  return resolveConfig((k) => values[k], {});
 }
+const client = (keys: { accessKey: string; secretKey: string } = DEFAULTS, endpoint = emu.url) => octopusClient(settings(keys, endpoint));
+/** The context a definition's api runs with (its clients and log), against `endpoint`. */
+const ctxAt = (endpoint = emu.url) => contextFor(settings(DEFAULTS, endpoint));
 const api = () => client();
 const failure = (p: Promise<unknown>) => p.then(() => undefined, (e) => e as ApiError);
 const sentSince = (from: number, pattern: RegExp) => emu.requests.slice(from).filter((r) => pattern.test(`${r.method} ${r.path}`));
@@ -85,6 +92,8 @@ describe("check refuses bad input, naming resource, field and rule", () => {
     expect(await checkFailures(SCENE, { dpkId: "DPK0000001", start: T0 + 1, end: T0, tagIds: [2] })).toEqual([
       'edgeai:octopus:DataScene: field "end": must not be before start (Octopus §4.16.2; the service answers octopus.108002)',
     ]);
+    // A segment of one instant (end equal to start) is a stretch the service takes.
+    expect(await checkFailures(SCENE, { dpkId: "DPK0000001", start: T0, end: T0, tagIds: [2] })).toEqual([]);
   });
 
   it("simulation scenes and maps: enums, sha256 form, the disclaimer, a ready flag without a file", async () => {
@@ -198,6 +207,34 @@ describe("resources below the engine", () => {
     expect((await handlers.read(SCENE, created.id, created.outs)).id).toBeUndefined();
   });
 
+  it("data scenes of one package are told apart by their id: each reads back as itself, imports by `<dpkId>/<id>`, and goes alone", async () => {
+    const dpkId = seeded.packages[1];
+    const first = { dpkId, start: T0 + 121_000, end: T0 + 122_000, tagIds: [2] };
+    const second = { dpkId, start: T0 + 125_000, end: T0 + 126_000, tagIds: [2] };
+    const made = [await handlers.create(SCENE, first), await handlers.create(SCENE, second)];
+    expect((await handlers.read(SCENE, made[1].id, made[1].outs)).inputs).toMatchObject(second);
+    const imported = await handlers.read(SCENE, `${dpkId}/${made[1].id}`, {});
+    expect(imported.id).toBe(made[1].id);
+    expect(imported.inputs).toEqual(second);
+    expect(imported.props).toEqual({ ...second, vehicleName: "car-1", tagNames: ["rain"], source: "MANUAL", createAt: clock.now(), updateAt: clock.now() });
+    await handlers.delete(SCENE, made[0].id, made[0].outs);
+    expect((await handlers.read(SCENE, made[0].id, made[0].outs)).id).toBeUndefined();
+    expect((await handlers.read(SCENE, made[1].id, made[1].outs)).id).toBe(made[1].id);
+  });
+
+  it("after a lost create answer, only a segment of the package with the create's start, end and tag can be the one it made", async () => {
+    const dpkId = seeded.packages[0];
+    const [start, end] = [T0 + 30_000, T0 + 31_000];
+    const segment = async (from: number, to: number, tag: number) => (await api().call(`POST ${SEGMENTS}`, {}, { body: { dpk_id: dpkId, start: from, end: to, tag_ids: [tag] } })).item;
+    const same = await segment(start, end, 3);
+    await segment(start, end + 1, 3);
+    await segment(start - 1, end, 3);
+    // A tag of its own: the built-in "rain" (2) is counted per package by the paging test.
+    await segment(start, end, (await api().call("POST /v1.0/{project_id}/data/tags", {}, { body: { name: "other-than-night" } })).item);
+    const identity = octopus.dataSceneDefinition.identity as { candidates(ctx: unknown, inputs: object): Promise<string[]> };
+    expect(await identity.candidates(ctxAt(), { dpkId, start, end, tagIds: [3] })).toEqual([same]);
+  });
+
   it("a simulation scene registers its file and marks it ready; a new file changes it in place; a lost answer is adopted by name", async () => {
     const from = emu.requests.length;
     emu.inject({ pathPattern: "/sim/sm/scenarios$", method: "POST", kind: "lost", count: 1 });
@@ -214,6 +251,83 @@ describe("resources below the engine", () => {
     await handlers.delete(SIM, created.id, updated.outs);
     expect(emu.requests.length).toBe(before);
     expect((await handlers.read(SIM, created.id, updated.outs)).id).toBe(created.id);
+  });
+
+  it("a simulation scene is created alone without a file (an empty description); with its file, registered, marked ready when told and read back Available", async () => {
+    const scenes = `/v2/${DEFAULTS.projectId}/sim/sm/scenarios`;
+    const sent = (from: number) => sentSince(from, /./).map((r) => r.method);
+    let from = emu.requests.length;
+    const plain = await handlers.create(SIM, { name: "no-file-scene", simulator: "VTD", version: "vtd" });
+    expect(sent(from)).toEqual(["POST"]);
+    expect(plain.outs).toMatchObject({ status: 10, url: `${scenes}/${plain.id}/` });
+    expect(plain.outs).not.toHaveProperty("putUrl");
+    expect(emu.store.get(DEFAULTS.projectId, "octopus.simScenario", plain.id)).toMatchObject({ description: "" });
+
+    from = emu.requests.length;
+    const ready = await handlers.create(SIM, { name: "ready-file-scene", simulator: "VTD", version: "vtd", file: { sha256: "1".repeat(64), filename: "ready.xosc" }, fileReady: true });
+    expect(sent(from)).toEqual(["POST", "POST", "PATCH", "GET"]);
+    expect(ready.outs).toMatchObject({ status: 1, url: `${scenes}/${ready.id}/`, filename: "ready.xosc", fileReady: true, fileUrl: expect.any(String), getUrl: expect.any(String) });
+
+    from = emu.requests.length;
+    const waiting = await handlers.create(SIM, { name: "upload-pending-scene", simulator: "VTD", version: "vtd", file: { sha256: "2".repeat(64), filename: "pending.xosc" } });
+    expect(sent(from)).toEqual(["POST", "POST", "GET"]);
+    expect(waiting.outs).toMatchObject({ status: 10, url: `${scenes}/${waiting.id}/`, filename: "pending.xosc", fileReady: false, putUrl: expect.any(String) });
+  });
+
+  it("a simulation scene whose read-back fails after its file was marked keeps the ID and the file's outputs", async () => {
+    emu.inject({ pathPattern: "/sim/sm/scenarios$", method: "GET", status: 500, count: 3 });
+    const err = await handlers.create(SIM, { name: "unread-scene", simulator: "VTD", version: "vtd", file: { sha256: "3".repeat(64), filename: "unread.xosc" }, fileReady: true }).catch((e) => e);
+    expect(err).toMatchObject({ id: expect.stringMatching(/^\d+$/), properties: expect.objectContaining({ status: 10, filename: "unread.xosc", fileReady: true, getUrl: expect.any(String) }) });
+  });
+
+  it("a simulation scene reads back its map and model, its file by sha256, and a file it no longer holds as none; other failures fail the read", async () => {
+    const map = await api().call(`POST ${MAPS}`, {}, { body: { version: "v1.6.0", file: { sha256: "9".repeat(64), filename: "town.xodr" }, agreement_confirm: true } });
+    const resources = { map: map.url, mapFilename: "town.xodr", model: "/models/town.osgb", modelFilename: "town.osgb" };
+    const scene = await api().call(`POST ${SCENARIOS}`, {}, { body: { name: "mapped-scene", simulator: "VTD", version: "v1.1.1", description: { content: "" }, map: map.url, map_filename: "town.xodr", model: resources.model, model_filename: "town.osgb" } });
+    const id = String(scene.id);
+    const file = { sha256: "4".repeat(64), filename: "mapped.xosc" };
+    await api().call(`POST ${SCENARIOS}/{id}/files`, { id }, { body: file });
+    await api().call(`PATCH ${SCENARIOS}/{id}/files/{sha}`, { id, sha: file.sha256 }, { body: { ready: true } });
+
+    const imported = await handlers.read(SIM, id, {});
+    expect(imported.inputs).toMatchObject({ name: "mapped-scene", ...resources });
+    expect(imported.props).toMatchObject({ filename: "mapped.xosc", status: 1 });
+
+    const program = { name: "mapped-scene", simulator: "VTD", version: "v1.1.1", priority: 40, source: "UPLOAD", ...resources, file, fileReady: true } as const;
+    const read = (inputs: object) => octopus.simulationSceneDefinition.api.read(ctxAt(), id, inputs as never);
+    const live = await read(program);
+    expect(live).toMatchObject({ inputs: program, state: { url: scene.url, status: 1, filename: "mapped.xosc", fileUrl: expect.any(String), fileReady: true, getUrl: expect.any(String) } });
+    expect((await read({ ...program, file: { sha256: "5".repeat(64), filename: "other.xosc" } }))!.inputs).toMatchObject({ file: undefined, fileReady: false });
+    emu.inject({ pathPattern: `/files/${file.sha256}$`, method: "PATCH", status: 500, count: 1 });
+    await expect(read(program)).rejects.toMatchObject({ status: 500 });
+    expect(await handlers.read(SIM, "987654321", program)).toEqual({});
+  });
+
+  it("a simulation scene's file changes in place: marked ready, renamed, or left as it is when the program drops it", async () => {
+    const scenes = `/v2/${DEFAULTS.projectId}/sim/sm/scenarios`;
+    const sent = (from: number) => sentSince(from, /./).map((r) => r.method);
+    // Not the project's first scene: a scene read back must be this one, not the first listed.
+    await handlers.create(SIM, { name: "neighbour-scene", simulator: "VTD", version: "vtd" });
+    const inputs = { name: "changing-scene", simulator: "VTD", version: "vtd", file: { sha256: "6".repeat(64), filename: "first.xosc" }, fileReady: false };
+    const created = await handlers.create(SIM, inputs);
+    let from = emu.requests.length;
+    const marked = await handlers.update(SIM, created.id, created.outs, { ...inputs, fileReady: true });
+    expect(sent(from)).toEqual(["PATCH", "GET"]);
+    expect(marked.outs).toMatchObject({ url: `${scenes}/${created.id}/`, status: 1, fileReady: true, filename: "first.xosc" });
+
+    from = emu.requests.length;
+    const renamed = await handlers.update(SIM, created.id, marked.outs, { ...inputs, file: { ...inputs.file, filename: "renamed.xosc" }, fileReady: true });
+    expect(sent(from)).toEqual(["POST", "GET"]);
+    expect(renamed.outs).toMatchObject({ status: 1, fileReady: true, filename: "renamed.xosc" });
+
+    const { file: _, ...withoutFile } = inputs;
+    from = emu.requests.length;
+    const dropped = await handlers.update(SIM, created.id, renamed.outs, withoutFile);
+    expect(sent(from)).toEqual(["GET"]);
+    expect(dropped.outs).toMatchObject({ status: 1, filename: "renamed.xosc" });
+    from = emu.requests.length;
+    await handlers.update(SIM, created.id, dropped.outs, withoutFile);
+    expect(sent(from)).toEqual(["GET"]);
   });
 
   it("a scene map whose create answer is lost is not created again: up fails, one map was made", async () => {
@@ -242,6 +356,67 @@ describe("resources below the engine", () => {
     expect((await api().call(`GET ${PACKAGES}/{id}`, { id: dpkId })).item.tag_ids).toEqual([2, 3]);
     await handlers.delete(TAGS, dpkId, created.outs);
     expect((await api().call(`GET ${PACKAGES}/{id}`, { id: dpkId })).item.tag_ids).toEqual([]);
+  });
+});
+
+describe("answers the emulator never gives, from a scripted server", () => {
+  let scripted: ScriptedServer;
+  const DPK = "DPK0000042";
+  const segment = (n: number) => ({ id: `seg-${n}`, dpk_id: DPK, start: T0 + n, end: T0 + n + 1, tag_ids: [2] });
+  const segmentPage = (from: number, count: number, pageInfo?: object) => ({ body: { item: { segments: Array.from({ length: count }, (_, n) => segment(from + n)) }, ...(pageInfo ? { page_info: pageInfo } : {}) } });
+  const scriptedClient = () => client(DEFAULTS, scripted.url);
+  /** The query of each request the server got, in order. */
+  const queries = () => scripted.seen.map((r) => Object.fromEntries(new URL(r.url, scripted.url).searchParams));
+
+  beforeAll(async () => {
+    scripted = await startScriptedServer();
+  });
+  afterEach(() => {
+    scripted.seen.length = 0;
+  });
+  afterAll(() => scripted.close());
+
+  it("a package's segments are read page by page (200 a page) until the total, with the caller's filters", async () => {
+    scripted.answer(segmentPage(0, 200, { offset: 0, limit: 200, total: 201 }), segmentPage(200, 1, { offset: 200, limit: 200, total: 201 }));
+    const all = await packageSegments(scriptedClient(), DPK, { tag_ids: "2" });
+    expect(all.map((s) => s.id)).toEqual(Array.from({ length: 201 }, (_, n) => `seg-${n}`));
+    const query = { tag_ids: "2", dpk_id: DPK, limit: "200", package_limit: "1" };
+    expect(queries()).toEqual([{ ...query, offset: "0" }, { ...query, offset: "200" }]);
+  });
+
+  it("a full page that reaches the total, or that gives none, is the last one asked for", async () => {
+    scripted.answer(segmentPage(0, 200, { offset: 0, limit: 200, total: 200 }));
+    expect(await packageSegments(scriptedClient(), DPK)).toHaveLength(200);
+    scripted.answer(segmentPage(0, 200));
+    expect(await packageSegments(scriptedClient(), DPK)).toHaveLength(200);
+    expect(scripted.seen).toHaveLength(2);
+  });
+
+  it("an answer without segments, or with no body at all, is a package without segments", async () => {
+    scripted.answer({ body: { page_info: { offset: 0, limit: 200, total: 0 } } }, { body: "" });
+    expect(await packageSegments(scriptedClient(), DPK)).toEqual([]);
+    expect(await packageSegments(scriptedClient(), DPK)).toEqual([]);
+  });
+
+  it("a scene list answered without results, or with no body, finds no scene", async () => {
+    scripted.answer({ body: { count: 0 } }, { body: "" });
+    const inputs = { name: "gone", simulator: "VTD", version: "vtd", fileReady: false } as const;
+    expect(await octopus.simulationSceneDefinition.api.read(ctxAt(scripted.url), "5", inputs)).toBeUndefined();
+    expect(await octopus.simulationSceneDefinition.api.read(ctxAt(scripted.url), "5", inputs)).toBeUndefined();
+  });
+
+  it("after a lost create answer, a scene is found by its exact name, whatever else a name query answers", async () => {
+    const identity = octopus.simulationSceneDefinition.identity as { find(ctx: unknown, inputs: object): Promise<string | undefined> };
+    scripted.answer({ body: { count: 2, results: [{ id: 1, name: "merge-left" }, { id: 2, name: "merge" }] } }, { body: { count: 1, results: [{ id: 1, name: "merge-left" }] } });
+    expect(await identity.find(ctxAt(scripted.url), { name: "merge" })).toBe("2");
+    expect(await identity.find(ctxAt(scripted.url), { name: "merge" })).toBeUndefined();
+    expect(queries()).toEqual([{ name: "merge", limit: "100" }, { name: "merge", limit: "100" }]);
+  });
+
+  it("a segment answered without tag names reads back with none", async () => {
+    scripted.answer({ body: { item: { segments: [{ ...segment(7), vehicle_name: "car-9", source: "MANUAL", create_at: T0, update_at: T0 + 1 }] }, page_info: { offset: 0, limit: 200, total: 1 } } });
+    const inputs = { dpkId: DPK, start: T0 + 7, end: T0 + 8, tagIds: [2] };
+    expect(await octopus.dataSceneDefinition.api.read(ctxAt(scripted.url), "seg-7", inputs)).toEqual({ inputs, state: { vehicleName: "car-9", tagNames: [], source: "MANUAL", createAt: T0, updateAt: T0 + 1 } });
   });
 });
 

@@ -637,6 +637,13 @@ describe("importId", () => {
     expect(server.calls).toEqual(["read w5", "update w5"]);
   });
 
+  it("is still recorded after a later update in place", async () => {
+    server.objects.set("w5", { name: "gear", size: 1, status: "ACTIVE" });
+    const adopted = await handlers.create(WIDGET, await checked(WIDGET, { name: "gear", importId: "w5" }));
+    const updated = await handlers.update(WIDGET, "w5", adopted.outs!, await checked(WIDGET, { name: "gear", size: 2, importId: "w5" }));
+    expect(updated.outs).toMatchObject({ size: 2, importId: "w5" });
+  });
+
   it("does not compare immutable inputs that the program or the object leaves unset", async () => {
     server.objects.set("w5", { name: "gear", size: 1, zone: "b", status: "ACTIVE" });
     expect((await handlers.create(WIDGET, await checked(WIDGET, { name: "gear", importId: "w5" }))).id).toBe("w5");

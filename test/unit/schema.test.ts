@@ -5,6 +5,7 @@ import { packageSchema } from "../../provider/framework/schema";
 import { referenceMarkdown } from "../../provider/framework/docs";
 import { definitions, lookups } from "../../provider/registry";
 import { token } from "../../provider/framework/definition";
+import { generatedTypescript } from "../../provider/framework/typescript";
 
 describe("schema.json", () => {
   const committed = JSON.parse(readFileSync(join(__dirname, "../../schema.json"), "utf8"));
@@ -59,13 +60,11 @@ describe("docs/reference.md", () => {
 });
 
 describe("generated TypeScript (provider/*/generated.ts)", () => {
-  it("is generated from the current definitions (run `npm run types` after changing one)", async () => {
-    const { generatedTypescript } = await import("../../provider/framework/typescript");
+  it("is generated from the current definitions (run `npm run types` after changing one)", () => {
     for (const [path, text] of Object.entries(generatedTypescript())) expect(readFileSync(join(__dirname, "../..", path), "utf8"), path).toBe(text);
   });
 
-  it("declares a class and an Args interface for every resource, and Args/Result types for every function", async () => {
-    const { generatedTypescript } = await import("../../provider/framework/typescript");
+  it("declares a class and an Args interface for every resource, and Args/Result types for every function", () => {
     const files = generatedTypescript();
     for (const def of definitions) {
       const text = files[`provider/${def.service}/generated.ts`];

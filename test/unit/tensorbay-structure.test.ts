@@ -6,6 +6,7 @@ import { resolveConfig } from "../../provider/config";
 import { handlers } from "../../provider/framework/runtime";
 import { UNKNOWN } from "../../provider/framework/validate";
 import { getCloudFiles, getData, getRevisionDiff, getUser, getUserOutput } from "../../provider/tensorbay";
+import { commitDraft } from "../../provider/tensorbay/common";
 import { runtimeAgainstEmulator } from "./runtime-emulator";
 
 const DATASET = "edgeai:tensorbay:Dataset";
@@ -42,7 +43,9 @@ const failuresOf = async (type: string, news: Record<string, unknown>) => ((awai
 
 describe("check: the structure resources reject bad input before any request", () => {
   it("a label catalog needs a subcatalog and follows the catalog format's rules between fields", async () => {
-    expect(await failuresOf(CATALOG, { datasetId: "d" })).toEqual([expect.stringContaining('edgeai:tensorbay:LabelCatalog: field "(inputs)": must declare at least one subcatalog')]);
+    expect(await failuresOf(CATALOG, { datasetId: "d" })).toEqual([
+      'edgeai:tensorbay:LabelCatalog: field "(inputs)": must declare at least one subcatalog (classification, box2d, box3d, polygon, multiPolygon, rle, polyline2d, multiPolyline2d, keypoints2d); to remove the catalog, remove the resource',
+    ]);
     const reasons = await failuresOf(CATALOG, {
       datasetId: "d",
       box2d: {
@@ -81,6 +84,17 @@ describe("check: the structure resources reject bad input before any request", (
       'edgeai:tensorbay:LabelCatalog: field "box2d.attributes[2].items.maximum": applies only to type "number" or "integer"',
       'edgeai:tensorbay:LabelCatalog: field "box2d.attributes[5].minimum": applies only to type "number" or "integer"',
       'edgeai:tensorbay:LabelCatalog: field "box2d.attributes[6].items": applies only to type "array"',
+    ]);
+  });
+
+  it("a label catalog's keypoint sets: names and skeleton are optional, and when given fit the number; parents are the subcatalog's categories", async () => {
+    const keypoints = [
+      { number: 3, names: ["head", "hand", "foot"], skeleton: [[0, 2], [1, 2]], parentCategories: ["person"] },
+      { number: 1 },
+      { number: 2, parentCategories: ["animal"] },
+    ];
+    expect(await failuresOf(CATALOG, { datasetId: "d", keypoints2d: { categories: [{ name: "person" }], keypoints } })).toEqual([
+      'edgeai:tensorbay:LabelCatalog: field "keypoints2d.keypoints[2].parentCategories[0]": "animal" is not one of this subcatalog\'s categories',
     ]);
   });
 
@@ -252,5 +266,35 @@ describe("the structure resources against the emulator", () => {
     expect(user).toMatchObject({ id: expect.stringMatching(/^[0-9a-f]{32}$/), nickname: "emulator" });
     expect(JSON.stringify(user)).not.toContain(DEFAULTS.tensorbayAccessKey);
     expect(await new Promise((resolve) => getUserOutput().apply(resolve))).toEqual(user);
+  });
+});
+
+describe("draft-to-commit sequences on one branch", () => {
+  it("a change that starts after an earlier one on its branch ended still waits for the one in progress", async () => {
+    // A client that answers at once and writes down each draft and commit opened, in order.
+    const sent: string[] = [];
+    let drafts = 0;
+    const answering = {
+      listAll: async () => [],
+      call: async (route: string, _params: unknown, { body }: { body: { title: string } }) => {
+        sent.push(`${route.split(" ")[0]} ${route.split("/").pop()} ${body.title}`);
+        return route.endsWith("/drafts") ? { draftNumber: ++drafts } : { commitId: `c${drafts}` };
+      },
+    } as unknown as TensorbayClient;
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const first = commitDraft(answering, "d", { branchName: "main", title: "first" });
+    const second = commitDraft(answering, "d", { branchName: "main", title: "second" }, () => held);
+    await first;
+    const third = commitDraft(answering, "d", { branchName: "main", title: "third" });
+    // Every step that does not wait for the held change runs now (no time passes).
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(sent).toEqual(["POST drafts first", "POST commits first", "POST drafts second"]);
+    release();
+    expect(await Promise.all([second, third])).toEqual([
+      { commitId: "c2", draftNumber: 2 },
+      { commitId: "c3", draftNumber: 3 },
+    ]);
+    expect(sent.slice(3)).toEqual(["POST commits second", "POST drafts third", "POST commits third"]);
   });
 });

@@ -12,6 +12,9 @@ import { contextFor } from "../../provider/framework/context";
 import { lookupFunctions } from "../../provider/tensorbay/functions";
 import { datasetNoteDefinition } from "../../provider/tensorbay/datasetNote";
 import { commitDefinition } from "../../provider/tensorbay/commit";
+import { labelCatalogDefinition } from "../../provider/tensorbay/labelCatalog";
+import { sensorDefinition } from "../../provider/tensorbay/sensor";
+import { segmentDefinition } from "../../provider/tensorbay/segment";
 
 const KEY = "Accesskey-" + "a".repeat(32);
 let srv: ScriptedServer;
@@ -173,6 +176,44 @@ describe("TensorBay resources read sparse answers", () => {
     const live = await datasetNoteDefinition.api.read!(ctx(), "d1", { datasetId: "d1", branchName: "main" } as never);
     expect(live?.inputs).toEqual({ isContinuous: false });
     expect(srv.seen[0].url).toBe("/open-api/v1/datasets/d1/notes?commit=main");
+  });
+
+  it("a label catalog: an empty answer has no subcatalog, a sparse one reads with its defaults, one that does not parse is kept as read", async () => {
+    const read = () => labelCatalogDefinition.api.read!(ctx(), "d1", { datasetId: "d1", branchName: "dev" } as never);
+    srv.answer({ body: "" }, { body: { catalog: { BOX2D: { categories: [{ name: "car" }] }, CLASSIFICATION: { categories: "car" } } } });
+    expect(await read()).toEqual({ inputs: {}, state: {} });
+    expect(srv.seen[0].url).toBe("/open-api/v1/datasets/d1/labels/catalogs?commit=dev");
+    expect(await read()).toEqual({
+      inputs: { box2d: { description: "", isTracking: false, categories: [{ name: "car", description: "" }] }, classification: { categories: "car" } },
+      state: {},
+    });
+  });
+
+  it("a sensor: a list without sensors has none; intrinsics without skew read as skew 0, extrinsics that do not parse are kept as read", async () => {
+    const read = (name: string) => sensorDefinition.api.read!(ctx(), name, { datasetId: "d1", branchName: "main", segmentName: "drive" } as never);
+    const mounted = { translation: { x: 0, y: 0, z: 1.5 }, rotation: { w: 1, x: 0, y: 0, z: 0 } };
+    const sensors = {
+      sensors: [
+        { name: "lidar", type: "LIDAR", description: "", extrinsics: { translation: { x: 0, y: 0, z: 1.8 } } },
+        { name: "front", type: "CAMERA", description: "hood", extrinsics: mounted, intrinsics: { cameraMatrix: { fx: 1000, fy: 1000, cx: 960, cy: 540 } } },
+      ],
+    };
+    srv.answer({ body: {} }, { body: sensors }, { body: sensors });
+    expect(await read("lidar")).toBeUndefined();
+    expect(srv.seen[0].url).toBe("/open-api/v1/datasets/d1/sensors?segmentName=drive&commit=main");
+    expect(await read("lidar")).toEqual({ inputs: { name: "lidar", type: "LIDAR", extrinsics: { translation: { x: 0, y: 0, z: 1.8 } } }, state: {} });
+    expect(await read("front")).toEqual({
+      inputs: { name: "front", type: "CAMERA", description: "hood", extrinsics: mounted, intrinsics: { cameraMatrix: { fx: 1000, fy: 1000, cx: 960, cy: 540, skew: 0 } } },
+      state: {},
+    });
+  });
+
+  it("a segment is the one of its exact name in the list", async () => {
+    const read = (name: string) => segmentDefinition.api.read!(ctx(), name, { datasetId: "d1", branchName: "main" } as never);
+    const segments = { segments: [{ name: "day" }, { name: "night", description: "dark" }], totalCount: 2 };
+    srv.answer({ body: segments }, { body: segments });
+    expect(await read("night")).toEqual({ inputs: { name: "night" }, state: { description: "dark" } });
+    expect(await read("dusk")).toBeUndefined();
   });
 
   it("a commit ListCommit does not answer: its create keeps what it knows, its read finds it gone", async () => {
