@@ -27,7 +27,7 @@ declare -A MUTATE=(
   [emulator]="emulator/auth.ts,emulator/store.ts|emulator-auth-official,emulator-store"
   [tensorbay]="provider/tensorbay/*.ts,!provider/tensorbay/generated.ts|tensorbay-client,tensorbay-emulator-operations,tensorbay-resources,tensorbay-structure,tensorbay-wire,exactly-once,native-plugin,schema"
   [octopus]="provider/octopus/*.ts,!provider/octopus/generated.ts|octopus-api,octopus-catalog,octopus-check,octopus-datasets,octopus-functions,octopus-import-tasks,octopus-jobs,octopus-packages-ops,octopus-scenes,exactly-once,native-plugin,schema"
-  [hilens]="provider/hilens/*.ts,!provider/hilens/generated.ts|hilens-fleet,hilens-gitops,hilens-instances,hilens-keyvalue-runtime,hilens-secret,exactly-once,native-plugin,schema"
+  [hilens]="provider/hilens/*.ts,!provider/hilens/generated.ts|hilens-deployments,hilens-devices,hilens-fleet,hilens-gitops,hilens-instances,hilens-keyvalue-runtime,hilens-secret,hilens-workspace,exactly-once,native-plugin,schema"
 )
 args=("$@")
 if [[ $# -gt 0 && -n "${MUTATE[$1]:-}" ]]; then

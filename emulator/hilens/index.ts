@@ -15,6 +15,7 @@ const configMapRoutes = keyValueRoutes({
   collection: "configmaps",
   idParam: "config_map_id",
   wrapper: "configmap",
+  type: "configmap",
   listKey: "configmaps",
   entriesKey: "configs",
   maxEntries: 1000,

@@ -32,6 +32,8 @@ export interface KeyValueKind {
   key: EntryRule;
   value: EntryRule;
   descriptionPattern?: RegExp;
+  /** The objects' `type` field: config maps have one (tables 5-298, 5-315), secrets none (table 5-399). */
+  type?: string;
   /**
    * Whether `workspace_id` is echoed beside the wrapper in every answer (config maps, §5.4.2-5.4.4).
    * Otherwise (secrets) the show answer has it inside the wrapper (§5.6.3 table 5-399) and the
@@ -93,7 +95,7 @@ export function keyValueRoutes(k: KeyValueKind): Route[] {
       const fields = parse(req);
       const now = new Date(nowOf(req.store)).toISOString();
       const id = randomUUID();
-      const row = req.store.put(req.principal, k.kind, id, { id, project_id: req.principal, type: k.wrapper, ...fields, created_at: now, updated_at: now });
+      const row = req.store.put(req.principal, k.kind, id, { id, project_id: req.principal, ...(k.type ? { type: k.type } : {}), ...fields, created_at: now, updated_at: now });
       return { body: renderWritten(row) };
     }),
     route(`GET ${item}`, (req) => ({ body: render(req.store.get(req.principal, k.kind, req.params[k.idParam]) ?? notFound(k.wrapper, req.params[k.idParam])) })),

@@ -30,9 +30,11 @@ export const hilensClient = (ctx: { hilens: import("../client/huawei").HuaweiSer
  * item. Without it, every default the service echoes would be drift.
  */
 export function projectOnto(declared: unknown, live: unknown): unknown {
-  if (Array.isArray(declared) && Array.isArray(live)) return live.map((item, i) => (i < declared.length ? projectOnto(declared[i], item) : item));
+  // An item past the declared ones meets `undefined`, which keeps it whole.
+  if (Array.isArray(declared) && Array.isArray(live)) return live.map((item, i) => projectOnto(declared[i], item));
   if (isObject(declared) && isObject(live)) {
     const out: Record<string, unknown> = {};
+    // Stryker disable next-line ConditionalExpression,LogicalOperator: equivalent, a key kept with a null or undefined value is pruned from the outputs (runtime outputsOf), the only place a projection goes.
     for (const key of Object.keys(declared)) if (live[key] !== undefined && live[key] !== null) out[key] = projectOnto(declared[key], live[key]);
     return out;
   }

@@ -30,6 +30,7 @@ const activation = z
   })
   .refine((a) => !!(a.orderId || a.cpuOrderId || a.npuGpuOrderId), { message: "set at least one of orderId, cpuOrderId and npuGpuOrderId (HiLens §5.1.7)" });
 type Activation = z.infer<typeof activation>;
+// Stryker disable next-line BooleanLiteral,ArrayDeclaration: equivalent, the filter keeps what its callback answers truthy, `id` as `!!id`; and no activation's IDs are only compared with the orders a device holds (none: nothing is sent either way; some: never the mutant's made-up ID).
 const orderIdsOf = (a: Activation | undefined) => (a ? [a.orderId, a.cpuOrderId, a.npuGpuOrderId].filter((id): id is string => !!id) : []);
 
 const inputs = z
@@ -203,7 +204,8 @@ export const deviceDefinition = defineResource({
       // Everything after this point must keep the package: it is never returned again.
       const carried = { package: registered.package };
       try {
-        if (i.activation) await setActivation(ctx, id, [], i.activation);
+        // A new device holds no orders: with no activation declared, nothing is sent.
+        await setActivation(ctx, id, [], i.activation);
         if (!i.enabled) await setEnabled(ctx, id, false, i.provider);
         if (i.firmwareVersion) await upgradeFirmware(ctx, id, i, timeoutFor(i as AwaitInputs, "create", DEFAULT_FIRMWARE_TIMEOUT_MS), carried);
         return { id, state: { ...carried, ...stateOf(await detail(ctx, id)) } };

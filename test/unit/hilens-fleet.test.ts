@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,6 +12,9 @@ import { HuaweiServiceClient, huaweiAuth } from "../../provider/client/huawei";
 import { resolveConfig } from "../../provider/config";
 import { ApiError } from "../../provider/client/errors";
 import { getDeploymentInstances, getDevices, getFirmwares } from "../../provider/hilens";
+import { deploymentJobDefinition } from "../../provider/hilens/deploymentJob";
+import { contextFor } from "../../provider/framework/context";
+import { ScriptedServer, startScriptedServer } from "./scripted-server";
 
 const DEVICE = "edgeai:hilens:Device";
 const DEPLOYMENT = "edgeai:hilens:Deployment";
@@ -319,6 +322,136 @@ describe("DeploymentJob against the emulator", () => {
     await handlers.delete(JOB, job.id, job.outs!);
     await handlers.delete(DEPLOYMENT, deployment.id, deployment.outs!);
     await handlers.delete(DEVICE, device.id, device.outs!);
+  });
+});
+
+describe("DeploymentJob: what it sends and how it reads a task", () => {
+  // A server per test: answers a failing test left unread never reach the next one.
+  let scripted: ScriptedServer;
+  beforeEach(async () => {
+    scripted = await startScriptedServer();
+  });
+  afterEach(() => scripted.close());
+
+  /** The provider's context against the scripted server, with the settings of the emulator's. */
+  const scriptedContext = (maxRetries = "0") => {
+    const values: Record<string, string> = { hilensEndpoint: scripted.url, projectId: DEFAULTS.projectId, accessKey: DEFAULTS.accessKey, secretKey: DEFAULTS.secretKey, maxRetries };
+    return contextFor(resolveConfig((key) => values[key], {}));
+  };
+  const declared = (args: Record<string, unknown>) => deploymentJobDefinition.inputs.parse(args) as any;
+  /** What the scripted server got, as `METHOD path?query` with the parsed JSON body; the record is emptied. */
+  const received = () => scripted.seen.splice(0).map((r) => ({ request: `${r.method} ${r.url.replace(`/v3/${DEFAULTS.projectId}/`, "/v3/{p}/")}`, body: r.body ? JSON.parse(r.body) : undefined }));
+
+  const streams = [{ input: { type: "camera", data: { rtspUrl: "rtsp://10.0.0.5/live" } }, outputs: [{ type: "dis", data: { streamName: "detections" } }], common: { frameRate: 5 } }];
+  const startTimeInfo = { startTime: "08:00", frequency: "daily", mode: "window", dayTimeFrame: [{ start: "08:00", stop: "18:00" }], singleTimeFrame: [{ start: "2024-01-01 00:00", stop: "2024-01-02 00:00" }] };
+  const everyField = { deploymentId: "d-1", name: "gate", description: "north gate", business: "create", instanceId: "i-1", timestamp: "1700000000", streams, taskId: "gate-7", startTimeInfo, sourceUsageEstimate: { cpu: 0.5, memory: 256 } };
+  /** §5.5.2 in the document's names: free-form stream data and common parameters keep their keys. */
+  const documentedBody = {
+    name: "gate",
+    description: "north gate",
+    business: "create",
+    instance_id: "i-1",
+    timestamp: "1700000000",
+    data: {
+      streams: [{ common: { frameRate: 5 }, input: { type: "camera", data: { rtspUrl: "rtsp://10.0.0.5/live" } }, outputs: [{ type: "dis", data: { streamName: "detections" } }] }],
+      task_id: "gate-7",
+      start_time_info: { start_time: "08:00", frequency: "daily", mode: "window", day_time_frame: [{ start: "08:00", stop: "18:00" }], single_time_frame: [{ start: "2024-01-01 00:00", stop: "2024-01-02 00:00" }] },
+      source_usage_estimate: { cpu: 0.5, memory: 256 },
+    },
+  };
+  /** §5.5.3 TaskInfo of a task running on two instances, one of them failed. */
+  const taskInfo = {
+    task_id: "t-1",
+    name: "gate",
+    user_task_id: "gate-7",
+    ok_pod_number: 1,
+    cur_pod_number: 1,
+    sum_pod_number: 2,
+    fail_pod_number: 1,
+    pending_pod_number: 0,
+    task_status: [
+      { pod_id: "p-1", pod_name: "gate-a", task_status: "running", cause: null },
+      { pod_id: "p-2", pod_name: "gate-b", task_status: "failed", cause: "no camera" },
+    ],
+  };
+  const taskState = {
+    userTaskId: "gate-7",
+    okPodNumber: 1,
+    curPodNumber: 1,
+    sumPodNumber: 2,
+    failPodNumber: 1,
+    pendingPodNumber: 0,
+    taskStatus: [
+      { podId: "p-1", podName: "gate-a", taskStatus: "running" },
+      { podId: "p-2", podName: "gate-b", taskStatus: "failed", cause: "no camera" },
+    ],
+  };
+
+  it("create sends every field of the §5.5.2 body and edit (§5.5.5) the same on the singular task path; both read the counters back", async () => {
+    scripted.answer({ body: { task_id: "t-1" } }, { body: taskInfo }, { body: { task_id: "t-1" } }, { body: taskInfo });
+    const inputs = declared(everyField);
+    const created = await deploymentJobDefinition.api.create(scriptedContext(), inputs);
+    const updated = await deploymentJobDefinition.api.update!(scriptedContext(), "t-1", inputs, inputs, created.state);
+    expect(received()).toEqual([
+      { request: "POST /v3/{p}/ai-mgr/deployments/d-1/tasks", body: documentedBody },
+      { request: "GET /v3/{p}/ai-mgr/deployments/d-1/tasks/t-1", body: undefined },
+      { request: "POST /v3/{p}/ai-mgr/deployments/d-1/task/t-1", body: documentedBody },
+      { request: "GET /v3/{p}/ai-mgr/deployments/d-1/tasks/t-1", body: undefined },
+    ]);
+    expect(created).toEqual({ id: "t-1", state: taskState });
+    expect(updated).toEqual(taskState);
+  });
+
+  it("an edit answered 503 is sent again: editing a task twice is harmless", async () => {
+    scripted.answer({ status: 503, headers: { "Retry-After": "0" }, body: { error_code: "HIL.5000", error_msg: "busy" } }, { body: { task_id: "t-1" } }, { body: taskInfo });
+    const inputs = declared(everyField);
+    expect(await deploymentJobDefinition.api.update!(scriptedContext("1"), "t-1", inputs, inputs, {})).toEqual(taskState);
+    expect(received().map((r) => r.request)).toEqual(["POST /v3/{p}/ai-mgr/deployments/d-1/task/t-1", "POST /v3/{p}/ai-mgr/deployments/d-1/task/t-1", "GET /v3/{p}/ai-mgr/deployments/d-1/tasks/t-1"]);
+  });
+
+  it("delete removes the task from its deployment (§5.5.4)", async () => {
+    await deploymentJobDefinition.api.delete(scriptedContext(), "t-1", declared(everyField), {});
+    expect(received()).toEqual([{ request: "DELETE /v3/{p}/ai-mgr/deployments/d-1/tasks/t-1", body: undefined }]);
+  });
+
+  it("a task with only the required fields sends only those", async () => {
+    scripted.answer({ body: { task_id: "t-2" } }, { body: { task_id: "t-2", name: "bare" } });
+    const bare = { input: { type: "camera", data: {} }, outputs: [] };
+    const created = await deploymentJobDefinition.api.create(scriptedContext(), declared({ deploymentId: "d-1", name: "bare", streams: [bare] }));
+    expect(received()[0].body).toEqual({ name: "bare", data: { streams: [bare] } });
+    expect(created).toEqual({ id: "t-2", state: {} });
+  });
+
+  it("read gives back every input as declared, seen through the program's shape, and the timestamp only when the program sets one", async () => {
+    const live = { ...taskInfo, description: "north gate", timestamp: "1700000000", streams: [{ ...documentedBody.data.streams[0], common: null }], start_time_info: { ...documentedBody.data.start_time_info, mode: null }, source_usage_estimate: { cpu: 0.5, memory: 256 } };
+    scripted.answer({ body: live }, { body: live });
+    const { common: _common, ...withoutCommon } = streams[0];
+    const { mode: _mode, ...schedule } = startTimeInfo;
+    const read = await deploymentJobDefinition.api.read(scriptedContext(), "t-1", declared({ ...everyField, streams: [withoutCommon], startTimeInfo: { startTime: "08:00" } }));
+    expect(read).toEqual({
+      inputs: { deploymentId: "d-1", name: "gate", description: "north gate", streams: [withoutCommon], startTimeInfo: { startTime: "08:00" }, taskId: "gate-7", sourceUsageEstimate: { cpu: 0.5, memory: 256 }, timestamp: "1700000000" },
+      state: taskState,
+    });
+    // An import declares only the task's deployment: the schedule reads whole, the timestamp not at all.
+    const imported = await deploymentJobDefinition.api.read(scriptedContext(), "t-1", { deploymentId: "d-1" } as never);
+    expect(imported!.inputs).toMatchObject({ startTimeInfo: schedule, streams: live.streams });
+    expect(imported!.inputs).not.toHaveProperty("timestamp");
+    expect(received().map((r) => r.request)).toEqual(["GET /v3/{p}/ai-mgr/deployments/d-1/tasks/t-1", "GET /v3/{p}/ai-mgr/deployments/d-1/tasks/t-1"]);
+  });
+
+  it("a task answer without its optional fields reads as no streams, schedule, IDs or counters", async () => {
+    scripted.answer({ body: { task_id: "t-3", name: "sparse", description: null } });
+    const read = await deploymentJobDefinition.api.read(scriptedContext(), "t-3", declared({ deploymentId: "d-1", name: "sparse", streams: [{ input: { type: "camera", data: {} }, outputs: [] }] }));
+    received();
+    expect(read).toEqual({ inputs: { deploymentId: "d-1", name: "sparse", streams: [] }, state: {} });
+  });
+
+  it("after a lost create answer, the candidates for the task made are the deployment's tasks with exactly its name", async () => {
+    scripted.answer({ body: { count: 3, tasks: [{ task_id: "t-1", name: "gate" }, { task_id: "t-2", name: "gate-2" }, { task_id: "t-3", name: "gate" }] } });
+    const identity = deploymentJobDefinition.identity as { candidates: (ctx: unknown, inputs: unknown) => Promise<string[]> };
+    expect(await identity.candidates(scriptedContext(), declared(everyField))).toEqual(["t-1", "t-3"]);
+    // §5.5.1 has no name filter: the whole list is read.
+    expect(received().map((r) => r.request)).toEqual(["GET /v3/{p}/ai-mgr/deployments/d-1/tasks?limit=100&offset=0"]);
   });
 });
 

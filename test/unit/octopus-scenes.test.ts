@@ -320,6 +320,13 @@ describe("resources below the engine", () => {
     expect(sent(from)).toEqual(["POST", "GET"]);
     expect(renamed.outs).toMatchObject({ status: 1, fileReady: true, filename: "renamed.xosc" });
 
+    // New content under the same name is a new file: registered (§4.18.3), then marked ready.
+    from = emu.requests.length;
+    const newContent = { sha256: "ab".repeat(32), filename: "renamed.xosc" };
+    const replaced = await handlers.update(SIM, created.id, renamed.outs, { ...inputs, file: newContent, fileReady: true });
+    expect(sentSince(from, /./).map((r) => `${r.method} ${r.path.replace(/\?.*/, "")}`)).toEqual([`POST ${scenes}/${created.id}/files`, `PATCH ${scenes}/${created.id}/files/${newContent.sha256}`, `GET ${scenes}`]);
+    expect(replaced.outs).toMatchObject({ fileReady: true, filename: "renamed.xosc" });
+
     const { file: _, ...withoutFile } = inputs;
     from = emu.requests.length;
     const dropped = await handlers.update(SIM, created.id, renamed.outs, withoutFile);
@@ -396,6 +403,14 @@ describe("answers the emulator never gives, from a scripted server", () => {
     scripted.answer({ body: { page_info: { offset: 0, limit: 200, total: 0 } } }, { body: "" });
     expect(await packageSegments(scriptedClient(), DPK)).toEqual([]);
     expect(await packageSegments(scriptedClient(), DPK)).toEqual([]);
+  });
+
+  it("a scene listed with another file name than its file by the program's sha256 holds the program's file no longer", async () => {
+    const file = { sha256: "8".repeat(64), filename: "planned.xosc" };
+    scripted.answer({ body: { count: 1, results: [{ id: 5, name: "renamed-out-of-band", simulator: "VTD", version: "vtd", filename: "console.xosc" }] } }, { body: { ...file, ready: true } });
+    const inputs = { name: "renamed-out-of-band", simulator: "VTD", version: "vtd", file, fileReady: true } as const;
+    const live = await octopus.simulationSceneDefinition.api.read(ctxAt(scripted.url), "5", inputs);
+    expect(live!.inputs).toMatchObject({ file: undefined, fileReady: true });
   });
 
   it("a scene list answered without results, or with no body, finds no scene", async () => {

@@ -5,6 +5,9 @@ import { join } from "node:path";
 import { startEmulator, DEFAULTS, Emulator } from "../../emulator";
 import type { Clock } from "../../emulator/clock";
 import { configure } from "../../provider/framework/runtime";
+import { contextFor } from "../../provider/framework/context";
+import type { Context } from "../../provider/framework/definition";
+import { resolveConfig } from "../../provider/config";
 
 /** The `edgeai:` stack config (without the prefix) that points every service at `emu`, with its credentials and no retries. */
 export function emulatorSettings(emu: Emulator): Record<string, string> {
@@ -44,4 +47,14 @@ export function runtimeAgainstEmulator(name: string, options: { clock?: Clock } 
     rmSync(dataDir, { recursive: true, force: true });
   });
   return env;
+}
+
+/**
+ * The provider's context (its lazy HiLens and Octopus clients) against `url`, e.g. a scripted server's,
+ * with the emulator's default project and AK/SK and no retries unless told: for calling a definition's `api`
+ * directly on answers the emulator never gives.
+ */
+export function huaweiContextAt(url: string, options: { maxRetries?: number } = {}): Context {
+  const env = { HW_HILENS_ENDPOINT: url, HW_OCTOPUS_ENDPOINT: url, HW_PROJECT_ID: DEFAULTS.projectId, HW_ACCESS_KEY: DEFAULTS.accessKey, HW_SECRET_KEY: DEFAULTS.secretKey, HW_MAX_RETRIES: String(options.maxRetries ?? 0) };
+  return contextFor(resolveConfig(() => undefined, env));
 }
