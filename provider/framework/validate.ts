@@ -13,6 +13,15 @@ export function containsUnknown(value: unknown): boolean {
   return false;
 }
 
+/**
+ * Reports a rule between fields broken at `path` (a superRefine's issue): the user sees the path
+ * and the message.
+ */
+export function fieldIssue(issues: z.RefinementCtx, path: (string | number)[], message: string): void {
+  // Stryker disable next-line StringLiteral: equivalent, the failure shown is the path and message; zod reports a custom issue with any code the same way
+  issues.addIssue({ code: "custom", path, message });
+}
+
 function valueAt(root: unknown, path: PropertyKey[]): unknown {
   let v: any = root;
   for (const key of path) {

@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { Context, NotReadyError, Props, afterCreate, defineResource, importIdField } from "../framework/definition";
 import { compact, toCamel, toSnake } from "../framework/case";
-import { UNKNOWN, rules } from "../framework/validate";
+import { UNKNOWN, fieldIssue, rules } from "../framework/validate";
 import { awaitTimeoutsField, skipAwaitField, timeoutFor, waitFor } from "../framework/await";
 import { InputError, isNotFound } from "../client/errors";
 import { descriptionField, idsByName, projectOnto } from "./common";
@@ -91,10 +91,6 @@ const probe = z
   .refine((p) => !!p.exec !== !!p.httpGet, { message: "set exactly one of exec and httpGet (HiLens §5.3.2 Probe)" })
   .optional();
 
-/** A failure of a rule between fields: the user sees its path and message. */
-// Stryker disable next-line StringLiteral: equivalent, zod reports a custom issue by its path and message, whatever its code.
-const fail = (issue: z.RefinementCtx, path: (string | number)[], message: string) => issue.addIssue({ code: "custom", path, message });
-
 const volume = z
   .object({
     name: rules.pattern(/^[a-z0-9-]{1,63}$/, "1-63 lowercase letters, digits or '-' (HiLens §5.3.2 Volume)").describe("Volume name."),
@@ -104,7 +100,7 @@ const volume = z
     readOnly: z.boolean().describe("Read-only mount; configMap and secret volumes must be read-only."),
   })
   .superRefine((v, issue) => {
-    const bad = (message: string, path: string) => fail(issue, [path], `${message} (HiLens §5.3.2 Volume)`);
+    const bad = (message: string, path: string) => fieldIssue(issue, [path], `${message} (HiLens §5.3.2 Volume)`);
     if (v.type === "emptyDir" && v.source !== "disk" && v.source !== "memory") bad("must be disk or memory for emptyDir", "source");
     if (v.type === "hostPath" && !/^\/[A-Za-z0-9\\/_.-]*$/.test(v.source)) bad("must be a path starting with '/' of letters, digits, '-', '\\', '_', '.'", "source");
     if ((v.type === "configMap" || v.type === "secret") && !CONFIG_MAP_NAME.test(v.source)) bad(`must be a ${v.type} name`, "source");
@@ -198,12 +194,12 @@ const inputs = z
     importId: importIdField,
   })
   .superRefine((d, issue) => {
-    if ((d.nodeIds === undefined) === (d.nodeTags === undefined)) fail(issue, ["nodeIds"], "set exactly one of nodeIds and nodeTags (HiLens §5.3.2)");
-    if (d.nodeNum !== undefined && d.nodeTags === undefined) fail(issue, ["nodeNum"], "only applies with nodeTags (HiLens §5.3.2)");
+    if ((d.nodeIds === undefined) === (d.nodeTags === undefined)) fieldIssue(issue, ["nodeIds"], "set exactly one of nodeIds and nodeTags (HiLens §5.3.2)");
+    if (d.nodeNum !== undefined && d.nodeTags === undefined) fieldIssue(issue, ["nodeNum"], "only applies with nodeTags (HiLens §5.3.2)");
     // Checked where both lists are known: an unknown ID (a device created in the same run) is not invalid.
     if (isKnownList(d.nodeIds) && isKnownList(d.pausedNodeIds)) {
       d.pausedNodeIds.forEach((id, i) => {
-        if (!d.nodeIds!.includes(id)) fail(issue, ["pausedNodeIds", i], `must be one of nodeIds: ${id} is not a target device (HiLens §5.3.8 pauses an instance of the deployment)`);
+        if (!d.nodeIds!.includes(id)) fieldIssue(issue, ["pausedNodeIds", i], `must be one of nodeIds: ${id} is not a target device (HiLens §5.3.8 pauses an instance of the deployment)`);
       });
     }
   });
@@ -334,6 +330,7 @@ export const deploymentDefinition = defineResource({
     setAfterCreate: ["pausedNodeIds"],
   },
   advice: (d) => {
+    // Stryker disable next-line ArrayDeclaration: equivalent, a made-up element has no envs or volumes, so it reads nothing, as no apps do.
     const reads = (d.template?.apps ?? []).some((a) => a.envs?.some((e) => e.valueFrom) || a.volumes?.some((v) => v.type === "configMap" || v.type === "secret"));
     return reads && d.configHash === undefined
       ? ["this deployment reads config maps or secrets but has no configHash: changing them will not restart its apps, which read them at start. Set configHash: hilens.configHash(configMap, secret, ...)."]

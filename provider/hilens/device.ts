@@ -4,6 +4,7 @@ import { Context, NotReadyError, Props, defineResource, importIdField } from "..
 import { compact, toCamel, toSnake } from "../framework/case";
 import { AwaitInputs, awaitTimeoutsField, skipAwaitField, timeoutFor, waitFor } from "../framework/await";
 import { InputError } from "../client/errors";
+import { fieldIssue } from "../framework/validate";
 import { descriptionField, hilensClient, idsByName, workspaceIdField } from "./common";
 import { liveTags, nodeTagsField, reconcileTags } from "./tags";
 
@@ -68,10 +69,10 @@ const inputs = z
   })
   .superRefine((d, issue) => {
     d.logConfigs.forEach((c, i) => {
-      if (c.rotatePeriod && d.provider !== "ief") issue.addIssue({ code: "custom", path: ["logConfigs", i, "rotatePeriod"], message: "is only supported with provider ief (HiLens §5.1.2)" });
-      if (d.provider === "ief" && c.rotateNum > 10) issue.addIssue({ code: "custom", path: ["logConfigs", i, "rotateNum"], message: "must be 1-10 with provider ief (HiLens §5.1.2)" });
+      if (c.rotatePeriod && d.provider !== "ief") fieldIssue(issue, ["logConfigs", i, "rotatePeriod"], "is only supported with provider ief (HiLens §5.1.2)");
+      if (d.provider === "ief" && c.rotateNum > 10) fieldIssue(issue, ["logConfigs", i, "rotateNum"], "must be 1-10 with provider ief (HiLens §5.1.2)");
     });
-    if (d.npuType && !d.enableNpu) issue.addIssue({ code: "custom", path: ["npuType"], message: "is only meaningful with enableNpu: true (HiLens §5.1.4)" });
+    if (d.npuType && !d.enableNpu) fieldIssue(issue, ["npuType"], "is only meaningful with enableNpu: true (HiLens §5.1.4)");
   });
 
 const outputs = z.object({

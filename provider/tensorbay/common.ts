@@ -14,15 +14,6 @@ export const branchNameField = z
   .default("main")
   .describe('Branch the draft is opened on (CreateDraft `branchName`; default "main", the default branch of a new dataset). Changing it replaces the object.');
 
-/**
- * Reports a rule between fields broken at `path` (a superRefine's issue): the user sees the path
- * and the message.
- */
-export function fieldIssue(issues: z.RefinementCtx, path: (string | number)[], message: string): void {
-  // Stryker disable next-line StringLiteral: equivalent, the failure shown is the path and message; zod reports a custom issue with any code the same way
-  issues.addIssue({ code: "custom", path, message });
-}
-
 /** `committer` / `author` (wire format §1.9). */
 export const userOutput = z.object({ name: z.string().describe("User name."), date: z.number().describe("Time (Unix seconds).") });
 

@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { defineResource, importIdField } from "../framework/definition";
 import type { Context } from "../framework/definition";
-import { branchNameField, commitDraft, datasetIdField, fieldIssue } from "./common";
+import { branchNameField, commitDraft, datasetIdField } from "./common";
+import { fieldIssue } from "../framework/validate";
 
 /**
  * The catalog format of the TensorBay SDK (`label/catalog.py` `Catalog.dumps`: one subcatalog per

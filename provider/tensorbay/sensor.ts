@@ -3,7 +3,8 @@ import { defineResource, importIdField } from "../framework/definition";
 import type { Context } from "../framework/definition";
 import { InputError } from "../client/errors";
 import { compact } from "../framework/case";
-import { branchNameField, commitDraft, datasetIdField, fieldIssue } from "./common";
+import { branchNameField, commitDraft, datasetIdField } from "./common";
+import { fieldIssue } from "../framework/validate";
 import { segmentNameRule } from "./segment";
 
 /** SDK `sensor/sensor.py` SensorType. */

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { defineResource, importIdField } from "../framework/definition";
 import { compact } from "../framework/case";
-import { fieldIssue } from "./common";
+import { fieldIssue } from "../framework/validate";
 
 export const STORAGE_TYPES = ["oss", "s3", "azure", "local"] as const;
 type StorageType = (typeof STORAGE_TYPES)[number];
