@@ -204,7 +204,8 @@ const inputs = z
     }
   });
 
-const isKnownList = (list: unknown): list is string[] => Array.isArray(list) && list.every((id) => typeof id === "string" && id !== UNKNOWN);
+// The refinement runs on lists of strings only (zod skips it when an element is not one); the unknown marker is a string too.
+const isKnownList = (list: unknown): list is string[] => Array.isArray(list) && list.every((id) => id !== UNKNOWN);
 
 const outputs = z.object({
   state: z.string().describe("RUNNING, CREATING, CREATE_FAILED, STARTING, START_FAILED, ... (§5.3)."),

@@ -87,6 +87,8 @@ describe("check: the documented rules of §5.3.2, before any request", () => {
 
   it("arguments total at most 65536 characters; a probe is exactly one of exec and httpGet", async () => {
     expect(await appFailures({ args: ["a".repeat(65536)] })).toEqual([]);
+    // The total is of the arguments themselves, with nothing between them.
+    expect(await appFailures({ args: ["a".repeat(65000), "b".repeat(536)] })).toEqual([]);
     expect(await appFailures({ args: ["a".repeat(65000), "b".repeat(537)] })).toEqual(["template.apps[0].args: must total at most 65536 characters (HiLens §5.3.2)"]);
     expect(await appFailures({ livenessProbe: { exec: { command: "true" } }, readinessProbe: { httpGet: { path: "/ready", port: 8080 } } })).toEqual([]);
     expect(await appFailures({ livenessProbe: { exec: { command: "true" }, httpGet: { path: "/ready", port: 8080 } } })).toEqual(["template.apps[0].livenessProbe: set exactly one of exec and httpGet (HiLens §5.3.2 Probe)"]);
@@ -119,6 +121,8 @@ describe("check: the documented rules of §5.3.2, before any request", () => {
     // Not known yet (a device created in the same run): checked when known.
     expect(await appFailures({}, { nodeIds: ["n1", UNKNOWN], pausedNodeIds: ["n2"] })).toEqual([]);
     expect(await appFailures({}, { nodeIds: UNKNOWN, pausedNodeIds: ["n2"] })).toEqual([]);
+    // A device ID that is not a string is refused as such, and the pause rule waits for valid IDs.
+    expect(await appFailures({}, { nodeIds: ["n1", 7], pausedNodeIds: ["n2"] })).toEqual([expect.stringMatching(/^nodeIds\[1\]: /)]);
   });
 });
 
