@@ -9,7 +9,7 @@ import { z } from "zod";
 import { configure, handlers, provider, withRecordedInputs } from "../../provider/framework/runtime";
 import { defineResource, importIdField, importIdOf, NAME_KEY, NewObjectIdentity, NotReadyError, Props, ResourceDefinition } from "../../provider/framework/definition";
 import { awaitTimeoutsField, skipAwaitField } from "../../provider/framework/await";
-import { UNKNOWN, containsUnknown } from "../../provider/framework/validate";
+import { UNKNOWN, containsUnknown, fieldIssue } from "../../provider/framework/validate";
 import { progressLine, setProgressSink } from "../../provider/framework/progress";
 import { definitions } from "../../provider/registry";
 import { ApiError, InputError, OutcomeUnknownError } from "../../provider/client/errors";
@@ -56,6 +56,8 @@ const widgetInputs = z.object({
   awaitTimeouts: awaitTimeoutsField,
   skipAwait: skipAwaitField,
   importId: importIdField,
+}).superRefine((w, issues) => {
+  if (w.zone === "cold" && w.size > 2) fieldIssue(issues, ["zone"], "holds widgets of size 2 at most when cold");
 });
 type WidgetInputs = z.infer<typeof widgetInputs>;
 
@@ -370,6 +372,12 @@ describe("check", () => {
       { property: "labels.team", reason: "edgeai:hilens:TestWidget: field \"labels.team\": Too big: expected string to have <=5 characters" },
       { property: "importId", reason: expect.stringMatching(/^edgeai:hilens:TestWidget: field "importId": /) },
     ]);
+  });
+
+  it("a rule between fields is named by the field it puts at fault", async () => {
+    const result = await handlers.check(WIDGET, {}, { name: "gear", zone: "cold", size: 3 });
+    expect(result.failures).toEqual([{ property: "zone", reason: 'edgeai:hilens:TestWidget: field "zone": holds widgets of size 2 at most when cold' }]);
+    expect((await handlers.check(WIDGET, {}, { name: "gear", zone: "cold", size: 2 })).failures).toBeUndefined();
   });
 
   it("an issue with the inputs as a whole is named as such", async () => {
