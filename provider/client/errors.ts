@@ -57,6 +57,16 @@ export function isNotFound(err: unknown): boolean {
   return err instanceof ApiError && (err.status === 404 || NOT_FOUND_CODES.has(err.errorCode));
 }
 
+/** The answer, or undefined when the service says the object is not there; any other failure stands. */
+export async function unlessNotFound<T>(answer: Promise<T>): Promise<T | undefined> {
+  try {
+    return await answer;
+  } catch (err) {
+    if (isNotFound(err)) return undefined;
+    throw err;
+  }
+}
+
 /** Raised for bad user input before any request is sent. */
 export class InputError extends Error {
   constructor(message: string) {

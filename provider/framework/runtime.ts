@@ -6,7 +6,7 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import type { z } from "zod";
 import { resolveConfig, ConfigKey, ProviderConfig } from "../config";
-import { hideStack, isAlreadyExists, isNotFound, InputError, OutcomeUnknownError } from "../client/errors";
+import { hideStack, isAlreadyExists, isNotFound, InputError, OutcomeUnknownError, unlessNotFound } from "../client/errors";
 import { definitions, lookups } from "../registry";
 import { Context, importIdForm, NAME_KEY, NotReadyError, Props, ResourceDefinition, Service, token } from "./definition";
 import { withResource } from "./progress";
@@ -353,14 +353,7 @@ function carriedState(def: ResourceDefinition, props: Props): Props {
   return out;
 }
 
-async function readLive(def: ResourceDefinition, id: string, inputs: Props) {
-  try {
-    return await def.api.read(ctx(), id, inputs);
-  } catch (err) {
-    if (isNotFound(err)) return undefined;
-    throw err;
-  }
-}
+const readLive = (def: ResourceDefinition, id: string, inputs: Props) => unlessNotFound(def.api.read(ctx(), id, inputs));
 
 /** How many times a create whose answer was lost, and whose object was not found, is sent again. */
 const MAX_CREATE_ATTEMPTS = 4;

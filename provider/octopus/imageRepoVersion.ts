@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { idText, listAllOctopus } from "../client/octopus";
-import { isNotFound } from "../client/errors";
+import { unlessNotFound } from "../client/errors";
 import { Context, NotReadyError, Props, ResourceApi, defineResource, importIdField } from "../framework/definition";
 import { awaitTimeoutsField, timeoutFor, waitFor } from "../framework/await";
 import { restApi } from "../framework/rest";
@@ -73,14 +73,7 @@ const rest = restApi<Inputs>({
 });
 
 /** The version as it is now; undefined once it is gone (its detail call answers 404 octopus.007001, §4.2). */
-async function readVersion(ctx: Context, id: string, i: Inputs) {
-  try {
-    return await rest.read(ctx, id, i);
-  } catch (err) {
-    if (isNotFound(err)) return undefined;
-    throw err;
-  }
-}
+const readVersion = (ctx: Context, id: string, i: Inputs) => unlessNotFound(rest.read(ctx, id, i));
 
 /** Waits until the push has landed (PUSHED); PUSH_FAILED or the timeout leave the version in state as not ready. */
 async function awaitPushed(ctx: Context, id: string, i: Inputs, op: "create" | "update", state: Props): Promise<Props> {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ApiError, isNotFound } from "../client/errors";
+import { ApiError, unlessNotFound } from "../client/errors";
 import { OCTOPUS_BASE, idText, listAllOctopus } from "../client/octopus";
 import { type Context, NotReadyError, type Props, type ResourceApi, afterCreate, defineResource, importIdField } from "../framework/definition";
 import { awaitTimeoutsField, timeoutFor, waitFor } from "../framework/await";
@@ -94,10 +94,7 @@ const rest = restApi<Inputs>({
 
 const statusOf = async (ctx: Context, id: string, i: Inputs) => {
   // A task that is gone answers 404 (§4.10.3 status codes), which says what happened less clearly than this.
-  const live = await rest.read(ctx, id, i).catch((err) => {
-    if (isNotFound(err)) return undefined;
-    throw err;
-  });
+  const live = await unlessNotFound(rest.read(ctx, id, i));
   if (!live) throw new Error(`edgeai:octopus:ImportTask: import task ${id} was deleted while waiting for it`);
   return live.state;
 };

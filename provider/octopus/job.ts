@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ApiError, isNotFound } from "../client/errors";
+import { ApiError, unlessNotFound } from "../client/errors";
 import { OCTOPUS_BASE, idText, listAllOctopus } from "../client/octopus";
 import type { HuaweiServiceClient } from "../client/huawei";
 import { type Context, NotReadyError, type Props, type ResourceApi, afterCreate, defineResource, importIdField } from "../framework/definition";
@@ -124,10 +124,7 @@ const rest = restApi<Inputs>({
   // The detail (§4.12.5) has no priority: a queued job's comes from its queue entry.
   // A job deleted meanwhile (404 octopus.109003) reads as gone, so a wait or an update says so instead of failing with the 404.
   read: async (client, id) => {
-    const body = await client.call(`GET ${JOBS}/{id}`, { id }).catch((err) => {
-      if (isNotFound(err)) return undefined;
-      throw err;
-    });
+    const body = await unlessNotFound(client.call(`GET ${JOBS}/{id}`, { id }));
     if (body === undefined) return undefined;
     const { item } = body;
     return { item, queued: item.status === "QUEUING" ? await queueEntry(client, id, item.output_type) : undefined };

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { HuaweiServiceClient } from "../client/huawei";
-import { isNotFound } from "../client/errors";
+import { unlessNotFound } from "../client/errors";
 import { afterCreate, type Context, defineResource, importIdField, type Props, type ResourceApi } from "../framework/definition";
 import { compact } from "../framework/case";
 import { oneOf, text } from "./common";
@@ -117,10 +117,7 @@ const api: ResourceApi<Inputs> = {
     // by the sha256 that §4.18.4 needs: whether it is ready is known only when there is none.
     if (!i.file) return { inputs: s.filename ? live : { ...live, fileReady: false }, state: sceneState(s) };
     // The list shows the file's name only (§4.18.1): its state comes from the file itself; a 404 means the scene holds another file.
-    const file = await patchFile(ctx.octopus, "/scenarios", id, i.file.sha256).catch((err) => {
-      if (isNotFound(err)) return undefined;
-      throw err;
-    });
+    const file = await unlessNotFound(patchFile(ctx.octopus, "/scenarios", id, i.file.sha256));
     return {
       inputs: { ...live, file: file && s.filename === file.filename ? { sha256: file.sha256, filename: file.filename } : undefined, fileReady: file?.ready ?? false },
       state: { ...sceneState(s), ...fileState(file) },

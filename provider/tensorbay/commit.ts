@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { defineResource, importIdField } from "../framework/definition";
 import { compact } from "../framework/case";
-import { isNotFound } from "../client/errors";
+import { unlessNotFound } from "../client/errors";
 import { branchNameField, commitAt, commitDraft, datasetIdField, userOutput } from "./common";
 
 const inputs = z.object({
@@ -32,11 +32,8 @@ export const commitDefinition = defineResource({
     by: "new",
     doc: "the branch head: commits have no unique field, so the head is noted before committing; after a lost answer, a new head with the commit's title is the commit made",
     candidates: async (ctx, commit) => {
-      const head = await commitAt(ctx, commit.datasetId, commit.branchName).catch((err) => {
-        // A new dataset's branch has no commit yet.
-        if (isNotFound(err)) return undefined;
-        throw err;
-      });
+      // A new dataset's branch has no commit yet.
+      const head = await unlessNotFound(commitAt(ctx, commit.datasetId, commit.branchName));
       return head && head.title === commit.title ? [head.commitId] : [];
     },
   },

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import * as pulumi from "@pulumi/pulumi";
 import { resolveConfig, huaweiEndpointSource } from "../../provider/config";
 import { HuaweiServiceClient, huaweiAuth } from "../../provider/client/huawei";
-import { ApiError, EndpointError, InputError, OutcomeUnknownError, hideStack, isAlreadyExists, isExpectedError, isNotFound } from "../../provider/client/errors";
+import { ApiError, EndpointError, InputError, OutcomeUnknownError, hideStack, isAlreadyExists, isExpectedError, isNotFound, unlessNotFound } from "../../provider/client/errors";
 
 describe("an unreachable endpoint", () => {
   it("names the endpoint, the environment variable that set it, and the attempts made", async () => {
@@ -87,6 +87,13 @@ describe("how the provider reads a refusal", () => {
     expect(isNotFound(answered(400, "ResourceNotExist"))).toBe(true);
     expect(isNotFound(answered(400, "octopus.202201"))).toBe(false);
     expect(isNotFound(Object.assign(new Error("gone"), { status: 404 }))).toBe(false);
+  });
+
+  it("an object that is not there reads as undefined; its answer, or any other refusal, stands", async () => {
+    expect(await unlessNotFound(Promise.resolve({ id: "x" }))).toEqual({ id: "x" });
+    expect(await unlessNotFound(Promise.reject(answered(404, "anything")))).toBeUndefined();
+    const denied = answered(403, "octopus.000111");
+    await expect(unlessNotFound(Promise.reject(denied))).rejects.toBe(denied);
   });
 
   it("name taken: any 409, and the codes of Octopus datasets and simulation scenes answered with 400", () => {
