@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { HuaweiServiceClient } from "../client/huawei";
 import { listAllOctopus } from "../client/octopus";
 import type { Context } from "../framework/definition";
+import { fieldIssue } from "../framework/validate";
 
 export const octopusClient = (ctx: Context) => ctx.octopus;
 
@@ -14,11 +15,7 @@ export function numericId(rule: string, min = 1) {
     .union([z.number(), z.string()], { message: `must be a number or a numeric id (${rule})` })
     .transform((value, ctx) => {
       if (typeof value === "number" || /^\d+$/.test(value)) return Number(value);
-      ctx.addIssue({
-        // Stryker disable next-line StringLiteral: equivalent, nothing reads an issue's code: users see its message.
-        code: "custom",
-        message: `must be a numeric id (${rule})`,
-      });
+      fieldIssue(ctx, [], `must be a numeric id (${rule})`);
       return z.NEVER;
     })
     .pipe(z.number().int({ message: `must be an integer (${rule})` }).min(min, { message: `must be >= ${min} (${rule})` }))

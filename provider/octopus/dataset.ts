@@ -2,6 +2,7 @@ import { z } from "zod";
 import { OCTOPUS_BASE } from "../client/octopus";
 import { defineResource, importIdField } from "../framework/definition";
 import { restApi } from "../framework/rest";
+import { fieldIssue } from "../framework/validate";
 import { compact, toCamel, toSnake } from "../framework/case";
 import { DATASET_FORMS, DATA_SOURCES, DATA_TYPES, LABEL_FORMATS } from "./enums";
 import { idByName, octopusClient, oneOf, text } from "./common";
@@ -30,14 +31,7 @@ const inputs = z
   })
   // §4.3.2 marks data_type, label_format and data_source_info required, but its examples show what each form and source really needs (§Inconsistencies 13).
   .superRefine((d, ctx) => {
-    const need = (ok: unknown, path: string[], when: string) =>
-      ok ||
-      ctx.addIssue({
-        // Stryker disable next-line StringLiteral: equivalent, check reports an issue by its path and message (validate.ts); its code is never shown.
-        code: "custom",
-        path,
-        message: `is required when ${when} (Octopus §4.3.2)`,
-      });
+    const need = (ok: unknown, path: string[], when: string) => ok || fieldIssue(ctx, path, `is required when ${when} (Octopus §4.3.2)`);
     if (d.datasetForm === "SUBSET") need(d.sourceDatasetId, ["sourceDatasetId"], "datasetForm is SUBSET");
     else {
       need(d.dataType, ["dataType"], "datasetForm is DATASET");
